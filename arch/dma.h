@@ -1,0 +1,54 @@
+#pragma once
+// The DMA engine: a read channel (DRAM -> SRAM loads) and a write channel (SRAM -> DRAM
+// stores), each one SystemC thread serving its queue in order. A transfer costs the DRAM's
+// answer (bursts, channel contention, latency) or the SRAM port time, whichever is longer.
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "arch/buffer_set.h"
+#include "arch/controller.h"
+#include "arch/dram.h"
+#include "arch/per_layer.h"
+#include "arch/scoreboard.h"
+#include "arch/trace_recorder.h"
+
+namespace npu {
+
+struct DmaStats {
+    PerLayer dram_read_bytes;   // useful bytes
+    PerLayer dram_write_bytes;
+    PerLayer dram_read_bursts;  // what the DRAM actually moved, in bursts
+    PerLayer dram_write_bursts;
+    PerLayer load_busy_ps;
+    PerLayer store_busy_ps;
+    void reset(size_t layers);
+};
+
+class Dma : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<Dma> socket;
+
+    SC_HAS_PROCESS(Dma);
+    Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard,
+        const BufferSet& buffers, double cycle_ns, TraceRecorder* trace);
+
+    void reset_stats(size_t layers) { m_stats.reset(layers); }
+    const DmaStats& stats() const { return m_stats; }
+
+private:
+    void load_thread();
+    void store_thread();
+    void serve(sc_core::sc_fifo<int32_t>& queue, bool is_load);
+    // Moves one transfer's bytes between the DRAM array and the buffer (functional runs).
+    void copy(const isa::Transfer& t, bool is_load, int32_t layer);
+
+    Controller& m_controller;
+    Scoreboard& m_scoreboard;
+    BufferSet m_buffers;
+    double m_cycle_ns;
+    TraceRecorder* m_trace;
+    DmaStats m_stats;
+};
+
+}  // namespace npu

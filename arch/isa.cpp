@@ -1,0 +1,59 @@
+#include "arch/isa.h"
+
+#include "arch/npu_config.h"
+
+namespace npu {
+
+const char* dataflow_name(Dataflow d) {
+    switch (d) {
+        case Dataflow::WeightStationary: return "ws";
+        case Dataflow::OutputStationary: return "os";
+        case Dataflow::InputStationary: return "is";
+    }
+    return "?";
+}
+
+bool NpuConfig::supports(Precision p) const {
+    for (Precision q : precisions)
+        if (q == p) return true;
+    return false;
+}
+
+namespace isa {
+
+const char* buffer_name(Buffer b) {
+    switch (b) {
+        case Buffer::Unified: return "unified";
+        case Buffer::Ifmap: return "ifmap";
+        case Buffer::Weight: return "weight";
+        case Buffer::Output: return "output";
+        case Buffer::Accumulator: return "accumulator";
+    }
+    return "?";
+}
+
+const char* vector_op_name(VectorOp op) {
+    switch (op) {
+        case VectorOp::Requantize: return "requantize";
+        case VectorOp::MaxPool: return "maxpool";
+        case VectorOp::AvgPool: return "avgpool";
+        case VectorOp::GlobalAvgPool: return "global_avgpool";
+        case VectorOp::Add: return "add";
+        case VectorOp::Relu: return "relu";
+        case VectorOp::Softmax: return "softmax";
+    }
+    return "?";
+}
+
+const char* queue_name(Queue q) {
+    switch (q) {
+        case Queue::Load: return "dma_load";
+        case Queue::Store: return "dma_store";
+        case Queue::Array: return "systolic_array";
+        case Queue::Vector: return "vector_unit";
+    }
+    return "?";
+}
+
+}  // namespace isa
+}  // namespace npu

@@ -1,0 +1,129 @@
+#pragma once
+// The NPU instruction set: the contract between sim/compiler (which writes programs) and the
+// hardware model in arch/ (which executes them). Instructions go to one of four queues (DMA
+// load, DMA store, systolic array, vector unit) and run in order within their queue; ordering
+// across queues comes only from explicit dependencies on earlier instructions.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "kernels/numerics/int8.h"
+#include "kernels/numerics/precision.h"
+#include "workloads/ir/layer.h"
+
+namespace npu::isa {
+
+enum class Buffer { Unified, Ifmap, Weight, Output, Accumulator };
+const char* buffer_name(Buffer b);
+
+// A byte range in one on-chip buffer (accumulator: entries of 4 bytes, offset in entries).
+struct Region {
+    Buffer buffer = Buffer::Unified;
+    int64_t offset = 0;
+    int64_t size = 0;
+};
+
+// A box of a 4-D row-major tensor in DRAM; on chip it is stored densely in the same order.
+struct DramBox {
+    uint64_t base = 0;  // byte address of element [0,0,0,0]
+    int64_t element_bytes = 1;
+    std::array<int64_t, 4> dims{1, 1, 1, 1};
+    std::array<int64_t, 4> start{0, 0, 0, 0};
+    std::array<int64_t, 4> extent{1, 1, 1, 1};
+
+    int64_t elements() const { return extent[0] * extent[1] * extent[2] * extent[3]; }
+    int64_t bytes() const { return elements() * element_bytes; }
+};
+
+// DRAM -> SRAM (load queue) or SRAM -> DRAM (store queue).
+struct Transfer {
+    DramBox dram;
+    Region sram;
+};
+
+// Where a GEMM's input tile sits: the loaded box of the input tensor, in tensor coordinates
+// (n, c, h, w), stored densely at `region`. Cells outside the tensor are zero padding, never
+// loaded.
+struct InputTile {
+    Region region;
+    std::array<int64_t, 4> start{0, 0, 0, 0};
+    std::array<int64_t, 4> extent{1, 1, 1, 1};
+    int64_t tensor_h = 1, tensor_w = 1;
+};
+
+// One buffer tile of a convolution (or fully connected layer) as `groups` independent GEMMs:
+// for each group j: C[m][f] (+)= sum_k A[m][k] * B[k][f], where m runs over the output box
+// (n, oh, ow), k over (channel, r, s) of `channels` input channels, f over `filters`.
+struct Gemm {
+    InputTile input;
+    Window2d window;
+    std::array<int64_t, 3> out_start{0, 0, 0};   // n, oh, ow of the output box
+    std::array<int64_t, 3> out_extent{1, 1, 1};  // its size: M = product
+    int64_t groups = 1;
+    int64_t channels = 1;  // per group, K = channels * kh * kw
+    int64_t filters = 1;   // per group, N
+    // Channel of the input box where group j's channels start: channel_base + j * channel_step.
+    int64_t channel_base = 0;
+    int64_t channel_step = 0;
+    Region weights;      // [groups][filters][channels][kh][kw], dense
+    Region accumulator;  // [groups][M][filters] entries
+    bool accumulate = false;  // add onto the partial sums already there
+
+    int64_t m() const { return out_extent[0] * out_extent[1] * out_extent[2]; }
+    int64_t k() const { return channels * window.kernel_h * window.kernel_w; }
+    int64_t macs() const { return groups * m() * k() * filters; }
+};
+
+enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Relu, Softmax };
+const char* vector_op_name(VectorOp op);
+
+// Per-output-channel parameters next to a requantized tile: 3 words per channel.
+// INT8: {int32 bias, int32 multiplier, int32 shift}; FP16: {float bias, 0, 0}.
+constexpr int64_t kChannelParamBytes = 12;
+
+struct Vector {
+    VectorOp op = VectorOp::Relu;
+    Region src;         // Requantize: accumulator [groups][M][filters]; others: input box
+    Region src2;        // Add: second input
+    Region params;      // Requantize: groups * filters channel records
+    Region dst;         // output box, dense NCHW
+    std::array<int64_t, 4> src_extent{1, 1, 1, 1};  // input box (n, c, h, w)
+    std::array<int64_t, 4> dst_extent{1, 1, 1, 1};  // output box (n, c, h, w)
+    // Pools: first input row/col of the box in tensor coordinates, for padding.
+    int64_t src_h0 = 0, src_w0 = 0, tensor_h = 1, tensor_w = 1;
+    int64_t dst_h0 = 0, dst_w0 = 0;
+    Window2d window;
+    bool count_include_pad = false;
+    Activation activation = Activation::None;  // FP16 fused activation
+    Int8Clamp clamp;                           // INT8 fused activation and saturation
+    AddRescale add;
+    float softmax_scale = 1.0f;  // INT8 softmax input scale
+
+    int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
+    int64_t src_elements() const { return src_extent[0] * src_extent[1] * src_extent[2] * src_extent[3]; }
+};
+
+enum class Queue { Load, Store, Array, Vector };
+const char* queue_name(Queue q);
+
+struct Instruction {
+    Queue queue = Queue::Load;
+    int32_t layer = 0;            // index of the workload layer it belongs to (stats, traces)
+    std::vector<int32_t> deps;    // indices of earlier instructions that must finish first
+    std::variant<Transfer, Gemm, Vector> body;
+
+    const Transfer& transfer() const { return std::get<Transfer>(body); }
+    const Gemm& gemm() const { return std::get<Gemm>(body); }
+    const Vector& vector() const { return std::get<Vector>(body); }
+};
+
+struct Program {
+    std::vector<Instruction> instructions;
+    int32_t layers = 0;           // layer indices run 0 .. layers-1
+    Precision precision = Precision::Int8;
+    uint64_t dram_bytes = 0;      // highest DRAM address used + 1
+};
+
+}  // namespace npu::isa

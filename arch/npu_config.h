@@ -1,0 +1,67 @@
+#pragma once
+// The typed description of one NPU design. Loaded and validated by sim/config/arch_loader; the
+// defaults of optional keys live here, in one place.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "arch/energy_table.h"
+#include "kernels/numerics/precision.h"
+
+namespace npu {
+
+enum class Dataflow { WeightStationary, OutputStationary, InputStationary };
+const char* dataflow_name(Dataflow d);  // "ws", "os", "is"
+
+struct BufferConfig {
+    int64_t size_bytes = 0;  // 0: the design has no such buffer
+    int64_t banks = 1;
+    int64_t bytes_per_cycle = 0;  // read or write port width, all banks together
+
+    bool present() const { return size_bytes > 0; }
+    int64_t bank_bytes() const { return size_bytes / banks; }
+};
+
+struct DramConfig {
+    std::string type;               // ddr3, ddr4, lpddr4, hbm2, gddr5, ...: sets energy per bit
+    double bandwidth_gbps = 0.0;    // GB/s, all channels together (10^9 bytes per second)
+    double latency_ns = 0.0;        // first-byte latency of one access
+    int64_t channels = 1;           // independent channels, addresses interleaved by burst
+    int64_t burst_bytes = 64;       // access granularity: a partial burst costs a whole one
+    double energy_pj_per_bit = 0.0;
+};
+
+struct NpuConfig {
+    std::string name;
+    std::string source;  // file it was read from
+    std::string description;
+
+    int64_t rows = 0;  // processing elements down (reduction side in ws)
+    int64_t cols = 0;  // processing elements across
+    Dataflow dataflow = Dataflow::WeightStationary;
+    std::vector<Precision> precisions;  // supported MAC precisions; the first is the default
+    double clock_mhz = 0.0;
+
+    // On-chip SRAM. Operand classes without a dedicated buffer live in `unified`.
+    BufferConfig unified;
+    BufferConfig ifmap;
+    BufferConfig weight;
+    BufferConfig output;
+    BufferConfig accumulator;  // int32/fp32 partial sums, `cols` wide
+
+    DramConfig dram;
+    int64_t vector_lanes = 0;  // elements per cycle of the vector unit
+
+    double technology_nm = 45.0;
+    EnergyTable energy;  // per-operation energies scaled to technology_nm
+
+    double cycle_ns() const { return 1000.0 / clock_mhz; }
+    int64_t macs_per_cycle() const { return rows * cols; }
+    int64_t accumulator_depth() const { return accumulator.size_bytes / (cols * 4); }
+    bool supports(Precision p) const;
+    // Peak: 2 ops per MAC per cycle, in tera-operations per second.
+    double peak_tops() const { return 2.0 * double(rows * cols) * clock_mhz * 1e6 / 1e12; }
+    double dram_bytes_per_cycle() const { return dram.bandwidth_gbps * 1e3 / clock_mhz; }
+};
+
+}  // namespace npu

@@ -1,0 +1,38 @@
+#pragma once
+// Completion status of a program's instructions: the controller's view of what has finished.
+// Units wait here for their instruction's dependencies; it also records when each layer ends.
+#include <systemc>
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "arch/isa.h"
+
+namespace npu {
+
+class Scoreboard {
+public:
+    using LayerDoneCallback = std::function<void(int32_t layer, double end_ns)>;
+
+    void reset(const isa::Program& program);
+    // Blocks the calling SystemC thread until every dependency of `index` has completed.
+    void wait_for_dependencies(int32_t index);
+    void complete(int32_t index);
+
+    bool all_done() const { return m_remaining == 0; }
+    double layer_end_ns(size_t layer) const { return m_layer_end_ns[layer]; }
+    const isa::Program& program() const { return *m_program; }
+    void on_layer_done(LayerDoneCallback callback) { m_layer_done = std::move(callback); }
+
+private:
+    const isa::Program* m_program = nullptr;
+    std::vector<uint8_t> m_done;
+    std::vector<int64_t> m_layer_pending;  // instructions of each layer not yet complete
+    std::vector<double> m_layer_end_ns;
+    int64_t m_remaining = 0;
+    sc_core::sc_event m_completed;
+    LayerDoneCallback m_layer_done;
+};
+
+}  // namespace npu

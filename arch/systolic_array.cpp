@@ -1,0 +1,82 @@
+#include "arch/systolic_array.h"
+
+#include "arch/gemm_datapath.h"
+
+namespace npu {
+
+void ArrayStats::reset(size_t layers) {
+    busy_cycles.reset(layers);
+    macs.reset(layers);
+    folds.reset(layers);
+}
+
+SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config,
+                             Precision precision, Controller& controller, Scoreboard& scoreboard,
+                             const BufferSet& buffers, TraceRecorder* trace)
+    : sc_module(name),
+      m_dataflow(config.dataflow),
+      m_shape{config.rows, config.cols},
+      m_precision(precision),
+      m_cycle_ns(config.cycle_ns()),
+      m_controller(controller),
+      m_scoreboard(scoreboard),
+      m_buffers(buffers),
+      m_trace(trace) {
+    SC_THREAD(run_thread);
+    // The datapath runs Eigen kernels on this coroutine's stack (default: 64 KiB).
+    set_stack_size(kDatapathStackBytes);
+}
+
+Cycles SystolicArray::instruction_cycles(const isa::Gemm& g) const {
+    return gemm_cycles(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape) * g.groups;
+}
+
+void SystolicArray::run_thread() {
+    for (;;) {
+        const int32_t index = m_controller.array_queue.read();
+        m_scoreboard.wait_for_dependencies(index);
+        const isa::Instruction& instruction = m_scoreboard.program().instructions[size_t(index)];
+        const isa::Gemm& g = instruction.gemm();
+        const double start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+        const Cycles cycles = instruction_cycles(g);
+        compute(g, instruction.layer);
+        sc_core::wait(sc_core::sc_time(double(cycles.count()) * m_cycle_ns, sc_core::SC_NS));
+        m_stats.busy_cycles.add(instruction.layer, cycles.count());
+        m_stats.macs.add(instruction.layer, g.macs());
+        m_stats.folds.add(instruction.layer,
+                          plan_folds(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape).folds() *
+                              g.groups);
+        if (m_trace)
+            m_trace->record({isa::Queue::Array, instruction.layer, index, start_ns,
+                             start_ns + double(cycles.count()) * m_cycle_ns});
+        m_scoreboard.complete(index);
+    }
+}
+
+void SystolicArray::compute(const isa::Gemm& g, int32_t layer) {
+    const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape,
+                                       g.accumulate);
+    const int64_t bytes = int64_t(element_bytes(m_precision));
+    Scratchpad& input = m_buffers.at(g.input.region.buffer);
+    Scratchpad& weights = m_buffers.at(g.weights.buffer);
+    input.count_read(layer, t.ifmap_reads * g.groups * bytes);
+    weights.count_read(layer, t.weight_reads * g.groups * bytes);
+    m_buffers.accumulator->count_reads(layer, t.acc_reads * g.groups);
+    m_buffers.accumulator->count_writes(layer, t.acc_writes * g.groups);
+
+    const uint8_t* in = input.data(g.input.region.offset, g.input.region.size);
+    const uint8_t* w = weights.data(g.weights.offset, g.weights.size);
+    if (!in || !w) return;  // timing-only
+    const int64_t entries = g.accumulator.size;
+    if (m_precision == Precision::Int8) {
+        gemm_int8(g, reinterpret_cast<const int8_t*>(in), reinterpret_cast<const int8_t*>(w),
+                  m_buffers.accumulator->int32(g.accumulator.offset, entries));
+    } else {
+        // ws and is fold the reduction over the rows; os streams all of K into one PE.
+        const int64_t fold_rows = m_dataflow == Dataflow::OutputStationary ? g.k() : m_shape.rows;
+        gemm_fp16(g, reinterpret_cast<const Half*>(in), reinterpret_cast<const Half*>(w),
+                  m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows);
+    }
+}
+
+}  // namespace npu

@@ -1,0 +1,34 @@
+#pragma once
+// A tensor in host memory: NCHW elements stored as raw bytes (int8, or binary16 bits).
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "kernels/numerics/fp16.h"
+#include "kernels/numerics/precision.h"
+#include "workloads/ir/shape.h"
+
+namespace npu {
+
+struct HostTensor {
+    Shape shape;
+    Precision precision = Precision::Int8;
+    std::vector<uint8_t> bytes;
+
+    static HostTensor zeros(Shape s, Precision p) {
+        HostTensor t{s, p, {}};
+        t.bytes.assign(size_t(s.elements()) * element_bytes(p), 0);
+        return t;
+    }
+    int64_t elements() const { return shape.elements(); }
+    int8_t* int8() { return reinterpret_cast<int8_t*>(bytes.data()); }
+    const int8_t* int8() const { return reinterpret_cast<const int8_t*>(bytes.data()); }
+    Half* fp16() { return reinterpret_cast<Half*>(bytes.data()); }
+    const Half* fp16() const { return reinterpret_cast<const Half*>(bytes.data()); }
+    // Element as a real number (int8 values as they are, without scale).
+    float value(int64_t i) const {
+        return precision == Precision::Int8 ? float(int8()[i]) : half_to_float(fp16()[i]);
+    }
+};
+
+}  // namespace npu

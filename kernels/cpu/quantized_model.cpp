@@ -1,0 +1,178 @@
+#include "kernels/cpu/quantized_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/cpu/reference_ops.h"
+#include "kernels/numerics/vector_math.h"
+
+namespace npu {
+namespace {
+
+// Scale for a set of real values: 1 if they are all integers that fit int8, else max|x| / 127.
+float choose_scale(const float* values, size_t count) {
+    bool integral = true;
+    float max_abs = 0.0f;
+    for (size_t i = 0; i < count; ++i) {
+        max_abs = std::max(max_abs, std::fabs(values[i]));
+        integral = integral && values[i] == std::nearbyint(values[i]);
+    }
+    if (integral && max_abs <= 127.0f) return 1.0f;
+    return max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
+}
+
+Int8Clamp activation_clamp(Activation act, float out_scale) {
+    Int8Clamp c;
+    if (act != Activation::None) c.lo = 0;
+    if (act == Activation::Relu6) c.hi = int32_t(std::min<long>(127, std::lround(6.0 / out_scale)));
+    return c;
+}
+
+float activate(float v, Activation act) {
+    if (act == Activation::Relu) return activate_relu(v);
+    if (act == Activation::Relu6) return activate_relu6(v);
+    return v;
+}
+
+// Quantizes a conv/fc layer and calibrates its output scale on the accumulators of the
+// already-quantized input.
+void quantize_weighted_int8(const FloatModel& fm, int i, QuantModel& qm,
+                            const std::vector<HostTensor>& outputs) {
+    const Layer& l = qm.graph.layers[size_t(i)];
+    const LayerTensors& t = fm.tensors[size_t(i)];
+    QuantLayer& q = qm.layers[size_t(i)];
+    const float s_in = qm.layers[size_t(l.inputs[0])].out_scale;
+    const size_t outs = t.bias.size(), per_out = t.weight.size() / outs;
+    std::vector<float> w_scale(outs);
+    q.weight_q.resize(t.weight.size());
+    q.bias_q.resize(outs);
+    for (size_t f = 0; f < outs; ++f) {
+        w_scale[f] = choose_scale(&t.weight[f * per_out], per_out);
+        for (size_t k = 0; k < per_out; ++k)
+            q.weight_q[f * per_out + k] = quantize_int8(t.weight[f * per_out + k], w_scale[f]);
+        const double b = std::nearbyint(double(t.bias[f]) / (double(s_in) * w_scale[f]));
+        q.bias_q[f] = int32_t(std::clamp(b, -2147483648.0, 2147483647.0));
+    }
+    const ConvGeometry g = ConvGeometry::from_layer(l, outputs[size_t(l.inputs[0])].shape);
+    const std::vector<int32_t> acc =
+        conv_accumulate_int8(outputs[size_t(l.inputs[0])], g, q.weight_q.data(), q.bias_q.data());
+    const int64_t pixels = l.output.h * l.output.w;
+    std::vector<float> real(acc.size());
+    for (size_t k = 0; k < acc.size(); ++k)
+        real[k] = activate(float(double(acc[k]) * s_in * w_scale[(k / size_t(pixels)) % outs]),
+                           l.activation);
+    q.out_scale = choose_scale(real.data(), real.size());
+    for (size_t f = 0; f < outs; ++f)
+        q.requant.push_back(make_multiplier(double(s_in) * w_scale[f] / q.out_scale));
+    q.clamp = activation_clamp(l.activation, q.out_scale);
+}
+
+void quantize_add_int8(int i, QuantModel& qm, const std::vector<HostTensor>& outputs) {
+    const Layer& l = qm.graph.layers[size_t(i)];
+    QuantLayer& q = qm.layers[size_t(i)];
+    const float sa = qm.layers[size_t(l.inputs[0])].out_scale;
+    const float sb = qm.layers[size_t(l.inputs[1])].out_scale;
+    const HostTensor& a = outputs[size_t(l.inputs[0])];
+    const HostTensor& b = outputs[size_t(l.inputs[1])];
+    std::vector<float> real(size_t(a.elements()));
+    for (size_t k = 0; k < real.size(); ++k)
+        real[k] = activate(float(a.int8()[k]) * sa + float(b.int8()[k]) * sb, l.activation);
+    q.out_scale = choose_scale(real.data(), real.size());
+    q.add = make_add_rescale(double(sa) / q.out_scale, double(sb) / q.out_scale);
+    q.clamp = activation_clamp(l.activation, q.out_scale);
+}
+
+void quantize_fp16(const FloatModel& fm, int i, QuantModel& qm) {
+    const LayerTensors& t = fm.tensors[size_t(i)];
+    QuantLayer& q = qm.layers[size_t(i)];
+    for (float w : t.weight) q.weight_h.push_back(float_to_half(w));
+    q.bias_f = t.bias;
+}
+
+}  // namespace
+
+QuantModel quantize_model(const FloatModel& fm, Precision precision) {
+    QuantModel qm;
+    qm.precision = precision;
+    qm.graph = fm.graph;
+    qm.layers.resize(fm.graph.layers.size());
+    qm.input = HostTensor::zeros(fm.graph.input().output, precision);
+    if (precision == Precision::Fp16) {
+        for (size_t k = 0; k < fm.input.size(); ++k) qm.input.fp16()[k] = float_to_half(fm.input[k]);
+        for (size_t i = 1; i < fm.graph.layers.size(); ++i)
+            if (fm.graph.layers[i].kind == LayerKind::Conv2d ||
+                fm.graph.layers[i].kind == LayerKind::FullyConnected)
+                quantize_fp16(fm, int(i), qm);
+        return qm;
+    }
+    qm.layers[0].out_scale = choose_scale(fm.input.data(), fm.input.size());
+    for (size_t k = 0; k < fm.input.size(); ++k)
+        qm.input.int8()[k] = quantize_int8(fm.input[k], qm.layers[0].out_scale);
+    // Calibrate layer by layer on the int8 outputs computed so far.
+    std::vector<HostTensor> outputs(fm.graph.layers.size());
+    outputs[0] = qm.input;
+    for (size_t i = 1; i < fm.graph.layers.size(); ++i) {
+        const Layer& l = qm.graph.layers[i];
+        QuantLayer& q = qm.layers[i];
+        switch (l.kind) {
+            case LayerKind::Conv2d:
+            case LayerKind::FullyConnected: quantize_weighted_int8(fm, int(i), qm, outputs); break;
+            case LayerKind::Add: quantize_add_int8(int(i), qm, outputs); break;
+            case LayerKind::Softmax: q.out_scale = kSoftmaxInt8OutputScale; break;
+            default:  // pools, relu, flatten keep the input scale
+                q.out_scale = qm.layers[size_t(l.inputs[0])].out_scale;
+                if (l.kind == LayerKind::Relu) q.clamp.lo = 0;
+                if (l.kind == LayerKind::Relu6) q.clamp = activation_clamp(Activation::Relu6, q.out_scale);
+                break;
+        }
+        outputs[i] = reference_layer(qm, int(i), outputs);
+    }
+    return qm;
+}
+
+HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTensor>& outputs) {
+    const Layer& l = qm.graph.layers[size_t(i)];
+    const QuantLayer& q = qm.layers[size_t(i)];
+    const bool int8 = qm.precision == Precision::Int8;
+    const HostTensor& in = outputs[size_t(l.inputs.empty() ? 0 : l.inputs[0])];
+    switch (l.kind) {
+        case LayerKind::Input: return qm.input;
+        case LayerKind::Conv2d:
+        case LayerKind::FullyConnected: {
+            const ConvGeometry g = ConvGeometry::from_layer(l, in.shape);
+            if (int8)
+                return requantize_int8(conv_accumulate_int8(in, g, q.weight_q.data(), q.bias_q.data()),
+                                       l.output, q.requant, q.clamp);
+            return round_fp16(conv_accumulate_fp16(in, g, q.weight_h.data(), q.bias_f.data()),
+                              l.output, l.activation);
+        }
+        case LayerKind::MaxPool: return max_pool(in, l.output, l.pool.window);
+        case LayerKind::AvgPool:
+            return avg_pool(in, l.output, l.pool.window, l.pool.count_include_pad);
+        case LayerKind::GlobalAvgPool: return global_avg_pool(in);
+        case LayerKind::Add: {
+            const HostTensor& b = outputs[size_t(l.inputs[1])];
+            return int8 ? add_int8(in, b, q.add, q.clamp) : add_fp16(in, b, l.activation);
+        }
+        case LayerKind::Relu: return relu(in, q.clamp, Activation::Relu);
+        case LayerKind::Relu6: return relu(in, q.clamp, Activation::Relu6);
+        case LayerKind::Softmax:
+            return softmax(in, qm.layers[size_t(l.inputs[0])].out_scale);
+        case LayerKind::Flatten: {
+            HostTensor out = in;
+            out.shape = l.output;
+            return out;
+        }
+        case LayerKind::BatchNorm: break;  // folded before quantization
+    }
+    return in;
+}
+
+std::vector<HostTensor> run_reference(const QuantModel& qm) {
+    std::vector<HostTensor> outputs(qm.graph.layers.size());
+    for (size_t i = 0; i < qm.graph.layers.size(); ++i)
+        outputs[i] = reference_layer(qm, int(i), outputs);
+    return outputs;
+}
+
+}  // namespace npu

@@ -1,0 +1,227 @@
+#include "kernels/cpu/reference_ops.h"
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <limits>
+
+#include "kernels/numerics/vector_math.h"
+
+namespace npu {
+
+ConvGeometry ConvGeometry::from_layer(const Layer& layer, const Shape& input) {
+    ConvGeometry g;
+    g.output = layer.output;
+    if (layer.kind == LayerKind::FullyConnected) {
+        g.input = Shape{input.n, input.per_image(), 1, 1};
+        return g;
+    }
+    g.input = input;
+    g.groups = layer.conv.groups;
+    g.window = layer.conv.window;
+    return g;
+}
+
+namespace {
+
+template <class T>
+using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// im2col of one image and one group: rows k = (c, r, s), columns p = (oh, ow); zero padding.
+template <class T, class Load>
+RowMatrix<T> im2col(const ConvGeometry& g, int64_t n, int64_t group, Load load) {
+    const Window2d& w = g.window;
+    const int64_t cg = g.in_per_group(), oh = g.output.h, ow = g.output.w;
+    RowMatrix<T> col(cg * w.kernel_h * w.kernel_w, oh * ow);
+    for (int64_t c = 0; c < cg; ++c) {
+        const int64_t channel = group * cg + c;
+        for (int64_t r = 0; r < w.kernel_h; ++r)
+            for (int64_t s = 0; s < w.kernel_w; ++s) {
+                const int64_t k = (c * w.kernel_h + r) * w.kernel_w + s;
+                for (int64_t y = 0; y < oh; ++y) {
+                    const int64_t iy = y * w.stride_h - w.pad_top + r * w.dilation_h;
+                    for (int64_t x = 0; x < ow; ++x) {
+                        const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
+                        const bool inside = iy >= 0 && iy < g.input.h && ix >= 0 && ix < g.input.w;
+                        col(k, y * ow + x) =
+                            inside ? load(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)
+                                   : T(0);
+                    }
+                }
+            }
+    }
+    return col;
+}
+
+template <class T, class W, class B, class Load>
+std::vector<T> conv_accumulate(const ConvGeometry& g, const W* weights, const B* bias, Load load,
+                               T (*convert_weight)(W)) {
+    const int64_t fg = g.out_per_group(), k = g.k_per_group(), pixels = g.output.h * g.output.w;
+    std::vector<T> out(size_t(g.output.elements()));
+    for (int64_t group = 0; group < g.groups; ++group) {
+        RowMatrix<T> wm(fg, k);
+        for (int64_t f = 0; f < fg; ++f)
+            for (int64_t i = 0; i < k; ++i)
+                wm(f, i) = convert_weight(weights[(group * fg + f) * k + i]);
+        for (int64_t n = 0; n < g.input.n; ++n) {
+            const RowMatrix<T> result = wm * im2col<T>(g, n, group, load);
+            for (int64_t f = 0; f < fg; ++f) {
+                const int64_t channel = group * fg + f;
+                T* dst = out.data() + (n * g.output.c + channel) * pixels;
+                for (int64_t p = 0; p < pixels; ++p) dst[p] = result(f, p) + T(bias[channel]);
+            }
+        }
+    }
+    return out;
+}
+
+int32_t widen_int8(int8_t v) { return v; }
+float widen_half(Half v) { return half_to_float(v); }
+
+float apply_activation(float v, Activation act) {
+    if (act == Activation::Relu) return activate_relu(v);
+    if (act == Activation::Relu6) return activate_relu6(v);
+    return v;
+}
+
+int8_t clamp_int8(int64_t v, Int8Clamp c) {
+    return int8_t(std::min<int64_t>(std::max<int64_t>(v, c.lo), c.hi));
+}
+
+}  // namespace
+
+std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g,
+                                          const int8_t* weights, const int32_t* bias) {
+    const int8_t* data = in.int8();
+    return conv_accumulate<int32_t>(g, weights, bias, [data](int64_t i) { return int32_t(data[i]); },
+                                    widen_int8);
+}
+
+std::vector<float> conv_accumulate_fp16(const HostTensor& in, const ConvGeometry& g,
+                                        const Half* weights, const float* bias) {
+    const Half* data = in.fp16();
+    return conv_accumulate<float>(g, weights, bias,
+                                  [data](int64_t i) { return half_to_float(data[i]); }, widen_half);
+}
+
+HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
+                           const std::vector<QuantMultiplier>& per_channel, Int8Clamp clamp) {
+    HostTensor out = HostTensor::zeros(shape, Precision::Int8);
+    const int64_t pixels = shape.h * shape.w;
+    for (int64_t i = 0; i < shape.elements(); ++i)
+        out.int8()[i] = clamp_int8(requantize(acc[size_t(i)], per_channel[size_t((i / pixels) % shape.c)]),
+                                   clamp);
+    return out;
+}
+
+HostTensor round_fp16(const std::vector<float>& acc, const Shape& shape, Activation act) {
+    HostTensor out = HostTensor::zeros(shape, Precision::Fp16);
+    for (int64_t i = 0; i < shape.elements(); ++i)
+        out.fp16()[i] = float_to_half(apply_activation(acc[size_t(i)], act));
+    return out;
+}
+
+namespace {
+
+// Visits every output cell with the list of valid input cells of its window.
+template <class Visit>
+void for_each_window(const Shape& in, const Shape& out, const Window2d& w, Visit visit) {
+    for (int64_t plane = 0; plane < out.n * out.c; ++plane)
+        for (int64_t y = 0; y < out.h; ++y)
+            for (int64_t x = 0; x < out.w; ++x) {
+                const int64_t out_index = (plane * out.h + y) * out.w + x;
+                visit(out_index, plane * in.h * in.w, y * w.stride_h - w.pad_top,
+                      x * w.stride_w - w.pad_left);
+            }
+}
+
+}  // namespace
+
+HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w) {
+    HostTensor out = HostTensor::zeros(out_shape, in.precision);
+    for_each_window(in.shape, out_shape, w, [&](int64_t o, int64_t base, int64_t y0, int64_t x0) {
+        float best = -std::numeric_limits<float>::infinity();
+        int64_t best_index = -1;
+        for (int64_t r = 0; r < w.kernel_h; ++r)
+            for (int64_t s = 0; s < w.kernel_w; ++s) {
+                const int64_t y = y0 + r * w.dilation_h, x = x0 + s * w.dilation_w;
+                if (y < 0 || y >= in.shape.h || x < 0 || x >= in.shape.w) continue;
+                const int64_t i = base + y * in.shape.w + x;
+                if (best_index < 0 || in.value(i) > best) {
+                    best = in.value(i);
+                    best_index = i;
+                }
+            }
+        const size_t bytes = element_bytes(in.precision);
+        std::memcpy(&out.bytes[size_t(o) * bytes], &in.bytes[size_t(best_index) * bytes], bytes);
+    });
+    return out;
+}
+
+HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w,
+                    bool count_include_pad) {
+    HostTensor out = HostTensor::zeros(out_shape, in.precision);
+    for_each_window(in.shape, out_shape, w, [&](int64_t o, int64_t base, int64_t y0, int64_t x0) {
+        int64_t sum_q = 0, valid = 0;
+        float sum_f = 0.0f;
+        for (int64_t r = 0; r < w.kernel_h; ++r)
+            for (int64_t s = 0; s < w.kernel_w; ++s) {
+                const int64_t y = y0 + r * w.dilation_h, x = x0 + s * w.dilation_w;
+                if (y < 0 || y >= in.shape.h || x < 0 || x >= in.shape.w) continue;
+                const int64_t i = base + y * in.shape.w + x;
+                ++valid;
+                if (in.precision == Precision::Int8) sum_q += in.int8()[i];
+                else sum_f += half_to_float(in.fp16()[i]);
+            }
+        const int64_t count = count_include_pad ? w.kernel_h * w.kernel_w : valid;
+        if (in.precision == Precision::Int8)
+            out.int8()[o] = saturate_int8(rounding_scale(sum_q, average_multiplier(count)));
+        else
+            out.fp16()[o] = float_to_half(sum_f / float(count));
+    });
+    return out;
+}
+
+HostTensor global_avg_pool(const HostTensor& in) {
+    Window2d w;
+    w.kernel_h = w.stride_h = in.shape.h;
+    w.kernel_w = w.stride_w = in.shape.w;
+    return avg_pool(in, Shape{in.shape.n, in.shape.c, 1, 1}, w, true);
+}
+
+HostTensor add_int8(const HostTensor& a, const HostTensor& b, AddRescale r, Int8Clamp clamp) {
+    HostTensor out = HostTensor::zeros(a.shape, Precision::Int8);
+    for (int64_t i = 0; i < a.elements(); ++i)
+        out.int8()[i] = clamp_int8(add_requantize(a.int8()[i], b.int8()[i], r), clamp);
+    return out;
+}
+
+HostTensor add_fp16(const HostTensor& a, const HostTensor& b, Activation act) {
+    HostTensor out = HostTensor::zeros(a.shape, Precision::Fp16);
+    for (int64_t i = 0; i < a.elements(); ++i)
+        out.fp16()[i] = float_to_half(
+            apply_activation(half_to_float(a.fp16()[i]) + half_to_float(b.fp16()[i]), act));
+    return out;
+}
+
+HostTensor relu(const HostTensor& in, Int8Clamp int8_clamp, Activation fp16_act) {
+    HostTensor out = HostTensor::zeros(in.shape, in.precision);
+    for (int64_t i = 0; i < in.elements(); ++i) {
+        if (in.precision == Precision::Int8) out.int8()[i] = clamp_int8(in.int8()[i], int8_clamp);
+        else out.fp16()[i] = float_to_half(apply_activation(half_to_float(in.fp16()[i]), fp16_act));
+    }
+    return out;
+}
+
+HostTensor softmax(const HostTensor& in, float int8_scale) {
+    HostTensor out = HostTensor::zeros(in.shape, in.precision);
+    const int64_t row = in.shape.c;
+    for (int64_t n = 0; n < in.shape.n; ++n) {
+        if (in.precision == Precision::Int8)
+            softmax_int8(in.int8() + n * row, out.int8() + n * row, row, int8_scale);
+        else
+            softmax_fp16(in.fp16() + n * row, out.fp16() + n * row, row);
+    }
+    return out;
+}
+
+}  // namespace npu

@@ -1,0 +1,55 @@
+#include "kernels/numerics/int8.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace npu {
+
+QuantMultiplier make_multiplier(double real_ratio) {
+    QuantMultiplier q;
+    if (!(real_ratio > 0.0)) return QuantMultiplier{0, 31};
+    int exponent = 0;
+    const double fraction = std::frexp(real_ratio, &exponent);  // ratio = fraction * 2^exponent
+    int64_t multiplier = std::llround(fraction * double(int64_t(1) << 31));
+    if (multiplier == (int64_t(1) << 31)) {  // fraction rounded up to 1.0
+        multiplier /= 2;
+        ++exponent;
+    }
+    int shift = 31 - exponent;
+    if (shift < 1) return QuantMultiplier{int32_t((int64_t(1) << 31) - 1), 1};  // clamp: huge ratio
+    while (shift > 62) {  // tiny ratio: give up precision rather than range
+        multiplier >>= 1;
+        --shift;
+    }
+    q.multiplier = int32_t(multiplier);
+    q.shift = shift;
+    return q;
+}
+
+int64_t rounding_scale(int64_t value, QuantMultiplier m) {
+    const int64_t product = value * int64_t(m.multiplier);
+    const int64_t rounding = int64_t(1) << (m.shift - 1);
+    return (product + rounding) >> m.shift;  // arithmetic shift: floor
+}
+
+int8_t quantize_int8(float value, float scale) {
+    if (!(scale > 0.0f) || !std::isfinite(value)) return 0;
+    return saturate_int8(std::lround(double(value) / double(scale)));
+}
+
+}  // namespace npu
+
+namespace npu {
+
+AddRescale make_add_rescale(double ratio_a, double ratio_b) {
+    // The larger ratio sets the shared shift, exactly as make_multiplier would for it alone.
+    const QuantMultiplier larger = make_multiplier(ratio_a > ratio_b ? ratio_a : ratio_b);
+    const double scale = std::ldexp(1.0, larger.shift);
+    AddRescale r;
+    r.shift = larger.shift;
+    r.mult_a = int32_t(std::min<double>(std::llround(ratio_a * scale), 2147483647.0));
+    r.mult_b = int32_t(std::min<double>(std::llround(ratio_b * scale), 2147483647.0));
+    return r;
+}
+
+}  // namespace npu

@@ -1,0 +1,48 @@
+// npusim: a cycle-approximate simulator of systolic-array NPUs. See README.md.
+#include <systemc>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "sim/cli/commands.h"
+#include "workloads/io/error.h"
+
+int sc_main(int argc, char* argv[]) {
+    const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);
+    CLI::App app{"npusim: cycle-approximate simulator of systolic-array NPUs", "npusim"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "npusim 0.1.0");
+    std::map<CLI::App*, npu::cli::Action> actions;
+    CLI::App* run = app.add_subcommand("run", "Simulate a workload on a design, print per-layer stats");
+    actions[run] = npu::cli::add_run_command(*run, paths);
+    CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
+    actions[list] = npu::cli::add_list_command(*list, paths);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    try {
+        for (const auto& [command, action] : actions)
+            if (command->parsed()) return action();
+    } catch (const npu::UsageError& e) {
+        std::cerr << "npusim: " << e.what() << "\n";
+        return 2;
+    } catch (const npu::Error& e) {
+        std::cerr << "npusim: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "npusim: internal error: " << e.what() << "\n";
+        return 3;
+    }
+    return 0;
+}
+
+// Our own entry point: the SystemC banner would otherwise mix into reports on stdout, and the
+// library reads this variable before sc_main runs.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}

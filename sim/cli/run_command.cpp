@@ -1,0 +1,105 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "sim/cli/commands.h"
+#include "sim/config/arch_loader.h"
+#include "sim/report/report.h"
+#include "sim/runtime/simulation.h"
+#include "workloads/io/error.h"
+#include "workloads/model_loader.h"
+#include "workloads/zoo.h"
+
+namespace npu::cli {
+namespace {
+
+struct RunArgs {
+    std::string arch;
+    std::string workload;
+    int64_t batch = 1;
+    std::string precision;
+    std::string input_size;
+    std::string json, csv, trace;
+    bool timing_only = false;
+    bool no_check = false;
+    bool quiet = false;
+    uint64_t seed = 1;
+};
+
+// "224" or "224x160" (height x width).
+void parse_input_size(const std::string& text, int64_t& h, int64_t& w) {
+    if (text.empty()) return;
+    try {
+        const size_t x = text.find('x');
+        h = std::stoll(text.substr(0, x));
+        w = x == std::string::npos ? h : std::stoll(text.substr(x + 1));
+    } catch (const std::exception&) {
+        throw UsageError(fmt::format("--input-size: expected N or HxW, got '{}'", text));
+    }
+    if (h < 1 || w < 1) throw UsageError(fmt::format("--input-size: sizes must be >= 1, got '{}'", text));
+}
+
+int run(const RunArgs& a, const DataPaths& paths) {
+    const NpuConfig config = load_design(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
+    Graph graph = load_model_file(resolve_model(a.workload, paths.models_dir()));
+    int64_t h = 0, w = 0;
+    parse_input_size(a.input_size, h, w);
+    if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
+    reshape_input(graph, a.batch, h, w);
+    Precision precision = config.precisions.front();
+    if (!a.precision.empty() && !parse_precision(a.precision, precision))
+        throw UsageError(fmt::format("--precision: unknown '{}' (int8, fp16)", a.precision));
+
+    const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
+    const auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
+    if (show_progress) fmt::print(stderr, "preparing {} ({})...", graph.name, a.timing_only ? "timing only" : "functional");
+    const PreparedWorkload workload = prepare_workload(graph, precision, !a.timing_only, a.seed);
+    SimulationOptions options;
+    options.precision = precision;
+    options.functional = !a.timing_only;
+    options.trace = !a.trace.empty();
+    options.check = !a.no_check;
+    Simulation sim(config, options);
+    if (show_progress)
+        sim.on_progress([&](int32_t layer, int32_t layers) {
+            fmt::print(stderr, "\r\033[Ksimulating layer {}/{} ({}), {:.1f} s", layer, layers - 1,
+                       workload.model.graph.layers[size_t(layer)].name, elapsed());
+        });
+    RunResult result = sim.run(workload);
+    if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
+
+    print_table(std::cout, result);
+    if (!a.json.empty()) write_file(a.json, to_json(result));
+    if (!a.csv.empty()) write_file(a.csv, to_csv(result));
+    if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
+    return result.checked && !result.check_passed ? 4 : 0;
+}
+
+}  // namespace
+
+Action add_run_command(CLI::App& app, const DataPaths& paths) {
+    auto a = std::make_shared<RunArgs>();
+    app.add_option("--arch", a->arch, "Design: a shipped name (npusim list) or a YAML file")->required();
+    app.add_option("--workload", a->workload, "Model: a zoo name (npusim list) or a YAML file")->required();
+    app.add_option("--batch", a->batch, "Images per inference (default 1)");
+    app.add_option("--precision", a->precision, "int8 or fp16 (default: the design's first)");
+    app.add_option("--input-size", a->input_size, "Override the input resolution: N or HxW");
+    app.add_option("--seed", a->seed, "Seed of the generated weights and inputs (default 1)");
+    app.add_option("--json", a->json, "Write the full report as JSON");
+    app.add_option("--csv", a->csv, "Write the per-layer table as CSV");
+    app.add_option("--trace", a->trace, "Write a Chrome trace (Perfetto) of DMA, array and vector activity");
+    app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
+    app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
+    app.add_flag("--quiet", a->quiet, "No progress display on stderr");
+    app.footer("Exit status: 0 ok, 1 bad input (design, model, file), 2 bad arguments, "
+               "4 functional check failed.");
+    return [a, &paths] { return run(*a, paths); };
+}
+
+}  // namespace npu::cli

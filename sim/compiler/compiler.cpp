@@ -1,0 +1,40 @@
+#include "sim/compiler/compiler.h"
+
+#include <fmt/format.h>
+
+#include "sim/compiler/lowering.h"
+#include "workloads/io/error.h"
+
+namespace npu {
+
+CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
+                      const NpuConfig& config, Precision precision) {
+    if (!config.supports(precision))
+        throw CompileError(fmt::format("design '{}' has no {} MACs (it supports: {})", config.name,
+                                       precision_name(precision), [&] {
+                                           std::string s;
+                                           for (Precision p : config.precisions)
+                                               s += (s.empty() ? "" : ", ") + std::string(precision_name(p));
+                                           return s;
+                                       }()));
+    CompiledModel out;
+    out.dram = plan_dram(graph, precision);
+    ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size());
+    const LoweringContext ctx{config, precision, graph, quant, out.dram, builder};
+    for (size_t i = 1; i < graph.layers.size(); ++i) {
+        builder.set_layer(int32_t(i));
+        switch (graph.layers[i].kind) {
+            case LayerKind::Conv2d:
+            case LayerKind::FullyConnected: lower_conv(ctx, int(i)); break;
+            case LayerKind::Flatten: break;  // same bytes as its input
+            case LayerKind::BatchNorm:
+                throw CompileError(fmt::format("{}: batchnorm must be folded before compiling",
+                                               graph.where(int(i))));
+            default: lower_vector_layer(ctx, int(i)); break;
+        }
+    }
+    out.program = builder.finish(out.dram.total_bytes);
+    return out;
+}
+
+}  // namespace npu

@@ -1,0 +1,24 @@
+#pragma once
+// Graph -> NPU program: places tensors in DRAM, then lowers every layer in order (conv/fc to
+// GEMM tiles on the array, the rest to the vector unit). Flatten and the input produce no
+// instructions.
+#include <vector>
+
+#include "arch/isa.h"
+#include "arch/npu_config.h"
+#include "kernels/cpu/quantized_model.h"
+#include "sim/compiler/dram_plan.h"
+
+namespace npu {
+
+struct CompiledModel {
+    isa::Program program;
+    DramPlan dram;
+};
+
+// `quant` holds one QuantLayer per graph layer (clamps, rescales, softmax scale); timing-only
+// runs may pass default-constructed ones. Throws CompileError if the design cannot run it.
+CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
+                      const NpuConfig& config, Precision precision);
+
+}  // namespace npu

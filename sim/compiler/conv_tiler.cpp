@@ -1,0 +1,147 @@
+#include "sim/compiler/conv_tiler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <vector>
+
+#include "arch/isa.h"
+#include "arch/systolic_timing.h"
+#include "sim/compiler/window_span.h"
+#include "workloads/io/error.h"
+
+namespace npu {
+namespace {
+
+// Halvings of `dim`, plus multiples of `align` (powers of two times it), all within [1, dim].
+std::vector<int64_t> candidates(int64_t dim, int64_t align) {
+    std::set<int64_t> values;
+    for (int64_t d = dim; d >= 1; d = (d == 1 ? 0 : ceil_div(d, 2))) values.insert(d);
+    for (int64_t a = align; a > 1 && a < dim; a *= 2) values.insert(a);
+    return std::vector<int64_t>(values.rbegin(), values.rend());  // largest first
+}
+
+// Sum over output blocks of `block` along an axis of the input span each reads.
+int64_t input_span_sum(int64_t out_size, int64_t block, int64_t stride, int64_t pad, int64_t extent,
+                       int64_t in_size) {
+    int64_t sum = 0;
+    for (int64_t b = 0; b < out_size; b += block)
+        sum += input_span(b, std::min(block, out_size - b), stride, pad, extent, in_size).size();
+    return sum;
+}
+
+struct Search {
+    const ConvGeometry& g;
+    const NpuConfig& c;
+    int64_t e;  // element bytes
+    ArrayShape array;
+
+    OperandNeeds needs(const ConvTiling& t) const {
+        OperandNeeds n;
+        n.slot_bytes[size_t(Operand::Ifmap)] = conv_input_box_elements(g, t.groups * t.channels, t) * e;
+        n.slot_bytes[size_t(Operand::Weight)] =
+            t.groups * t.filters * t.channels * g.window.kernel_h * g.window.kernel_w * e;
+        n.slot_bytes[size_t(Operand::Output)] =
+            t.m() * t.groups * t.filters * e + t.groups * t.filters * isa::kChannelParamBytes;
+        return n;
+    }
+
+    bool fit(ConvTiling& t) const {
+        t.needs = needs(t);
+        t.accumulator_entries = t.groups * t.m() * t.filters;
+        return t.accumulator_entries <= c.accumulator.size_bytes / 4 / 2 && fits(c, t.needs);
+    }
+
+    // Largest output box that fits, shrinking batch, then rows, then columns.
+    bool fit_box(ConvTiling& t) const {
+        t.batch = g.output.n;
+        t.rows = g.output.h;
+        t.cols = g.output.w;
+        while (!fit(t)) {
+            if (t.batch > 1) t.batch = ceil_div(t.batch, 2);
+            else if (t.rows > 1) t.rows = ceil_div(t.rows, 2);
+            else if (t.cols > 1) t.cols = ceil_div(t.cols, 2);
+            else return false;
+        }
+        return true;
+    }
+
+    // Fills the estimates for the better loop order.
+    void estimate(ConvTiling& t) const {
+        const Window2d& w = g.window;
+        const int64_t tiles_g = ceil_div(g.groups, t.groups);
+        const int64_t tiles_k = ceil_div(g.in_per_group(), t.channels);
+        const int64_t tiles_n = ceil_div(g.out_per_group(), t.filters);
+        const int64_t tiles_m = ceil_div(g.output.n, t.batch) * ceil_div(g.output.h, t.rows) *
+                                ceil_div(g.output.w, t.cols);
+        const int64_t input_pass =
+            g.input.n * g.input.c *
+            input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
+            input_span_sum(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w) * e;
+        const int64_t weights = g.output.c * g.k_per_group() * e;
+        const int64_t outputs = g.output.elements() * e + g.output.c * isa::kChannelParamBytes * tiles_m;
+        // m_outer: weights stay only if one (k, n) tile; inputs stay across n if one k tile.
+        const int64_t m_outer = input_pass * (tiles_k == 1 ? 1 : tiles_n) +
+                                weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m);
+        const int64_t n_outer = weights * (tiles_k == 1 ? 1 : tiles_m) +
+                                input_pass * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n);
+        t.m_outer = m_outer <= n_outer;
+        t.dram_bytes = std::min(m_outer, n_outer) + outputs;
+        const GemmDims tile{t.m(), t.channels * w.kernel_h * w.kernel_w, t.filters};
+        t.array_cycles = tiles_g * tiles_k * tiles_n * tiles_m * t.groups *
+                         gemm_cycles(c.dataflow, tile, array).count();
+    }
+
+    int64_t time(const ConvTiling& t) const {
+        const double dram_cycles = double(t.dram_bytes) / c.dram_bytes_per_cycle();
+        return std::max(t.array_cycles, int64_t(dram_cycles));
+    }
+};
+
+}  // namespace
+
+int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const ConvTiling& t) {
+    const Window2d& w = g.window;
+    const int64_t rows = std::min(g.input.h, (t.rows - 1) * w.stride_h + w.extent_h());
+    const int64_t cols = std::min(g.input.w, (t.cols - 1) * w.stride_w + w.extent_w());
+    return t.batch * channels * rows * cols;
+}
+
+ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision,
+                              const std::string& layer_name) {
+    const Search search{g, c, int64_t(element_bytes(precision)), ArrayShape{c.rows, c.cols}};
+    const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
+    bool found = false;
+    ConvTiling best;
+    for (int64_t groups : candidates(g.groups, 1)) {
+        const bool whole_groups = groups > 1;
+        const std::vector<int64_t> channel_options =
+            whole_groups ? std::vector<int64_t>{g.in_per_group()}
+                         : candidates(g.in_per_group(), std::max<int64_t>(1, c.rows / kernel));
+        const std::vector<int64_t> filter_options =
+            whole_groups ? std::vector<int64_t>{g.out_per_group()} : candidates(g.out_per_group(), c.cols);
+        for (int64_t channels : channel_options)
+            for (int64_t filters : filter_options) {
+                ConvTiling t;
+                t.groups = groups;
+                t.channels = channels;
+                t.filters = filters;
+                if (!search.fit_box(t)) continue;
+                search.estimate(t);
+                if (!found || search.time(t) < search.time(best) ||
+                    (search.time(t) == search.time(best) && t.dram_bytes < best.dram_bytes)) {
+                    best = t;
+                    found = true;
+                }
+            }
+    }
+    if (!found)
+        throw CompileError(fmt::format(
+            "layer '{}': no tiling fits design '{}' (even one output pixel of one channel needs more "
+            "buffer than the design has; window {}x{}, input {}x{})",
+            layer_name, c.name, g.window.kernel_h, g.window.kernel_w, g.input.h, g.input.w));
+    return best;
+}
+
+}  // namespace npu

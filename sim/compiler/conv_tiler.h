@@ -1,0 +1,40 @@
+#pragma once
+// Chooses how a convolution (or fully connected layer) is cut into buffer tiles.
+//
+// Per group the layer is a GEMM: M output pixels (batch x rows x cols), K = channels x kh x kw,
+// N filters. A tile takes `groups` whole groups (depthwise layers) or one group's `channels` x
+// `filters` slice, and an output box of `batch` x `rows` x `cols` pixels. Its input box (with
+// the window's halo), weights, output and channel parameters must fit half of their buffers
+// (double buffering) and its partial sums half of the accumulator. Among the tilings that fit,
+// the one with the smallest estimated time max(array cycles, DRAM cycles) wins; ties go to less
+// DRAM traffic. Loop order: K innermost (partial sums stay in the accumulator); either output
+// boxes outside filter blocks (m_outer) or the reverse, whichever reloads less.
+#include <cstdint>
+
+#include "arch/npu_config.h"
+#include "kernels/cpu/reference_ops.h"
+#include "sim/compiler/buffer_plan.h"
+
+namespace npu {
+
+struct ConvTiling {
+    int64_t groups = 1, channels = 1, filters = 1;  // per tile
+    int64_t batch = 1, rows = 1, cols = 1;          // output box
+    bool m_outer = true;
+    OperandNeeds needs;
+    int64_t accumulator_entries = 0;
+    // Estimates the choice was made on.
+    int64_t dram_bytes = 0;
+    int64_t array_cycles = 0;
+
+    int64_t m() const { return batch * rows * cols; }
+};
+
+// Throws CompileError when not even a one-pixel, one-channel tile fits.
+ConvTiling choose_conv_tiling(const ConvGeometry& geometry, const NpuConfig& config,
+                              Precision precision, const std::string& layer_name);
+
+// Bytes of the input box of an output box [batch x rows x cols] at the worst position.
+int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const ConvTiling& t);
+
+}  // namespace npu

@@ -1,0 +1,84 @@
+#include "sim/compiler/dram_plan.h"
+
+#include <cstring>
+
+#include "arch/isa.h"
+
+namespace npu {
+namespace {
+
+uint64_t align(uint64_t v) { return (v + kDramAlignment - 1) / kDramAlignment * kDramAlignment; }
+
+int64_t output_channels(const Layer& l) {
+    return l.kind == LayerKind::Conv2d ? l.conv.filters : l.fc.out_features;
+}
+
+}  // namespace
+
+DramPlan plan_dram(const Graph& g, Precision precision) {
+    const size_t n = g.layers.size();
+    const uint64_t e = element_bytes(precision);
+    DramPlan p;
+    p.output_address.assign(n, 0);
+    p.tensor_id.assign(n, 0);
+    p.weight_address.assign(n, 0);
+    p.param_address.assign(n, 0);
+    uint64_t next = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const Layer& l = g.layers[i];
+        if (l.kind == LayerKind::Flatten) {  // same bytes as its input
+            p.tensor_id[i] = p.tensor_id[size_t(l.inputs[0])];
+            p.output_address[i] = p.output_address[size_t(l.inputs[0])];
+            continue;
+        }
+        p.tensor_id[i] = int32_t(i);
+        p.output_address[i] = next;
+        next = align(next + uint64_t(l.output.elements()) * e);
+        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) {
+            p.weight_address[i] = next;
+            next = align(next + uint64_t(layer_weights(g, int(i))) * e);
+            p.param_address[i] = next;
+            next = align(next + uint64_t(output_channels(l)) * isa::kChannelParamBytes);
+        }
+    }
+    p.total_bytes = next;
+    return p;
+}
+
+std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
+    const Layer& l = m.graph.layers[size_t(layer)];
+    const QuantLayer& q = m.layers[size_t(layer)];
+    const int64_t channels = output_channels(l);
+    std::vector<uint8_t> bytes(size_t(channels * isa::kChannelParamBytes), 0);
+    for (int64_t c = 0; c < channels; ++c) {
+        int32_t record[3] = {0, 0, 0};
+        if (m.precision == Precision::Int8) {
+            record[0] = q.bias_q[size_t(c)];
+            record[1] = q.requant[size_t(c)].multiplier;
+            record[2] = q.requant[size_t(c)].shift;
+        } else {
+            std::memcpy(&record[0], &q.bias_f[size_t(c)], sizeof(float));
+        }
+        std::memcpy(&bytes[size_t(c * isa::kChannelParamBytes)], record, sizeof record);
+    }
+    return bytes;
+}
+
+std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
+    std::vector<uint8_t> image(p.total_bytes, 0);
+    std::memcpy(image.data() + p.output_address[0], m.input.bytes.data(), m.input.bytes.size());
+    for (size_t i = 0; i < m.graph.layers.size(); ++i) {
+        const Layer& l = m.graph.layers[i];
+        if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
+        const QuantLayer& q = m.layers[i];
+        if (m.precision == Precision::Int8)
+            std::memcpy(image.data() + p.weight_address[i], q.weight_q.data(), q.weight_q.size());
+        else
+            std::memcpy(image.data() + p.weight_address[i], q.weight_h.data(), q.weight_h.size() * 2);
+        const std::vector<uint8_t> params = channel_params(m, int(i));
+        std::memcpy(image.data() + p.param_address[i], params.data(), params.size());
+    }
+    return image;
+}
+
+}  // namespace npu

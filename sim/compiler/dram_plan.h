@@ -1,0 +1,30 @@
+#pragma once
+// Where every tensor of a workload lives in the NPU's DRAM: the input, each layer's output, and
+// each conv/fc layer's weights and per-channel parameters. Tensors never share addresses, so
+// DRAM carries no write-after-read hazards; a flatten's output aliases its input.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/cpu/quantized_model.h"
+
+namespace npu {
+
+struct DramPlan {
+    std::vector<uint64_t> output_address;  // per layer (the input layer: the model input)
+    std::vector<int32_t> tensor_id;        // per layer: layer whose bytes its output is (aliases)
+    std::vector<uint64_t> weight_address;  // per layer, conv/fc only
+    std::vector<uint64_t> param_address;   // per layer, conv/fc only
+    uint64_t total_bytes = 0;
+};
+
+constexpr uint64_t kDramAlignment = 64;
+
+DramPlan plan_dram(const Graph& graph, Precision precision);
+
+// The DRAM contents before a run: input, weights and channel parameters at their addresses.
+std::vector<uint8_t> dram_image(const QuantModel& model, const DramPlan& plan);
+
+// Per-channel parameter records (isa::kChannelParamBytes each) of a conv/fc layer.
+std::vector<uint8_t> channel_params(const QuantModel& model, int layer);
+
+}  // namespace npu

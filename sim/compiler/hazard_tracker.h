@@ -1,0 +1,27 @@
+#pragma once
+// Finds the dependencies of a new access to an on-chip buffer: a write waits for every earlier
+// overlapping read or write (WAR, WAW), a read for every earlier overlapping write (RAW).
+// Accesses fully covered by a later write are forgotten: ordering through that write already
+// implies them.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace npu {
+
+class HazardTracker {
+public:
+    // Adds the instructions [lo, hi) conflicts with to `deps`, then records the access.
+    void access(int64_t lo, int64_t hi, bool write, int32_t instruction, std::vector<int32_t>& deps);
+    size_t live_accesses() const { return m_accesses.size(); }
+
+private:
+    struct Access {
+        int64_t lo, hi;
+        int32_t instruction;
+        bool write;
+    };
+    std::vector<Access> m_accesses;
+};
+
+}  // namespace npu

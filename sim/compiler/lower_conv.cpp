@@ -1,0 +1,190 @@
+#include "sim/compiler/conv_tiler.h"
+#include "sim/compiler/lowering.h"
+#include "sim/compiler/window_span.h"
+
+namespace npu {
+
+isa::DramBox LoweringContext::tensor_box(int layer) const {
+    const Shape s = graph.layers[size_t(layer)].output;
+    isa::DramBox box;
+    box.base = dram.output_address[size_t(layer)];
+    box.element_bytes = element_bytes();
+    box.dims = {s.n, s.c, s.h, s.w};
+    box.extent = box.dims;
+    return box;
+}
+
+isa::DramBox sub_box(isa::DramBox whole, std::array<int64_t, 4> start, std::array<int64_t, 4> extent) {
+    whole.start = start;
+    whole.extent = extent;
+    return whole;
+}
+
+namespace {
+
+// Emits the instructions of one convolution layer tile by tile.
+class ConvLowering {
+public:
+    ConvLowering(const LoweringContext& ctx, int layer)
+        : m_ctx(ctx),
+          m_layer(ctx.graph.layers[size_t(layer)]),
+          m_index(layer),
+          m_input(m_layer.inputs[0]),
+          m_geometry(ConvGeometry::from_layer(m_layer, ctx.graph.layers[size_t(m_input)].output)),
+          m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, m_layer.name)),
+          m_buffers(ctx.config, m_tiling.needs) {}
+
+    void run() {
+        const ConvGeometry& g = m_geometry;
+        for (int64_t g0 = 0; g0 < g.groups; g0 += m_tiling.groups) {
+            std::vector<std::array<int64_t, 3>> boxes;
+            for (int64_t n0 = 0; n0 < g.output.n; n0 += m_tiling.batch)
+                for (int64_t y0 = 0; y0 < g.output.h; y0 += m_tiling.rows)
+                    for (int64_t x0 = 0; x0 < g.output.w; x0 += m_tiling.cols) boxes.push_back({n0, y0, x0});
+            std::vector<int64_t> filter_blocks;
+            for (int64_t f0 = 0; f0 < g.out_per_group(); f0 += m_tiling.filters) filter_blocks.push_back(f0);
+            if (m_tiling.m_outer) {
+                for (const auto& box : boxes)
+                    for (int64_t f0 : filter_blocks) output_tile(g0, box, f0);
+            } else {
+                for (int64_t f0 : filter_blocks)
+                    for (const auto& box : boxes) output_tile(g0, box, f0);
+            }
+        }
+    }
+
+private:
+    // One output tile: the K loop of GEMMs into one accumulator slot, then requantize and store.
+    void output_tile(int64_t g0, const std::array<int64_t, 3>& box, int64_t f0) {
+        const ConvGeometry& g = m_geometry;
+        const int64_t groups = std::min(m_tiling.groups, g.groups - g0);
+        const int64_t filters = std::min(m_tiling.filters, g.out_per_group() - f0);
+        const std::array<int64_t, 3> extent{std::min(m_tiling.batch, g.output.n - box[0]),
+                                            std::min(m_tiling.rows, g.output.h - box[1]),
+                                            std::min(m_tiling.cols, g.output.w - box[2])};
+        const int64_t m = extent[0] * extent[1] * extent[2];
+        const isa::Region acc = accumulator_slot(m_ctx.config, m_acc_slots++, groups * m * filters);
+        for (int64_t c0 = 0; c0 < g.in_per_group(); c0 += m_tiling.channels) {
+            const int64_t channels = std::min(m_tiling.channels, g.in_per_group() - c0);
+            isa::Gemm gemm;
+            gemm.input = input_tile(g0, groups, c0, channels, box, extent);
+            gemm.window = g.window;
+            gemm.out_start = box;
+            gemm.out_extent = extent;
+            gemm.groups = groups;
+            gemm.channels = channels;
+            gemm.filters = filters;
+            gemm.channel_base = 0;
+            gemm.channel_step = channels;
+            gemm.weights = weight_tile(g0, groups, f0, filters, c0, channels);
+            gemm.accumulator = acc;
+            gemm.accumulate = c0 > 0;
+            m_ctx.builder.gemm(gemm);
+        }
+        finish_tile(g0, groups, f0, filters, box, extent, acc);
+    }
+
+    isa::InputTile input_tile(int64_t g0, int64_t groups, int64_t c0, int64_t channels,
+                              const std::array<int64_t, 3>& box, const std::array<int64_t, 3>& extent) {
+        const ConvGeometry& g = m_geometry;
+        const Window2d& w = g.window;
+        const Span rows = input_span(box[1], extent[1], w.stride_h, w.pad_top, w.extent_h(), g.input.h);
+        const Span cols = input_span(box[2], extent[2], w.stride_w, w.pad_left, w.extent_w(), g.input.w);
+        isa::InputTile tile;
+        const int64_t channel_start = g0 * g.in_per_group() + c0;
+        tile.start = {box[0], channel_start, rows.begin, cols.begin};
+        tile.extent = {extent[0], groups * channels, rows.size(), cols.size()};
+        tile.tensor_h = g.input.h;
+        tile.tensor_w = g.input.w;
+        const std::array<int64_t, 5> key{g0, channel_start, box[0], rows.begin, cols.begin};
+        const int64_t bytes = tile.extent[0] * tile.extent[1] * tile.extent[2] * tile.extent[3] *
+                              m_ctx.element_bytes();
+        if (key != m_loaded_input || bytes != m_loaded_input_bytes) {  // not resident: load it
+            m_input_region = m_buffers.slot(Operand::Ifmap, m_input_slots++, bytes);
+            isa::DramBox whole = m_ctx.tensor_box(m_input);
+            whole.dims = {g.input.n, g.input.c, g.input.h, g.input.w};  // fc: N x K x 1 x 1 view
+            m_ctx.builder.load(sub_box(whole, tile.start, tile.extent), m_input_region, m_ctx.tensor_id(m_input));
+            m_loaded_input = key;
+            m_loaded_input_bytes = bytes;
+        }
+        tile.region = m_input_region;
+        return tile;
+    }
+
+    isa::Region weight_tile(int64_t g0, int64_t groups, int64_t f0, int64_t filters, int64_t c0,
+                            int64_t channels) {
+        const ConvGeometry& g = m_geometry;
+        const std::array<int64_t, 4> key{g0, f0, c0, groups};
+        if (key != m_loaded_weights) {
+            const int64_t kh = g.window.kernel_h, kw = g.window.kernel_w;
+            isa::DramBox box;
+            box.base = m_ctx.dram.weight_address[size_t(m_index)];
+            box.element_bytes = m_ctx.element_bytes();
+            box.dims = {g.output.c, g.in_per_group(), kh, kw};
+            box.start = {g0 * g.out_per_group() + f0, c0, 0, 0};
+            box.extent = {groups * filters, channels, kh, kw};
+            m_weight_region = m_buffers.slot(Operand::Weight, m_weight_slots++, box.bytes());
+            m_ctx.builder.load(box, m_weight_region, -1);
+            m_loaded_weights = key;
+        }
+        return m_weight_region;
+    }
+
+    void finish_tile(int64_t g0, int64_t groups, int64_t f0, int64_t filters,
+                     const std::array<int64_t, 3>& box, const std::array<int64_t, 3>& extent,
+                     const isa::Region& acc) {
+        const ConvGeometry& g = m_geometry;
+        const int64_t channels = groups * filters;
+        const int64_t channel0 = g0 * g.out_per_group() + f0;
+        const int64_t m = extent[0] * extent[1] * extent[2];
+        const int64_t param_bytes = channels * isa::kChannelParamBytes;
+        const int64_t data_bytes = m * channels * m_ctx.element_bytes();
+        const isa::Region slot = m_buffers.slot(Operand::Output, m_output_slots++, param_bytes + data_bytes);
+        const isa::Region params{slot.buffer, slot.offset, param_bytes};
+        const isa::Region data{slot.buffer, slot.offset + param_bytes, data_bytes};
+
+        isa::DramBox param_box;
+        param_box.base = m_ctx.dram.param_address[size_t(m_index)];
+        param_box.element_bytes = 1;
+        param_box.dims = {g.output.c, 1, 1, isa::kChannelParamBytes};
+        param_box.start = {channel0, 0, 0, 0};
+        param_box.extent = {channels, 1, 1, isa::kChannelParamBytes};
+        m_ctx.builder.load(param_box, params, -1);
+
+        const QuantLayer& q = m_ctx.quant[size_t(m_index)];
+        isa::Vector v;
+        v.op = isa::VectorOp::Requantize;
+        v.src = acc;
+        v.params = params;
+        v.dst = data;
+        v.src_extent = {groups, m, filters, 1};
+        v.dst_extent = {extent[0], channels, extent[1], extent[2]};
+        v.activation = m_layer.activation;
+        v.clamp = q.clamp;
+        m_ctx.builder.vector(v);
+
+        const isa::DramBox out = sub_box(m_ctx.tensor_box(m_index), {box[0], channel0, box[1], box[2]},
+                                         {extent[0], channels, extent[1], extent[2]});
+        m_ctx.builder.store(data, out, m_ctx.tensor_id(m_index));
+    }
+
+    const LoweringContext& m_ctx;
+    const Layer& m_layer;
+    int m_index;
+    int m_input;
+    ConvGeometry m_geometry;
+    ConvTiling m_tiling;
+    BufferPlan m_buffers;
+    int64_t m_input_slots = 0, m_weight_slots = 0, m_output_slots = 0, m_acc_slots = 0;
+    std::array<int64_t, 5> m_loaded_input{-1, -1, -1, -1, -1};
+    int64_t m_loaded_input_bytes = 0;
+    isa::Region m_input_region;
+    std::array<int64_t, 4> m_loaded_weights{-1, -1, -1, -1};
+    isa::Region m_weight_region;
+};
+
+}  // namespace
+
+void lower_conv(const LoweringContext& ctx, int layer) { ConvLowering(ctx, layer).run(); }
+
+}  // namespace npu

@@ -1,0 +1,140 @@
+#include <fmt/format.h>
+
+#include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/lowering.h"
+#include "sim/compiler/window_span.h"
+#include "workloads/io/error.h"
+
+namespace npu {
+namespace {
+
+using Box4 = std::array<int64_t, 4>;  // n, c, h, w
+
+// The input box an output box of a vector layer reads.
+struct VectorShape {
+    const Layer& layer;
+    Shape in;
+
+    Box4 input_start(const Box4& start, const Box4& extent) const {
+        if (layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool)
+            return {start[0], start[1], rows(start, extent).begin, cols(start, extent).begin};
+        if (layer.kind == LayerKind::GlobalAvgPool) return {start[0], start[1], 0, 0};
+        return start;
+    }
+    Box4 input_extent(const Box4& start, const Box4& extent) const {
+        if (layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool)
+            return {extent[0], extent[1], rows(start, extent).size(), cols(start, extent).size()};
+        if (layer.kind == LayerKind::GlobalAvgPool) return {extent[0], extent[1], in.h, in.w};
+        return extent;
+    }
+    Span rows(const Box4& s, const Box4& e) const {
+        const Window2d& w = layer.pool.window;
+        return input_span(s[2], e[2], w.stride_h, w.pad_top, w.extent_h(), in.h);
+    }
+    Span cols(const Box4& s, const Box4& e) const {
+        const Window2d& w = layer.pool.window;
+        return input_span(s[3], e[3], w.stride_w, w.pad_left, w.extent_w(), in.w);
+    }
+    // The largest input box any output tile of this size reads (a tile away from the padded
+    // border reads the full window span).
+    Box4 max_input_extent(const Box4& tile) const {
+        if (layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool) {
+            const Window2d& w = layer.pool.window;
+            return {tile[0], tile[1], std::min(in.h, (tile[2] - 1) * w.stride_h + w.extent_h()),
+                    std::min(in.w, (tile[3] - 1) * w.stride_w + w.extent_w())};
+        }
+        return input_extent(Box4{0, 0, 0, 0}, tile);
+    }
+    int inputs() const { return layer.kind == LayerKind::Add ? 2 : 1; }
+    // Which output dimensions a tile may cut: softmax needs whole rows, global pooling whole planes.
+    bool may_split(int dim) const {
+        if (dim == 0) return true;
+        if (layer.kind == LayerKind::Softmax) return false;
+        return layer.kind != LayerKind::GlobalAvgPool || dim == 1;
+    }
+};
+
+int64_t elements(const Box4& b) { return b[0] * b[1] * b[2] * b[3]; }
+
+OperandNeeds needs_for(const VectorShape& vs, const Box4& tile, int64_t e) {
+    OperandNeeds n;
+    n.slot_bytes[size_t(Operand::Ifmap)] = elements(vs.max_input_extent(tile)) * e;
+    n.slots[size_t(Operand::Ifmap)] = 2 * vs.inputs();
+    n.slot_bytes[size_t(Operand::Weight)] = 0;
+    n.slot_bytes[size_t(Operand::Output)] = elements(tile) * e;
+    return n;
+}
+
+isa::VectorOp op_of(LayerKind kind) {
+    switch (kind) {
+        case LayerKind::MaxPool: return isa::VectorOp::MaxPool;
+        case LayerKind::AvgPool: return isa::VectorOp::AvgPool;
+        case LayerKind::GlobalAvgPool: return isa::VectorOp::GlobalAvgPool;
+        case LayerKind::Add: return isa::VectorOp::Add;
+        case LayerKind::Softmax: return isa::VectorOp::Softmax;
+        default: return isa::VectorOp::Relu;
+    }
+}
+
+}  // namespace
+
+void lower_vector_layer(const LoweringContext& ctx, int index) {
+    const Layer& l = ctx.graph.layers[size_t(index)];
+    const VectorShape vs{l, ctx.graph.layers[size_t(l.inputs[0])].output};
+    const Shape out = l.output;
+    const int64_t e = ctx.element_bytes();
+    // The largest tile that fits: shrink batch, channels, rows, columns in that order.
+    Box4 tile{out.n, out.c, out.h, out.w};
+    for (int dim = 0; !fits(ctx.config, needs_for(vs, tile, e));) {
+        while (dim < 4 && (tile[size_t(dim)] == 1 || !vs.may_split(dim))) ++dim;
+        if (dim == 4)
+            throw CompileError(fmt::format("layer '{}': no {} tile fits design '{}' ({} bytes of input "
+                                           "at the smallest tile)",
+                                           l.name, kind_name(l.kind), ctx.config.name,
+                                           needs_for(vs, tile, e).slot_bytes[0]));
+        tile[size_t(dim)] = ceil_div(tile[size_t(dim)], 2);
+    }
+    const BufferPlan buffers(ctx.config, needs_for(vs, tile, e));
+    const QuantLayer& q = ctx.quant[size_t(index)];
+    int64_t slot = 0;
+    for (int64_t n0 = 0; n0 < out.n; n0 += tile[0])
+        for (int64_t c0 = 0; c0 < out.c; c0 += tile[1])
+            for (int64_t y0 = 0; y0 < out.h; y0 += tile[2])
+                for (int64_t x0 = 0; x0 < out.w; x0 += tile[3], ++slot) {
+                    const Box4 start{n0, c0, y0, x0};
+                    const Box4 extent{std::min(tile[0], out.n - n0), std::min(tile[1], out.c - c0),
+                                      std::min(tile[2], out.h - y0), std::min(tile[3], out.w - x0)};
+                    const Box4 in_start = vs.input_start(start, extent);
+                    const Box4 in_extent = vs.input_extent(start, extent);
+                    isa::Vector v;
+                    v.op = op_of(l.kind);
+                    for (int k = 0; k < vs.inputs(); ++k) {
+                        const int producer = l.inputs[size_t(k)];
+                        const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(in_extent) * e);
+                        ctx.builder.load(sub_box(ctx.tensor_box(producer), in_start, in_extent), r,
+                                         ctx.tensor_id(producer));
+                        (k == 0 ? v.src : v.src2) = r;
+                    }
+                    v.dst = buffers.slot(Operand::Output, slot, elements(extent) * e);
+                    v.src_extent = in_extent;
+                    v.dst_extent = extent;
+                    v.src_h0 = in_start[2];
+                    v.src_w0 = in_start[3];
+                    v.dst_h0 = y0;
+                    v.dst_w0 = x0;
+                    v.tensor_h = vs.in.h;
+                    v.tensor_w = vs.in.w;
+                    v.window = l.pool.window;
+                    v.count_include_pad = l.pool.count_include_pad;
+                    v.activation = l.kind == LayerKind::Relu ? Activation::Relu
+                                   : l.kind == LayerKind::Relu6 ? Activation::Relu6
+                                                                 : l.activation;
+                    v.clamp = q.clamp;
+                    v.add = q.add;
+                    v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
+                    ctx.builder.vector(v);
+                    ctx.builder.store(v.dst, sub_box(ctx.tensor_box(index), start, extent), ctx.tensor_id(index));
+                }
+}
+
+}  // namespace npu

@@ -1,0 +1,34 @@
+#pragma once
+// Lowering of one layer to NPU instructions. Shared context and the per-kind entry points.
+#include <vector>
+
+#include "arch/npu_config.h"
+#include "kernels/cpu/quantized_model.h"
+#include "sim/compiler/dram_plan.h"
+#include "sim/compiler/program_builder.h"
+
+namespace npu {
+
+struct LoweringContext {
+    const NpuConfig& config;
+    Precision precision;
+    const Graph& graph;
+    const std::vector<QuantLayer>& quant;  // clamps, rescales (defaults in timing-only runs)
+    const DramPlan& dram;
+    ProgramBuilder& builder;
+
+    int64_t element_bytes() const { return int64_t(npu::element_bytes(precision)); }
+    // A layer's output tensor in DRAM as a whole-tensor box (NCHW).
+    isa::DramBox tensor_box(int layer) const;
+    int32_t tensor_id(int layer) const { return dram.tensor_id[size_t(layer)]; }
+};
+
+// A box of `whole` restricted to start/extent.
+isa::DramBox sub_box(isa::DramBox whole, std::array<int64_t, 4> start, std::array<int64_t, 4> extent);
+
+// conv2d and fully connected: GEMM tiles on the array, requantization on the vector unit.
+void lower_conv(const LoweringContext& ctx, int layer);
+// Pools, add, relu, softmax, global average pool: tiles on the vector unit.
+void lower_vector_layer(const LoweringContext& ctx, int layer);
+
+}  // namespace npu

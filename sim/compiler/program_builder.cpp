@@ -1,0 +1,60 @@
+#include "sim/compiler/program_builder.h"
+
+#include <algorithm>
+
+namespace npu {
+
+ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tensors)
+    : m_last_store(tensors, -1) {
+    m_program.precision = precision;
+    m_program.layers = layers;
+}
+
+int32_t ProgramBuilder::append(isa::Queue queue, std::variant<isa::Transfer, isa::Gemm, isa::Vector> body,
+                               std::initializer_list<Touch> touches, int32_t extra_dep) {
+    const int32_t index = int32_t(m_program.instructions.size());
+    isa::Instruction in;
+    in.queue = queue;
+    in.layer = m_layer;
+    in.body = std::move(body);
+    for (const Touch& t : touches)
+        m_buffers[size_t(t.region.buffer)].access(t.region.offset, t.region.offset + t.region.size,
+                                                  t.write, index, in.deps);
+    if (extra_dep >= 0) in.deps.push_back(extra_dep);
+    std::sort(in.deps.begin(), in.deps.end());
+    in.deps.erase(std::unique(in.deps.begin(), in.deps.end()), in.deps.end());
+    m_program.instructions.push_back(std::move(in));
+    return index;
+}
+
+int32_t ProgramBuilder::load(const isa::DramBox& box, const isa::Region& dst, int32_t tensor) {
+    const int32_t producer = tensor >= 0 ? m_last_store[size_t(tensor)] : -1;
+    return append(isa::Queue::Load, isa::Transfer{box, dst}, {{dst, true}}, producer);
+}
+
+int32_t ProgramBuilder::store(const isa::Region& src, const isa::DramBox& box, int32_t tensor) {
+    const int32_t index = append(isa::Queue::Store, isa::Transfer{box, src}, {{src, false}}, -1);
+    m_last_store[size_t(tensor)] = index;
+    return index;
+}
+
+int32_t ProgramBuilder::gemm(const isa::Gemm& g) {
+    // The accumulator tile is read-modify-written: a write covers both hazards.
+    return append(isa::Queue::Array, g,
+                  {{g.input.region, false}, {g.weights, false}, {g.accumulator, true}}, -1);
+}
+
+int32_t ProgramBuilder::vector(const isa::Vector& v) {
+    if (v.op == isa::VectorOp::Requantize)
+        return append(isa::Queue::Vector, v, {{v.src, false}, {v.params, false}, {v.dst, true}}, -1);
+    if (v.op == isa::VectorOp::Add)
+        return append(isa::Queue::Vector, v, {{v.src, false}, {v.src2, false}, {v.dst, true}}, -1);
+    return append(isa::Queue::Vector, v, {{v.src, false}, {v.dst, true}}, -1);
+}
+
+isa::Program ProgramBuilder::finish(uint64_t dram_bytes) {
+    m_program.dram_bytes = dram_bytes;
+    return std::move(m_program);
+}
+
+}  // namespace npu

@@ -1,0 +1,41 @@
+#pragma once
+// Appends instructions to a program and derives their dependencies: on-chip hazards through
+// the buffers they touch, and DRAM read-after-write through the tensors they load.
+#include <array>
+#include <vector>
+
+#include "arch/isa.h"
+#include "sim/compiler/hazard_tracker.h"
+
+namespace npu {
+
+class ProgramBuilder {
+public:
+    ProgramBuilder(Precision precision, int32_t layers, size_t tensors);
+
+    void set_layer(int32_t layer) { m_layer = layer; }
+    // DRAM -> SRAM; waits for the stores that wrote tensor `tensor` (-1: written before the run).
+    int32_t load(const isa::DramBox& box, const isa::Region& dst, int32_t tensor);
+    // SRAM -> DRAM of tensor `tensor`.
+    int32_t store(const isa::Region& src, const isa::DramBox& box, int32_t tensor);
+    int32_t gemm(const isa::Gemm& g);
+    int32_t vector(const isa::Vector& v);
+
+    isa::Program finish(uint64_t dram_bytes);
+    size_t size() const { return m_program.instructions.size(); }
+
+private:
+    struct Touch {
+        isa::Region region;
+        bool write;
+    };
+    int32_t append(isa::Queue queue, std::variant<isa::Transfer, isa::Gemm, isa::Vector> body,
+                   std::initializer_list<Touch> touches, int32_t extra_dep);
+
+    isa::Program m_program;
+    int32_t m_layer = 0;
+    std::array<HazardTracker, 5> m_buffers;  // indexed by isa::Buffer
+    std::vector<int32_t> m_last_store;       // per tensor
+};
+
+}  // namespace npu

@@ -1,0 +1,204 @@
+#include "sim/config/arch_loader.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+
+#include "workloads/io/error.h"
+#include "workloads/io/yaml_reader.h"
+
+namespace npu {
+namespace {
+
+struct DramPreset {
+    double pj_per_bit = 0.0;
+    double latency_ns = 0.0;
+};
+
+// An energy file: the per-operation table plus DRAM presets and node scaling factors.
+struct Technology {
+    EnergyTable table;
+    std::map<std::string, DramPreset> dram;
+    std::map<double, double> node_scaling;
+};
+
+double positive(const YamlMap& m, const std::string& key) {
+    const double v = m.get_double(key);
+    if (!(v > 0.0) || !std::isfinite(v)) m.fail(key, fmt::format("must be > 0 (got {})", v));
+    return v;
+}
+
+int64_t positive_int(const YamlMap& m, const std::string& key) {
+    const int64_t v = m.get_int(key);
+    if (v < 1) m.fail(key, fmt::format("must be >= 1 (got {})", v));
+    return v;
+}
+
+Technology read_technology(const YamlMap& root) {
+    Technology t;
+    t.table.name = root.get_string("name");
+    t.table.node_nm = positive(root, "node_nm");
+    const YamlMap pe = root.child("pe");
+    t.table.mac_int8_pj = positive(pe, "mac_int8_pj");
+    t.table.mac_fp16_pj = positive(pe, "mac_fp16_pj");
+    t.table.pe_register_ratio = pe.get_double("register_ratio");
+    pe.finish();
+    for (const YamlMap& point : root.map_list("sram_pj_per_64b")) {
+        t.table.sram_pj_per_64b.emplace_back(positive(point, "size_kib"), positive(point, "pj"));
+        point.finish();
+    }
+    for (size_t i = 1; i < t.table.sram_pj_per_64b.size(); ++i)
+        if (t.table.sram_pj_per_64b[i].first <= t.table.sram_pj_per_64b[i - 1].first)
+            root.fail("sram_pj_per_64b", "sizes must increase");
+    const YamlMap vector = root.child("vector");
+    t.table.vector_int8_op_pj = positive(vector, "int8_op_pj");
+    t.table.vector_fp16_op_pj = positive(vector, "fp16_op_pj");
+    vector.finish();
+    const YamlMap leakage = root.child("leakage");
+    t.table.leakage_uw_per_pe = leakage.get_double("uw_per_pe");
+    t.table.leakage_uw_per_kib = leakage.get_double("uw_per_kib");
+    leakage.finish();
+    const YamlMap dram = root.child("dram");
+    for (const std::string& type : dram.keys()) {
+        const YamlMap preset = dram.child(type);
+        t.dram[type] = DramPreset{positive(preset, "pj_per_bit"), preset.get_double("latency_ns")};
+        preset.finish();
+    }
+    const YamlMap scaling = root.child("node_scaling");
+    for (const std::string& node : scaling.keys()) t.node_scaling[std::stod(node)] = positive(scaling, node);
+    scaling.finish();
+    root.finish();
+    return t;
+}
+
+Technology load_technology(const std::string& path) {
+    return read_technology(YamlMap::load_file(path, YamlErrorKind::Config));
+}
+
+Dataflow read_dataflow(const YamlMap& m) {
+    const std::string d = m.get_string("dataflow");
+    if (d == "ws") return Dataflow::WeightStationary;
+    if (d == "os") return Dataflow::OutputStationary;
+    if (d == "is") return Dataflow::InputStationary;
+    m.fail("dataflow", fmt::format("unknown dataflow '{}' (ws, os, is)", d));
+}
+
+BufferConfig read_buffer(const YamlMap& m) {
+    BufferConfig b;
+    b.size_bytes = positive_int(m, "size_kib") * 1024;
+    b.banks = m.has("banks") ? positive_int(m, "banks") : 1;
+    b.bytes_per_cycle = positive_int(m, "bytes_per_cycle");
+    if (b.size_bytes % b.banks != 0)
+        m.fail("banks", fmt::format("{} banks do not divide {} KiB evenly", b.banks, b.size_bytes / 1024));
+    m.finish();
+    return b;
+}
+
+// Every double-buffered operand must hold at least one fold of the array in each half, else
+// no tiling of any layer can fit.
+void check_minimum_tiles(const NpuConfig& c, const YamlMap& buffers, const YamlMap& root) {
+    int64_t widest = 1;
+    for (Precision p : c.precisions) widest = std::max<int64_t>(widest, int64_t(element_bytes(p)));
+    const int64_t ifmap = 2 * c.rows * widest;
+    const int64_t weight = 2 * c.rows * c.cols * widest;
+    const int64_t output = 2 * c.cols * (widest + 12);
+    auto need = [&](const char* key, const BufferConfig& b, int64_t bytes, const std::string& what) {
+        if (b.present() && b.size_bytes < bytes)
+            buffers.fail(key, fmt::format("{} KiB cannot hold {} ({} bytes)", b.size_bytes / 1024.0, what, bytes));
+    };
+    need("ifmap", c.ifmap, ifmap, "two input vectors of the array");
+    need("weight", c.weight, weight, fmt::format("two {}x{} weight folds", c.rows, c.cols));
+    need("output", c.output, output, "two output rows with their channel parameters");
+    int64_t shared = 0;
+    if (!c.ifmap.present()) shared += ifmap;
+    if (!c.weight.present()) shared += weight;
+    if (!c.output.present()) shared += output;
+    if (shared > 0 && !c.unified.present())
+        buffers.fail_here("operands without a dedicated buffer (ifmap, weight, output) need a unified buffer");
+    need("unified", c.unified, shared, "one double-buffered tile of every operand it hosts");
+    if (c.accumulator_depth() < 2)
+        root.fail("accumulator", fmt::format("{} bytes hold fewer than two rows of {} 32-bit partial sums",
+                                             c.accumulator.size_bytes, c.cols));
+}
+
+NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
+    NpuConfig c;
+    c.name = root.get_string("name");
+    c.source = root.file();
+    c.description = root.get_string_or("description", "");
+    const YamlMap array = root.child("array");
+    c.rows = positive_int(array, "rows");
+    c.cols = positive_int(array, "cols");
+    c.dataflow = read_dataflow(array);
+    array.finish();
+    for (const std::string& name : root.get_string_list("precisions")) {
+        Precision p;
+        if (!parse_precision(name, p)) root.fail("precisions", fmt::format("unknown precision '{}' (int8, fp16)", name));
+        c.precisions.push_back(p);
+    }
+    if (c.precisions.empty()) root.fail("precisions", "list at least one precision");
+    c.clock_mhz = positive(root, "clock_mhz");
+
+    const YamlMap buffers = root.child("buffers");
+    if (auto b = buffers.child_opt("unified")) c.unified = read_buffer(*b);
+    if (auto b = buffers.child_opt("ifmap")) c.ifmap = read_buffer(*b);
+    if (auto b = buffers.child_opt("weight")) c.weight = read_buffer(*b);
+    if (auto b = buffers.child_opt("output")) c.output = read_buffer(*b);
+    buffers.finish();
+    c.accumulator = read_buffer(root.child("accumulator"));
+
+    const YamlMap tech = root.child("technology");
+    c.technology_nm = positive(tech, "node_nm");
+    const std::string table = tech.get_string("energy_table");
+    const std::string table_path = energy_dir + "/" + table + ".yaml";
+    if (!std::filesystem::exists(table_path))
+        tech.fail("energy_table", fmt::format("no energy table '{}' in {}", table, energy_dir));
+    tech.finish();
+    const Technology t = load_technology(table_path);
+    c.energy = t.table;
+    const auto scale = t.node_scaling.find(c.technology_nm);
+    const auto base = t.node_scaling.find(t.table.node_nm);
+    if (scale == t.node_scaling.end() || base == t.node_scaling.end())
+        tech.fail("node_nm", fmt::format("energy table '{}' has no scaling for {} nm", table, c.technology_nm));
+    c.energy.scale_to_design = scale->second / base->second;
+
+    const YamlMap dram = root.child("dram");
+    c.dram.type = dram.get_string("type");
+    const auto preset = t.dram.find(c.dram.type);
+    if (preset == t.dram.end()) {
+        std::string known;
+        for (const auto& [name, p] : t.dram) known += (known.empty() ? "" : ", ") + name;
+        dram.fail("type", fmt::format("unknown DRAM type '{}' ({})", c.dram.type, known));
+    }
+    c.dram.energy_pj_per_bit = preset->second.pj_per_bit;
+    c.dram.latency_ns = dram.has("latency_ns") ? dram.get_double("latency_ns") : preset->second.latency_ns;
+    if (c.dram.latency_ns < 0.0) dram.fail("latency_ns", "must be >= 0");
+    c.dram.bandwidth_gbps = positive(dram, "bandwidth_gbps");
+    c.dram.channels = dram.has("channels") ? positive_int(dram, "channels") : 1;
+    c.dram.burst_bytes = dram.has("burst_bytes") ? positive_int(dram, "burst_bytes") : 64;
+    dram.finish();
+
+    const YamlMap vector = root.child("vector");
+    c.vector_lanes = positive_int(vector, "lanes");
+    vector.finish();
+    root.finish();
+    check_minimum_tiles(c, buffers, root);
+    return c;
+}
+
+}  // namespace
+
+NpuConfig load_design(const std::string& path, const std::string& energy_dir) {
+    return read_design(YamlMap::load_file(path, YamlErrorKind::Config), energy_dir);
+}
+
+NpuConfig parse_design(const std::string& text, const std::string& source_name,
+                       const std::string& energy_dir) {
+    return read_design(YamlMap::load_string(text, source_name, YamlErrorKind::Config), energy_dir);
+}
+
+EnergyTable load_energy_table(const std::string& path) { return load_technology(path).table; }
+
+}  // namespace npu

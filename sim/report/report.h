@@ -1,0 +1,20 @@
+#pragma once
+// Renderings of a run: a readable per-layer table with totals, JSON, CSV, and a Chrome trace
+// (opens in Perfetto / chrome://tracing) of the blocks' busy intervals.
+#include <ostream>
+#include <string>
+
+#include "arch/trace_recorder.h"
+#include "sim/runtime/run_result.h"
+
+namespace npu {
+
+void print_table(std::ostream& out, const RunResult& r);
+std::string to_json(const RunResult& r);
+std::string to_csv(const RunResult& r);
+std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace);
+
+// Writes text to a file; throws Error naming the file when it cannot.
+void write_file(const std::string& path, const std::string& text);
+
+}  // namespace npu

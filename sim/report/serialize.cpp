@@ -1,0 +1,138 @@
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/report/report.h"
+#include "workloads/io/error.h"
+
+namespace npu {
+namespace {
+
+nlohmann::ordered_json energy_json(const EnergyBreakdown& e) {
+    nlohmann::ordered_json j;
+    j["total_pj"] = e.total_pj();
+    j["mac_pj"] = e.mac_pj;
+    j["dram_pj"] = e.dram_pj;
+    j["vector_pj"] = e.vector_pj;
+    j["static_pj"] = e.static_pj;
+    for (const auto& [name, pj] : e.sram_pj) j["sram_" + name + "_pj"] = pj;
+    return j;
+}
+
+nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
+    nlohmann::ordered_json j;
+    j["name"] = l.name;
+    j["type"] = l.kind;
+    j["output"] = {l.output.n, l.output.c, l.output.h, l.output.w};
+    j["macs"] = l.macs;
+    j["cycles"] = l.cycles;
+    j["compute_cycles"] = l.compute_cycles;
+    j["stall_cycles"] = l.stall_cycles;
+    j["utilization"] = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * double(r.rows * r.cols)) : 0.0;
+    j["folds"] = l.folds;
+    j["instructions"] = l.instructions;
+    j["dram_read_bytes"] = l.dram_read_bytes;
+    j["dram_write_bytes"] = l.dram_write_bytes;
+    j["sram_read_bytes"] = l.sram_read_bytes;
+    j["sram_write_bytes"] = l.sram_write_bytes;
+    j["accumulator_reads"] = l.accumulator_reads;
+    j["accumulator_writes"] = l.accumulator_writes;
+    j["vector_ops"] = l.vector_ops;
+    j["energy"] = energy_json(l.energy);
+    if (l.checked) {
+        j["check"] = {{"mismatches", l.mismatches}, {"max_abs_error", l.max_abs_error},
+                      {"relative_error", l.relative_error}};
+    }
+    return j;
+}
+
+}  // namespace
+
+std::string to_json(const RunResult& r) {
+    nlohmann::ordered_json j;
+    j["design"] = r.design;
+    j["workload"] = r.workload;
+    j["precision"] = r.precision;
+    j["dataflow"] = r.dataflow;
+    j["batch"] = r.batch;
+    j["mode"] = r.functional ? "functional" : "timing-only";
+    j["array"] = {{"rows", r.rows}, {"cols", r.cols}};
+    j["clock_mhz"] = r.clock_mhz;
+    j["peak_tops"] = r.peak_tops;
+    nlohmann::ordered_json t;
+    t["macs"] = r.macs;
+    t["cycles"] = r.cycles;
+    t["compute_cycles"] = r.compute_cycles;
+    t["stall_cycles"] = r.stall_cycles;
+    t["time_ms"] = r.time_ns() / 1e6;
+    t["utilization"] = r.utilization();
+    t["achieved_tops"] = r.achieved_tops();
+    t["inferences_per_second"] = r.inferences_per_second();
+    t["dram_read_bytes"] = r.dram_read_bytes;
+    t["dram_write_bytes"] = r.dram_write_bytes;
+    t["compulsory_dram_bytes"] = r.compulsory_dram_bytes;
+    t["energy"] = energy_json(r.energy);
+    t["tops_per_watt"] = r.tops_per_watt();
+    t["instructions"] = r.instructions;
+    j["total"] = t;
+    if (r.checked) j["check"] = {{"passed", r.check_passed}, {"rule", r.check_rule}};
+    for (const LayerResult& l : r.layers) j["layers"].push_back(layer_json(l, r));
+    return j.dump(2) + "\n";
+}
+
+std::string to_csv(const RunResult& r) {
+    std::ostringstream out;
+    out << "layer,type,n,c,h,w,macs,cycles,compute_cycles,stall_cycles,utilization,dram_read_bytes,"
+           "dram_write_bytes,energy_pj,mac_pj,sram_pj,dram_pj,vector_pj,static_pj,mismatches\n";
+    for (const LayerResult& l : r.layers) {
+        double sram = 0.0;
+        for (const auto& [name, pj] : l.energy.sram_pj) sram += pj;
+        const double util = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * double(r.rows * r.cols)) : 0.0;
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{:.6f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{}\n",
+                           l.name, l.kind, l.output.n, l.output.c, l.output.h, l.output.w, l.macs, l.cycles,
+                           l.compute_cycles, l.stall_cycles, util, l.dram_read_bytes, l.dram_write_bytes,
+                           l.energy.total_pj(), l.energy.mac_pj, sram, l.energy.dram_pj, l.energy.vector_pj,
+                           l.energy.static_pj, l.checked ? std::to_string(l.mismatches) : "");
+    }
+    return out.str();
+}
+
+std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace) {
+    nlohmann::ordered_json events = nlohmann::ordered_json::array();
+    const isa::Queue units[] = {isa::Queue::Load, isa::Queue::Array, isa::Queue::Vector, isa::Queue::Store};
+    for (int tid = 0; tid < 4; ++tid)
+        events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", tid},
+                          {"args", {{"name", isa::queue_name(units[tid])}}}});
+    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1},
+                      {"args", {{"name", fmt::format("npu {} ({})", r.design, r.workload)}}}});
+    auto tid_of = [&](isa::Queue q) {
+        for (int t = 0; t < 4; ++t)
+            if (units[t] == q) return t;
+        return 0;
+    };
+    const double origin = trace.events().empty() ? 0.0 : trace.events().front().start_ns;
+    double first = origin;
+    for (const TraceEvent& e : trace.events()) first = std::min(first, e.start_ns);
+    for (const TraceEvent& e : trace.events()) {
+        const std::string layer = e.layer >= 1 && size_t(e.layer) <= r.layers.size() ? r.layers[size_t(e.layer - 1)].name : "";
+        // Chrome trace timestamps are microseconds.
+        events.push_back({{"name", layer}, {"cat", isa::queue_name(e.unit)}, {"ph", "X"}, {"pid", 1},
+                          {"tid", tid_of(e.unit)}, {"ts", (e.start_ns - first) / 1e3},
+                          {"dur", (e.end_ns - e.start_ns) / 1e3}, {"args", {{"instruction", e.instruction}}}});
+    }
+    nlohmann::ordered_json j;
+    j["traceEvents"] = events;
+    j["displayTimeUnit"] = "ns";
+    return j.dump() + "\n";
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path);
+    if (!out) throw Error(fmt::format("{}: cannot open for writing", path));
+    out << text;
+    if (!out) throw Error(fmt::format("{}: write failed", path));
+}
+
+}  // namespace npu

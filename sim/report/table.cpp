@@ -1,0 +1,72 @@
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "sim/report/report.h"
+
+namespace npu {
+namespace {
+
+std::string human_bytes(double bytes) {
+    if (bytes >= 1e9) return fmt::format("{:.2f} GB", bytes / 1e9);
+    if (bytes >= 1e6) return fmt::format("{:.2f} MB", bytes / 1e6);
+    if (bytes >= 1e3) return fmt::format("{:.1f} kB", bytes / 1e3);
+    return fmt::format("{:.0f} B", bytes);
+}
+
+std::string human_count(double v) {
+    if (v >= 1e9) return fmt::format("{:.2f}G", v / 1e9);
+    if (v >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+    if (v >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
+    return fmt::format("{:.0f}", v);
+}
+
+std::string human_energy(double pj) {
+    if (pj >= 1e9) return fmt::format("{:.2f} mJ", pj / 1e9);
+    if (pj >= 1e6) return fmt::format("{:.2f} uJ", pj / 1e6);
+    if (pj >= 1e3) return fmt::format("{:.2f} nJ", pj / 1e3);
+    return fmt::format("{:.0f} pJ", pj);
+}
+
+}  // namespace
+
+void print_table(std::ostream& out, const RunResult& r) {
+    fmt::print(out, "npusim: {} on {} ({}x{} {}, {} MHz, peak {:.2f} TOPS), {}, batch {}, {}\n\n",
+               r.workload, r.design, r.rows, r.cols, r.dataflow, r.clock_mhz, r.peak_tops, r.precision,
+               r.batch, r.functional ? "functional" : "timing only");
+    fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>10}{}\n", "layer",
+               "type", "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr",
+               "energy", r.checked ? "  check" : "");
+    const double cells = double(r.rows * r.cols);
+    for (const LayerResult& l : r.layers) {
+        const double util = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * cells) : 0.0;
+        std::string check;
+        if (l.checked) check = l.mismatches ? fmt::format("  FAIL {}", l.mismatches) : "  ok";
+        fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>5.1f}% {:>9} {:>9} {:>10}{}\n",
+                   l.name.substr(0, 24), l.kind.substr(0, 16), l.output.str(), human_count(double(l.macs)),
+                   l.cycles, l.compute_cycles, l.stall_cycles, 100.0 * util,
+                   human_bytes(double(l.dram_read_bytes)), human_bytes(double(l.dram_write_bytes)),
+                   human_energy(l.energy.total_pj()), check);
+    }
+    const double time_ms = r.time_ns() / 1e6;
+    fmt::print(out, "\ntotal: {} MACs in {} cycles = {:.3f} ms ({} compute, {} memory stall)\n",
+               human_count(double(r.macs)), r.cycles, time_ms, r.compute_cycles, r.stall_cycles);
+    fmt::print(out, "       MAC utilization {:.1f}%, {:.2f} TOPS achieved of {:.2f} peak, {:.1f} inferences/s\n",
+               100.0 * r.utilization(), r.achieved_tops(), r.peak_tops, r.inferences_per_second());
+    fmt::print(out, "       DRAM {} read, {} written ({:.2f}x the compulsory {}), {:.1f} GB/s average\n",
+               human_bytes(double(r.dram_read_bytes)), human_bytes(double(r.dram_write_bytes)),
+               double(r.dram_read_bytes + r.dram_write_bytes) / double(r.compulsory_dram_bytes),
+               human_bytes(double(r.compulsory_dram_bytes)),
+               double(r.dram_read_bytes + r.dram_write_bytes) / r.time_ns());
+    const EnergyBreakdown& e = r.energy;
+    std::string sram;
+    for (const auto& [name, pj] : e.sram_pj) sram += fmt::format(", {} {}", name, human_energy(pj));
+    fmt::print(out, "energy: {} = MAC {}, DRAM {}, vector {}, static {}{}\n", human_energy(e.total_pj()),
+               human_energy(e.mac_pj), human_energy(e.dram_pj), human_energy(e.vector_pj),
+               human_energy(e.static_pj), sram);
+    fmt::print(out, "        {:.2f} TOPS/W, {:.3f} mJ per inference\n", r.tops_per_watt(),
+               e.total_pj() / 1e9 / double(r.batch));
+    if (r.checked)
+        fmt::print(out, "check: {} ({})\n", r.check_passed ? "PASS" : "FAIL", r.check_rule);
+}
+
+}  // namespace npu

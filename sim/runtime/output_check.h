@@ -1,0 +1,27 @@
+#pragma once
+// Checks a functional run: every layer's output in the NPU's DRAM against the CPU reference
+// computed on the same inputs (the NPU's own outputs of the layers before it), so each layer is
+// judged on its own. INT8: bit-exact. FP16: within 2 units in the last place of binary16, the
+// unit taken at the larger of the value and the layer's RMS: FP32 sums in a different order
+// round differently, and where a sum cancels to near zero that difference is large next to the
+// result but small next to the layer's values.
+#include <cstdint>
+
+#include "kernels/cpu/quantized_model.h"
+#include "sim/compiler/dram_plan.h"
+#include "sim/runtime/run_result.h"
+
+namespace npu {
+
+void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const uint8_t* dram,
+                         RunResult& result);
+
+// Bytes every run must move at least once: weights, channel parameters, the input and each
+// stored output (flatten aliases excluded).
+int64_t compulsory_dram_bytes(const Graph& graph, Precision precision);
+
+// Whether two FP16 values agree within `ulps` units in the last place of binary16 at
+// max(|a|, |b|, floor_magnitude).
+bool fp16_close(float a, float b, int ulps, float floor_magnitude = 0.0f);
+
+}  // namespace npu

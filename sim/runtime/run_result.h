@@ -1,0 +1,79 @@
+#pragma once
+// What one simulated run produced: per-layer and total statistics, and the functional check.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "arch/energy_model.h"
+#include "workloads/ir/shape.h"
+
+namespace npu {
+
+struct LayerResult {
+    std::string name;
+    std::string kind;
+    std::string unit;  // "array" or "vector" (which block computes it), "" for none
+    Shape output;
+    int64_t macs = 0;
+    int64_t cycles = 0;          // from the previous layer's end to this layer's end
+    int64_t compute_cycles = 0;  // busy cycles of the computing block
+    int64_t stall_cycles = 0;    // cycles - compute, when positive: waiting for memory
+    double end_ns = 0.0;
+    int64_t instructions = 0;
+    int64_t folds = 0;
+    int64_t dram_read_bytes = 0;
+    int64_t dram_write_bytes = 0;
+    std::map<std::string, int64_t> sram_read_bytes;  // by buffer
+    std::map<std::string, int64_t> sram_write_bytes;
+    int64_t accumulator_reads = 0;
+    int64_t accumulator_writes = 0;
+    int64_t vector_ops = 0;
+    ActivityCounts activity;
+    EnergyBreakdown energy;
+    // Functional check against the CPU reference.
+    bool checked = false;
+    int64_t mismatches = 0;        // INT8: elements that differ; FP16: outside tolerance
+    double max_abs_error = 0.0;
+    double relative_error = 0.0;   // ||npu - ref|| / ||ref||
+
+    int64_t occupied_cycles() const { return cycles > compute_cycles ? cycles : compute_cycles; }
+};
+
+struct RunResult {
+    std::string design;
+    std::string workload;
+    std::string precision;
+    std::string dataflow;
+    int64_t batch = 1;
+    bool functional = false;
+    int64_t rows = 0, cols = 0;
+    double clock_mhz = 0.0;
+    double peak_tops = 0.0;
+    std::vector<LayerResult> layers;  // the input layer excluded
+    // Totals.
+    int64_t macs = 0;
+    int64_t cycles = 0;
+    int64_t compute_cycles = 0;
+    int64_t stall_cycles = 0;
+    int64_t dram_read_bytes = 0;
+    int64_t dram_write_bytes = 0;
+    int64_t compulsory_dram_bytes = 0;  // weights, params, input and every output once
+    EnergyBreakdown energy;
+    int64_t instructions = 0;
+    // Functional check.
+    bool checked = false;
+    bool check_passed = false;
+    std::string check_rule;
+
+    double time_ns() const { return double(cycles) * 1000.0 / clock_mhz; }
+    double utilization() const { return cycles ? double(macs) / (double(cycles) * double(rows * cols)) : 0.0; }
+    double achieved_tops() const { return time_ns() > 0 ? 2.0 * double(macs) / time_ns() / 1e3 : 0.0; }
+    double tops_per_watt() const {
+        const double pj = energy.total_pj();
+        return pj > 0 ? 2.0 * double(macs) / pj : 0.0;  // ops per pJ = TOPS/W
+    }
+    double inferences_per_second() const { return time_ns() > 0 ? double(batch) * 1e9 / time_ns() : 0.0; }
+};
+
+}  // namespace npu

@@ -1,0 +1,159 @@
+#include "sim/runtime/simulation.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "sim/runtime/output_check.h"
+#include "workloads/ir/float_model.h"
+
+namespace npu {
+
+PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional,
+                                  uint64_t seed) {
+    PreparedWorkload w;
+    if (functional) {
+        w.model = quantize_model(prepare_for_inference(make_float_model(source, seed)), precision);
+        w.has_values = true;
+    } else {
+        w.model.precision = precision;
+        w.model.graph = inference_graph(source).graph;
+        w.model.layers.resize(w.model.graph.layers.size());
+    }
+    return w;
+}
+
+Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
+    : m_config(config), m_options(options) {
+    m_npu = std::make_unique<Npu>("npu", config, options.precision, options.functional,
+                                  options.trace ? &m_trace : nullptr);
+}
+
+Simulation::~Simulation() = default;
+
+RunResult Simulation::run(const PreparedWorkload& w) {
+    if (m_options.functional && !w.has_values)
+        throw std::logic_error("functional simulation needs a workload with values");
+    m_compiled = compile(w.model.graph, w.model.layers, m_config, m_options.precision);
+    m_trace.clear();
+    m_npu->start(m_compiled.program);
+    if (w.has_values && m_options.functional) {
+        const std::vector<uint8_t> image = dram_image(w.model, m_compiled.dram);
+        std::memcpy(m_npu->dram.backing(), image.data(), image.size());
+    }
+    const int32_t layers = m_compiled.program.layers;
+    m_npu->scoreboard.on_layer_done([this, layers](int32_t layer, double) {
+        if (m_progress) m_progress(layer, layers);
+    });
+    const double start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    sc_core::sc_start();
+    if (!m_npu->scoreboard.all_done())
+        throw std::logic_error("simulation stopped with instructions pending (program deadlock)");
+    RunResult result = collect(w, start_ns);
+    if (m_options.functional && m_options.check) check_outputs(w, result);
+    return result;
+}
+
+namespace {
+
+const char* computing_unit(LayerKind kind) {
+    switch (kind) {
+        case LayerKind::Conv2d:
+        case LayerKind::FullyConnected: return "array";
+        case LayerKind::Input:
+        case LayerKind::Flatten: return "";
+        default: return "vector";
+    }
+}
+
+}  // namespace
+
+RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const {
+    const Graph& g = w.model.graph;
+    const NpuConfig& c = m_config;
+    const double cycle_ns = c.cycle_ns();
+    RunResult r;
+    r.design = c.name;
+    r.workload = g.name;
+    r.precision = precision_name(m_options.precision);
+    r.dataflow = dataflow_name(c.dataflow);
+    r.batch = g.input().output.n;
+    r.functional = m_options.functional;
+    r.rows = c.rows;
+    r.cols = c.cols;
+    r.clock_mhz = c.clock_mhz;
+    r.peak_tops = c.peak_tops();
+    r.instructions = int64_t(m_compiled.program.instructions.size());
+    std::vector<int64_t> instructions(g.layers.size(), 0);
+    for (const isa::Instruction& in : m_compiled.program.instructions) ++instructions[size_t(in.layer)];
+
+    const std::pair<const char*, Scratchpad*> buffers[] = {{"unified", m_npu->buffers().unified},
+                                                           {"ifmap", m_npu->buffers().ifmap},
+                                                           {"weight", m_npu->buffers().weight},
+                                                           {"output", m_npu->buffers().output}};
+    const DmaStats& dma = m_npu->dma.stats();
+    double previous_end = start_ns;
+    for (size_t i = 1; i < g.layers.size(); ++i) {
+        const Layer& l = g.layers[i];
+        LayerResult lr;
+        lr.name = l.name;
+        lr.kind = kind_name(l.kind);
+        if (l.activation != Activation::None) lr.kind += std::string("+") + activation_name(l.activation);
+        lr.unit = computing_unit(l.kind);
+        lr.output = l.output;
+        lr.instructions = instructions[i];
+        lr.macs = m_npu->array.stats().macs.at(i);
+        lr.folds = m_npu->array.stats().folds.at(i);
+        const double end = instructions[i] ? std::max(previous_end, m_npu->scoreboard.layer_end_ns(i)) : previous_end;
+        lr.end_ns = end - start_ns;
+        lr.cycles = std::llround((end - previous_end) / cycle_ns);
+        previous_end = end;
+        lr.compute_cycles = lr.unit == std::string("array") ? m_npu->array.stats().busy_cycles.at(i)
+                                                            : m_npu->vector.stats().busy_cycles.at(i);
+        lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
+        lr.dram_read_bytes = dma.dram_read_bytes.at(i);
+        lr.dram_write_bytes = dma.dram_write_bytes.at(i);
+        for (const auto& [name, buffer] : buffers) {
+            if (!buffer) continue;
+            lr.sram_read_bytes[name] = buffer->read_bytes().at(i);
+            lr.sram_write_bytes[name] = buffer->write_bytes().at(i);
+        }
+        lr.accumulator_reads = m_npu->accumulator.reads().at(i);
+        lr.accumulator_writes = m_npu->accumulator.writes().at(i);
+        lr.vector_ops = m_npu->vector.stats().element_ops.at(i);
+
+        ActivityCounts& a = lr.activity;
+        a.macs = lr.macs;
+        a.sram_read_bytes = lr.sram_read_bytes;
+        a.sram_write_bytes = lr.sram_write_bytes;
+        a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
+        a.dram_bytes_moved = (dma.dram_read_bursts.at(i) + dma.dram_write_bursts.at(i)) * c.dram.burst_bytes;
+        a.vector_ops = lr.vector_ops;
+        a.time_ns = double(lr.cycles) * cycle_ns;
+        lr.energy = energy_of(c, m_options.precision, a);
+
+        r.macs += lr.macs;
+        r.cycles += lr.cycles;
+        r.compute_cycles += lr.compute_cycles;
+        r.dram_read_bytes += lr.dram_read_bytes;
+        r.dram_write_bytes += lr.dram_write_bytes;
+        r.energy.mac_pj += lr.energy.mac_pj;
+        r.energy.dram_pj += lr.energy.dram_pj;
+        r.energy.vector_pj += lr.energy.vector_pj;
+        r.energy.static_pj += lr.energy.static_pj;
+        for (const auto& [name, pj] : lr.energy.sram_pj) r.energy.sram_pj[name] += pj;
+        r.layers.push_back(std::move(lr));
+    }
+    r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
+    r.compulsory_dram_bytes = compulsory_dram_bytes(g, m_options.precision);
+    return r;
+}
+
+void Simulation::check_outputs(const PreparedWorkload& w, RunResult& r) const {
+    const uint8_t* dram = m_npu->dram.backing();
+    check_layer_outputs(w.model, m_compiled.dram, dram, r);
+}
+
+}  // namespace npu

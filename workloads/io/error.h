@@ -1,0 +1,38 @@
+#pragma once
+// Errors are exceptions carrying their context (file, line, key path); the CLI turns them into
+// one clear line and a non-zero exit (DESIGN.md section 5.10).
+#include <stdexcept>
+#include <string>
+
+namespace npu {
+
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A design, energy table or sweep file is wrong.
+class ConfigError : public Error {
+public:
+    using Error::Error;
+};
+
+// A model (YAML, ONNX, CSV) is wrong or uses something unsupported.
+class WorkloadError : public Error {
+public:
+    using Error::Error;
+};
+
+// A workload does not fit a design (no tiling fits the buffers, unsupported precision).
+class CompileError : public Error {
+public:
+    using Error::Error;
+};
+
+// A command-line argument is wrong.
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
+}  // namespace npu

@@ -1,0 +1,163 @@
+#include "workloads/ir/float_model.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "workloads/io/error.h"
+#include "workloads/ir/seeded_rng.h"
+
+namespace npu {
+namespace {
+
+int64_t fan_in(const Graph& g, const Layer& l) {
+    const Shape in = g.layers[size_t(l.inputs[0])].output;
+    if (l.kind == LayerKind::FullyConnected) return in.per_image();
+    return (in.c / l.conv.groups) * l.conv.window.kernel_h * l.conv.window.kernel_w;
+}
+
+LayerTensors make_tensors(const Graph& g, int i, SeededRng& rng) {
+    const Layer& l = g.layers[size_t(i)];
+    LayerTensors t;
+    if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) {
+        const int64_t outs = l.kind == LayerKind::Conv2d ? l.conv.filters : l.fc.out_features;
+        const bool has_bias = l.kind == LayerKind::Conv2d ? l.conv.bias : l.fc.bias;
+        const int64_t count = outs * fan_in(g, l);
+        const double stddev = std::sqrt(2.0 / double(fan_in(g, l)));
+        t.weight = l.weights;
+        if (t.weight.empty()) {
+            t.weight.resize(size_t(count));
+            for (float& w : t.weight) w = float(rng.normal(0.0, stddev));
+        }
+        t.bias = l.bias_values;
+        if (t.bias.empty()) {
+            t.bias.assign(size_t(outs), 0.0f);
+            if (has_bias)
+                for (float& b : t.bias) b = float(rng.uniform(-0.1, 0.1));
+        }
+    } else if (l.kind == LayerKind::BatchNorm) {
+        const int64_t channels = l.output.c;
+        t.weight.resize(size_t(channels));
+        t.bias.resize(size_t(channels));
+        for (int64_t c = 0; c < channels; ++c) {
+            const double gamma = rng.uniform(0.5, 1.0), beta = rng.uniform(-0.1, 0.1);
+            const double mean = rng.uniform(-0.1, 0.1), var = rng.uniform(0.5, 1.5);
+            const double scale = gamma / std::sqrt(var + 1e-5);
+            t.weight[size_t(c)] = float(scale);
+            t.bias[size_t(c)] = float(beta - mean * scale);
+        }
+    }
+    return t;
+}
+
+}  // namespace
+
+FloatModel make_float_model(const Graph& graph, uint64_t seed) {
+    FloatModel m;
+    m.graph = graph;
+    SeededRng rng(seed);
+    for (size_t i = 0; i < graph.layers.size(); ++i)
+        m.tensors.push_back(make_tensors(graph, int(i), rng));
+    const Layer& in = graph.input();
+    m.input.resize(size_t(in.output.elements()));
+    if (!in.input_data.empty()) {
+        for (size_t k = 0; k < m.input.size(); ++k) m.input[k] = in.input_data[k % in.input_data.size()];
+    } else {
+        for (float& v : m.input) v = float(rng.uniform(-1.0, 1.0));
+    }
+    return m;
+}
+
+namespace {
+
+// Folds a batchnorm's affine map into the conv/fc before it:
+// w'[f] = w[f] * scale[f], b'[f] = b[f] * scale[f] + shift[f].
+void fold_batchnorm(LayerTensors& producer, const LayerTensors& bn) {
+    const size_t outs = producer.bias.size();
+    const size_t per_out = producer.weight.size() / outs;
+    for (size_t f = 0; f < outs; ++f) {
+        for (size_t k = 0; k < per_out; ++k) producer.weight[f * per_out + k] *= bn.weight[f];
+        producer.bias[f] = producer.bias[f] * bn.weight[f] + bn.bias[f];
+    }
+}
+
+bool can_absorb(const Layer& producer, LayerKind follower) {
+    if (follower == LayerKind::BatchNorm)
+        return (producer.kind == LayerKind::Conv2d || producer.kind == LayerKind::FullyConnected) &&
+               producer.activation == Activation::None;
+    if (follower == LayerKind::Relu || follower == LayerKind::Relu6)
+        return (producer.kind == LayerKind::Conv2d || producer.kind == LayerKind::FullyConnected ||
+                producer.kind == LayerKind::Add) &&
+               producer.activation == Activation::None;
+    return false;
+}
+
+}  // namespace
+
+InferenceGraph inference_graph(const Graph& source) {
+    Graph g = source;
+    const size_t count = g.layers.size();
+    std::vector<int> replaced_by(count);  // a removed layer's output is its producer's
+    for (size_t i = 0; i < count; ++i) replaced_by[i] = int(i);
+    std::vector<bool> removed(count, false);
+    auto resolve = [&](int index) {
+        while (replaced_by[size_t(index)] != index) index = replaced_by[size_t(index)];
+        return index;
+    };
+    InferenceGraph out;
+    for (size_t i = 1; i < count; ++i) {
+        Layer& l = g.layers[i];
+        for (int& in : l.inputs) in = resolve(in);
+        if (l.kind != LayerKind::BatchNorm && l.kind != LayerKind::Relu && l.kind != LayerKind::Relu6)
+            continue;
+        const int p = l.inputs[0];
+        Layer& producer = g.layers[size_t(p)];
+        size_t readers = 0;  // of the producer, in the graph as folded so far
+        for (size_t j = 1; j < count; ++j)
+            if (!removed[j])
+                for (int in : g.layers[j].inputs) readers += resolve(in) == p ? 1 : 0;
+        if (readers != 1 || !can_absorb(producer, l.kind)) {
+            if (l.kind == LayerKind::BatchNorm)
+                throw WorkloadError(fmt::format(
+                    "{}: batchnorm must directly follow a conv2d or fc that has no other reader "
+                    "(standalone batchnorm is unsupported at inference)",
+                    g.where(int(i))));
+            continue;
+        }
+        if (l.kind == LayerKind::BatchNorm) {
+            out.folds.emplace_back(int(i), p);
+            if (producer.kind == LayerKind::Conv2d) producer.conv.bias = true;
+            else producer.fc.bias = true;
+        } else {
+            producer.activation = l.kind == LayerKind::Relu ? Activation::Relu : Activation::Relu6;
+        }
+        removed[i] = true;
+        replaced_by[i] = p;
+    }
+    // Rebuild without the removed layers, renumbering inputs.
+    out.graph.name = g.name;
+    out.graph.source = g.source;
+    std::vector<int> new_index(count, -1);
+    for (size_t i = 0; i < count; ++i) {
+        if (removed[i]) continue;
+        Layer l = g.layers[i];
+        for (int& in : l.inputs) in = new_index[size_t(resolve(in))];
+        new_index[i] = out.graph.add(std::move(l));
+        out.origin.push_back(int(i));
+    }
+    infer_shapes(out.graph);
+    return out;
+}
+
+FloatModel prepare_for_inference(const FloatModel& model) {
+    InferenceGraph plan = inference_graph(model.graph);
+    std::vector<LayerTensors> tensors = model.tensors;
+    for (const auto& [bn, producer] : plan.folds) fold_batchnorm(tensors[size_t(producer)], tensors[size_t(bn)]);
+    FloatModel out;
+    out.graph = std::move(plan.graph);
+    out.input = model.input;
+    for (int origin : plan.origin) out.tensors.push_back(tensors[size_t(origin)]);
+    return out;
+}
+
+}  // namespace npu

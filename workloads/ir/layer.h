@@ -1,0 +1,78 @@
+#pragma once
+// One layer of a CNN graph: its kind, attributes, inputs (by layer index) and inferred output.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workloads/ir/shape.h"
+
+namespace npu {
+
+enum class LayerKind {
+    Input,
+    Conv2d,
+    FullyConnected,
+    Relu,
+    Relu6,
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    Add,
+    BatchNorm,
+    Softmax,
+    Flatten,
+};
+
+// Activation applied to a layer's output inside the same instruction (fused at lowering).
+enum class Activation { None, Relu, Relu6 };
+
+struct Window2d {
+    int64_t kernel_h = 1, kernel_w = 1;
+    int64_t stride_h = 1, stride_w = 1;
+    int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+    int64_t dilation_h = 1, dilation_w = 1;
+
+    int64_t extent_h() const { return (kernel_h - 1) * dilation_h + 1; }
+    int64_t extent_w() const { return (kernel_w - 1) * dilation_w + 1; }
+};
+
+struct ConvAttrs {
+    int64_t filters = 0;
+    int64_t groups = 1;
+    bool bias = true;
+    Window2d window;
+};
+
+struct PoolAttrs {
+    Window2d window;
+    bool count_include_pad = false;  // average pool divisor: the window size, or valid cells only
+};
+
+struct FcAttrs {
+    int64_t out_features = 0;
+    bool bias = true;
+};
+
+struct Layer {
+    std::string name;
+    LayerKind kind = LayerKind::Input;
+    std::vector<int> inputs;  // indices of producer layers; all producers precede this layer
+    ConvAttrs conv;
+    PoolAttrs pool;
+    FcAttrs fc;
+    Activation activation = Activation::None;
+    Shape output;  // filled by shape inference (Input: given)
+    // Optional values given in the model file (teaching examples, imported models); empty means
+    // "generate from the seed". Layouts: weights [filters][channels/groups][kh][kw] or
+    // [out][in]; input_data NCHW for one image (repeated over the batch).
+    std::vector<float> weights;
+    std::vector<float> bias_values;
+    std::vector<float> input_data;
+    int source_line = 0;  // where the layer was defined, for error messages (0: unknown)
+};
+
+const char* kind_name(LayerKind kind);
+const char* activation_name(Activation a);
+bool has_weights(LayerKind kind);  // conv2d, fully connected (and batchnorm's affine)
+
+}  // namespace npu
