@@ -68,6 +68,9 @@ struct Gemm {
     int64_t channel_base = 0;
     int64_t channel_step = 0;
     Region weights;      // [groups][filters][channels][kh][kw], dense
+    // First output channel of the tile: an annotation for checks and traces (the hardware reads
+    // only the regions).
+    int64_t out_channel0 = 0;
     Region accumulator;  // [groups][M][filters] entries
     bool accumulate = false;  // add onto the partial sums already there
 

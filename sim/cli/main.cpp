@@ -12,7 +12,7 @@
 int sc_main(int argc, char* argv[]) {
     const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);
     CLI::App app{"npusim: cycle-approximate simulator of systolic-array NPUs", "npusim"};
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);
     app.set_version_flag("--version", "npusim 0.1.0");
     std::map<CLI::App*, npu::cli::Action> actions;
     CLI::App* run = app.add_subcommand("run", "Simulate a workload on a design, print per-layer stats");
@@ -23,6 +23,10 @@ int sc_main(int argc, char* argv[]) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
+    }
+    if (app.get_subcommands().empty()) {
+        std::cerr << app.help();
+        return 2;
     }
     try {
         for (const auto& [command, action] : actions)

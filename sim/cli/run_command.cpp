@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -42,7 +43,17 @@ void parse_input_size(const std::string& text, int64_t& h, int64_t& w) {
     if (h < 1 || w < 1) throw UsageError(fmt::format("--input-size: sizes must be >= 1, got '{}'", text));
 }
 
+// Fails before a long simulation, not after it, when an output file cannot be written.
+void check_writable(const std::string& path, const char* option) {
+    if (path.empty()) return;
+    if (!std::ofstream(path, std::ios::app))
+        throw Error(fmt::format("{} {}: cannot open for writing", option, path));
+}
+
 int run(const RunArgs& a, const DataPaths& paths) {
+    check_writable(a.json, "--json");
+    check_writable(a.csv, "--csv");
+    check_writable(a.trace, "--trace");
     const NpuConfig config = load_design(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
     Graph graph = load_model_file(resolve_model(a.workload, paths.models_dir()));
     int64_t h = 0, w = 0;

@@ -77,6 +77,7 @@ private:
             gemm.channel_base = 0;
             gemm.channel_step = channels;
             gemm.weights = weight_tile(g0, groups, f0, filters, c0, channels);
+            gemm.out_channel0 = g0 * g.out_per_group() + f0;
             gemm.accumulator = acc;
             gemm.accumulate = c0 > 0;
             m_ctx.builder.gemm(gemm);

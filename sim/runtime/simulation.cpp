@@ -27,7 +27,7 @@ PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool
 
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
-    m_npu = std::make_unique<Npu>("npu", config, options.precision, options.functional,
+    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.functional,
                                   options.trace ? &m_trace : nullptr);
 }
 
@@ -149,6 +149,14 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
     r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
     r.compulsory_dram_bytes = compulsory_dram_bytes(g, m_options.precision);
     return r;
+}
+
+HostTensor Simulation::layer_output(const Graph& graph, int layer) const {
+    if (!m_options.functional) throw std::logic_error("layer_output needs a functional simulation");
+    HostTensor t = HostTensor::zeros(graph.layers[size_t(layer)].output, m_options.precision);
+    std::memcpy(t.bytes.data(), m_npu->dram.backing() + m_compiled.dram.output_address[size_t(layer)],
+                t.bytes.size());
+    return t;
 }
 
 void Simulation::check_outputs(const PreparedWorkload& w, RunResult& r) const {

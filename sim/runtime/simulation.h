@@ -19,6 +19,8 @@ struct SimulationOptions {
     bool functional = true;  // real bytes and arithmetic; false: timing only (same cycles)
     bool trace = false;      // record busy intervals for a timeline
     bool check = true;       // functional runs: compare every layer with the CPU reference
+    // SystemC name of the NPU instance: several simulations may share one elaboration.
+    std::string instance_name = "npu";
 };
 
 // The workload as the runtime needs it: the inference graph, its per-layer parameters and, in
@@ -47,6 +49,8 @@ public:
     const TraceRecorder& trace() const { return m_trace; }
     const NpuConfig& config() const { return m_config; }
     const CompiledModel& last_compiled() const { return m_compiled; }
+    // A layer's output as the last functional run left it in the NPU's DRAM.
+    HostTensor layer_output(const Graph& graph, int layer) const;
 
 private:
     RunResult collect(const PreparedWorkload& w, double start_ns) const;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -73,12 +74,37 @@ bool YamlMap::has(const std::string& key) const {
     return v.IsDefined() && !v.IsNull();
 }
 
+namespace {
+
+// Levenshtein distance, to point at a likely typo next to a missing key.
+size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            const size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
 YAML::Node YamlMap::value(const std::string& key) const {
     m_consumed->insert(key);
     const YAML::Node v = m_node[key];
-    if (!v.IsDefined() || v.IsNull())
-        throw_kind(m_kind, fmt::format("{}:{}: {}: missing required key", m_file, line(),
-                                       key_path(key)));
+    if (!v.IsDefined() || v.IsNull()) {
+        std::string hint;
+        for (const std::string& present : keys())
+            if (!m_consumed->count(present) && edit_distance(present, key) <= 2)
+                hint = fmt::format(" (is '{}' a typo?)", present);
+        throw_kind(m_kind, fmt::format("{}:{}: {}: missing required key{}", m_file, line(),
+                                       key_path(key), hint));
+    }
     return v;
 }
 

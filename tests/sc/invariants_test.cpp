@@ -1,0 +1,46 @@
+#include <catch2/catch.hpp>
+
+#include "sc_helpers.h"
+#include "workloads/zoo.h"
+
+using namespace npu;
+
+namespace {
+
+// For every zoo model on one design (timing only): the simulated MACs are the workload's, DRAM
+// traffic is at least the compulsory traffic, cycles are at least MACs / PEs, and utilization
+// never exceeds 100%, per layer and in total.
+void check_invariants(const std::string& design_name) {
+    const NpuConfig c = test::design(design_name);
+    SimulationOptions options;
+    options.functional = false;
+    options.precision = c.precisions.front();
+    Simulation sim(c, options);
+    const double pes = double(c.rows * c.cols);
+    for (const std::string& name : zoo_names(test::models_dir())) {
+        INFO(design_name << " " << name);
+        const Graph g = test::model(name);
+        const PreparedWorkload w = prepare_workload(g, options.precision, false, 1);
+        const RunResult r = sim.run(w);
+        CHECK(r.macs == total_macs(g));
+        CHECK(r.dram_read_bytes + r.dram_write_bytes >= r.compulsory_dram_bytes);
+        CHECK(double(r.cycles) >= double(r.macs) / pes);
+        CHECK(r.utilization() <= 1.0);
+        CHECK(r.achieved_tops() <= c.peak_tops() * (1 + 1e-9));
+        int64_t cycles = 0;
+        for (const LayerResult& l : r.layers) {
+            INFO(l.name);
+            CHECK(double(l.occupied_cycles()) * pes >= double(l.macs));
+            CHECK(l.stall_cycles >= 0);
+            cycles += l.cycles;
+        }
+        CHECK(cycles == r.cycles);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("invariants on the TPU v1-like design", "[sc][invariants]") { check_invariants("tpu_v1"); }
+TEST_CASE("invariants on the Eyeriss-like design (os)", "[sc][invariants]") { check_invariants("eyeriss"); }
+TEST_CASE("invariants on the edge design (separate buffers)", "[sc][invariants]") { check_invariants("edge_32x32"); }
+TEST_CASE("invariants on the Tesla-FSD-like design (os)", "[sc][invariants]") { check_invariants("tesla_fsd"); }

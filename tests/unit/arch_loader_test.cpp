@@ -1,0 +1,153 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <regex>
+
+#include "sim/config/arch_loader.h"
+#include "sim/config/data_paths.h"
+#include "test_paths.h"
+#include "workloads/io/error.h"
+
+using namespace npu;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const char* kBase = R"(name: test
+array: {rows: 8, cols: 8, dataflow: ws}
+precisions: [int8]
+clock_mhz: 500
+buffers:
+  unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}
+accumulator: {size_kib: 16, banks: 2, bytes_per_cycle: 32}
+dram: {type: lpddr4, bandwidth_gbps: 8, channels: 2}
+vector: {lanes: 8}
+technology: {node_nm: 16, energy_table: horowitz_45nm}
+)";
+
+NpuConfig parse(const std::string& text) { return parse_design(text, "test.yaml", test::energy_dir()); }
+
+// kBase with the first occurrence of `from` replaced by `to`.
+std::string edit(const std::string& from, const std::string& to) {
+    std::string text = kBase;
+    const size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("a valid design loads with its derived values", "[config]") {
+    const NpuConfig c = parse(kBase);
+    CHECK(c.rows == 8);
+    CHECK(c.cols == 8);
+    CHECK(c.dataflow == Dataflow::WeightStationary);
+    CHECK(c.unified.size_bytes == 64 * 1024);
+    CHECK(c.accumulator_depth() == 16 * 1024 / (8 * 4));
+    CHECK(c.dram.latency_ns == 100.0);  // lpddr4 preset
+    CHECK(c.dram.energy_pj_per_bit == 8.0);
+    CHECK(c.dram.burst_bytes == 64);
+    CHECK(c.energy.scale_to_design == Approx(0.174));
+    CHECK(c.peak_tops() == Approx(2.0 * 64 * 500e6 / 1e12));
+}
+
+TEST_CASE("every shipped design loads", "[config]") {
+    const std::vector<std::string> names = yaml_stems(test::arch_dir());
+    CHECK(names.size() >= 8);
+    for (const std::string& name : names) {
+        INFO(name);
+        CHECK_NOTHROW(load_design(test::arch_file(name), test::energy_dir()));
+    }
+    const NpuConfig tpu = load_design(test::arch_file("tpu_v1"), test::energy_dir());
+    CHECK(tpu.rows == 256);
+    CHECK(tpu.clock_mhz == 700);
+    CHECK(tpu.unified.size_bytes == 24 << 20);
+    CHECK(tpu.accumulator.size_bytes == 4 << 20);
+    CHECK(tpu.dram.bandwidth_gbps == 34);
+    CHECK(tpu.peak_tops() == Approx(91.75).epsilon(0.001));
+}
+
+TEST_CASE("design errors name file, line and key path", "[config][errors]") {
+    struct Case {
+        std::string from, to, expect;
+    };
+    const Case cases[] = {
+        // unknown keys
+        {"clock_mhz: 500", "clock_mhz: 500\nclok: 1", "test.yaml:5: clok: unknown key"},
+        {"{rows: 8,", "{rowz: 8,", "array.rows: missing required key"},
+        {"lanes: 8}", "lanes: 8, width: 4}", "vector.width: unknown key"},
+        {"unified:", "unifed:", "buffers.unifed: unknown key"},
+        // missing keys
+        {"clock_mhz: 500\n", "", "clock_mhz: missing required key"},
+        {"vector: {lanes: 8}\n", "", "vector: missing required key"},
+        {"bandwidth_gbps: 8, ", "", "dram.bandwidth_gbps: missing required key"},
+        // wrong types
+        {"rows: 8", "rows: eight", "array.rows: expected an integer, got 'eight'"},
+        {"rows: 8", "rows: 8.5", "array.rows: expected an integer, got '8.5'"},
+        {"clock_mhz: 500", "clock_mhz: fast", "clock_mhz: expected a number"},
+        {"array: {rows", "array: [1, 2]\nx: {rows", "array: expected a mapping"},
+        // impossible values
+        {"rows: 8", "rows: 0", "array.rows: must be >= 1 (got 0)"},
+        {"cols: 8", "cols: -4", "array.cols: must be >= 1 (got -4)"},
+        {"clock_mhz: 500", "clock_mhz: 0", "clock_mhz: must be > 0"},
+        {"size_kib: 64", "size_kib: 0", "buffers.unified.size_kib: must be >= 1"},
+        {"banks: 4", "banks: 3", "buffers.unified.banks: 3 banks do not divide 64 KiB"},
+        {"bandwidth_gbps: 8", "bandwidth_gbps: -1", "dram.bandwidth_gbps: must be > 0"},
+        {"channels: 2", "channels: 0", "dram.channels: must be >= 1"},
+        {"lanes: 8", "lanes: 0", "vector.lanes: must be >= 1"},
+        {"dataflow: ws", "dataflow: rs", "array.dataflow: unknown dataflow 'rs' (ws, os, is)"},
+        {"precisions: [int8]", "precisions: [int4]", "precisions: unknown precision 'int4'"},
+        {"precisions: [int8]", "precisions: []", "precisions: list at least one precision"},
+        {"type: lpddr4", "type: ddr9", "dram.type: unknown DRAM type 'ddr9'"},
+        {"energy_table: horowitz_45nm", "energy_table: nowhere", "technology.energy_table: no energy table 'nowhere'"},
+        {"node_nm: 16", "node_nm: 3", "technology.node_nm: energy table 'horowitz_45nm' has no scaling for 3 nm"},
+        // buffers too small for one tile
+        {"accumulator: {size_kib: 16", "accumulator: {size_kib: 0", "accumulator.size_kib: must be >= 1"},
+        {"unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}",
+         "weight: {size_kib: 64, banks: 4, bytes_per_cycle: 32}",
+         "buffers: operands without a dedicated buffer (ifmap, weight, output) need a unified buffer"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.from << " -> " << c.to);
+        REQUIRE_THROWS_AS(parse(edit(c.from, c.to)), ConfigError);
+        REQUIRE_THROWS_WITH(parse(edit(c.from, c.to)), Contains(c.expect) && Contains("test.yaml:"));
+    }
+}
+
+TEST_CASE("a dedicated weight buffer smaller than two array folds is refused", "[config][errors]") {
+    const std::string text = edit("  unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}",
+                                  "  unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}\n"
+                                  "  weight: {size_kib: 1, banks: 1, bytes_per_cycle: 32}");
+    const std::string big = std::regex_replace(text, std::regex("rows: 8, cols: 8"), "rows: 32, cols: 32");
+    REQUIRE_THROWS_WITH(parse(big), Contains("buffers.weight: 1 KiB cannot hold two 32x32 weight folds"));
+}
+
+TEST_CASE("a unified buffer too small for one tile of every operand is refused", "[config][errors]") {
+    const std::string text = std::regex_replace(edit("size_kib: 64", "size_kib: 8"),
+                                                std::regex("rows: 8, cols: 8"), "rows: 64, cols: 64");
+    REQUIRE_THROWS_WITH(parse(text), Contains("test.yaml:6: buffers.unified: 8 KiB cannot hold one "
+                                              "double-buffered tile of every operand it hosts"));
+}
+
+TEST_CASE("an accumulator without two rows is refused", "[config][errors]") {
+    const std::string text = std::regex_replace(edit("size_kib: 64", "size_kib: 1024"),
+                                                std::regex("rows: 8, cols: 8"), "rows: 8, cols: 4096");
+    REQUIRE_THROWS_WITH(parse(text), Contains("accumulator") && Contains("fewer than two rows"));
+}
+
+TEST_CASE("design files that are missing or not YAML mappings", "[config][errors]") {
+    REQUIRE_THROWS_WITH(load_design("/nonexistent.yaml", test::energy_dir()), Contains("cannot open"));
+    REQUIRE_THROWS_WITH(parse("- a\n- b\n"), Contains("top level must be a mapping"));
+    REQUIRE_THROWS_WITH(resolve_design("tpu_v9", test::arch_dir()),
+                        Contains("unknown design 'tpu_v9'") && Contains("tpu_v1"));
+}
+
+TEST_CASE("SRAM energy interpolates Horowitz's points in log-log and scales with the node", "[config][energy]") {
+    const NpuConfig c = parse(kBase);
+    const double scale = c.energy.scale_to_design;
+    CHECK(c.energy.sram_pj_per_64b_at(8) == Approx(10 * scale));
+    CHECK(c.energy.sram_pj_per_64b_at(32) == Approx(20 * scale));
+    CHECK(c.energy.sram_pj_per_64b_at(1024) == Approx(100 * scale));
+    CHECK(c.energy.sram_pj_per_64b_at(16) == Approx(10 * std::sqrt(2.0) * scale));
+    CHECK(c.energy.pe_mac_pj(false) == Approx(0.3 * 2.0 * scale));
+}

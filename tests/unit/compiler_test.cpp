@@ -1,0 +1,183 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "sim/compiler/compiler.h"
+#include "sim/compiler/conv_tiler.h"
+#include "sim/compiler/hazard_tracker.h"
+#include "sim/config/arch_loader.h"
+#include "test_paths.h"
+#include "workloads/io/error.h"
+#include "workloads/ir/float_model.h"
+#include "workloads/model_loader.h"
+
+using namespace npu;
+
+namespace {
+
+NpuConfig design(const std::string& name) {
+    return load_design(test::arch_file(name), test::energy_dir());
+}
+
+Graph inference(const std::string& model, int64_t batch = 1, int64_t size = 0) {
+    Graph g = load_model_file(test::model_file(model));
+    reshape_input(g, batch, size, size);
+    return inference_graph(g).graph;
+}
+
+int64_t capacity(const NpuConfig& c, isa::Buffer b) {
+    switch (b) {
+        case isa::Buffer::Unified: return c.unified.size_bytes;
+        case isa::Buffer::Ifmap: return c.ifmap.size_bytes;
+        case isa::Buffer::Weight: return c.weight.size_bytes;
+        case isa::Buffer::Output: return c.output.size_bytes;
+        case isa::Buffer::Accumulator: return c.accumulator.size_bytes / 4;
+    }
+    return 0;
+}
+
+void require_inside(const NpuConfig& c, const isa::Region& r) {
+    REQUIRE(r.offset >= 0);
+    REQUIRE(r.size >= 0);
+    REQUIRE(r.offset + r.size <= capacity(c, r.buffer));
+}
+
+// Every instruction's regions lie inside their buffers, sizes agree with what they hold, and
+// dependencies point backwards.
+void check_program(const NpuConfig& c, const isa::Program& p, Precision precision) {
+    const int64_t e = int64_t(element_bytes(precision));
+    for (size_t i = 0; i < p.instructions.size(); ++i) {
+        const isa::Instruction& in = p.instructions[i];
+        for (int32_t d : in.deps) REQUIRE(d < int32_t(i));
+        if (in.queue == isa::Queue::Load || in.queue == isa::Queue::Store) {
+            const isa::Transfer& t = in.transfer();
+            require_inside(c, t.sram);
+            REQUIRE(t.sram.size == t.dram.bytes());
+            for (int d = 0; d < 4; ++d) {
+                REQUIRE(t.dram.start[size_t(d)] >= 0);
+                REQUIRE(t.dram.extent[size_t(d)] >= 1);
+                REQUIRE(t.dram.start[size_t(d)] + t.dram.extent[size_t(d)] <= t.dram.dims[size_t(d)]);
+            }
+            REQUIRE(t.dram.base + uint64_t(t.dram.dims[0] * t.dram.dims[1] * t.dram.dims[2] *
+                                           t.dram.dims[3] * t.dram.element_bytes) <= p.dram_bytes);
+        } else if (in.queue == isa::Queue::Array) {
+            const isa::Gemm& g = in.gemm();
+            require_inside(c, g.input.region);
+            require_inside(c, g.weights);
+            require_inside(c, g.accumulator);
+            REQUIRE(g.weights.size == g.groups * g.filters * g.k() * e);
+            REQUIRE(g.accumulator.size == g.groups * g.m() * g.filters);
+            REQUIRE(g.accumulator.size <= capacity(c, isa::Buffer::Accumulator) / 2);
+            const auto& x = g.input.extent;
+            REQUIRE(g.input.region.size == x[0] * x[1] * x[2] * x[3] * e);
+        } else {
+            const isa::Vector& v = in.vector();
+            require_inside(c, v.dst);
+            require_inside(c, v.src);
+            REQUIRE(v.dst.size == v.dst_elements() * e);
+        }
+    }
+}
+
+// Counts, for every (output element, input channel of its group), how many GEMMs covered it:
+// each must be covered exactly once, and every GEMM must pair outputs with their own group.
+void check_conv_coverage(const Graph& g, const isa::Program& p, int layer) {
+    const Layer& l = g.layers[size_t(layer)];
+    const Shape in = g.layers[size_t(l.inputs[0])].output;
+    const bool fc = l.kind == LayerKind::FullyConnected;
+    const int64_t groups = fc ? 1 : l.conv.groups;
+    const int64_t cg = fc ? in.per_image() : in.c / groups;
+    const int64_t fg = l.output.c / groups;
+    const Shape out = l.output;
+    std::vector<uint8_t> covered(size_t(out.elements() * cg), 0);
+    int64_t macs = 0;
+    for (const isa::Instruction& instr : p.instructions) {
+        if (instr.layer != layer || instr.queue != isa::Queue::Array) continue;
+        const isa::Gemm& gm = instr.gemm();
+        macs += gm.macs();
+        for (int64_t j = 0; j < gm.groups; ++j)
+            for (int64_t f = 0; f < gm.filters; ++f) {
+                const int64_t oc = gm.out_channel0 + j * fg + f;
+                REQUIRE(oc < out.c);
+                for (int64_t c = 0; c < gm.channels; ++c) {
+                    const int64_t ic = gm.input.start[1] + gm.channel_base + j * gm.channel_step + c;
+                    REQUIRE(ic / cg == oc / fg);  // same group
+                    for (int64_t n = 0; n < gm.out_extent[0]; ++n)
+                        for (int64_t y = 0; y < gm.out_extent[1]; ++y)
+                            for (int64_t x = 0; x < gm.out_extent[2]; ++x) {
+                                const int64_t o = ((gm.out_start[0] + n) * out.c + oc) * out.h * out.w +
+                                                  (gm.out_start[1] + y) * out.w + gm.out_start[2] + x;
+                                ++covered[size_t(o * cg + ic % cg)];
+                            }
+                }
+            }
+    }
+    REQUIRE(macs == layer_macs(g, layer));
+    for (size_t i = 0; i < covered.size(); ++i)
+        if (covered[i] != 1) FAIL("layer " << l.name << ": output " << i / size_t(cg) << ", channel "
+                                           << i % size_t(cg) << " covered " << int(covered[i]) << " times");
+}
+
+}  // namespace
+
+TEST_CASE("conv tilings fit half of every buffer", "[compiler][tiling]") {
+    for (const char* name : {"tpu_v1", "eyeriss", "gemmini", "edge_32x32", "tiny_4x4", "tesla_fsd"}) {
+        const NpuConfig c = design(name);
+        const Graph g = inference("resnet50");
+        for (size_t i = 1; i < g.layers.size(); ++i) {
+            const Layer& l = g.layers[i];
+            if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
+            INFO(name << " " << l.name);
+            const ConvGeometry geo = ConvGeometry::from_layer(l, g.layers[size_t(l.inputs[0])].output);
+            const ConvTiling t = choose_conv_tiling(geo, c, Precision::Int8, l.name);
+            CHECK(fits(c, t.needs));
+            CHECK(t.accumulator_entries <= c.accumulator.size_bytes / 4 / 2);
+            CHECK(t.dram_bytes >= layer_weights(g, int(i)));
+        }
+    }
+}
+
+TEST_CASE("compiled programs stay inside their buffers for every zoo model", "[compiler]") {
+    for (const char* name : {"tpu_v1", "eyeriss", "edge_32x32", "tiny_4x4"})
+        for (const char* model : {"lenet5", "alexnet", "resnet18", "mobilenetv2"}) {
+            INFO(name << " " << model);
+            const NpuConfig c = design(name);
+            const std::string m = model;
+            const Graph g = inference(model, 2, m == "lenet5" ? 0 : m == "alexnet" ? 99 : 64);
+            const CompiledModel cm = compile(g, std::vector<QuantLayer>(g.layers.size()), c, Precision::Int8);
+            check_program(c, cm.program, Precision::Int8);
+            for (size_t i = 1; i < g.layers.size(); ++i)
+                if (g.layers[i].kind == LayerKind::Conv2d || g.layers[i].kind == LayerKind::FullyConnected)
+                    check_conv_coverage(g, cm.program, int(i));
+        }
+}
+
+TEST_CASE("compile refuses a precision the design lacks", "[compiler]") {
+    const Graph g = inference("lenet5");
+    REQUIRE_THROWS_AS(compile(g, std::vector<QuantLayer>(g.layers.size()), design("tpu_v1"), Precision::Fp16),
+                      CompileError);
+    REQUIRE_THROWS_WITH(compile(g, std::vector<QuantLayer>(g.layers.size()), design("tpu_v1"), Precision::Fp16),
+                        Catch::Matchers::Contains("no fp16 MACs"));
+}
+
+TEST_CASE("hazard tracker orders conflicting accesses and forgets covered ones", "[compiler][hazards]") {
+    HazardTracker t;
+    std::vector<int32_t> deps;
+    t.access(0, 100, true, 0, deps);  // write
+    CHECK(deps.empty());
+    t.access(0, 50, false, 1, deps);  // read after write
+    CHECK(deps == std::vector<int32_t>{0});
+    deps.clear();
+    t.access(50, 100, false, 2, deps);
+    CHECK(deps == std::vector<int32_t>{0});
+    deps.clear();
+    t.access(100, 200, false, 3, deps);  // no overlap
+    CHECK(deps.empty());
+    t.access(0, 100, true, 4, deps);  // write after reads (and the old write)
+    CHECK(std::set<int32_t>(deps.begin(), deps.end()) == std::set<int32_t>{0, 1, 2});
+    CHECK(t.live_accesses() == 2);  // [100, 200) read and the new write
+    deps.clear();
+    t.access(10, 20, false, 5, deps);
+    CHECK(deps == std::vector<int32_t>{4});
+}

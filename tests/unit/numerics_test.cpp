@@ -1,0 +1,148 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/numerics/fp16.h"
+#include "kernels/numerics/int8.h"
+#include "kernels/numerics/vector_math.h"
+
+using namespace npu;
+
+TEST_CASE("saturate_int8 clamps to [-128, 127]", "[numerics][int8]") {
+    CHECK(saturate_int8(127) == 127);
+    CHECK(saturate_int8(128) == 127);
+    CHECK(saturate_int8(-128) == -128);
+    CHECK(saturate_int8(-129) == -128);
+    CHECK(saturate_int8(int64_t(1) << 40) == 127);
+    CHECK(saturate_int8(-(int64_t(1) << 40)) == -128);
+}
+
+TEST_CASE("make_multiplier represents ratios with a 31-bit multiplier", "[numerics][int8]") {
+    const QuantMultiplier half = make_multiplier(0.5);
+    CHECK(half.multiplier == (1 << 30));
+    CHECK(half.shift == 31);
+    const QuantMultiplier one = make_multiplier(1.0);
+    CHECK(one.multiplier == (1 << 30));
+    CHECK(one.shift == 30);
+    const QuantMultiplier small = make_multiplier(0.001);
+    CHECK(small.multiplier >= (1 << 30));
+    CHECK(std::fabs(double(small.multiplier) * std::ldexp(1.0, -small.shift) - 0.001) < 1e-12);
+    // A ratio just below a power of two rounds its fraction up to 1.0 and renormalizes.
+    const QuantMultiplier nearly = make_multiplier(0.99999999999);
+    CHECK(nearly.multiplier == (1 << 30));
+    CHECK(nearly.shift == 30);
+    CHECK(make_multiplier(0.0).multiplier == 0);
+    CHECK(make_multiplier(-1.0).multiplier == 0);
+}
+
+TEST_CASE("requantize rounds half toward +infinity", "[numerics][int8]") {
+    const QuantMultiplier half = make_multiplier(0.5);
+    CHECK(requantize(3, half) == 2);    // 1.5 -> 2
+    CHECK(requantize(-3, half) == -1);  // -1.5 -> -1 (toward +inf)
+    CHECK(requantize(5, half) == 3);    // 2.5 -> 3
+    CHECK(requantize(-5, half) == -2);  // -2.5 -> -2
+    CHECK(requantize(4, half) == 2);
+    CHECK(requantize(-4, half) == -2);
+    const QuantMultiplier quarter = make_multiplier(0.25);
+    CHECK(requantize(1, quarter) == 0);   // 0.25
+    CHECK(requantize(2, quarter) == 1);   // 0.5 tie -> 1
+    CHECK(requantize(-2, quarter) == 0);  // -0.5 tie -> 0
+    CHECK(requantize(3, quarter) == 1);   // 0.75
+}
+
+TEST_CASE("requantize saturates and never overflows in 64 bits", "[numerics][int8]") {
+    const QuantMultiplier one = make_multiplier(1.0);
+    CHECK(requantize(1000, one) == 127);
+    CHECK(requantize(-1000, one) == -128);
+    const QuantMultiplier big = make_multiplier(1000.0);
+    CHECK(requantize(std::numeric_limits<int32_t>::max(), big) == 127);
+    CHECK(requantize(std::numeric_limits<int32_t>::min(), big) == -128);
+    const QuantMultiplier tiny = make_multiplier(1e-12);
+    CHECK(requantize(std::numeric_limits<int32_t>::max(), tiny) == 0);
+}
+
+TEST_CASE("quantize_int8 rounds half away from zero and saturates", "[numerics][int8]") {
+    CHECK(quantize_int8(0.5f, 1.0f) == 1);
+    CHECK(quantize_int8(-0.5f, 1.0f) == -1);
+    CHECK(quantize_int8(1.49f, 1.0f) == 1);
+    CHECK(quantize_int8(300.0f, 1.0f) == 127);
+    CHECK(quantize_int8(-300.0f, 1.0f) == -128);
+    CHECK(quantize_int8(std::nanf(""), 1.0f) == 0);
+    CHECK(quantize_int8(1.0f, 0.0f) == 0);
+}
+
+TEST_CASE("add_requantize rounds the sum once", "[numerics][int8]") {
+    const AddRescale r = make_add_rescale(0.5, 0.5);
+    CHECK(add_requantize(1, 2, r) == 2);     // 1.5 -> 2
+    CHECK(add_requantize(-1, -2, r) == -1);  // -1.5 -> -1
+    CHECK(add_requantize(127, 127, make_add_rescale(1.0, 1.0)) == 127);
+    CHECK(add_requantize(-128, -128, make_add_rescale(1.0, 1.0)) == -128);
+    const AddRescale mixed = make_add_rescale(0.25, 1.0);
+    CHECK(add_requantize(2, 3, mixed) == 4);  // 0.5 + 3 = 3.5 -> 4
+}
+
+TEST_CASE("average_multiplier divides with the same rounding rule", "[numerics][int8]") {
+    CHECK(rounding_scale(10, average_multiplier(4)) == 3);   // 2.5 -> 3
+    CHECK(rounding_scale(-10, average_multiplier(4)) == -2); // -2.5 -> -2
+    CHECK(rounding_scale(9, average_multiplier(9)) == 1);
+    CHECK(rounding_scale(12, average_multiplier(9)) == 1);   // 1.33
+}
+
+TEST_CASE("float_to_half rounds to nearest even", "[numerics][fp16]") {
+    CHECK(float_to_half(1.0f).bits == 0x3C00);
+    CHECK(float_to_half(-2.0f).bits == 0xC000);
+    CHECK(float_to_half(65504.0f).bits == 0x7BFF);
+    // 1 + 2^-11 is halfway between 1 and 1 + 2^-10: ties to even (1.0).
+    CHECK(float_to_half(1.0f + std::ldexp(1.0f, -11)).bits == 0x3C00);
+    // 1 + 3 * 2^-11 is halfway between 1 + 2^-10 (odd) and 1 + 2^-9 (even): rounds up.
+    CHECK(float_to_half(1.0f + 3 * std::ldexp(1.0f, -11)).bits == 0x3C02);
+    CHECK(float_to_half(1.0f + std::ldexp(1.0f, -11) + std::ldexp(1.0f, -20)).bits == 0x3C01);
+}
+
+TEST_CASE("float_to_half overflow, infinity and NaN", "[numerics][fp16]") {
+    CHECK(float_to_half(65519.0f).bits == 0x7BFF);  // rounds down to max
+    CHECK(float_to_half(65520.0f).bits == 0x7C00);  // tie goes to even: infinity
+    CHECK(float_to_half(1e10f).bits == 0x7C00);
+    CHECK(float_to_half(-1e10f).bits == 0xFC00);
+    CHECK(float_to_half(std::numeric_limits<float>::infinity()).bits == 0x7C00);
+    const Half nan = float_to_half(std::nanf(""));
+    CHECK((nan.bits & 0x7C00) == 0x7C00);
+    CHECK((nan.bits & 0x03FF) != 0);
+    CHECK(std::isnan(half_to_float(nan)));
+    CHECK(std::isinf(half_to_float(Half{0xFC00})));
+}
+
+TEST_CASE("float_to_half subnormals and underflow", "[numerics][fp16]") {
+    const float smallest = std::ldexp(1.0f, -24);
+    CHECK(float_to_half(smallest).bits == 0x0001);
+    CHECK(half_to_float(Half{0x0001}) == smallest);
+    CHECK(float_to_half(smallest / 2).bits == 0x0000);          // tie with 0: even
+    CHECK(float_to_half(smallest * 0.75f).bits == 0x0001);      // above the tie
+    CHECK(float_to_half(smallest * 1.5f).bits == 0x0002);       // tie between 1 and 2: even
+    CHECK(float_to_half(std::ldexp(1.0f, -14)).bits == 0x0400);  // smallest normal
+    CHECK(half_to_float(Half{0x03FF}) == std::ldexp(1023.0f, -24));
+    CHECK(float_to_half(-smallest).bits == 0x8001);
+    CHECK(float_to_half(-0.0f).bits == 0x8000);
+}
+
+TEST_CASE("every binary16 value survives a round trip through float", "[numerics][fp16]") {
+    for (uint32_t bits = 0; bits < 0x10000; ++bits) {
+        const Half h{uint16_t(bits)};
+        const float f = half_to_float(h);
+        if (std::isnan(f)) continue;
+        REQUIRE(float_to_half(f).bits == h.bits);
+    }
+}
+
+TEST_CASE("softmax_int8 outputs probabilities at scale 1/127", "[numerics]") {
+    const int8_t logits[3] = {0, 0, 0};
+    int8_t out[3];
+    softmax_int8(logits, out, 3, 0.1f);
+    CHECK(out[0] == 42);  // 127 / 3 = 42.33
+    CHECK(out[1] == 42);
+    const int8_t peaked[2] = {127, -128};
+    softmax_int8(peaked, out, 2, 1.0f);
+    CHECK(out[0] == 127);
+    CHECK(out[1] == 0);
+}
