@@ -1,14 +1,22 @@
 #include "arch/gemm_datapath.h"
 
-#include <Eigen/Core>
-#include <vector>
+#include <algorithm>
+#include <cstring>
 
 namespace npu {
 namespace {
 
-// Gathers A[m][k] of one group from the input box (im2col view); out-of-tensor cells are zero.
-template <class T, class Convert, class Out>
-void gather_rows(const isa::Gemm& g, int64_t group, const T* tile, Convert convert, Out* a) {
+template <class T>
+T load_element(const uint8_t* base, int64_t index, bool int8) {
+    if (int8) return T(reinterpret_cast<const int8_t*>(base)[index]);
+    if constexpr (std::is_same_v<T, float>) return half_to_float(reinterpret_cast<const Half*>(base)[index]);
+    return T(0);
+}
+
+}  // namespace
+
+template <class T>
+void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, bool int8, T* a) {
     const isa::InputTile& in = g.input;
     const Window2d& w = g.window;
     const int64_t box_c = in.extent[1], box_h = in.extent[2], box_w = in.extent[3];
@@ -18,36 +26,49 @@ void gather_rows(const isa::Gemm& g, int64_t group, const T* tile, Convert conve
     for (int64_t n = 0; n < g.out_extent[0]; ++n)
         for (int64_t oy = 0; oy < g.out_extent[1]; ++oy)
             for (int64_t ox = 0; ox < g.out_extent[2]; ++ox, ++m) {
-                Out* row = a + m * k_size;
+                T* row = a + m * k_size;
                 const int64_t iy0 = (g.out_start[1] + oy) * w.stride_h - w.pad_top;
                 const int64_t ix0 = (g.out_start[2] + ox) * w.stride_w - w.pad_left;
                 int64_t k = 0;
                 for (int64_t c = 0; c < g.channels; ++c) {
-                    const T* plane = tile + ((n * box_c) + channel0 + c) * box_h * box_w;
+                    const int64_t plane = ((n * box_c) + channel0 + c) * box_h * box_w;
                     for (int64_t r = 0; r < w.kernel_h; ++r) {
                         const int64_t iy = iy0 + r * w.dilation_h;
                         const bool row_inside = iy >= 0 && iy < in.tensor_h;
-                        const T* line = plane + (iy - in.start[2]) * box_w;
+                        const int64_t line = plane + (iy - in.start[2]) * box_w;
                         for (int64_t s = 0; s < w.kernel_w; ++s, ++k) {
                             const int64_t ix = ix0 + s * w.dilation_w;
                             row[k] = row_inside && ix >= 0 && ix < in.tensor_w
-                                         ? convert(line[ix - in.start[3]])
-                                         : Out(0);
+                                         ? load_element<T>(tile, line + ix - in.start[3], int8)
+                                         : T(0);
                         }
                     }
                 }
             }
 }
 
-}  // namespace
+template <class T>
+void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, bool int8, T* b) {
+    const int64_t k_size = g.k(), f_size = g.filters;
+    const int64_t base = group * f_size * k_size;
+    for (int64_t f = 0; f < f_size; ++f)
+        for (int64_t k = 0; k < k_size; ++k) b[k * f_size + f] = load_element<T>(weights, base + f * k_size + k, int8);
+}
+
+template void gather_a<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, bool, int32_t*);
+template void gather_a<float>(const isa::Gemm&, int64_t, const uint8_t*, bool, float*);
+template void gather_a<int16_t>(const isa::Gemm&, int64_t, const uint8_t*, bool, int16_t*);
+template void gather_b<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, bool, int32_t*);
+template void gather_b<float>(const isa::Gemm&, int64_t, const uint8_t*, bool, float*);
 
 void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weights, int32_t* acc) {
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
     // int16 operands let the compiler use 16-bit multiply-add instructions; int8 x int8 products
     // and their int32 sums are exact, so the order of accumulation does not matter.
     std::vector<int16_t> a(size_t(m_size * k_size)), b(size_t(f_size * k_size));
+    const auto* tile = reinterpret_cast<const uint8_t*>(input_tile);
     for (int64_t group = 0; group < g.groups; ++group) {
-        gather_rows(g, group, input_tile, [](int8_t v) { return int16_t(v); }, a.data());
+        gather_a(g, group, tile, true, a.data());
         const int8_t* wg = weights + group * f_size * k_size;
         for (int64_t i = 0; i < f_size * k_size; ++i) b[size_t(i)] = wg[i];
         int32_t* cg = acc + group * m_size * f_size;
@@ -66,19 +87,30 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
 
 void gemm_fp16(const isa::Gemm& g, const Half* input_tile, const Half* weights, float* acc,
                int64_t fold_rows) {
-    using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
-    Matrix a(m_size, k_size), b(f_size, k_size);
+    std::vector<float> a(static_cast<size_t>(m_size * k_size)), b(static_cast<size_t>(k_size * f_size));
+    std::vector<float> partial(static_cast<size_t>(f_size));
+    const auto* tile = reinterpret_cast<const uint8_t*>(input_tile);
+    const auto* w = reinterpret_cast<const uint8_t*>(weights);
     for (int64_t group = 0; group < g.groups; ++group) {
-        gather_rows(g, group, input_tile, half_to_float, a.data());
-        const Half* wg = weights + group * f_size * k_size;
-        for (int64_t i = 0; i < f_size * k_size; ++i) b.data()[i] = half_to_float(wg[i]);
-        Eigen::Map<Matrix> c(acc + group * m_size * f_size, m_size, f_size);
-        if (!g.accumulate) c.setZero();
-        // One fold of the reduction at a time, added to the accumulator as the array does.
+        gather_a(g, group, tile, false, a.data());
+        gather_b(g, group, w, false, b.data());
+        float* cg = acc + group * m_size * f_size;
         for (int64_t k0 = 0; k0 < k_size; k0 += fold_rows) {
-            const int64_t kt = std::min(fold_rows, k_size - k0);
-            c.noalias() += a.middleCols(k0, kt) * b.middleCols(k0, kt).transpose();
+            const int64_t k1 = std::min(k_size, k0 + fold_rows);
+            const bool overwrite = k0 == 0 && !g.accumulate;
+            for (int64_t m = 0; m < m_size; ++m) {
+                // One partial sum per filter, adding the fold's rows in order (vectorized over f).
+                std::fill(partial.begin(), partial.end(), 0.0f);
+                for (int64_t k = k0; k < k1; ++k) {
+                    const float x = a[size_t(m * k_size + k)];
+                    const float* bk = &b[size_t(k * f_size)];
+                    for (int64_t f = 0; f < f_size; ++f) partial[size_t(f)] += x * bk[f];
+                }
+                float* out = cg + m * f_size;
+                for (int64_t f = 0; f < f_size; ++f)
+                    out[f] = overwrite ? partial[size_t(f)] : out[f] + partial[size_t(f)];
+            }
         }
     }
 }

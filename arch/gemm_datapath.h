@@ -2,14 +2,25 @@
 // The values side of the systolic array (DESIGN.md 5.7: values and timing separable): what one
 // GEMM instruction computes, reading its operands from SRAM the way the array's operand feeders
 // do (im2col addressing over the loaded input box, zeros for padding) and adding into the
-// accumulator. The order of accumulation follows the folds: partial sums of one fold of at most
-// `rows` reduction elements are formed, then added to the accumulator (matters for FP32 only).
+// accumulator. Accumulation order follows the array: within a fold of at most `fold_rows`
+// reduction elements a partial sum starts at zero and adds one product per row in order; the
+// fold's sum then goes to the accumulator (written by the first fold unless the instruction
+// accumulates, added after). INT8 sums are exact, so any order gives the same bits; FP32 sums
+// are bit-identical to the detailed PE model's.
 #include <cstdint>
+#include <vector>
 
 #include "arch/isa.h"
 #include "kernels/numerics/fp16.h"
 
 namespace npu {
+
+// A[m][k] of one group of the GEMM from the input box (im2col view), as T.
+template <class T>
+void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* input_tile, bool int8, T* a);
+// B[k][f] of one group (the weights stored [f][k]), as T.
+template <class T>
+void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, bool int8, T* b);
 
 void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weights, int32_t* acc);
 void gemm_fp16(const isa::Gemm& g, const Half* input_tile, const Half* weights, float* acc,

@@ -7,7 +7,7 @@ std::unique_ptr<Scratchpad> Npu::make_buffer(const char* name, const BufferConfi
 }
 
 Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-         bool functional, TraceRecorder* trace)
+         Fidelity fidelity, bool functional, TraceRecorder* trace)
     : sc_module(name),
       m_config(config),
       m_unified(make_buffer("unified_buffer", config.unified, functional)),
@@ -19,7 +19,7 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precis
       dram("dram", config.dram, functional),
       m_buffers{m_unified.get(), m_ifmap.get(), m_weight.get(), m_output.get(), &accumulator},
       dma("dma", controller, scoreboard, m_buffers, config.cycle_ns(), trace),
-      array("systolic_array", config, precision, controller, scoreboard, m_buffers, trace),
+      array("systolic_array", config, precision, fidelity, controller, scoreboard, m_buffers, trace),
       vector("vector_unit", config, precision, controller, scoreboard, m_buffers, trace) {
     dma.socket.bind(dram.socket);
 }

@@ -32,7 +32,7 @@ namespace npu {
 class Npu : public sc_core::sc_module {
 public:
     Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-        bool functional, TraceRecorder* trace);
+        Fidelity fidelity, bool functional, TraceRecorder* trace);
 
     // Loads a program: sizes DRAM, clears the per-layer counters, queues the dispatch. The
     // caller runs sc_start() until the program completes.

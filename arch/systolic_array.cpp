@@ -11,13 +11,15 @@ void ArrayStats::reset(size_t layers) {
 }
 
 SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config,
-                             Precision precision, Controller& controller, Scoreboard& scoreboard,
-                             const BufferSet& buffers, TraceRecorder* trace)
+                             Precision precision, Fidelity fidelity, Controller& controller,
+                             Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace)
     : sc_module(name),
       m_dataflow(config.dataflow),
       m_shape{config.rows, config.cols},
       m_precision(precision),
+      m_fidelity(fidelity),
       m_cycle_ns(config.cycle_ns()),
+      m_pe_array(config.dataflow, ArrayShape{config.rows, config.cols}),
       m_controller(controller),
       m_scoreboard(scoreboard),
       m_buffers(buffers),
@@ -38,8 +40,14 @@ void SystolicArray::run_thread() {
         const isa::Instruction& instruction = m_scoreboard.program().instructions[size_t(index)];
         const isa::Gemm& g = instruction.gemm();
         const double start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-        const Cycles cycles = instruction_cycles(g);
-        compute(g, instruction.layer);
+        count_traffic(g, instruction.layer);
+        Cycles cycles;
+        if (m_fidelity == Fidelity::Detailed) {
+            cycles = compute_detailed(g);
+        } else {
+            cycles = instruction_cycles(g);
+            compute_fast(g);
+        }
         sc_core::wait(sc_core::sc_time(double(cycles.count()) * m_cycle_ns, sc_core::SC_NS));
         m_stats.busy_cycles.add(instruction.layer, cycles.count());
         m_stats.macs.add(instruction.layer, g.macs());
@@ -53,19 +61,19 @@ void SystolicArray::run_thread() {
     }
 }
 
-void SystolicArray::compute(const isa::Gemm& g, int32_t layer) {
+void SystolicArray::count_traffic(const isa::Gemm& g, int32_t layer) {
     const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape,
                                        g.accumulate);
     const int64_t bytes = int64_t(element_bytes(m_precision));
-    Scratchpad& input = m_buffers.at(g.input.region.buffer);
-    Scratchpad& weights = m_buffers.at(g.weights.buffer);
-    input.count_read(layer, t.ifmap_reads * g.groups * bytes);
-    weights.count_read(layer, t.weight_reads * g.groups * bytes);
+    m_buffers.at(g.input.region.buffer).count_read(layer, t.ifmap_reads * g.groups * bytes);
+    m_buffers.at(g.weights.buffer).count_read(layer, t.weight_reads * g.groups * bytes);
     m_buffers.accumulator->count_reads(layer, t.acc_reads * g.groups);
     m_buffers.accumulator->count_writes(layer, t.acc_writes * g.groups);
+}
 
-    const uint8_t* in = input.data(g.input.region.offset, g.input.region.size);
-    const uint8_t* w = weights.data(g.weights.offset, g.weights.size);
+void SystolicArray::compute_fast(const isa::Gemm& g) {
+    const uint8_t* in = m_buffers.at(g.input.region.buffer).data(g.input.region.offset, g.input.region.size);
+    const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
     if (!in || !w) return;  // timing-only
     const int64_t entries = g.accumulator.size;
     if (m_precision == Precision::Int8) {
@@ -77,6 +85,38 @@ void SystolicArray::compute(const isa::Gemm& g, int32_t layer) {
         gemm_fp16(g, reinterpret_cast<const Half*>(in), reinterpret_cast<const Half*>(w),
                   m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows);
     }
+}
+
+namespace {
+
+// One group after another through the PE grid, operands gathered as the feeders would.
+template <class T>
+int64_t run_groups(PeArray& pe, const isa::Gemm& g, const uint8_t* in, const uint8_t* w, T* acc,
+                   bool int8) {
+    const GemmDims dims{g.m(), g.k(), g.filters};
+    std::vector<T> a(size_t(dims.m * dims.k), T(0)), b(size_t(dims.k * dims.n), T(0));
+    std::vector<T> scratch(acc ? 0 : size_t(dims.m * dims.n));
+    int64_t cycles = 0;
+    for (int64_t group = 0; group < g.groups; ++group) {
+        if (in && w) {
+            gather_a(g, group, in, int8, a.data());
+            gather_b(g, group, w, int8, b.data());
+        }
+        T* out = acc ? acc + group * dims.m * dims.n : scratch.data();
+        cycles += pe.run(dims, a.data(), b.data(), out, g.accumulate);
+    }
+    return cycles;
+}
+
+}  // namespace
+
+Cycles SystolicArray::compute_detailed(const isa::Gemm& g) {
+    const uint8_t* in = m_buffers.at(g.input.region.buffer).data(g.input.region.offset, g.input.region.size);
+    const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
+    const int64_t entries = g.accumulator.size;
+    if (m_precision == Precision::Int8)
+        return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries), true));
+    return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), false));
 }
 
 }  // namespace npu

@@ -6,12 +6,17 @@
 #include "arch/buffer_set.h"
 #include "arch/controller.h"
 #include "arch/npu_config.h"
+#include "arch/pe_array.h"
 #include "arch/per_layer.h"
 #include "arch/scoreboard.h"
 #include "arch/systolic_timing.h"
 #include "arch/trace_recorder.h"
 
 namespace npu {
+
+// fast: tile-level timing from systolic_timing and a vectorized datapath; detailed: the
+// cycle-exact PE grid (pe_array.h) computes both the values and the cycles.
+enum class Fidelity { Fast, Detailed };
 
 struct ArrayStats {
     PerLayer busy_cycles;
@@ -24,23 +29,31 @@ class SystolicArray : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(SystolicArray);
     SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-                  Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
-                  TraceRecorder* trace);
+                  Fidelity fidelity, Controller& controller, Scoreboard& scoreboard,
+                  const BufferSet& buffers, TraceRecorder* trace);
 
-    // Cycles the array is busy with one GEMM instruction (all its groups, back to back).
+    // Cycles the array is busy with one GEMM instruction (all its groups, back to back), by
+    // the fast formula.
     Cycles instruction_cycles(const isa::Gemm& g) const;
+    // PE register updates of detailed runs so far.
+    int64_t pe_updates() const { return m_pe_array.pe_updates(); }
 
     void reset_stats(size_t layers) { m_stats.reset(layers); }
     const ArrayStats& stats() const { return m_stats; }
 
 private:
     void run_thread();
-    void compute(const isa::Gemm& g, int32_t layer);
+    void count_traffic(const isa::Gemm& g, int32_t layer);
+    void compute_fast(const isa::Gemm& g);
+    // Runs the instruction through the PE grid; returns its cycles.
+    Cycles compute_detailed(const isa::Gemm& g);
 
     Dataflow m_dataflow;
     ArrayShape m_shape;
     Precision m_precision;
+    Fidelity m_fidelity;
     double m_cycle_ns;
+    PeArray m_pe_array;
     Controller& m_controller;
     Scoreboard& m_scoreboard;
     BufferSet m_buffers;

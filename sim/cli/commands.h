@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "arch/npu_config.h"
 #include "sim/config/data_paths.h"
 
 namespace npu::cli {
@@ -13,5 +14,9 @@ using Action = std::function<int()>;
 
 Action add_run_command(CLI::App& app, const DataPaths& paths);
 Action add_list_command(CLI::App& app, const DataPaths& paths);
+Action add_explain_command(CLI::App& app, const DataPaths& paths);
+
+// Shared argument parsing; throws UsageError naming the option.
+Dataflow parse_dataflow_option(const std::string& text);
 
 }  // namespace npu::cli

@@ -17,6 +17,8 @@ int sc_main(int argc, char* argv[]) {
     std::map<CLI::App*, npu::cli::Action> actions;
     CLI::App* run = app.add_subcommand("run", "Simulate a workload on a design, print per-layer stats");
     actions[run] = npu::cli::add_run_command(*run, paths);
+    CLI::App* explain = app.add_subcommand("explain", "Show a layer on the PE grid, cycle by cycle (teaching)");
+    actions[explain] = npu::cli::add_explain_command(*explain, paths);
     CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
     actions[list] = npu::cli::add_list_command(*list, paths);
     try {

@@ -23,6 +23,8 @@ struct RunArgs {
     int64_t batch = 1;
     std::string precision;
     std::string input_size;
+    std::string fidelity = "fast";
+    std::string dataflow;
     std::string json, csv, trace;
     bool timing_only = false;
     bool no_check = false;
@@ -54,7 +56,8 @@ int run(const RunArgs& a, const DataPaths& paths) {
     check_writable(a.json, "--json");
     check_writable(a.csv, "--csv");
     check_writable(a.trace, "--trace");
-    const NpuConfig config = load_design(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
+    NpuConfig config = load_design(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
+    if (!a.dataflow.empty()) config.dataflow = parse_dataflow_option(a.dataflow);
     Graph graph = load_model_file(resolve_model(a.workload, paths.models_dir()));
     int64_t h = 0, w = 0;
     parse_input_size(a.input_size, h, w);
@@ -76,6 +79,9 @@ int run(const RunArgs& a, const DataPaths& paths) {
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
     options.check = !a.no_check;
+    if (a.fidelity == "detailed") options.fidelity = Fidelity::Detailed;
+    else if (a.fidelity != "fast")
+        throw UsageError(fmt::format("--fidelity: unknown '{}' (fast, detailed)", a.fidelity));
     Simulation sim(config, options);
     if (show_progress)
         sim.on_progress([&](int32_t layer, int32_t layers) {
@@ -105,6 +111,9 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--json", a->json, "Write the full report as JSON");
     app.add_option("--csv", a->csv, "Write the per-layer table as CSV");
     app.add_option("--trace", a->trace, "Write a Chrome trace (Perfetto) of DMA, array and vector activity");
+    app.add_option("--dataflow", a->dataflow, "Override the design's dataflow: ws, os or is");
+    app.add_option("--fidelity", a->fidelity,
+                   "fast (tile-level timing) or detailed (cycle-exact PE grid; same cycles, slower)");
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");

@@ -27,7 +27,7 @@ PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool
 
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
-    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.functional,
+    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.fidelity, options.functional,
                                   options.trace ? &m_trace : nullptr);
 }
 

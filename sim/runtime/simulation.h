@@ -18,6 +18,7 @@ struct SimulationOptions {
     Precision precision = Precision::Int8;
     bool functional = true;  // real bytes and arithmetic; false: timing only (same cycles)
     bool trace = false;      // record busy intervals for a timeline
+    Fidelity fidelity = Fidelity::Fast;
     bool check = true;       // functional runs: compare every layer with the CPU reference
     // SystemC name of the NPU instance: several simulations may share one elaboration.
     std::string instance_name = "npu";

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -133,4 +134,99 @@ TEST_CASE("--help works on every command", "[e2e]") {
         CHECK(r.status == 0);
         CHECK_THAT(r.out, Contains("Usage"));
     }
+}
+
+TEST_CASE("npusim explain: the seed on a 4x4 array, per dataflow, first output 6", "[e2e][explain]") {
+    struct Case {
+        const char* dataflow;
+        const char* first_output;
+        const char* summary;
+    };
+    // ws and is: the first fold's partial sum for C[0,0] is already 6 (the later folds add 0);
+    // os: outputs drain bottom row first, C[0,0] = 6 is the fourth to leave.
+    for (const Case c : {Case{"ws", "C[0,0] += 6 leaves the array", "40 cycles; 81 MACs on 16 PEs"},
+                         Case{"os", "C[0,0] = 6 leaves the array", "37 cycles; 81 MACs on 16 PEs"},
+                         Case{"is", "C[0,0] += 6 leaves the array", "58 cycles; 81 MACs on 16 PEs"}}) {
+        INFO(c.dataflow);
+        const Result r = npusim(std::string("explain --arch tiny_4x4 --workload seed --dataflow ") + c.dataflow);
+        REQUIRE(r.status == 0);
+        CHECK_THAT(r.out, Contains(c.first_output) && Contains(c.summary));
+        CHECK_THAT(r.out, Contains("     6     7     5\n     8     4     7\n     6     8     5"));
+    }
+    const Result ws = npusim("explain --arch tiny_4x4 --workload seed");
+    // The first result to leave the array is C[0,0] with 6.
+    const size_t first = ws.out.find("leaves the array");
+    REQUIRE(first != std::string::npos);
+    CHECK(ws.out.substr(ws.out.rfind("->", first), first - ws.out.rfind("->", first)) == "-> C[0,0] += 6 ");
+}
+
+TEST_CASE("npusim explain --vcd writes a waveform of every PE register", "[e2e][explain]") {
+    const std::string vcd = temp_path("seed.vcd");
+    std::remove(vcd.c_str());
+    REQUIRE(npusim("explain --arch tiny_4x4 --workload seed --quiet --vcd " + vcd).status == 0);
+    const std::string text = read(vcd);
+    REQUIRE_THAT(text, Contains("$enddefinitions"));
+    // Every PE has its registers; the outputs have value and valid.
+    std::map<std::string, std::string> ids;  // "scope.name" -> VCD identifier
+    std::istringstream in(text.substr(0, text.find("$enddefinitions")));
+    std::string token, scope;
+    while (in >> token) {
+        if (token == "$scope") {
+            in >> token >> scope;
+        } else if (token == "$var") {
+            std::string type, width, id, name;
+            in >> type >> width >> id >> name;
+            ids[scope + "." + name] = id;
+        }
+    }
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c)
+            for (const char* reg : {"input", "psum", "weight", "next_weight", "psum_valid"}) {
+                INFO("pe_" << r << "_" << c << "." << reg);
+                CHECK(ids.count("pe_" + std::to_string(r) + "_" + std::to_string(c) + "." + reg) == 1);
+            }
+    REQUIRE(ids.count("out_0.value") == 1);
+    // 40 cycles at 100 MHz, plus the last cycle held for one clock: the dump ends at 400 ns.
+    int64_t last_time = -1;
+    std::istringstream body(text.substr(text.find("$enddefinitions")));
+    std::string line;
+    bool six_leaves = false;
+    while (std::getline(body, line)) {
+        if (!line.empty() && line[0] == '#') last_time = std::stoll(line.substr(1));
+        if (line == "r6 " + ids["out_0.value"]) six_leaves = true;
+    }
+    CHECK(last_time == 400);
+    CHECK(six_leaves);
+}
+
+TEST_CASE("npusim explain --html holds every cycle's state", "[e2e][explain]") {
+    const std::string html = temp_path("seed.html");
+    REQUIRE(npusim("explain --arch tiny_4x4 --workload seed --quiet --html " + html).status == 0);
+    const std::string page = read(html);
+    CHECK_THAT(page, Contains("<button id=\"play\">") && Contains("step &gt;") && !Contains("http"));
+    const std::string open = "<script id=\"data\" type=\"application/json\">";
+    const size_t begin = page.find(open) + open.size();
+    const auto data = nlohmann::json::parse(page.substr(begin, page.find("</script>", begin) - begin));
+    REQUIRE(data["cycles"].size() == 40);
+    int first_output_cycle = -1;
+    for (size_t i = 0; i < data["cycles"].size(); ++i) {
+        const auto& c = data["cycles"][i];
+        REQUIRE(c["cycle"] == int(i));
+        REQUIRE(c["h"].size() == 16);
+        REQUIRE(c["v"].size() == 16);
+        REQUIRE(c["s"].size() == 16);
+        if (first_output_cycle < 0 && !c["outputs"].empty()) {
+            first_output_cycle = int(i);
+            CHECK(c["outputs"][0]["value"] == 6);
+        }
+    }
+    // Preload 4 rows, then input 0 reaches the bottom of a 4-row array 3 cycles later.
+    CHECK(first_output_cycle == 7);
+}
+
+TEST_CASE("npusim explain refuses large arrays and layers", "[e2e][explain]") {
+    CHECK(npusim("explain --arch tpu_v1 --workload seed").status == 2);
+    const Result r = npusim("explain --arch tiny_4x4 --workload resnet18");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("more than explain shows"));
 }

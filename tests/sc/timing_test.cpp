@@ -81,3 +81,52 @@ TEST_CASE("double buffering overlaps loads with array work", "[sc][timing]") {
     CHECK(r.instructions > 100);
     CHECK(overlap_ns > 0.1 * array_ns);
 }
+
+namespace {
+
+// Runs the same workload at both fidelities in one elaboration and requires identical cycles
+// (per layer) and identical outputs.
+void require_fidelities_agree(NpuConfig c, Dataflow dataflow, const Graph& g, Precision p) {
+    c.dataflow = dataflow;
+    SimulationOptions fast, detailed;
+    fast.precision = detailed.precision = p;
+    fast.instance_name = "fast";
+    detailed.instance_name = "detailed";
+    detailed.fidelity = Fidelity::Detailed;
+    Simulation a(c, fast), b(c, detailed);
+    const PreparedWorkload w = prepare_workload(g, p, true, 5);
+    const RunResult ra = a.run(w), rb = b.run(w);
+    REQUIRE(rb.check_passed);
+    for (size_t i = 0; i < ra.layers.size(); ++i) {
+        INFO(ra.layers[i].name);
+        CHECK(ra.layers[i].cycles == rb.layers[i].cycles);
+        CHECK(ra.layers[i].compute_cycles == rb.layers[i].compute_cycles);
+        CHECK(a.layer_output(w.model.graph, int(i + 1)).bytes == b.layer_output(w.model.graph, int(i + 1)).bytes);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("fast and detailed fidelity agree on ResNet-18 (ws, int8)", "[sc][fidelity]") {
+    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::WeightStationary, test::model("resnet18", 2, 32),
+                             Precision::Int8);
+}
+
+TEST_CASE("fast and detailed fidelity agree on ResNet-18 (os, int8)", "[sc][fidelity]") {
+    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::OutputStationary, test::model("resnet18", 1, 32),
+                             Precision::Int8);
+}
+
+TEST_CASE("fast and detailed fidelity agree on ResNet-18 (is, int8)", "[sc][fidelity]") {
+    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::InputStationary, test::model("resnet18", 1, 32),
+                             Precision::Int8);
+}
+
+TEST_CASE("fast and detailed fidelity agree on MobileNetV2 (ws, fp16)", "[sc][fidelity]") {
+    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::WeightStationary, test::model("mobilenetv2", 1, 32),
+                             Precision::Fp16);
+}
+
+TEST_CASE("fast and detailed fidelity agree on LeNet-5 (os and is, fp16)", "[sc][fidelity]") {
+    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::OutputStationary, test::model("lenet5", 2), Precision::Fp16);
+}

@@ -1,0 +1,319 @@
+#include "arch/pe_array.h"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace npu {
+namespace {
+
+// The folds of one GEMM in execution order: column folds outer, row folds inner.
+struct Fold {
+    int64_t row0, rows, col0, cols;
+};
+
+std::vector<Fold> fold_order(int64_t row_dim, int64_t col_dim, ArrayShape a) {
+    std::vector<Fold> folds;
+    for (int64_t c0 = 0; c0 < col_dim; c0 += a.cols)
+        for (int64_t r0 = 0; r0 < row_dim; r0 += a.rows)
+            folds.push_back({r0, std::min(a.rows, row_dim - r0), c0, std::min(a.cols, col_dim - c0)});
+    return folds;
+}
+
+// Register files of the grid, and their view for observers (converted to double on demand).
+template <class T>
+struct Grid {
+    int64_t rows, cols;
+    std::vector<T> value;
+    std::vector<uint8_t> valid;
+    std::vector<int64_t> tag;  // only kept when observed
+    std::vector<double> view;
+
+    Grid(int64_t r, int64_t c, bool tagged)
+        : rows(r), cols(c), value(size_t(r * c), T(0)), valid(size_t(r * c), 0), tag(tagged ? size_t(r * c) : 0, -1) {}
+    size_t at(int64_t r, int64_t c) const { return size_t(r * cols + c); }
+    // Moves every row one PE to the right; column 0 is left for the caller to fill.
+    void shift_right() {
+        for (int64_t r = 0; r < rows; ++r) {
+            const size_t row = at(r, 0);
+            std::memmove(&value[row + 1], &value[row], size_t(cols - 1) * sizeof(T));
+            std::memmove(&valid[row + 1], &valid[row], size_t(cols - 1));
+            if (!tag.empty()) std::memmove(&tag[row + 1], &tag[row], size_t(cols - 1) * sizeof(int64_t));
+        }
+    }
+    // Moves every column one PE down; row 0 is left for the caller to fill.
+    void shift_down() {
+        const size_t n = size_t((rows - 1) * cols);
+        std::memmove(&value[size_t(cols)], &value[0], n * sizeof(T));
+        std::memmove(&valid[size_t(cols)], &valid[0], n);
+        if (!tag.empty()) std::memmove(&tag[size_t(cols)], &tag[0], n * sizeof(int64_t));
+    }
+    void set(size_t i, T v, bool ok, int64_t t) {
+        value[i] = ok ? v : T(0);
+        valid[i] = ok;
+        if (!tag.empty()) tag[i] = ok ? t : -1;
+    }
+    // Drops whatever is still in flight (operands passing through unused PEs after a fold).
+    void clear() {
+        std::fill(value.begin(), value.end(), T(0));
+        std::fill(valid.begin(), valid.end(), 0);
+        std::fill(tag.begin(), tag.end(), -1);
+    }
+    bool any_valid(int64_t row_begin, int64_t row_end) const {
+        const size_t b = at(row_begin, 0), e = at(row_end, 0);
+        return std::any_of(valid.begin() + long(b), valid.begin() + long(e), [](uint8_t v) { return v != 0; });
+    }
+    const double* doubles() {
+        view.assign(value.begin(), value.end());
+        return view.data();
+    }
+};
+
+template <class T>
+void write_result(T& slot, T value, bool overwrite) {
+    slot = overwrite ? value : slot + value;
+}
+
+}  // namespace
+
+PeArray::PeArray(Dataflow dataflow, ArrayShape shape) : m_dataflow(dataflow), m_shape(shape) {}
+
+template <class T>
+int64_t PeArray::run(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate, PeObserver* observer) {
+    if (dims.macs() == 0) return 0;
+    if (m_dataflow == Dataflow::OutputStationary)
+        return run_output_stationary(dims, a, b, acc, accumulate, observer);
+    return run_stream(dims, a, b, acc, accumulate, observer);
+}
+
+template <class T>
+int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool accumulate, PeObserver* obs) {
+    const bool ws = m_dataflow == Dataflow::WeightStationary;
+    const int64_t R = m_shape.rows, C = m_shape.cols;
+    const int64_t col_dim = ws ? g.n : g.m;     // what the columns hold
+    const int64_t stream_len = ws ? g.m : g.n;  // vectors streamed per fold
+    // Stationary S[k][c], streamed V[s][k], result (s, c) -> acc.
+    auto stationary = [&](int64_t k, int64_t c) { return ws ? b[k * g.n + c] : a[c * g.k + k]; };
+    auto streamed = [&](int64_t s, int64_t k) { return ws ? a[s * g.k + k] : b[k * g.n + s]; };
+    auto result = [&](int64_t s, int64_t c) -> T& { return ws ? acc[s * g.n + c] : acc[c * g.n + s]; };
+
+    const bool tagged = obs != nullptr;
+    Grid<T> h(R, C, tagged), p(R, C, tagged), w(R, C, false), shadow(R, C, false);
+    const std::vector<Fold> folds = fold_order(g.k, col_dim, m_shape);
+    int64_t cycle = 0;
+
+    auto notify = [&](const char* phase, size_t f) {
+        ++cycle;
+        m_pe_updates += R * C;
+        if (!obs) return;
+        const Fold& fd = folds[std::min(f, folds.size() - 1)];
+        PeCycle s;
+        s.cycle = cycle - 1;
+        s.phase = phase;
+        s.rows = R;
+        s.cols = C;
+        s.fold = int64_t(f);
+        s.row_base = fd.row0;
+        s.col_base = fd.col0;
+        s.rows_used = fd.rows;
+        s.cols_used = fd.cols;
+        s.horizontal = h.doubles();
+        s.horizontal_valid = h.valid.data();
+        s.horizontal_tag = h.tag.data();
+        s.vertical = p.doubles();
+        s.vertical_valid = p.valid.data();
+        s.vertical_tag = p.tag.data();
+        s.stationary = w.doubles();
+        s.stationary_valid = w.valid.data();
+        s.shadow = shadow.doubles();
+        s.shadow_valid = shadow.valid.data();
+        obs->on_cycle(s);
+    };
+    // One preload step: shadow rows shift down, the fold's row (rows-1-step) enters at the top.
+    auto preload_step = [&](const Fold& fd, int64_t step) {
+        shadow.shift_down();
+        const int64_t k = fd.rows - 1 - step;
+        for (int64_t c = 0; c < C; ++c) {
+            const bool used = c < fd.cols;
+            shadow.set(shadow.at(0, c), used ? stationary(fd.row0 + k, fd.col0 + c) : T(0), used, 0);
+        }
+    };
+
+    for (int64_t step = 0; step < folds[0].rows; ++step) {
+        preload_step(folds[0], step);
+        notify("preload", 0);
+    }
+    for (size_t f = 0; f < folds.size(); ++f) {
+        const Fold& fd = folds[f];
+        // Switch to the preloaded weights; rows beyond the fold are bypassed.
+        w.value = shadow.value;
+        w.valid = shadow.valid;
+        for (int64_t r = fd.rows; r < R; ++r)
+            for (int64_t c = 0; c < C; ++c) w.valid[w.at(r, c)] = 0;
+        const Fold* next = f + 1 < folds.size() ? &folds[f + 1] : nullptr;
+        const bool overwrite = fd.row0 == 0 && !accumulate;
+        int64_t exits = 0;
+        for (int64_t t = 0;; ++t) {
+            if (next && t < next->rows) preload_step(*next, t);  // hidden behind this fold
+            h.shift_right();
+            for (int64_t k = 0; k < R; ++k) {
+                const int64_t s = t - k;
+                const bool inject = k < fd.rows && s >= 0 && s < stream_len;
+                h.set(h.at(k, 0), inject ? streamed(s, fd.row0 + k) : T(0), inject, s);
+            }
+            // Partial sums move down one row; used rows add their product, the rest pass.
+            for (int64_t k = R - 1; k >= 0; --k) {
+                T* pk = &p.value[p.at(k, 0)];
+                uint8_t* pvk = &p.valid[p.at(k, 0)];
+                const T* above = k > 0 ? &p.value[p.at(k - 1, 0)] : nullptr;
+                const uint8_t* above_valid = k > 0 ? &p.valid[p.at(k - 1, 0)] : nullptr;
+                if (k < fd.rows) {
+                    const T* hk = &h.value[h.at(k, 0)];
+                    const uint8_t* hvk = &h.valid[h.at(k, 0)];
+                    const T* wk = &w.value[w.at(k, 0)];
+                    for (int64_t c = 0; c < C; ++c) pk[c] = (above ? above[c] : T(0)) + hk[c] * wk[c];
+                    for (int64_t c = 0; c < C; ++c) pvk[c] = c < fd.cols ? hvk[c] : 0;
+                    if (tagged)
+                        for (int64_t c = 0; c < C; ++c) p.tag[p.at(k, c)] = pvk[c] ? h.tag[h.at(k, c)] : -1;
+                } else {
+                    for (int64_t c = 0; c < C; ++c) pk[c] = above[c];
+                    std::memcpy(pvk, above_valid, size_t(C));
+                    if (tagged) std::memcpy(&p.tag[p.at(k, 0)], &p.tag[p.at(k - 1, 0)], size_t(C) * sizeof(int64_t));
+                }
+            }
+            // The bottom row's partial sums leave into the accumulator.
+            for (int64_t c = 0; c < fd.cols; ++c) {
+                const size_t i = p.at(R - 1, c);
+                if (!p.valid[i]) continue;
+                const int64_t s = t - (R - 1) - c;  // the vector that entered row 0 at cycle s
+                write_result(result(s, fd.col0 + c), p.value[i], overwrite);
+                ++exits;
+                if (obs) obs->on_output({cycle, ws ? s : fd.col0 + c, ws ? fd.col0 + c : s, double(p.value[i])});
+            }
+            notify("compute", f);
+            const bool all_injected = t >= stream_len + fd.rows - 2;
+            if (all_injected && !p.any_valid(0, R - 1)) break;
+        }
+        if (exits != stream_len * fd.cols) throw std::logic_error("PeArray: a fold lost partial sums");
+        h.clear();  // inputs still crossing unused columns have no further effect
+    }
+    return cycle;
+}
+
+template <class T>
+int64_t PeArray::run_output_stationary(GemmDims g, const T* a, const T* b, T* acc, bool accumulate,
+                                       PeObserver* obs) {
+    const int64_t R = m_shape.rows, C = m_shape.cols;
+    const bool tagged = obs != nullptr;
+    Grid<T> left(R, C, tagged), top(R, C, tagged), sum(R, C, false), drain(R, C, false);
+    const std::vector<Fold> folds = fold_order(g.m, g.n, m_shape);
+    int64_t cycle = 0;
+    // The fold whose results are in the drain registers, and how far they have moved.
+    int64_t drain_m0 = 0, drain_n0 = 0, drain_shifts = 0;
+    bool draining = false;
+
+    auto notify = [&](const char* phase, size_t f) {
+        ++cycle;
+        m_pe_updates += R * C;
+        if (!obs) return;
+        const Fold& fd = folds[std::min(f, folds.size() - 1)];
+        PeCycle s;
+        s.cycle = cycle - 1;
+        s.phase = phase;
+        s.rows = R;
+        s.cols = C;
+        s.fold = int64_t(f);
+        s.row_base = fd.row0;
+        s.col_base = fd.col0;
+        s.rows_used = fd.rows;
+        s.cols_used = fd.cols;
+        s.horizontal = left.doubles();
+        s.horizontal_valid = left.valid.data();
+        s.horizontal_tag = left.tag.data();
+        s.vertical = top.doubles();
+        s.vertical_valid = top.valid.data();
+        s.vertical_tag = top.tag.data();
+        s.stationary = sum.doubles();
+        s.stationary_valid = sum.valid.data();
+        s.shadow = drain.doubles();
+        s.shadow_valid = drain.valid.data();
+        obs->on_cycle(s);
+    };
+    // One drain cycle: the bottom row leaves into the accumulator, the rest moves down a row.
+    auto drain_step = [&]() {
+        for (int64_t c = 0; c < C; ++c) {
+            const size_t i = drain.at(R - 1, c);
+            if (!drain.valid[i]) continue;
+            const int64_t m = drain_m0 + (R - 1 - drain_shifts), n = drain_n0 + c;
+            write_result(acc[m * g.n + n], drain.value[i], !accumulate);
+            if (obs) obs->on_output({cycle, m, n, double(drain.value[i])});
+        }
+        drain.shift_down();
+        for (int64_t c = 0; c < C; ++c) drain.set(drain.at(0, c), T(0), false, -1);
+        ++drain_shifts;
+        draining = drain.any_valid(0, R);
+    };
+
+    for (size_t f = 0; f < folds.size(); ++f) {
+        const Fold& fd = folds[f];
+        const int64_t expected = fd.rows * fd.cols * g.k;
+        int64_t macs = 0;
+        for (int64_t i = 0; i < R; ++i)
+            for (int64_t j = 0; j < C; ++j) sum.valid[sum.at(i, j)] = i < fd.rows && j < fd.cols;
+        for (int64_t t = 0; macs < expected; ++t) {
+            left.shift_right();
+            for (int64_t i = 0; i < R; ++i) {
+                const int64_t k = t - i;
+                const bool inject = i < fd.rows && k >= 0 && k < g.k;
+                left.set(left.at(i, 0), inject ? a[(fd.row0 + i) * g.k + k] : T(0), inject, k);
+            }
+            top.shift_down();
+            for (int64_t j = 0; j < C; ++j) {
+                const int64_t k = t - j;
+                const bool inject = j < fd.cols && k >= 0 && k < g.k;
+                top.set(top.at(0, j), inject ? b[k * g.n + fd.col0 + j] : T(0), inject, k);
+            }
+            // Every PE multiplies the pair it just received (invalid registers hold zero).
+            T* s = sum.value.data();
+            const T* l = left.value.data();
+            const T* u = top.value.data();
+            const uint8_t* lv = left.valid.data();
+            const uint8_t* uv = top.valid.data();
+            int64_t pairs = 0;
+            for (int64_t i = 0; i < R * C; ++i) {
+                s[i] += l[i] * u[i];
+                pairs += lv[i] & uv[i];
+            }
+            macs += pairs;
+            if (draining) drain_step();
+            notify("compute", f);
+        }
+        left.clear();  // operands still crossing unused PEs have no further effect
+        top.clear();
+        // Results move into the drain registers once the previous fold has left them.
+        while (draining) {
+            drain_step();
+            notify("stall", f);
+        }
+        for (int64_t i = 0; i < R; ++i)
+            for (int64_t j = 0; j < C; ++j) {
+                const size_t x = sum.at(i, j);
+                drain.set(x, sum.value[x], i < fd.rows && j < fd.cols, -1);
+                sum.value[x] = T(0);
+            }
+        drain_m0 = fd.row0;
+        drain_n0 = fd.col0;
+        drain_shifts = 0;
+        draining = true;
+    }
+    while (draining) {
+        drain_step();
+        notify("drain", folds.size() - 1);
+    }
+    return cycle;
+}
+
+template int64_t PeArray::run<int32_t>(GemmDims, const int32_t*, const int32_t*, int32_t*, bool, PeObserver*);
+template int64_t PeArray::run<float>(GemmDims, const float*, const float*, float*, bool, PeObserver*);
+
+}  // namespace npu
