@@ -144,18 +144,31 @@ TEST_CASE("3x3 arrays on the seed example: cycles and the first output, per data
     struct Expect {
         Dataflow d;
         int64_t cycles;
+        PeOutput first;  // the first result to leave the array
+        int64_t outputs;  // results leaving the array in all
     };
-    // ws: preload 3 + 3 row folds x (9 + 3 + 1 - 2) = 36; os: 3 row folds of 9 + 3 + 1 - 2 = 11
-    // (each hides the previous drain) + the last drain 3 = 36; is: preload 3 + 9 folds (3 of K
-    // x 3 of M) x (1 + 3 + 3 - 2) = 48.
-    for (const Expect e : {Expect{Dataflow::WeightStationary, 36}, Expect{Dataflow::OutputStationary, 36},
-                           Expect{Dataflow::InputStationary, 48}}) {
+    // ws: preload 3, then 3 row folds of 9 + 3 + 1 - 2 = 11: 36. The first partial sum (fold 0,
+    //     rows 0-2: 1*1 + 2*0 + 3*1 = 4) reaches the bottom at cycle 3 + 0 + 2 = 5. Each fold
+    //     sends 9 partial sums out: 27.
+    // os: 3 row folds of 9 + 3 + 1 - 2 = 11 (each hides the previous drain) + the last drain 3:
+    //     36. Fold 0's results move into the drain registers after cycle 10; at cycle 11 the
+    //     bottom row, output pixel 2 (= 5), leaves first. 9 results.
+    // is: preload 3 + 9 folds (3 of K x 3 of M) x (1 + 3 + 3 - 2) = 48. Column 0 holds pixel 0:
+    //     its partial sum over rows 0-2 (4 again) leaves at cycle 3 + 0 + 2 = 5. 27 partials.
+    for (const Expect e : {Expect{Dataflow::WeightStationary, 36, {5, 0, 0, 4}, 27},
+                           Expect{Dataflow::OutputStationary, 36, {11, 2, 0, 5}, 9},
+                           Expect{Dataflow::InputStationary, 48, {5, 0, 0, 4}, 27}}) {
         INFO(dataflow_name(e.d));
         std::vector<int32_t> c(9, 0);
         Recorder rec;
         PeArray pe(e.d, {3, 3});
         CHECK(pe.run<int32_t>({9, 9, 1}, a.data(), kernel, c.data(), false, &rec) == e.cycles);
         CHECK(gemm_cycles(e.d, {9, 9, 1}, {3, 3}).count() == e.cycles);
+        CHECK(int64_t(rec.phases.size()) == e.cycles);
+        REQUIRE(int64_t(rec.outputs.size()) == e.outputs);
+        CHECK(rec.outputs[0].cycle == e.first.cycle);
+        CHECK(rec.outputs[0].m == e.first.m);
+        CHECK(rec.outputs[0].value == e.first.value);
         CHECK(c == std::vector<int32_t>{6, 7, 5, 8, 4, 7, 6, 8, 5});
     }
 }
