@@ -208,8 +208,10 @@ Graph parse_model_yaml(const std::string& text, const std::string& source_name) 
 }
 
 void reshape_input(Graph& graph, int64_t batch, int64_t height, int64_t width) {
+    // The batch applies to every input; a new resolution to the first (the image).
+    for (int i : graph.input_indices())
+        if (batch > 0) graph.layers[size_t(i)].output.n = batch;
     Layer& in = graph.layers.front();
-    if (batch > 0) in.output.n = batch;
     if (height > 0) in.output.h = height;
     if (width > 0) in.output.w = width;
     infer_shapes(graph);

@@ -96,25 +96,33 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
     qm.precision = precision;
     qm.graph = fm.graph;
     qm.layers.resize(fm.graph.layers.size());
-    qm.input = HostTensor::zeros(fm.graph.input().output, precision);
+    qm.inputs.resize(fm.graph.layers.size());
+    for (int i : fm.graph.input_indices()) {
+        const std::vector<float>& values = fm.inputs[size_t(i)];
+        HostTensor& t = qm.inputs[size_t(i)];
+        t = HostTensor::zeros(fm.graph.layers[size_t(i)].output, precision);
+        if (precision == Precision::Fp16) {
+            for (size_t k = 0; k < values.size(); ++k) t.fp16()[k] = float_to_half(values[k]);
+        } else {
+            qm.layers[size_t(i)].out_scale = choose_scale(values.data(), values.size());
+            for (size_t k = 0; k < values.size(); ++k)
+                t.int8()[k] = quantize_int8(values[k], qm.layers[size_t(i)].out_scale);
+        }
+    }
     if (precision == Precision::Fp16) {
-        for (size_t k = 0; k < fm.input.size(); ++k) qm.input.fp16()[k] = float_to_half(fm.input[k]);
         for (size_t i = 1; i < fm.graph.layers.size(); ++i)
             if (fm.graph.layers[i].kind == LayerKind::Conv2d ||
                 fm.graph.layers[i].kind == LayerKind::FullyConnected)
                 quantize_fp16(fm, int(i), qm);
         return qm;
     }
-    qm.layers[0].out_scale = choose_scale(fm.input.data(), fm.input.size());
-    for (size_t k = 0; k < fm.input.size(); ++k)
-        qm.input.int8()[k] = quantize_int8(fm.input[k], qm.layers[0].out_scale);
     // Calibrate layer by layer on the int8 outputs computed so far.
     std::vector<HostTensor> outputs(fm.graph.layers.size());
-    outputs[0] = qm.input;
-    for (size_t i = 1; i < fm.graph.layers.size(); ++i) {
+    for (size_t i = 0; i < fm.graph.layers.size(); ++i) {
         const Layer& l = qm.graph.layers[i];
         QuantLayer& q = qm.layers[i];
         switch (l.kind) {
+            case LayerKind::Input: break;  // scale chosen above
             case LayerKind::Conv2d:
             case LayerKind::FullyConnected: quantize_weighted_int8(fm, int(i), qm, outputs); break;
             case LayerKind::Add: quantize_add_int8(int(i), qm, outputs); break;
@@ -134,9 +142,10 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
     const Layer& l = qm.graph.layers[size_t(i)];
     const QuantLayer& q = qm.layers[size_t(i)];
     const bool int8 = qm.precision == Precision::Int8;
-    const HostTensor& in = outputs[size_t(l.inputs.empty() ? 0 : l.inputs[0])];
+    if (l.kind == LayerKind::Input) return qm.inputs[size_t(i)];
+    const HostTensor& in = outputs[size_t(l.inputs[0])];
     switch (l.kind) {
-        case LayerKind::Input: return qm.input;
+        case LayerKind::Input: break;
         case LayerKind::Conv2d:
         case LayerKind::FullyConnected: {
             const ConvGeometry g = ConvGeometry::from_layer(l, in.shape);

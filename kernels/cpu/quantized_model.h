@@ -26,7 +26,7 @@ struct QuantModel {
     Precision precision = Precision::Int8;
     Graph graph;                     // inference graph (batchnorm folded, activations fused)
     std::vector<QuantLayer> layers;  // one per graph layer
-    HostTensor input;
+    std::vector<HostTensor> inputs;  // per layer: the data of Input layers, else empty
 };
 
 // INT8: per-tensor activation scales calibrated on the model's own input (max |x| / 127; a

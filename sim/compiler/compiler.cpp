@@ -26,6 +26,7 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
         switch (graph.layers[i].kind) {
             case LayerKind::Conv2d:
             case LayerKind::FullyConnected: lower_conv(ctx, int(i)); break;
+            case LayerKind::Input:    // in DRAM before the run
             case LayerKind::Flatten: break;  // same bytes as its input
             case LayerKind::BatchNorm:
                 throw CompileError(fmt::format("{}: batchnorm must be folded before compiling",

@@ -66,7 +66,10 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
 
 std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
     std::vector<uint8_t> image(p.total_bytes, 0);
-    std::memcpy(image.data() + p.output_address[0], m.input.bytes.data(), m.input.bytes.size());
+    for (int i : m.graph.input_indices()) {
+        const HostTensor& in = m.inputs[size_t(i)];
+        std::memcpy(image.data() + p.output_address[size_t(i)], in.bytes.data(), in.bytes.size());
+    }
     for (size_t i = 0; i < m.graph.layers.size(); ++i) {
         const Layer& l = m.graph.layers[i];
         if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;

@@ -11,11 +11,12 @@ ExplainProblem explain_problem(const QuantModel& model, int index, int64_t max_m
     if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected)
         throw UsageError(fmt::format("--layer: '{}' is a {} layer; explain shows conv2d and fc layers",
                                      l.name, kind_name(l.kind)));
-    const HostTensor& in = model.input;  // only the first layer reads the model input directly
-    if (l.inputs[0] != 0)
+    const Layer& producer = model.graph.layers[size_t(l.inputs[0])];
+    if (producer.kind != LayerKind::Input)
         throw UsageError(fmt::format("--layer: '{}' does not read the model input; explain shows a layer "
                                      "that does (the first conv or fc)",
                                      l.name));
+    const HostTensor& in = model.inputs[size_t(l.inputs[0])];
     const ConvGeometry g = ConvGeometry::from_layer(l, in.shape);
     ExplainProblem p;
     p.layer = l.name;

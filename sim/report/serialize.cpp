@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -115,8 +116,10 @@ std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace) {
     const double origin = trace.events().empty() ? 0.0 : trace.events().front().start_ns;
     double first = origin;
     for (const TraceEvent& e : trace.events()) first = std::min(first, e.start_ns);
+    std::map<int, std::string> names;  // graph index -> layer name
+    for (const LayerResult& l : r.layers) names[l.graph_index] = l.name;
     for (const TraceEvent& e : trace.events()) {
-        const std::string layer = e.layer >= 1 && size_t(e.layer) <= r.layers.size() ? r.layers[size_t(e.layer - 1)].name : "";
+        const std::string& layer = names[e.layer];
         // Chrome trace timestamps are microseconds.
         events.push_back({{"name", layer}, {"cat", isa::queue_name(e.unit)}, {"ph", "X"}, {"pid", 1},
                           {"tid", tid_of(e.unit)}, {"ts", (e.start_ns - first) / 1e3},

@@ -11,6 +11,7 @@
 namespace npu {
 
 struct LayerResult {
+    int graph_index = 0;  // the layer's index in the inference graph
     std::string name;
     std::string kind;
     std::string unit;  // "array" or "vector" (which block computes it), "" for none
@@ -50,7 +51,7 @@ struct RunResult {
     int64_t rows = 0, cols = 0;
     double clock_mhz = 0.0;
     double peak_tops = 0.0;
-    std::vector<LayerResult> layers;  // the input layer excluded
+    std::vector<LayerResult> layers;  // input layers excluded
     // Totals.
     int64_t macs = 0;
     int64_t cycles = 0;

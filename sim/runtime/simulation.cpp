@@ -97,7 +97,9 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
     double previous_end = start_ns;
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
+        if (l.kind == LayerKind::Input) continue;
         LayerResult lr;
+        lr.graph_index = int(i);
         lr.name = l.name;
         lr.kind = kind_name(l.kind);
         if (l.activation != Activation::None) lr.kind += std::string("+") + activation_name(l.activation);

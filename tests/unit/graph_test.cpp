@@ -137,7 +137,7 @@ TEST_CASE("seeded parameters are identical for a seed and differ across seeds", 
     const Graph g = parse("  - {name: c, type: conv2d, filters: 4, kernel: 3}\n");
     const FloatModel a = make_float_model(g, 42), b = make_float_model(g, 42), c = make_float_model(g, 43);
     CHECK(a.tensors[1].weight == b.tensors[1].weight);
-    CHECK(a.input == b.input);
+    CHECK(a.inputs == b.inputs);
     CHECK(a.tensors[1].weight != c.tensors[1].weight);
 }
 

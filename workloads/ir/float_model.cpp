@@ -58,12 +58,16 @@ FloatModel make_float_model(const Graph& graph, uint64_t seed) {
     SeededRng rng(seed);
     for (size_t i = 0; i < graph.layers.size(); ++i)
         m.tensors.push_back(make_tensors(graph, int(i), rng));
-    const Layer& in = graph.input();
-    m.input.resize(size_t(in.output.elements()));
-    if (!in.input_data.empty()) {
-        for (size_t k = 0; k < m.input.size(); ++k) m.input[k] = in.input_data[k % in.input_data.size()];
-    } else {
-        for (float& v : m.input) v = float(rng.uniform(-1.0, 1.0));
+    m.inputs.resize(graph.layers.size());
+    for (int i : graph.input_indices()) {
+        const Layer& in = graph.layers[size_t(i)];
+        std::vector<float>& values = m.inputs[size_t(i)];
+        values.resize(size_t(in.output.elements()));
+        if (!in.input_data.empty()) {
+            for (size_t k = 0; k < values.size(); ++k) values[k] = in.input_data[k % in.input_data.size()];
+        } else {
+            for (float& v : values) v = float(rng.uniform(-1.0, 1.0));
+        }
     }
     return m;
 }
@@ -155,8 +159,10 @@ FloatModel prepare_for_inference(const FloatModel& model) {
     for (const auto& [bn, producer] : plan.folds) fold_batchnorm(tensors[size_t(producer)], tensors[size_t(bn)]);
     FloatModel out;
     out.graph = std::move(plan.graph);
-    out.input = model.input;
-    for (int origin : plan.origin) out.tensors.push_back(tensors[size_t(origin)]);
+    for (int origin : plan.origin) {
+        out.tensors.push_back(tensors[size_t(origin)]);
+        out.inputs.push_back(model.inputs[size_t(origin)]);
+    }
     return out;
 }
 

@@ -17,7 +17,7 @@ struct LayerTensors {
 struct FloatModel {
     Graph graph;
     std::vector<LayerTensors> tensors;  // one entry per layer (empty for layers without weights)
-    std::vector<float> input;           // NCHW, the whole batch
+    std::vector<std::vector<float>> inputs;  // per layer: NCHW values of Input layers, else empty
 };
 
 // Seeded parameters: He-normal weights (std sqrt(2 / fan_in)), small random biases, batchnorm as

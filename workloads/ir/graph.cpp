@@ -19,6 +19,13 @@ int Graph::add(Layer layer) {
     return int(layers.size()) - 1;
 }
 
+std::vector<int> Graph::input_indices() const {
+    std::vector<int> out;
+    for (size_t i = 0; i < layers.size(); ++i)
+        if (layers[i].kind == LayerKind::Input) out.push_back(int(i));
+    return out;
+}
+
 int Graph::find(const std::string& layer_name) const {
     for (size_t i = 0; i < layers.size(); ++i)
         if (layers[i].name == layer_name) return int(i);
@@ -142,12 +149,7 @@ Shape infer_one(const Graph& g, int i) {
 void infer_shapes(Graph& graph) {
     if (graph.layers.empty() || graph.layers[0].kind != LayerKind::Input)
         throw WorkloadError(fmt::format("{}: the first layer must be the input", graph.where(-1)));
-    for (size_t i = 0; i < graph.layers.size(); ++i) {
-        if (i > 0 && graph.layers[i].kind == LayerKind::Input)
-            throw WorkloadError(fmt::format("{}: only the first layer may be an input",
-                                            graph.where(int(i))));
-        graph.layers[i].output = infer_one(graph, int(i));
-    }
+    for (size_t i = 0; i < graph.layers.size(); ++i) graph.layers[i].output = infer_one(graph, int(i));
 }
 
 int64_t layer_macs(const Graph& graph, int i) {

@@ -16,7 +16,10 @@ public:
     // Appends a layer; its name must be new and its inputs must already exist.
     int add(Layer layer);
     int find(const std::string& layer_name) const;  // -1 if absent
+    // layers[0] is always an input; graphs with several inputs (imported models, SCALE-Sim
+    // topologies of independent layers) have more Input layers anywhere after it.
     const Layer& input() const { return layers.front(); }
+    std::vector<int> input_indices() const;
     const Layer& output() const { return layers.back(); }
     // consumers()[i]: the layers that read layer i's output.
     std::vector<std::vector<int>> consumers() const;
