@@ -8,6 +8,9 @@
 
 #include "sim/cli/commands.h"
 #include "sim/config/arch_loader.h"
+#include "sim/config/design_files.h"
+#include "sim/runtime/scalesim_model.h"
+#include "workloads/ir/float_model.h"
 #include "sim/report/report.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/io/error.h"
@@ -25,6 +28,7 @@ struct RunArgs {
     std::string input_size;
     std::string fidelity = "fast";
     std::string dataflow;
+    std::string timing_model = "npusim";
     std::string json, csv, trace;
     bool timing_only = false;
     bool no_check = false;
@@ -56,9 +60,9 @@ int run(const RunArgs& a, const DataPaths& paths) {
     check_writable(a.json, "--json");
     check_writable(a.csv, "--csv");
     check_writable(a.trace, "--trace");
-    NpuConfig config = load_design(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
+    NpuConfig config = load_design_file(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
     if (!a.dataflow.empty()) config.dataflow = parse_dataflow_option(a.dataflow);
-    Graph graph = load_model_file(resolve_model(a.workload, paths.models_dir()));
+    Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()));
     int64_t h = 0, w = 0;
     parse_input_size(a.input_size, h, w);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
@@ -67,6 +71,17 @@ int run(const RunArgs& a, const DataPaths& paths) {
     if (!a.precision.empty() && !parse_precision(a.precision, precision))
         throw UsageError(fmt::format("--precision: unknown '{}' (int8, fp16)", a.precision));
 
+    if (a.timing_model != "npusim" && a.timing_model != "scalesim")
+        throw UsageError(fmt::format("--timing-model: unknown '{}' (npusim, scalesim)", a.timing_model));
+    if (!config.supports(precision))
+        throw CompileError(fmt::format("design '{}' has no {} MACs", config.name, precision_name(precision)));
+    if (a.timing_model == "scalesim") {
+        const RunResult result = run_scalesim_model(inference_graph(graph).graph, config, precision);
+        print_table(std::cout, result);
+        if (!a.json.empty()) write_file(a.json, to_json(result));
+        if (!a.csv.empty()) write_file(a.csv, to_csv(result));
+        return 0;
+    }
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] {
@@ -102,8 +117,11 @@ int run(const RunArgs& a, const DataPaths& paths) {
 
 Action add_run_command(CLI::App& app, const DataPaths& paths) {
     auto a = std::make_shared<RunArgs>();
-    app.add_option("--arch", a->arch, "Design: a shipped name (npusim list) or a YAML file")->required();
-    app.add_option("--workload", a->workload, "Model: a zoo name (npusim list) or a YAML file")->required();
+    app.add_option("--arch", a->arch, "Design: a shipped name (npusim list), a YAML file or a SCALE-Sim .cfg")
+        ->required();
+    app.add_option("--workload", a->workload,
+                   "Model: a zoo name (npusim list), a YAML file or a SCALE-Sim topology .csv")
+        ->required();
     app.add_option("--batch", a->batch, "Images per inference (default 1)");
     app.add_option("--precision", a->precision, "int8 or fp16 (default: the design's first)");
     app.add_option("--input-size", a->input_size, "Override the input resolution: N or HxW");
@@ -112,6 +130,8 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--csv", a->csv, "Write the per-layer table as CSV");
     app.add_option("--trace", a->trace, "Write a Chrome trace (Perfetto) of DMA, array and vector activity");
     app.add_option("--dataflow", a->dataflow, "Override the design's dataflow: ws, os or is");
+    app.add_option("--timing-model", a->timing_model,
+                   "npusim (this simulator) or scalesim (SCALE-Sim v2's ideal-memory cycle formula)");
     app.add_option("--fidelity", a->fidelity,
                    "fast (tile-level timing) or detailed (cycle-exact PE grid; same cycles, slower)");
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");

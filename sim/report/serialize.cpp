@@ -59,6 +59,7 @@ std::string to_json(const RunResult& r) {
     j["dataflow"] = r.dataflow;
     j["batch"] = r.batch;
     j["mode"] = r.functional ? "functional" : "timing-only";
+    j["timing_model"] = r.timing_model;
     j["array"] = {{"rows", r.rows}, {"cols", r.cols}};
     j["clock_mhz"] = r.clock_mhz;
     j["peak_tops"] = r.peak_tops;

@@ -32,7 +32,10 @@ std::string human_energy(double pj) {
 void print_table(std::ostream& out, const RunResult& r) {
     fmt::print(out, "npusim: {} on {} ({}x{} {}, {} MHz, peak {:.2f} TOPS), {}, batch {}, {}\n\n",
                r.workload, r.design, r.rows, r.cols, r.dataflow, r.clock_mhz, r.peak_tops, r.precision,
-               r.batch, r.functional ? "functional" : "timing only");
+               r.batch,
+               r.timing_model == "scalesim" ? "SCALE-Sim v2 timing (ideal memory)"
+               : r.functional              ? "functional"
+                                           : "timing only");
     fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>10}{}\n", "layer",
                "type", "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr",
                "energy", r.checked ? "  check" : "");
@@ -52,11 +55,14 @@ void print_table(std::ostream& out, const RunResult& r) {
                human_count(double(r.macs)), r.cycles, time_ms, r.compute_cycles, r.stall_cycles);
     fmt::print(out, "       MAC utilization {:.1f}%, {:.2f} TOPS achieved of {:.2f} peak, {:.1f} inferences/s\n",
                100.0 * r.utilization(), r.achieved_tops(), r.peak_tops, r.inferences_per_second());
-    fmt::print(out, "       DRAM {} read, {} written ({:.2f}x the compulsory {}), {:.1f} GB/s average\n",
-               human_bytes(double(r.dram_read_bytes)), human_bytes(double(r.dram_write_bytes)),
-               double(r.dram_read_bytes + r.dram_write_bytes) / double(r.compulsory_dram_bytes),
-               human_bytes(double(r.compulsory_dram_bytes)),
-               double(r.dram_read_bytes + r.dram_write_bytes) / r.time_ns());
+    if (r.timing_model == "scalesim")
+        fmt::print(out, "       memory not modeled: SCALE-Sim's ideal-memory compute cycles (CALC bandwidth)\n");
+    else
+        fmt::print(out, "       DRAM {} read, {} written ({:.2f}x the compulsory {}), {:.1f} GB/s average\n",
+                   human_bytes(double(r.dram_read_bytes)), human_bytes(double(r.dram_write_bytes)),
+                   double(r.dram_read_bytes + r.dram_write_bytes) / double(r.compulsory_dram_bytes),
+                   human_bytes(double(r.compulsory_dram_bytes)),
+                   double(r.dram_read_bytes + r.dram_write_bytes) / r.time_ns());
     const EnergyBreakdown& e = r.energy;
     std::string sram;
     for (const auto& [name, pj] : e.sram_pj) sram += fmt::format(", {} {}", name, human_energy(pj));

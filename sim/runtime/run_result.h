@@ -48,6 +48,7 @@ struct RunResult {
     std::string dataflow;
     int64_t batch = 1;
     bool functional = false;
+    std::string timing_model = "npusim";  // or "scalesim" (SCALE-Sim v2's ideal-memory formula)
     int64_t rows = 0, cols = 0;
     double clock_mhz = 0.0;
     double peak_tops = 0.0;

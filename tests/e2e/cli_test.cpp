@@ -230,3 +230,15 @@ TEST_CASE("npusim explain refuses large arrays and layers", "[e2e][explain]") {
     CHECK(r.status == 2);
     CHECK_THAT(r.out, Contains("more than explain shows"));
 }
+
+TEST_CASE("SCALE-Sim files run unchanged, in both timing models", "[e2e][scalesim]") {
+    const std::string data = std::string(NPUSIM_SOURCE_DIR) + "/tests/data/scalesim/";
+    const Result scalesim = npusim("run --arch " + data + "small.cfg --workload " + data +
+                                   "small_mnk.csv --timing-model scalesim");
+    REQUIRE(scalesim.status == 0);
+    CHECK_THAT(scalesim.out, Contains("SCALE-Sim v2 timing") && Contains("in 533 cycles"));
+    const Result own = npusim("run --arch " + data + "small.cfg --workload " + data + "small_convs.csv");
+    REQUIRE(own.status == 0);
+    CHECK_THAT(own.out, Contains("check: PASS") && Contains("DP_conv"));
+    CHECK(npusim("run --arch tpu_v1 --workload lenet5 --timing-model gem5").status == 2);
+}
