@@ -35,15 +35,14 @@ double leakage_mw(const NpuConfig& c) {
 
 EnergyBreakdown energy_of(const NpuConfig& c, Precision p, const ActivityCounts& a) {
     EnergyBreakdown e;
-    const bool fp16 = p == Precision::Fp16;
-    e.mac_pj = double(a.macs) * c.energy.pe_mac_pj(fp16);
+    e.mac_pj = double(a.macs) * c.energy.pe_mac_pj(p);
     for (const auto& [name, bytes] : a.sram_read_bytes)
         e.sram_pj[name] += double(bytes) * pj_per_byte(c, buffer_config(c, name));
     for (const auto& [name, bytes] : a.sram_write_bytes)
         e.sram_pj[name] += double(bytes) * pj_per_byte(c, buffer_config(c, name));
     e.sram_pj["accumulator"] += double(a.accumulator_accesses) * 4.0 * pj_per_byte(c, c.accumulator);
     e.dram_pj = double(a.dram_bytes_moved) * 8.0 * c.dram.energy_pj_per_bit;
-    e.vector_pj = double(a.vector_ops) * c.energy.vector_op_pj(fp16);
+    e.vector_pj = double(a.vector_ops) * c.energy.vector_op_pj(p);
     e.static_pj = leakage_mw(c) * a.time_ns;  // mW x ns = pJ
     return e;
 }

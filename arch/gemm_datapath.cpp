@@ -7,16 +7,16 @@ namespace npu {
 namespace {
 
 template <class T>
-T load_element(const uint8_t* base, int64_t index, bool int8) {
-    if (int8) return T(reinterpret_cast<const int8_t*>(base)[index]);
-    if constexpr (std::is_same_v<T, float>) return half_to_float(reinterpret_cast<const Half*>(base)[index]);
+T load_element(const uint8_t* base, int64_t index, Precision p) {
+    if (p == Precision::Int8) return T(reinterpret_cast<const int8_t*>(base)[index]);
+    if constexpr (std::is_same_v<T, float>) return load_real(base, index, p);
     return T(0);
 }
 
 }  // namespace
 
 template <class T>
-void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, bool int8, T* a) {
+void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, Precision p, T* a) {
     const isa::InputTile& in = g.input;
     const Window2d& w = g.window;
     const int64_t box_c = in.extent[1], box_h = in.extent[2], box_w = in.extent[3];
@@ -39,7 +39,7 @@ void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, bool int8,
                         for (int64_t s = 0; s < w.kernel_w; ++s, ++k) {
                             const int64_t ix = ix0 + s * w.dilation_w;
                             row[k] = row_inside && ix >= 0 && ix < in.tensor_w
-                                         ? load_element<T>(tile, line + ix - in.start[3], int8)
+                                         ? load_element<T>(tile, line + ix - in.start[3], p)
                                          : T(0);
                         }
                     }
@@ -48,18 +48,18 @@ void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, bool int8,
 }
 
 template <class T>
-void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, bool int8, T* b) {
+void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, Precision p, T* b) {
     const int64_t k_size = g.k(), f_size = g.filters;
     const int64_t base = group * f_size * k_size;
     for (int64_t f = 0; f < f_size; ++f)
-        for (int64_t k = 0; k < k_size; ++k) b[k * f_size + f] = load_element<T>(weights, base + f * k_size + k, int8);
+        for (int64_t k = 0; k < k_size; ++k) b[k * f_size + f] = load_element<T>(weights, base + f * k_size + k, p);
 }
 
-template void gather_a<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, bool, int32_t*);
-template void gather_a<float>(const isa::Gemm&, int64_t, const uint8_t*, bool, float*);
-template void gather_a<int16_t>(const isa::Gemm&, int64_t, const uint8_t*, bool, int16_t*);
-template void gather_b<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, bool, int32_t*);
-template void gather_b<float>(const isa::Gemm&, int64_t, const uint8_t*, bool, float*);
+template void gather_a<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, Precision, int32_t*);
+template void gather_a<float>(const isa::Gemm&, int64_t, const uint8_t*, Precision, float*);
+template void gather_a<int16_t>(const isa::Gemm&, int64_t, const uint8_t*, Precision, int16_t*);
+template void gather_b<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, Precision, int32_t*);
+template void gather_b<float>(const isa::Gemm&, int64_t, const uint8_t*, Precision, float*);
 
 void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weights, int32_t* acc) {
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
@@ -68,7 +68,7 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
     std::vector<int16_t> a(size_t(m_size * k_size)), b(size_t(f_size * k_size));
     const auto* tile = reinterpret_cast<const uint8_t*>(input_tile);
     for (int64_t group = 0; group < g.groups; ++group) {
-        gather_a(g, group, tile, true, a.data());
+        gather_a(g, group, tile, Precision::Int8, a.data());
         const int8_t* wg = weights + group * f_size * k_size;
         for (int64_t i = 0; i < f_size * k_size; ++i) b[size_t(i)] = wg[i];
         int32_t* cg = acc + group * m_size * f_size;
@@ -85,16 +85,14 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
     }
 }
 
-void gemm_fp16(const isa::Gemm& g, const Half* input_tile, const Half* weights, float* acc,
-               int64_t fold_rows) {
+void gemm_float(const isa::Gemm& g, const uint8_t* tile, const uint8_t* w, float* acc, int64_t fold_rows,
+                Precision p) {
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
     std::vector<float> a(static_cast<size_t>(m_size * k_size)), b(static_cast<size_t>(k_size * f_size));
     std::vector<float> partial(static_cast<size_t>(f_size));
-    const auto* tile = reinterpret_cast<const uint8_t*>(input_tile);
-    const auto* w = reinterpret_cast<const uint8_t*>(weights);
     for (int64_t group = 0; group < g.groups; ++group) {
-        gather_a(g, group, tile, false, a.data());
-        gather_b(g, group, w, false, b.data());
+        gather_a(g, group, tile, p, a.data());
+        gather_b(g, group, w, p, b.data());
         float* cg = acc + group * m_size * f_size;
         for (int64_t k0 = 0; k0 < k_size; k0 += fold_rows) {
             const int64_t k1 = std::min(k_size, k0 + fold_rows);

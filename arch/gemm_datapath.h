@@ -11,19 +11,20 @@
 #include <vector>
 
 #include "arch/isa.h"
-#include "kernels/numerics/fp16.h"
+#include "kernels/numerics/element.h"
 
 namespace npu {
 
 // A[m][k] of one group of the GEMM from the input box (im2col view), as T.
 template <class T>
-void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* input_tile, bool int8, T* a);
+void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* input_tile, Precision p, T* a);
 // B[k][f] of one group (the weights stored [f][k]), as T.
 template <class T>
-void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, bool int8, T* b);
+void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, Precision p, T* b);
 
 void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weights, int32_t* acc);
-void gemm_fp16(const isa::Gemm& g, const Half* input_tile, const Half* weights, float* acc,
-               int64_t fold_rows);
+// FP16 or FP32 operands, FP32 partial sums and accumulator.
+void gemm_float(const isa::Gemm& g, const uint8_t* input_tile, const uint8_t* weights, float* acc,
+                int64_t fold_rows, Precision p);
 
 }  // namespace npu

@@ -39,8 +39,10 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::AvgPool: return "avgpool";
         case VectorOp::GlobalAvgPool: return "global_avgpool";
         case VectorOp::Add: return "add";
-        case VectorOp::Relu: return "relu";
+        case VectorOp::Clamp: return "clamp";
         case VectorOp::Softmax: return "softmax";
+        case VectorOp::Affine: return "affine";
+        case VectorOp::Copy: return "copy";
     }
     return "?";
 }

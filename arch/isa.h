@@ -79,18 +79,21 @@ struct Gemm {
     int64_t macs() const { return groups * m() * k() * filters; }
 };
 
-enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Relu, Softmax };
+// Clamp: relu, relu6, clip; Affine: a standalone batchnorm (per-channel scale and shift);
+// Copy: moves a tile, rescaling INT8 values (concat of tensors with different scales).
+enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Copy };
 const char* vector_op_name(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.
-// INT8: {int32 bias, int32 multiplier, int32 shift}; FP16: {float bias, 0, 0}.
+// INT8: {int32 bias, int32 multiplier, int32 shift}; float: {float bias, 0, 0}; a standalone
+// batchnorm (Affine): {float scale, float shift, 0}.
 constexpr int64_t kChannelParamBytes = 12;
 
 struct Vector {
-    VectorOp op = VectorOp::Relu;
+    VectorOp op = VectorOp::Clamp;
     Region src;         // Requantize: accumulator [groups][M][filters]; others: input box
     Region src2;        // Add: second input
-    Region params;      // Requantize: groups * filters channel records
+    Region params;      // Requantize, Affine: one channel record per output channel of the tile
     Region dst;         // output box, dense NCHW
     std::array<int64_t, 4> src_extent{1, 1, 1, 1};  // input box (n, c, h, w)
     std::array<int64_t, 4> dst_extent{1, 1, 1, 1};  // output box (n, c, h, w)
@@ -99,13 +102,15 @@ struct Vector {
     int64_t dst_h0 = 0, dst_w0 = 0;
     Window2d window;
     bool count_include_pad = false;
-    Activation activation = Activation::None;  // FP16 fused activation
-    Int8Clamp clamp;                           // INT8 fused activation and saturation
+    Activation activation = Activation::None;  // float fused activation
+    Int8Clamp clamp;                           // INT8 fused activation, clip and saturation
+    float clamp_min = 0.0f, clamp_max = 0.0f;  // float Clamp bounds
     AddRescale add;
+    QuantMultiplier rescale;     // INT8 Copy
+    SoftmaxAttrs softmax;        // Softmax: axis of the tile's (n, c, h, w) box
     float softmax_scale = 1.0f;  // INT8 softmax input scale
 
     int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
-    int64_t src_elements() const { return src_extent[0] * src_extent[1] * src_extent[2] * src_extent[3]; }
 };
 
 enum class Queue { Load, Store, Array, Vector };

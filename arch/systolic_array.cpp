@@ -82,8 +82,7 @@ void SystolicArray::compute_fast(const isa::Gemm& g) {
     } else {
         // ws and is fold the reduction over the rows; os streams all of K into one PE.
         const int64_t fold_rows = m_dataflow == Dataflow::OutputStationary ? g.k() : m_shape.rows;
-        gemm_fp16(g, reinterpret_cast<const Half*>(in), reinterpret_cast<const Half*>(w),
-                  m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows);
+        gemm_float(g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows, m_precision);
     }
 }
 
@@ -92,15 +91,15 @@ namespace {
 // One group after another through the PE grid, operands gathered as the feeders would.
 template <class T>
 int64_t run_groups(PeArray& pe, const isa::Gemm& g, const uint8_t* in, const uint8_t* w, T* acc,
-                   bool int8) {
+                   Precision p) {
     const GemmDims dims{g.m(), g.k(), g.filters};
     std::vector<T> a(size_t(dims.m * dims.k), T(0)), b(size_t(dims.k * dims.n), T(0));
     std::vector<T> scratch(acc ? 0 : size_t(dims.m * dims.n));
     int64_t cycles = 0;
     for (int64_t group = 0; group < g.groups; ++group) {
         if (in && w) {
-            gather_a(g, group, in, int8, a.data());
-            gather_b(g, group, w, int8, b.data());
+            gather_a(g, group, in, p, a.data());
+            gather_b(g, group, w, p, b.data());
         }
         T* out = acc ? acc + group * dims.m * dims.n : scratch.data();
         cycles += pe.run(dims, a.data(), b.data(), out, g.accumulate);
@@ -115,8 +114,10 @@ Cycles SystolicArray::compute_detailed(const isa::Gemm& g) {
     const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
     const int64_t entries = g.accumulator.size;
     if (m_precision == Precision::Int8)
-        return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries), true));
-    return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), false));
+        return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries),
+                                 m_precision));
+    return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries),
+                             m_precision));
 }
 
 }  // namespace npu

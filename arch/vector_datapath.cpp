@@ -12,6 +12,8 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 int64_t window_area(const isa::Vector& v) { return v.window.kernel_h * v.window.kernel_w; }
 
+int64_t elements(const std::array<int64_t, 4>& e) { return e[0] * e[1] * e[2] * e[3]; }
+
 float activate(float x, Activation a) {
     if (a == Activation::Relu) return activate_relu(x);
     if (a == Activation::Relu6) return activate_relu6(x);
@@ -20,9 +22,24 @@ float activate(float x, Activation a) {
 
 int8_t clamp(int64_t x, Int8Clamp c) { return int8_t(std::min<int64_t>(std::max<int64_t>(x, c.lo), c.hi)); }
 
+int8_t* as_int8(uint8_t* p) { return reinterpret_cast<int8_t*>(p); }
+const int8_t* as_int8(const uint8_t* p) { return reinterpret_cast<const int8_t*>(p); }
+
 struct ChannelParams {
-    int32_t bias_bits, multiplier, shift;
+    int32_t word0, word1, word2;
 };
+
+ChannelParams channel_params(const VectorOperands& o, int64_t channel) {
+    ChannelParams cp;
+    std::memcpy(&cp, o.params + channel * isa::kChannelParamBytes, sizeof cp);
+    return cp;
+}
+
+float as_float(int32_t bits) {
+    float f;
+    std::memcpy(&f, &bits, sizeof f);
+    return f;
+}
 
 // Accumulator [group][m][filter] -> dst [n][group * filters + filter][y][x].
 void requantize_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
@@ -31,21 +48,17 @@ void requantize_tile(const isa::Vector& v, Precision p, const VectorOperands& o)
     for (int64_t j = 0; j < groups; ++j)
         for (int64_t f = 0; f < filters; ++f) {
             const int64_t channel = j * filters + f;
-            ChannelParams cp;
-            std::memcpy(&cp, o.params + channel * isa::kChannelParamBytes, sizeof cp);
+            const ChannelParams cp = channel_params(o, channel);
             for (int64_t m = 0; m < m_size; ++m) {
                 const int64_t n = m / pixels, pixel = m % pixels;
                 const int64_t dst = (n * v.dst_extent[1] + channel) * pixels + pixel;
                 const int64_t src = (j * m_size + m) * filters + f;
                 if (p == Precision::Int8) {
-                    const int64_t acc = int64_t(static_cast<const int32_t*>(o.accumulator)[src]) + cp.bias_bits;
-                    const int8_t q = clamp(rounding_scale(acc, QuantMultiplier{cp.multiplier, cp.shift}), v.clamp);
-                    reinterpret_cast<int8_t*>(o.dst)[dst] = q;
+                    const int64_t acc = int64_t(static_cast<const int32_t*>(o.accumulator)[src]) + cp.word0;
+                    as_int8(o.dst)[dst] = clamp(rounding_scale(acc, QuantMultiplier{cp.word1, cp.word2}), v.clamp);
                 } else {
-                    float bias;
-                    std::memcpy(&bias, &cp.bias_bits, sizeof bias);
-                    const float acc = static_cast<const float*>(o.accumulator)[src] + bias;
-                    reinterpret_cast<Half*>(o.dst)[dst] = float_to_half(activate(acc, v.activation));
+                    const float acc = static_cast<const float*>(o.accumulator)[src] + as_float(cp.word0);
+                    store_real(o.dst, dst, activate(acc, v.activation), p);
                 }
             }
         }
@@ -62,20 +75,19 @@ void pool_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
             for (int64_t x = 0; x < de[3]; ++x) {
                 const int64_t iy0 = (v.dst_h0 + y) * w.stride_h - w.pad_top;
                 const int64_t ix0 = (v.dst_w0 + x) * w.stride_w - w.pad_left;
-                int64_t valid = 0, sum_q = 0;
+                int64_t valid = 0, sum_q = 0, best_q = 0;
                 float sum_f = 0.0f, best = 0.0f;
-                int64_t best_q = 0;
                 for (int64_t r = 0; r < w.kernel_h; ++r)
                     for (int64_t s = 0; s < w.kernel_w; ++s) {
                         const int64_t iy = iy0 + r * w.dilation_h, ix = ix0 + s * w.dilation_w;
                         if (iy < 0 || iy >= v.tensor_h || ix < 0 || ix >= v.tensor_w) continue;
                         const int64_t i = (plane * se[2] + (iy - v.src_h0)) * se[3] + (ix - v.src_w0);
                         if (p == Precision::Int8) {
-                            const int64_t q = reinterpret_cast<const int8_t*>(o.src)[i];
+                            const int64_t q = as_int8(o.src)[i];
                             best_q = valid == 0 ? q : std::max(best_q, q);
                             sum_q += q;
                         } else {
-                            const float f = half_to_float(reinterpret_cast<const Half*>(o.src)[i]);
+                            const float f = load_real(o.src, i, p);
                             best = valid == 0 ? f : std::max(best, f);
                             sum_f += f;
                         }
@@ -84,10 +96,10 @@ void pool_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
                 const int64_t count = v.count_include_pad ? window_area(v) : valid;
                 const int64_t d = (plane * de[2] + y) * de[3] + x;
                 if (p == Precision::Int8)
-                    reinterpret_cast<int8_t*>(o.dst)[d] =
+                    as_int8(o.dst)[d] =
                         is_max ? int8_t(best_q) : saturate_int8(rounding_scale(sum_q, average_multiplier(count)));
                 else
-                    reinterpret_cast<Half*>(o.dst)[d] = float_to_half(is_max ? best : sum_f / float(count));
+                    store_real(o.dst, d, is_max ? best : sum_f / float(count), p);
             }
 }
 
@@ -97,43 +109,54 @@ void global_pool_tile(const isa::Vector& v, Precision p, const VectorOperands& o
         int64_t sum_q = 0;
         float sum_f = 0.0f;
         for (int64_t i = plane * area; i < (plane + 1) * area; ++i) {
-            if (p == Precision::Int8) sum_q += reinterpret_cast<const int8_t*>(o.src)[i];
-            else sum_f += half_to_float(reinterpret_cast<const Half*>(o.src)[i]);
+            if (p == Precision::Int8) sum_q += as_int8(o.src)[i];
+            else sum_f += load_real(o.src, i, p);
         }
-        if (p == Precision::Int8)
-            reinterpret_cast<int8_t*>(o.dst)[plane] = saturate_int8(rounding_scale(sum_q, average_multiplier(area)));
-        else
-            reinterpret_cast<Half*>(o.dst)[plane] = float_to_half(sum_f / float(area));
+        if (p == Precision::Int8) as_int8(o.dst)[plane] = saturate_int8(rounding_scale(sum_q, average_multiplier(area)));
+        else store_real(o.dst, plane, sum_f / float(area), p);
     }
 }
 
+// Add, Clamp, Copy and Affine: one input element (two for Add) per output element.
 void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
     const int64_t count = v.dst_elements();
-    const bool add = v.op == isa::VectorOp::Add;
+    const int64_t pixels = v.dst_extent[2] * v.dst_extent[3];
     for (int64_t i = 0; i < count; ++i) {
         if (p == Precision::Int8) {
-            const int8_t a = reinterpret_cast<const int8_t*>(o.src)[i];
-            reinterpret_cast<int8_t*>(o.dst)[i] =
-                add ? clamp(add_requantize(a, reinterpret_cast<const int8_t*>(o.src2)[i], v.add), v.clamp)
-                    : clamp(a, v.clamp);
-        } else {
-            float a = half_to_float(reinterpret_cast<const Half*>(o.src)[i]);
-            if (add) a += half_to_float(reinterpret_cast<const Half*>(o.src2)[i]);
-            reinterpret_cast<Half*>(o.dst)[i] = float_to_half(activate(a, v.activation));
+            const int8_t a = as_int8(o.src)[i];
+            int8_t out = a;
+            if (v.op == isa::VectorOp::Add) out = clamp(add_requantize(a, as_int8(o.src2)[i], v.add), v.clamp);
+            if (v.op == isa::VectorOp::Clamp) out = clamp(a, v.clamp);
+            if (v.op == isa::VectorOp::Copy) out = saturate_int8(rounding_scale(a, v.rescale));
+            as_int8(o.dst)[i] = out;
+            continue;
         }
+        float a = load_real(o.src, i, p);
+        switch (v.op) {
+            case isa::VectorOp::Add: a = activate(a + load_real(o.src2, i, p), v.activation); break;
+            case isa::VectorOp::Clamp: a = std::min(std::max(a, v.clamp_min), v.clamp_max); break;
+            case isa::VectorOp::Affine: {
+                const ChannelParams cp = channel_params(o, (i / pixels) % v.dst_extent[1]);
+                a = a * as_float(cp.word0) + as_float(cp.word1);
+                break;
+            }
+            default: break;
+        }
+        store_real(o.dst, i, a, p);
     }
 }
 
 void softmax_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
-    const int64_t rows = v.src_extent[0], row = v.src_extent[1];
-    for (int64_t r = 0; r < rows; ++r) {
-        if (p == Precision::Int8)
-            softmax_int8(reinterpret_cast<const int8_t*>(o.src) + r * row,
-                         reinterpret_cast<int8_t*>(o.dst) + r * row, row, v.softmax_scale);
-        else
-            softmax_fp16(reinterpret_cast<const Half*>(o.src) + r * row,
-                         reinterpret_cast<Half*>(o.dst) + r * row, row);
-    }
+    const Shape box{v.src_extent[0], v.src_extent[1], v.src_extent[2], v.src_extent[3]};
+    const AxisView view = axis_view(box, v.softmax.axis, v.softmax.flatten);
+    for (int64_t outer = 0; outer < view.outer; ++outer)
+        for (int64_t inner = 0; inner < view.inner; ++inner) {
+            const int64_t first = outer * view.length * view.inner + inner;
+            if (p == Precision::Int8)
+                softmax_int8(as_int8(o.src) + first, as_int8(o.dst) + first, view.length, view.inner, v.softmax_scale);
+            else
+                softmax_real(o.src, o.dst, first, view.length, view.inner, p);
+        }
 }
 
 }  // namespace
@@ -142,8 +165,8 @@ int64_t vector_element_ops(const isa::Vector& v) {
     switch (v.op) {
         case isa::VectorOp::MaxPool:
         case isa::VectorOp::AvgPool: return v.dst_elements() * window_area(v);
-        case isa::VectorOp::GlobalAvgPool: return v.src_elements();
-        case isa::VectorOp::Softmax: return 3 * v.src_elements();
+        case isa::VectorOp::GlobalAvgPool: return elements(v.src_extent);
+        case isa::VectorOp::Softmax: return 3 * elements(v.src_extent);
         default: return v.dst_elements();
     }
 }
@@ -158,9 +181,8 @@ void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) 
         case isa::VectorOp::MaxPool:
         case isa::VectorOp::AvgPool: pool_tile(v, p, o); break;
         case isa::VectorOp::GlobalAvgPool: global_pool_tile(v, p, o); break;
-        case isa::VectorOp::Add:
-        case isa::VectorOp::Relu: elementwise_tile(v, p, o); break;
         case isa::VectorOp::Softmax: softmax_tile(v, p, o); break;
+        default: elementwise_tile(v, p, o); break;
     }
 }
 

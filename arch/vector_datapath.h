@@ -20,7 +20,7 @@ struct VectorOperands {
     const uint8_t* src = nullptr;     // input box, or nullptr for Requantize
     const uint8_t* src2 = nullptr;    // Add
     const void* accumulator = nullptr;  // Requantize: int32 or float entries
-    const uint8_t* params = nullptr;  // Requantize channel records
+    const uint8_t* params = nullptr;  // Requantize and Affine channel records
     uint8_t* dst = nullptr;
 };
 

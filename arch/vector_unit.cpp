@@ -50,12 +50,14 @@ void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
     Scratchpad& dst = m_buffers.at(v.dst.buffer);
     dst.count_write(layer, v.dst_elements() * bytes);
     o.dst = dst.data(v.dst.offset, v.dst.size);
-    if (v.op == isa::VectorOp::Requantize) {
-        const int64_t entries = v.src.size;
-        m_buffers.accumulator->count_reads(layer, entries);
+    if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine) {
         Scratchpad& params = m_buffers.at(v.params.buffer);
         params.count_read(layer, v.params.size);
         o.params = params.data(v.params.offset, v.params.size);
+    }
+    if (v.op == isa::VectorOp::Requantize) {
+        const int64_t entries = v.src.size;
+        m_buffers.accumulator->count_reads(layer, entries);
         if (m_precision == Precision::Int8) o.accumulator = m_buffers.accumulator->int32(v.src.offset, entries);
         else o.accumulator = m_buffers.accumulator->fp32(v.src.offset, entries);
     } else {

@@ -18,6 +18,8 @@ const std::map<std::string, LayerKind>& kinds_by_name() {
         {"global_avgpool", LayerKind::GlobalAvgPool},
         {"add", LayerKind::Add},             {"batchnorm", LayerKind::BatchNorm},
         {"softmax", LayerKind::Softmax},     {"flatten", LayerKind::Flatten},
+        {"clip", LayerKind::Clip},           {"concat", LayerKind::Concat},
+        {"reshape", LayerKind::Reshape},
     };
     return table;
 }
@@ -125,6 +127,20 @@ Layer read_layer(const Graph& graph, const YamlMap& m) {
         case LayerKind::Add:
             l.activation = read_activation(m);
             break;
+        case LayerKind::Clip:
+            l.clip.min = float(m.get_double_or("min", l.clip.min));
+            l.clip.max = float(m.get_double_or("max", l.clip.max));
+            break;
+        case LayerKind::Concat: l.concat_axis = int(m.get_int_or("axis", 1)); break;
+        case LayerKind::Softmax: l.softmax.axis = int(m.get_int_or("axis", 1)); break;
+        case LayerKind::Reshape: {
+            const std::vector<int64_t> s = m.get_int_list("shape");
+            if (s.size() != 3 || s[0] < 1 || s[1] < 1 || s[2] < 1)
+                m.fail("shape", "expected [channels, height, width] of one image, each >= 1");
+            l.reshape_to = Shape{graph.input().output.n, s[0], s[1], s[2]};
+            l.reshape_keeps_batch = true;
+            break;
+        }
         default: break;
     }
     if (has_weights(l.kind) && l.kind != LayerKind::BatchNorm) {
@@ -211,6 +227,8 @@ void reshape_input(Graph& graph, int64_t batch, int64_t height, int64_t width) {
     // The batch applies to every input; a new resolution to the first (the image).
     for (int i : graph.input_indices())
         if (batch > 0) graph.layers[size_t(i)].output.n = batch;
+    for (Layer& l : graph.layers)
+        if (l.kind == LayerKind::Reshape && l.reshape_keeps_batch && batch > 0) l.reshape_to.n = batch;
     Layer& in = graph.layers.front();
     if (height > 0) in.output.h = height;
     if (width > 0) in.output.w = width;

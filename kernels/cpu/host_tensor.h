@@ -1,10 +1,11 @@
 #pragma once
-// A tensor in host memory: NCHW elements stored as raw bytes (int8, or binary16 bits).
+// A tensor in host memory: NCHW elements stored as raw bytes in the run's precision (int8,
+// binary16 or binary32).
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
-#include "kernels/numerics/fp16.h"
+#include "kernels/numerics/element.h"
 #include "kernels/numerics/precision.h"
 #include "workloads/ir/shape.h"
 
@@ -23,12 +24,12 @@ struct HostTensor {
     int64_t elements() const { return shape.elements(); }
     int8_t* int8() { return reinterpret_cast<int8_t*>(bytes.data()); }
     const int8_t* int8() const { return reinterpret_cast<const int8_t*>(bytes.data()); }
-    Half* fp16() { return reinterpret_cast<Half*>(bytes.data()); }
-    const Half* fp16() const { return reinterpret_cast<const Half*>(bytes.data()); }
-    // Element as a real number (int8 values as they are, without scale).
+    // Element as a number (int8 values as they are, without scale).
     float value(int64_t i) const {
-        return precision == Precision::Int8 ? float(int8()[i]) : half_to_float(fp16()[i]);
+        return precision == Precision::Int8 ? float(int8()[i]) : load_real(bytes.data(), i, precision);
     }
+    // Stores a real value (float precisions: rounded to the storage format).
+    void set_real(int64_t i, float v) { store_real(bytes.data(), i, v, precision); }
 };
 
 }  // namespace npu

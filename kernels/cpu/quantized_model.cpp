@@ -1,10 +1,14 @@
 #include "kernels/cpu/quantized_model.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "kernels/cpu/reference_ops.h"
 #include "kernels/numerics/vector_math.h"
+#include "workloads/io/error.h"
 
 namespace npu {
 namespace {
@@ -82,11 +86,28 @@ void quantize_add_int8(int i, QuantModel& qm, const std::vector<HostTensor>& out
     q.clamp = activation_clamp(l.activation, q.out_scale);
 }
 
-void quantize_fp16(const FloatModel& fm, int i, QuantModel& qm) {
+void quantize_float(const FloatModel& fm, int i, QuantModel& qm) {
     const LayerTensors& t = fm.tensors[size_t(i)];
     QuantLayer& q = qm.layers[size_t(i)];
-    for (float w : t.weight) q.weight_h.push_back(float_to_half(w));
+    const bool conv = qm.graph.layers[size_t(i)].kind != LayerKind::BatchNorm;
+    for (float w : t.weight) q.weight_f.push_back(conv ? round_to(w, qm.precision) : w);
     q.bias_f = t.bias;
+}
+
+// Concat: the output takes the largest input scale; each input is rescaled to it.
+void quantize_concat_int8(int i, QuantModel& qm) {
+    const Layer& l = qm.graph.layers[size_t(i)];
+    QuantLayer& q = qm.layers[size_t(i)];
+    q.out_scale = 0.0f;
+    for (int in : l.inputs) q.out_scale = std::max(q.out_scale, qm.layers[size_t(in)].out_scale);
+    for (int in : l.inputs) q.input_rescale.push_back(make_multiplier(double(qm.layers[size_t(in)].out_scale) / q.out_scale));
+}
+
+Int8Clamp clip_clamp(const ClipAttrs& c, float scale) {
+    Int8Clamp b;
+    b.lo = int32_t(std::clamp<double>(std::ceil(double(c.min) / scale), -128.0, 127.0));
+    b.hi = int32_t(std::clamp<double>(std::floor(double(c.max) / scale), -128.0, 127.0));
+    return b;
 }
 
 }  // namespace
@@ -101,19 +122,17 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
         const std::vector<float>& values = fm.inputs[size_t(i)];
         HostTensor& t = qm.inputs[size_t(i)];
         t = HostTensor::zeros(fm.graph.layers[size_t(i)].output, precision);
-        if (precision == Precision::Fp16) {
-            for (size_t k = 0; k < values.size(); ++k) t.fp16()[k] = float_to_half(values[k]);
+        if (is_float(precision)) {
+            for (size_t k = 0; k < values.size(); ++k) t.set_real(int64_t(k), values[k]);
         } else {
             qm.layers[size_t(i)].out_scale = choose_scale(values.data(), values.size());
             for (size_t k = 0; k < values.size(); ++k)
                 t.int8()[k] = quantize_int8(values[k], qm.layers[size_t(i)].out_scale);
         }
     }
-    if (precision == Precision::Fp16) {
+    if (is_float(precision)) {
         for (size_t i = 1; i < fm.graph.layers.size(); ++i)
-            if (fm.graph.layers[i].kind == LayerKind::Conv2d ||
-                fm.graph.layers[i].kind == LayerKind::FullyConnected)
-                quantize_fp16(fm, int(i), qm);
+            if (has_weights(fm.graph.layers[i].kind)) quantize_float(fm, int(i), qm);
         return qm;
     }
     // Calibrate layer by layer on the int8 outputs computed so far.
@@ -127,10 +146,15 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
             case LayerKind::FullyConnected: quantize_weighted_int8(fm, int(i), qm, outputs); break;
             case LayerKind::Add: quantize_add_int8(int(i), qm, outputs); break;
             case LayerKind::Softmax: q.out_scale = kSoftmaxInt8OutputScale; break;
-            default:  // pools, relu, flatten keep the input scale
+            case LayerKind::Concat: quantize_concat_int8(int(i), qm); break;
+            case LayerKind::BatchNorm:
+                throw WorkloadError(fmt::format("{}: a standalone batchnorm runs in fp16 or fp32, not int8",
+                                                qm.graph.where(int(i))));
+            default:  // pools, relu, clip, flatten, reshape keep the input scale
                 q.out_scale = qm.layers[size_t(l.inputs[0])].out_scale;
                 if (l.kind == LayerKind::Relu) q.clamp.lo = 0;
                 if (l.kind == LayerKind::Relu6) q.clamp = activation_clamp(Activation::Relu6, q.out_scale);
+                if (l.kind == LayerKind::Clip) q.clamp = clip_clamp(l.clip, q.out_scale);
                 break;
         }
         outputs[i] = reference_layer(qm, int(i), outputs);
@@ -142,6 +166,7 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
     const Layer& l = qm.graph.layers[size_t(i)];
     const QuantLayer& q = qm.layers[size_t(i)];
     const bool int8 = qm.precision == Precision::Int8;
+    const float inf = std::numeric_limits<float>::infinity();
     if (l.kind == LayerKind::Input) return qm.inputs[size_t(i)];
     const HostTensor& in = outputs[size_t(l.inputs[0])];
     switch (l.kind) {
@@ -152,8 +177,8 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
             if (int8)
                 return requantize_int8(conv_accumulate_int8(in, g, q.weight_q.data(), q.bias_q.data()),
                                        l.output, q.requant, q.clamp);
-            return round_fp16(conv_accumulate_fp16(in, g, q.weight_h.data(), q.bias_f.data()),
-                              l.output, l.activation);
+            return store_float(conv_accumulate_float(in, g, q.weight_f.data(), q.bias_f.data()), l.output,
+                               l.activation, qm.precision);
         }
         case LayerKind::MaxPool: return max_pool(in, l.output, l.pool.window);
         case LayerKind::AvgPool:
@@ -161,18 +186,24 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
         case LayerKind::GlobalAvgPool: return global_avg_pool(in);
         case LayerKind::Add: {
             const HostTensor& b = outputs[size_t(l.inputs[1])];
-            return int8 ? add_int8(in, b, q.add, q.clamp) : add_fp16(in, b, l.activation);
+            return int8 ? add_int8(in, b, q.add, q.clamp) : add_float(in, b, l.activation);
         }
-        case LayerKind::Relu: return relu(in, q.clamp, Activation::Relu);
-        case LayerKind::Relu6: return relu(in, q.clamp, Activation::Relu6);
-        case LayerKind::Softmax:
-            return softmax(in, qm.layers[size_t(l.inputs[0])].out_scale);
-        case LayerKind::Flatten: {
+        case LayerKind::Relu: return clamp(in, q.clamp, 0.0f, inf);
+        case LayerKind::Relu6: return clamp(in, q.clamp, 0.0f, 6.0f);
+        case LayerKind::Clip: return clamp(in, q.clamp, l.clip.min, l.clip.max);
+        case LayerKind::Softmax: return softmax(in, l.softmax, qm.layers[size_t(l.inputs[0])].out_scale);
+        case LayerKind::BatchNorm: return channel_affine(in, q.weight_f, q.bias_f);
+        case LayerKind::Concat: {
+            std::vector<const HostTensor*> parts;
+            for (int k : l.inputs) parts.push_back(&outputs[size_t(k)]);
+            return concat(parts, l.output, l.concat_axis, q.input_rescale);
+        }
+        case LayerKind::Flatten:
+        case LayerKind::Reshape: {
             HostTensor out = in;
             out.shape = l.output;
             return out;
         }
-        case LayerKind::BatchNorm: break;  // folded before quantization
     }
     return in;
 }

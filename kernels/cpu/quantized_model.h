@@ -16,10 +16,13 @@ struct QuantLayer {
     std::vector<int8_t> weight_q;
     std::vector<int32_t> bias_q;
     std::vector<QuantMultiplier> requant;  // per output channel: s_in * s_w[f] / s_out
-    std::vector<Half> weight_h;
+    // Float precisions: weights rounded to the run's precision (conv/fc), or a standalone
+    // batchnorm's per-channel scale; biases (or the batchnorm's shift) in FP32.
+    std::vector<float> weight_f;
     std::vector<float> bias_f;
-    Int8Clamp clamp;  // fused activation (relu, relu6) and saturation in the int8 domain
+    Int8Clamp clamp;  // fused activation (relu, relu6), clip and saturation in the int8 domain
     AddRescale add;   // add: both inputs rescaled to the output scale
+    std::vector<QuantMultiplier> input_rescale;  // concat: each input to the output scale
 };
 
 struct QuantModel {
@@ -32,7 +35,8 @@ struct QuantModel {
 // INT8: per-tensor activation scales calibrated on the model's own input (max |x| / 127; a
 // tensor whose values are all integers within [-127, 127] keeps scale 1 so integer examples
 // stay exact), per-output-channel weight scales (max |w| / 127, same integer rule), int32 bias
-// at scale s_in * s_w. FP16: values rounded to binary16, biases kept in FP32.
+// at scale s_in * s_w; a standalone batchnorm is refused (it runs in FP16 or FP32). FP16 and
+// FP32: values rounded to the precision, biases kept in FP32.
 QuantModel quantize_model(const FloatModel& inference_model, Precision precision);
 
 // The reference output of every layer, index = layer index (the input layer's is the input).

@@ -27,8 +27,8 @@ template <class T>
 using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // im2col of one image and one group: rows k = (c, r, s), columns p = (oh, ow); zero padding.
-template <class T, class Load>
-RowMatrix<T> im2col(const ConvGeometry& g, int64_t n, int64_t group, Load load) {
+template <class T>
+RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int64_t group) {
     const Window2d& w = g.window;
     const int64_t cg = g.in_per_group(), oh = g.output.h, ow = g.output.w;
     RowMatrix<T> col(cg * w.kernel_h * w.kernel_w, oh * ow);
@@ -43,8 +43,7 @@ RowMatrix<T> im2col(const ConvGeometry& g, int64_t n, int64_t group, Load load) 
                         const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
                         const bool inside = iy >= 0 && iy < g.input.h && ix >= 0 && ix < g.input.w;
                         col(k, y * ow + x) =
-                            inside ? load(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)
-                                   : T(0);
+                            inside ? T(in.value(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)) : T(0);
                     }
                 }
             }
@@ -52,18 +51,16 @@ RowMatrix<T> im2col(const ConvGeometry& g, int64_t n, int64_t group, Load load) 
     return col;
 }
 
-template <class T, class W, class B, class Load>
-std::vector<T> conv_accumulate(const ConvGeometry& g, const W* weights, const B* bias, Load load,
-                               T (*convert_weight)(W)) {
+template <class T, class W, class B>
+std::vector<T> conv_accumulate(const HostTensor& in, const ConvGeometry& g, const W* weights, const B* bias) {
     const int64_t fg = g.out_per_group(), k = g.k_per_group(), pixels = g.output.h * g.output.w;
     std::vector<T> out(size_t(g.output.elements()));
     for (int64_t group = 0; group < g.groups; ++group) {
         RowMatrix<T> wm(fg, k);
         for (int64_t f = 0; f < fg; ++f)
-            for (int64_t i = 0; i < k; ++i)
-                wm(f, i) = convert_weight(weights[(group * fg + f) * k + i]);
+            for (int64_t i = 0; i < k; ++i) wm(f, i) = T(weights[(group * fg + f) * k + i]);
         for (int64_t n = 0; n < g.input.n; ++n) {
-            const RowMatrix<T> result = wm * im2col<T>(g, n, group, load);
+            const RowMatrix<T> result = wm * im2col<T>(in, g, n, group);
             for (int64_t f = 0; f < fg; ++f) {
                 const int64_t channel = group * fg + f;
                 T* dst = out.data() + (n * g.output.c + channel) * pixels;
@@ -73,9 +70,6 @@ std::vector<T> conv_accumulate(const ConvGeometry& g, const W* weights, const B*
     }
     return out;
 }
-
-int32_t widen_int8(int8_t v) { return v; }
-float widen_half(Half v) { return half_to_float(v); }
 
 float apply_activation(float v, Activation act) {
     if (act == Activation::Relu) return activate_relu(v);
@@ -87,20 +81,26 @@ int8_t clamp_int8(int64_t v, Int8Clamp c) {
     return int8_t(std::min<int64_t>(std::max<int64_t>(v, c.lo), c.hi));
 }
 
+// Visits every output cell with the flat offset of its input plane and the window origin.
+template <class Visit>
+void for_each_window(const Shape& in, const Shape& out, const Window2d& w, Visit visit) {
+    for (int64_t plane = 0; plane < out.n * out.c; ++plane)
+        for (int64_t y = 0; y < out.h; ++y)
+            for (int64_t x = 0; x < out.w; ++x)
+                visit((plane * out.h + y) * out.w + x, plane * in.h * in.w, y * w.stride_h - w.pad_top,
+                      x * w.stride_w - w.pad_left);
+}
+
 }  // namespace
 
 std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g,
                                           const int8_t* weights, const int32_t* bias) {
-    const int8_t* data = in.int8();
-    return conv_accumulate<int32_t>(g, weights, bias, [data](int64_t i) { return int32_t(data[i]); },
-                                    widen_int8);
+    return conv_accumulate<int32_t>(in, g, weights, bias);
 }
 
-std::vector<float> conv_accumulate_fp16(const HostTensor& in, const ConvGeometry& g,
-                                        const Half* weights, const float* bias) {
-    const Half* data = in.fp16();
-    return conv_accumulate<float>(g, weights, bias,
-                                  [data](int64_t i) { return half_to_float(data[i]); }, widen_half);
+std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g,
+                                         const float* weights, const float* bias) {
+    return conv_accumulate<float>(in, g, weights, bias);
 }
 
 HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
@@ -113,31 +113,15 @@ HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
     return out;
 }
 
-HostTensor round_fp16(const std::vector<float>& acc, const Shape& shape, Activation act) {
-    HostTensor out = HostTensor::zeros(shape, Precision::Fp16);
-    for (int64_t i = 0; i < shape.elements(); ++i)
-        out.fp16()[i] = float_to_half(apply_activation(acc[size_t(i)], act));
+HostTensor store_float(const std::vector<float>& acc, const Shape& shape, Activation act, Precision p) {
+    HostTensor out = HostTensor::zeros(shape, p);
+    for (int64_t i = 0; i < shape.elements(); ++i) out.set_real(i, apply_activation(acc[size_t(i)], act));
     return out;
 }
 
-namespace {
-
-// Visits every output cell with the list of valid input cells of its window.
-template <class Visit>
-void for_each_window(const Shape& in, const Shape& out, const Window2d& w, Visit visit) {
-    for (int64_t plane = 0; plane < out.n * out.c; ++plane)
-        for (int64_t y = 0; y < out.h; ++y)
-            for (int64_t x = 0; x < out.w; ++x) {
-                const int64_t out_index = (plane * out.h + y) * out.w + x;
-                visit(out_index, plane * in.h * in.w, y * w.stride_h - w.pad_top,
-                      x * w.stride_w - w.pad_left);
-            }
-}
-
-}  // namespace
-
 HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w) {
     HostTensor out = HostTensor::zeros(out_shape, in.precision);
+    const size_t bytes = element_bytes(in.precision);
     for_each_window(in.shape, out_shape, w, [&](int64_t o, int64_t base, int64_t y0, int64_t x0) {
         float best = -std::numeric_limits<float>::infinity();
         int64_t best_index = -1;
@@ -151,7 +135,6 @@ HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d
                     best_index = i;
                 }
             }
-        const size_t bytes = element_bytes(in.precision);
         std::memcpy(&out.bytes[size_t(o) * bytes], &in.bytes[size_t(best_index) * bytes], bytes);
     });
     return out;
@@ -160,6 +143,7 @@ HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d
 HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w,
                     bool count_include_pad) {
     HostTensor out = HostTensor::zeros(out_shape, in.precision);
+    const bool int8 = in.precision == Precision::Int8;
     for_each_window(in.shape, out_shape, w, [&](int64_t o, int64_t base, int64_t y0, int64_t x0) {
         int64_t sum_q = 0, valid = 0;
         float sum_f = 0.0f;
@@ -169,14 +153,12 @@ HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d
                 if (y < 0 || y >= in.shape.h || x < 0 || x >= in.shape.w) continue;
                 const int64_t i = base + y * in.shape.w + x;
                 ++valid;
-                if (in.precision == Precision::Int8) sum_q += in.int8()[i];
-                else sum_f += half_to_float(in.fp16()[i]);
+                if (int8) sum_q += in.int8()[i];
+                else sum_f += in.value(i);
             }
         const int64_t count = count_include_pad ? w.kernel_h * w.kernel_w : valid;
-        if (in.precision == Precision::Int8)
-            out.int8()[o] = saturate_int8(rounding_scale(sum_q, average_multiplier(count)));
-        else
-            out.fp16()[o] = float_to_half(sum_f / float(count));
+        if (int8) out.int8()[o] = saturate_int8(rounding_scale(sum_q, average_multiplier(count)));
+        else out.set_real(o, sum_f / float(count));
     });
     return out;
 }
@@ -195,31 +177,65 @@ HostTensor add_int8(const HostTensor& a, const HostTensor& b, AddRescale r, Int8
     return out;
 }
 
-HostTensor add_fp16(const HostTensor& a, const HostTensor& b, Activation act) {
-    HostTensor out = HostTensor::zeros(a.shape, Precision::Fp16);
-    for (int64_t i = 0; i < a.elements(); ++i)
-        out.fp16()[i] = float_to_half(
-            apply_activation(half_to_float(a.fp16()[i]) + half_to_float(b.fp16()[i]), act));
+HostTensor add_float(const HostTensor& a, const HostTensor& b, Activation act) {
+    HostTensor out = HostTensor::zeros(a.shape, a.precision);
+    for (int64_t i = 0; i < a.elements(); ++i) out.set_real(i, apply_activation(a.value(i) + b.value(i), act));
     return out;
 }
 
-HostTensor relu(const HostTensor& in, Int8Clamp int8_clamp, Activation fp16_act) {
+HostTensor clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float max) {
     HostTensor out = HostTensor::zeros(in.shape, in.precision);
     for (int64_t i = 0; i < in.elements(); ++i) {
-        if (in.precision == Precision::Int8) out.int8()[i] = clamp_int8(in.int8()[i], int8_clamp);
-        else out.fp16()[i] = float_to_half(apply_activation(half_to_float(in.fp16()[i]), fp16_act));
+        if (in.precision == Precision::Int8) out.int8()[i] = clamp_int8(in.int8()[i], int8_bounds);
+        else out.set_real(i, std::min(std::max(in.value(i), min), max));
     }
     return out;
 }
 
-HostTensor softmax(const HostTensor& in, float int8_scale) {
+HostTensor softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale) {
     HostTensor out = HostTensor::zeros(in.shape, in.precision);
-    const int64_t row = in.shape.c;
-    for (int64_t n = 0; n < in.shape.n; ++n) {
-        if (in.precision == Precision::Int8)
-            softmax_int8(in.int8() + n * row, out.int8() + n * row, row, int8_scale);
-        else
-            softmax_fp16(in.fp16() + n * row, out.fp16() + n * row, row);
+    const AxisView v = axis_view(in.shape, attrs.axis, attrs.flatten);
+    for (int64_t o = 0; o < v.outer; ++o)
+        for (int64_t i = 0; i < v.inner; ++i) {
+            const int64_t first = o * v.length * v.inner + i;
+            if (in.precision == Precision::Int8)
+                softmax_int8(in.int8() + first, out.int8() + first, v.length, v.inner, int8_scale);
+            else
+                softmax_real(in.bytes.data(), out.bytes.data(), first, v.length, v.inner, in.precision);
+        }
+    return out;
+}
+
+HostTensor channel_affine(const HostTensor& in, const std::vector<float>& scale, const std::vector<float>& shift) {
+    HostTensor out = HostTensor::zeros(in.shape, in.precision);
+    const int64_t pixels = in.shape.h * in.shape.w;
+    for (int64_t i = 0; i < in.elements(); ++i) {
+        const size_t c = size_t((i / pixels) % in.shape.c);
+        out.set_real(i, in.value(i) * scale[c] + shift[c]);
+    }
+    return out;
+}
+
+HostTensor concat(const std::vector<const HostTensor*>& in, const Shape& out_shape, int axis,
+                  const std::vector<QuantMultiplier>& rescale) {
+    const Precision p = in.front()->precision;
+    HostTensor out = HostTensor::zeros(out_shape, p);
+    const AxisView ov = axis_view(out_shape, axis, false);
+    int64_t offset = 0;  // along the axis
+    for (size_t k = 0; k < in.size(); ++k) {
+        const HostTensor& t = *in[k];
+        const AxisView v = axis_view(t.shape, axis, false);
+        for (int64_t o = 0; o < v.outer; ++o)
+            for (int64_t a = 0; a < v.length; ++a)
+                for (int64_t i = 0; i < v.inner; ++i) {
+                    const int64_t src = (o * v.length + a) * v.inner + i;
+                    const int64_t dst = (o * ov.length + offset + a) * ov.inner + i;
+                    if (p == Precision::Int8)
+                        out.int8()[dst] = saturate_int8(rounding_scale(t.int8()[src], rescale[k]));
+                    else
+                        out.set_real(dst, t.value(src));
+                }
+        offset += v.length;
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The CPU reference: whole-tensor operators on Eigen, independent of any tiling, used to check
-// every other backend. INT8 results are bit-exact by construction of the numerics contract.
+// every other backend. INT8 results are bit-exact by construction of the numerics contract;
+// float results (FP16, FP32) compute in FP32 and round on store.
 #include <cstdint>
 #include <vector>
 
@@ -27,22 +28,29 @@ struct ConvGeometry {
 // Int32 accumulators (products plus bias), NCHW over the output shape.
 std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g,
                                           const int8_t* weights, const int32_t* bias);
-// FP32 accumulators of FP16 operands (products exact in FP32) plus bias.
-std::vector<float> conv_accumulate_fp16(const HostTensor& in, const ConvGeometry& g,
-                                        const Half* weights, const float* bias);
+// FP32 accumulators of float operands (weights already rounded to the run's precision).
+std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g,
+                                         const float* weights, const float* bias);
 
 // Per-output-channel requantization with a fused activation clamp.
 HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
                            const std::vector<QuantMultiplier>& per_channel, Int8Clamp clamp);
-HostTensor round_fp16(const std::vector<float>& acc, const Shape& shape, Activation act);
+// Activation, then rounding to the float precision.
+HostTensor store_float(const std::vector<float>& acc, const Shape& shape, Activation act, Precision p);
 
 HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w);
 HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w,
                     bool count_include_pad);
 HostTensor global_avg_pool(const HostTensor& in);
 HostTensor add_int8(const HostTensor& a, const HostTensor& b, AddRescale r, Int8Clamp clamp);
-HostTensor add_fp16(const HostTensor& a, const HostTensor& b, Activation act);
-HostTensor relu(const HostTensor& in, Int8Clamp int8_clamp, Activation fp16_act);
-HostTensor softmax(const HostTensor& in, float int8_scale);
+HostTensor add_float(const HostTensor& a, const HostTensor& b, Activation act);
+// INT8: clamp to [lo, hi] in the int8 domain; float: clamp to [min, max].
+HostTensor clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float max);
+HostTensor softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale);
+// Per-channel y = x * scale[c] + shift[c] (float precisions).
+HostTensor channel_affine(const HostTensor& in, const std::vector<float>& scale, const std::vector<float>& shift);
+// INT8: each input rescaled to the output scale (`rescale[k]`); float: copied.
+HostTensor concat(const std::vector<const HostTensor*>& in, const Shape& out_shape, int axis,
+                  const std::vector<QuantMultiplier>& rescale);
 
 }  // namespace npu

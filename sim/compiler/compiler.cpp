@@ -27,10 +27,9 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
             case LayerKind::Conv2d:
             case LayerKind::FullyConnected: lower_conv(ctx, int(i)); break;
             case LayerKind::Input:    // in DRAM before the run
-            case LayerKind::Flatten: break;  // same bytes as its input
-            case LayerKind::BatchNorm:
-                throw CompileError(fmt::format("{}: batchnorm must be folded before compiling",
-                                               graph.where(int(i))));
+            case LayerKind::Flatten:  // same bytes as its input
+            case LayerKind::Reshape: break;
+            case LayerKind::Concat: lower_concat(ctx, int(i)); break;
             default: lower_vector_layer(ctx, int(i)); break;
         }
     }

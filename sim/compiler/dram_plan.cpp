@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "arch/isa.h"
+#include "kernels/numerics/element.h"
 
 namespace npu {
 namespace {
@@ -10,7 +11,12 @@ namespace {
 uint64_t align(uint64_t v) { return (v + kDramAlignment - 1) / kDramAlignment * kDramAlignment; }
 
 int64_t output_channels(const Layer& l) {
+    if (l.kind == LayerKind::BatchNorm) return l.output.c;
     return l.kind == LayerKind::Conv2d ? l.conv.filters : l.fc.out_features;
+}
+
+bool has_channel_params(const Layer& l) {
+    return l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected || l.kind == LayerKind::BatchNorm;
 }
 
 }  // namespace
@@ -26,7 +32,7 @@ DramPlan plan_dram(const Graph& g, Precision precision) {
     uint64_t next = 0;
     for (size_t i = 0; i < n; ++i) {
         const Layer& l = g.layers[i];
-        if (l.kind == LayerKind::Flatten) {  // same bytes as its input
+        if (l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape) {  // same bytes as its input
             p.tensor_id[i] = p.tensor_id[size_t(l.inputs[0])];
             p.output_address[i] = p.output_address[size_t(l.inputs[0])];
             continue;
@@ -34,7 +40,7 @@ DramPlan plan_dram(const Graph& g, Precision precision) {
         p.tensor_id[i] = int32_t(i);
         p.output_address[i] = next;
         next = align(next + uint64_t(l.output.elements()) * e);
-        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) {
+        if (has_channel_params(l)) {
             p.weight_address[i] = next;
             next = align(next + uint64_t(layer_weights(g, int(i))) * e);
             p.param_address[i] = next;
@@ -56,6 +62,9 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
             record[0] = q.bias_q[size_t(c)];
             record[1] = q.requant[size_t(c)].multiplier;
             record[2] = q.requant[size_t(c)].shift;
+        } else if (l.kind == LayerKind::BatchNorm) {  // standalone: scale and shift
+            std::memcpy(&record[0], &q.weight_f[size_t(c)], sizeof(float));
+            std::memcpy(&record[1], &q.bias_f[size_t(c)], sizeof(float));
         } else {
             std::memcpy(&record[0], &q.bias_f[size_t(c)], sizeof(float));
         }
@@ -72,12 +81,14 @@ std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
     }
     for (size_t i = 0; i < m.graph.layers.size(); ++i) {
         const Layer& l = m.graph.layers[i];
-        if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
+        if (!has_channel_params(l)) continue;
         const QuantLayer& q = m.layers[i];
-        if (m.precision == Precision::Int8)
+        if (m.precision == Precision::Int8) {
             std::memcpy(image.data() + p.weight_address[i], q.weight_q.data(), q.weight_q.size());
-        else
-            std::memcpy(image.data() + p.weight_address[i], q.weight_h.data(), q.weight_h.size() * 2);
+        } else if (l.kind != LayerKind::BatchNorm) {
+            for (size_t k = 0; k < q.weight_f.size(); ++k)
+                store_real(image.data() + p.weight_address[i], int64_t(k), q.weight_f[k], m.precision);
+        }
         const std::vector<uint8_t> params = channel_params(m, int(i));
         std::memcpy(image.data() + p.param_address[i], params.data(), params.size());
     }

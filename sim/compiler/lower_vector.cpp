@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <limits>
+#include <tuple>
+
 #include "sim/compiler/buffer_plan.h"
 #include "sim/compiler/lowering.h"
 #include "sim/compiler/window_span.h"
@@ -46,11 +49,12 @@ struct VectorShape {
         return input_extent(Box4{0, 0, 0, 0}, tile);
     }
     int inputs() const { return layer.kind == LayerKind::Add ? 2 : 1; }
-    // Which output dimensions a tile may cut: softmax needs whole rows, global pooling whole planes.
+    // Which output dimensions a tile may cut: softmax needs its whole rows, global pooling
+    // whole planes.
     bool may_split(int dim) const {
-        if (dim == 0) return true;
-        if (layer.kind == LayerKind::Softmax) return false;
-        return layer.kind != LayerKind::GlobalAvgPool || dim == 1;
+        if (layer.kind == LayerKind::Softmax)
+            return dim != layer.softmax.axis && !(layer.softmax.flatten && dim > layer.softmax.axis);
+        return layer.kind != LayerKind::GlobalAvgPool || dim <= 1;
     }
 };
 
@@ -61,7 +65,9 @@ OperandNeeds needs_for(const VectorShape& vs, const Box4& tile, int64_t e) {
     n.slot_bytes[size_t(Operand::Ifmap)] = elements(vs.max_input_extent(tile)) * e;
     n.slots[size_t(Operand::Ifmap)] = 2 * vs.inputs();
     n.slot_bytes[size_t(Operand::Weight)] = 0;
-    n.slot_bytes[size_t(Operand::Output)] = elements(tile) * e;
+    // A standalone batchnorm brings its channel records next to the output tile.
+    const int64_t params = vs.layer.kind == LayerKind::BatchNorm ? tile[1] * isa::kChannelParamBytes : 0;
+    n.slot_bytes[size_t(Operand::Output)] = elements(tile) * e + params;
     return n;
 }
 
@@ -72,8 +78,16 @@ isa::VectorOp op_of(LayerKind kind) {
         case LayerKind::GlobalAvgPool: return isa::VectorOp::GlobalAvgPool;
         case LayerKind::Add: return isa::VectorOp::Add;
         case LayerKind::Softmax: return isa::VectorOp::Softmax;
-        default: return isa::VectorOp::Relu;
+        case LayerKind::BatchNorm: return isa::VectorOp::Affine;
+        default: return isa::VectorOp::Clamp;  // relu, relu6, clip
     }
+}
+
+// Float bounds of a Clamp (INT8 runs use the layer's integer clamp).
+std::pair<float, float> float_bounds(const Layer& l) {
+    if (l.kind == LayerKind::Relu) return {0.0f, std::numeric_limits<float>::infinity()};
+    if (l.kind == LayerKind::Relu6) return {0.0f, 6.0f};
+    return {l.clip.min, l.clip.max};
 }
 
 }  // namespace
@@ -115,7 +129,22 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
                                          ctx.tensor_id(producer));
                         (k == 0 ? v.src : v.src2) = r;
                     }
-                    v.dst = buffers.slot(Operand::Output, slot, elements(extent) * e);
+                    const int64_t data_bytes = elements(extent) * e;
+                    if (l.kind == LayerKind::BatchNorm) {  // channel records first, then the data
+                        const int64_t param_bytes = extent[1] * isa::kChannelParamBytes;
+                        const isa::Region whole = buffers.slot(Operand::Output, slot, param_bytes + data_bytes);
+                        v.params = isa::Region{whole.buffer, whole.offset, param_bytes};
+                        v.dst = isa::Region{whole.buffer, whole.offset + param_bytes, data_bytes};
+                        isa::DramBox records;
+                        records.base = ctx.dram.param_address[size_t(index)];
+                        records.element_bytes = 1;
+                        records.dims = {out.c, 1, 1, isa::kChannelParamBytes};
+                        records.start = {c0, 0, 0, 0};
+                        records.extent = {extent[1], 1, 1, isa::kChannelParamBytes};
+                        ctx.builder.load(records, v.params, -1);
+                    } else {
+                        v.dst = buffers.slot(Operand::Output, slot, data_bytes);
+                    }
                     v.src_extent = in_extent;
                     v.dst_extent = extent;
                     v.src_h0 = in_start[2];
@@ -126,10 +155,10 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
                     v.tensor_w = vs.in.w;
                     v.window = l.pool.window;
                     v.count_include_pad = l.pool.count_include_pad;
-                    v.activation = l.kind == LayerKind::Relu ? Activation::Relu
-                                   : l.kind == LayerKind::Relu6 ? Activation::Relu6
-                                                                 : l.activation;
+                    v.activation = l.activation;
+                    std::tie(v.clamp_min, v.clamp_max) = float_bounds(l);
                     v.clamp = q.clamp;
+                    v.softmax = l.softmax;
                     v.add = q.add;
                     v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
                     ctx.builder.vector(v);

@@ -28,7 +28,11 @@ isa::DramBox sub_box(isa::DramBox whole, std::array<int64_t, 4> start, std::arra
 
 // conv2d and fully connected: GEMM tiles on the array, requantization on the vector unit.
 void lower_conv(const LoweringContext& ctx, int layer);
-// Pools, add, relu, softmax, global average pool: tiles on the vector unit.
+// Pools, add, relu, clip, softmax, global average pool, a standalone batchnorm: tiles on the
+// vector unit.
 void lower_vector_layer(const LoweringContext& ctx, int layer);
+// Concat: each input's tiles move into their place in the output (rescaled on the vector unit
+// when INT8 scales differ, else straight through SRAM by DMA).
+void lower_concat(const LoweringContext& ctx, int layer);
 
 }  // namespace npu

@@ -45,7 +45,7 @@ int32_t ProgramBuilder::gemm(const isa::Gemm& g) {
 }
 
 int32_t ProgramBuilder::vector(const isa::Vector& v) {
-    if (v.op == isa::VectorOp::Requantize)
+    if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine)
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.params, false}, {v.dst, true}}, -1);
     if (v.op == isa::VectorOp::Add)
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.src2, false}, {v.dst, true}}, -1);

@@ -43,6 +43,7 @@ Technology read_technology(const YamlMap& root) {
     const YamlMap pe = root.child("pe");
     t.table.mac_int8_pj = positive(pe, "mac_int8_pj");
     t.table.mac_fp16_pj = positive(pe, "mac_fp16_pj");
+    t.table.mac_fp32_pj = positive(pe, "mac_fp32_pj");
     t.table.pe_register_ratio = pe.get_double("register_ratio");
     pe.finish();
     for (const YamlMap& point : root.map_list("sram_pj_per_64b")) {

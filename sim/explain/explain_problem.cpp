@@ -30,7 +30,7 @@ ExplainProblem explain_problem(const QuantModel& model, int index, int64_t max_m
     p.integer = model.precision == Precision::Int8;
     const QuantLayer& q = model.layers[size_t(index)];
     auto weight = [&](int64_t i) {
-        return p.integer ? double(q.weight_q[size_t(i)]) : double(half_to_float(q.weight_h[size_t(i)]));
+        return p.integer ? double(q.weight_q[size_t(i)]) : double(q.weight_f[size_t(i)]);
     };
     const Window2d& w = g.window;
     p.a.assign(size_t(p.dims.m * p.dims.k), 0.0);

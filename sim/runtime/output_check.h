@@ -6,6 +6,7 @@
 // round differently, and where a sum cancels to near zero that difference is large next to the
 // result but small next to the layer's values.
 #include <cstdint>
+#include <string>
 
 #include "kernels/cpu/quantized_model.h"
 #include "sim/compiler/dram_plan.h"
@@ -20,8 +21,12 @@ void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const ui
 // stored output (flatten aliases excluded).
 int64_t compulsory_dram_bytes(const Graph& graph, Precision precision);
 
-// Whether two FP16 values agree within `ulps` units in the last place of binary16 at
-// max(|a|, |b|, floor_magnitude).
-bool fp16_close(float a, float b, int ulps, float floor_magnitude = 0.0f);
+constexpr int kFp16Ulps = 2;
+constexpr float kFp32RelativeTolerance = 1e-5f;
+
+// Whether two float results agree: FP16 within kFp16Ulps units in the last place of binary16,
+// FP32 within kFp32RelativeTolerance, both measured at max(|a|, |b|, floor_magnitude).
+bool float_close(float a, float b, Precision p, float floor_magnitude = 0.0f);
+std::string check_rule(Precision p);
 
 }  // namespace npu

@@ -76,3 +76,24 @@ TEST_CASE("ResNet-18 FP16 agrees with the CPU reference within the stated tolera
 TEST_CASE("LeNet-5 FP16 on the 4x4 teaching array", "[sc][functional]") {
     require_bit_exact("tiny_4x4", test::model("lenet5"), Precision::Fp16);
 }
+
+TEST_CASE("every layer type (clip, concat, reshape, softmax on an axis, standalone batchnorm) in FP32", "[sc][functional]") {
+    Graph g = load_model_file(test::source_dir() + "/tests/data/models/ops_mix.yaml");
+    reshape_input(g, 2);
+    require_bit_exact("tiny_4x4", g, Precision::Fp32);
+}
+
+TEST_CASE("every layer type in FP16", "[sc][functional]") {
+    require_bit_exact("train_128_fp16", load_model_file(test::source_dir() + "/tests/data/models/ops_mix.yaml"),
+                      Precision::Fp16);
+}
+
+TEST_CASE("every layer type in INT8 (concat rescales inputs of different scales)", "[sc][functional]") {
+    Graph g = load_model_file(test::source_dir() + "/tests/data/models/ops_mix_int8.yaml");
+    reshape_input(g, 3);
+    require_bit_exact("eyeriss", g, Precision::Int8);
+}
+
+TEST_CASE("ResNet-18 FP32 at reduced resolution", "[sc][functional]") {
+    require_bit_exact("train_128_fp16", test::model("resnet18", 1, 64), Precision::Fp32);
+}

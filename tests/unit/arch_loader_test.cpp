@@ -149,5 +149,6 @@ TEST_CASE("SRAM energy interpolates Horowitz's points in log-log and scales with
     CHECK(c.energy.sram_pj_per_64b_at(32) == Approx(20 * scale));
     CHECK(c.energy.sram_pj_per_64b_at(1024) == Approx(100 * scale));
     CHECK(c.energy.sram_pj_per_64b_at(16) == Approx(10 * std::sqrt(2.0) * scale));
-    CHECK(c.energy.pe_mac_pj(false) == Approx(0.3 * 2.0 * scale));
+    CHECK(c.energy.pe_mac_pj(Precision::Int8) == Approx(0.3 * 2.0 * scale));
+    CHECK(c.energy.pe_mac_pj(Precision::Fp32) == Approx(4.6 * 2.0 * scale));
 }

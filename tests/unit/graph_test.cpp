@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "kernels/cpu/quantized_model.h"
 #include "workloads/io/error.h"
 #include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
@@ -69,7 +70,13 @@ TEST_CASE("shape errors name the model, file, line and layer", "[ir][shapes]") {
                         Contains("filters must be >= 1"));
     REQUIRE_THROWS_WITH(parse("  - {name: c, type: conv2d, filters: 2, kernel: 3, padding: 3}\n"),
                         Contains("smaller than the 3x3 window"));
-    REQUIRE_THROWS_WITH(parse("  - {name: s, type: softmax}\n"), Contains("flatten first"));
+    REQUIRE_THROWS_WITH(parse("  - {name: s, type: softmax, axis: 4}\n"), Contains("softmax axis must be 0..3"));
+    REQUIRE_THROWS_WITH(parse("  - {name: r, type: reshape, shape: [5, 5, 5]}\n"), Contains("changes the element count"));
+    REQUIRE_THROWS_WITH(parse("  - {name: k, type: clip, min: 2, max: 1}\n"), Contains("clip min 2 is above max 1"));
+    REQUIRE_THROWS_WITH(parse("  - {name: a, type: conv2d, filters: 2, kernel: 1}\n"
+                              "  - {name: b, type: conv2d, filters: 2, kernel: 3, inputs: [input]}\n"
+                              "  - {name: j, type: concat, inputs: [a, b]}\n"),
+                        Contains("concat along axis 1 needs equal other dimensions"));
     REQUIRE_THROWS_WITH(parse("  - {name: c, type: conv2d, filters: 2, kernel: 1, stride: 0}\n"),
                         Contains("stride must be >= 1"));
 }
@@ -126,11 +133,16 @@ TEST_CASE("inference graph folds batchnorm and fuses activations", "[ir][passes]
     CHECK(folded.tensors[1].bias[0] == Approx(shift));
 }
 
-TEST_CASE("a batchnorm that cannot fold is a clear error", "[ir][passes]") {
+TEST_CASE("a batchnorm that cannot fold stays, and INT8 refuses it clearly", "[ir][passes]") {
     const Graph g = parse(
         "  - {name: p, type: maxpool, kernel: 2}\n"
         "  - {name: bn, type: batchnorm}\n");
-    REQUIRE_THROWS_WITH(inference_graph(g), Contains("layer 'bn'") && Contains("standalone batchnorm"));
+    const FloatModel m = prepare_for_inference(make_float_model(g, 1));
+    REQUIRE(m.graph.layers.size() == 3);
+    CHECK(m.graph.layers[2].kind == LayerKind::BatchNorm);
+    CHECK_NOTHROW(quantize_model(m, Precision::Fp32));
+    REQUIRE_THROWS_WITH(quantize_model(m, Precision::Int8),
+                        Contains("layer 'bn'") && Contains("standalone batchnorm runs in fp16 or fp32"));
 }
 
 TEST_CASE("seeded parameters are identical for a seed and differ across seeds", "[ir]") {

@@ -138,11 +138,11 @@ TEST_CASE("every binary16 value survives a round trip through float", "[numerics
 TEST_CASE("softmax_int8 outputs probabilities at scale 1/127", "[numerics]") {
     const int8_t logits[3] = {0, 0, 0};
     int8_t out[3];
-    softmax_int8(logits, out, 3, 0.1f);
+    softmax_int8(logits, out, 3, 1, 0.1f);
     CHECK(out[0] == 42);  // 127 / 3 = 42.33
     CHECK(out[1] == 42);
     const int8_t peaked[2] = {127, -128};
-    softmax_int8(peaked, out, 2, 1.0f);
+    softmax_int8(peaked, out, 2, 1, 1.0f);
     CHECK(out[0] == 127);
     CHECK(out[1] == 0);
 }

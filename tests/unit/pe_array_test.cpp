@@ -222,8 +222,9 @@ TEST_CASE("detailed PE grid equals the fast formula and the fast datapath on a t
                             std::vector<float> slow(start.begin(), start.end()), fast = slow;
                             PeArray pf(d, arr);
                             pf.run<float>(dims, af.data(), bf.data(), slow.data(), accumulate);
-                            gemm_fp16(g, tile.data(), weights.data(), fast.data(),
-                                      d == Dataflow::OutputStationary ? k : arr.rows);
+                            gemm_float(g, reinterpret_cast<const uint8_t*>(tile.data()),
+                                       reinterpret_cast<const uint8_t*>(weights.data()), fast.data(),
+                                       d == Dataflow::OutputStationary ? k : arr.rows, Precision::Fp16);
                             REQUIRE(slow == fast);
                         }
         }

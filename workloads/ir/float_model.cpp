@@ -35,6 +35,9 @@ LayerTensors make_tensors(const Graph& g, int i, SeededRng& rng) {
             if (has_bias)
                 for (float& b : t.bias) b = float(rng.uniform(-0.1, 0.1));
         }
+    } else if (l.kind == LayerKind::BatchNorm && !l.weights.empty()) {
+        t.weight = l.weights;  // given as scale and shift
+        t.bias = l.bias_values;
     } else if (l.kind == LayerKind::BatchNorm) {
         const int64_t channels = l.output.c;
         t.weight.resize(size_t(channels));
@@ -120,14 +123,8 @@ InferenceGraph inference_graph(const Graph& source) {
         for (size_t j = 1; j < count; ++j)
             if (!removed[j])
                 for (int in : g.layers[j].inputs) readers += resolve(in) == p ? 1 : 0;
-        if (readers != 1 || !can_absorb(producer, l.kind)) {
-            if (l.kind == LayerKind::BatchNorm)
-                throw WorkloadError(fmt::format(
-                    "{}: batchnorm must directly follow a conv2d or fc that has no other reader "
-                    "(standalone batchnorm is unsupported at inference)",
-                    g.where(int(i))));
-            continue;
-        }
+        // A batchnorm that cannot fold stays: the vector unit applies it (float precisions).
+        if (readers != 1 || !can_absorb(producer, l.kind)) continue;
         if (l.kind == LayerKind::BatchNorm) {
             out.folds.emplace_back(int(i), p);
             if (producer.kind == LayerKind::Conv2d) producer.conv.bias = true;

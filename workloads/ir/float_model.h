@@ -35,8 +35,8 @@ struct InferenceGraph {
 InferenceGraph inference_graph(const Graph& graph);
 
 // The inference graph: batchnorm folded into the conv/fc before it, relu/relu6 fused into the
-// conv/fc/add before it when that layer has no other consumer. Throws WorkloadError for a
-// batchnorm that cannot be folded.
+// conv/fc/add before it when that layer has no other consumer. A batchnorm that cannot fold
+// stays as a per-channel scale and shift.
 FloatModel prepare_for_inference(const FloatModel& model);
 
 }  // namespace npu

@@ -91,11 +91,31 @@ size_t expected_inputs(LayerKind kind) {
     return 1;
 }
 
+Shape concat_shape(const Graph& g, int i) {
+    const Layer& l = g.layers[size_t(i)];
+    const int axis = l.concat_axis;
+    Shape out = g.layers[size_t(l.inputs[0])].output;
+    for (size_t k = 1; k < l.inputs.size(); ++k) {
+        const Shape s = g.layers[size_t(l.inputs[k])].output;
+        for (int d = 0; d < 4; ++d)
+            if (d != axis && s.dim(d) != out.dim(d))
+                throw WorkloadError(fmt::format("{}: concat along axis {} needs equal other dimensions, got {} and {}",
+                                                g.where(i), axis, out.str(), s.str()));
+        out.dim(axis) += s.dim(axis);
+    }
+    return out;
+}
+
 Shape infer_one(const Graph& g, int i) {
     const Layer& l = g.layers[size_t(i)];
     auto fail = [&](const std::string& what) {
         throw WorkloadError(fmt::format("{}: {}", g.where(i), what));
     };
+    if (l.kind == LayerKind::Concat) {
+        if (l.inputs.empty()) fail("concat needs at least one input");
+        if (l.concat_axis < 0 || l.concat_axis > 3) fail("concat axis must be 0..3 (n, c, h, w)");
+        return concat_shape(g, i);
+    }
     if (l.inputs.size() != expected_inputs(l.kind))
         fail(fmt::format("{} takes {} input(s), got {}", kind_name(l.kind),
                          expected_inputs(l.kind), l.inputs.size()));
@@ -125,9 +145,17 @@ Shape infer_one(const Graph& g, int i) {
         case LayerKind::GlobalAvgPool: return Shape{in.n, in.c, 1, 1};
         case LayerKind::Flatten: return Shape{in.n, in.per_image(), 1, 1};
         case LayerKind::Softmax:
-            if (in.h != 1 || in.w != 1)
-                fail(fmt::format("softmax needs an N x C input (flatten first), got {}", in.str()));
+            if (l.softmax.axis < 0 || l.softmax.axis > 3) fail("softmax axis must be 0..3 (n, c, h, w)");
             return in;
+        case LayerKind::Clip:
+            if (!(l.clip.min <= l.clip.max))
+                fail(fmt::format("clip min {} is above max {}", l.clip.min, l.clip.max));
+            return in;
+        case LayerKind::Reshape:
+            if (l.reshape_to.elements() != in.elements())
+                fail(fmt::format("reshape from {} to {} changes the element count", in.str(), l.reshape_to.str()));
+            return l.reshape_to;
+        case LayerKind::Concat: break;
         case LayerKind::Add: {
             const Shape other = g.layers[size_t(l.inputs[1])].output;
             if (other != in)

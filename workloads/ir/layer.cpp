@@ -20,6 +20,9 @@ const char* kind_name(LayerKind kind) {
         case LayerKind::BatchNorm: return "batchnorm";
         case LayerKind::Softmax: return "softmax";
         case LayerKind::Flatten: return "flatten";
+        case LayerKind::Clip: return "clip";
+        case LayerKind::Concat: return "concat";
+        case LayerKind::Reshape: return "reshape";
     }
     return "?";
 }

@@ -21,6 +21,9 @@ enum class LayerKind {
     BatchNorm,
     Softmax,
     Flatten,
+    Clip,     // clamp to [min, max]
+    Concat,   // inputs joined along one axis
+    Reshape,  // same bytes, another shape (row-major)
 };
 
 // Activation applied to a layer's output inside the same instruction (fused at lowering).
@@ -53,6 +56,19 @@ struct FcAttrs {
     bool bias = true;
 };
 
+struct ClipAttrs {
+    float min = -3.4028235e38f;
+    float max = 3.4028235e38f;
+};
+
+// Softmax along `axis` of the NCHW shape (0..3). With `flatten`, the axis and every axis after
+// it form one row (ONNX before opset 13); otherwise each position of the later axes has its own
+// softmax over `axis` (ONNX 13).
+struct SoftmaxAttrs {
+    int axis = 1;
+    bool flatten = true;
+};
+
 struct Layer {
     std::string name;
     LayerKind kind = LayerKind::Input;
@@ -60,11 +76,18 @@ struct Layer {
     ConvAttrs conv;
     PoolAttrs pool;
     FcAttrs fc;
+    ClipAttrs clip;
+    SoftmaxAttrs softmax;
+    int concat_axis = 1;   // 0..3 of NCHW
+    Shape reshape_to;      // Reshape's output
+    bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML models)
     Activation activation = Activation::None;
     Shape output;  // filled by shape inference (Input: given)
     // Optional values given in the model file (teaching examples, imported models); empty means
     // "generate from the seed". Layouts: weights [filters][channels/groups][kh][kw] or
-    // [out][in]; input_data NCHW for one image (repeated over the batch).
+    // [out][in]; batchnorm: weights = per-channel scale, bias_values = shift (already combined
+    // from gamma, beta, mean, variance and epsilon); input_data NCHW for one image (repeated
+    // over the batch).
     std::vector<float> weights;
     std::vector<float> bias_values;
     std::vector<float> input_data;

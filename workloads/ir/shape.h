@@ -16,6 +16,22 @@ struct Shape {
     bool operator==(const Shape& o) const { return n == o.n && c == o.c && h == o.h && w == o.w; }
     bool operator!=(const Shape& o) const { return !(*this == o); }
     std::string str() const;  // "1x64x56x56"
+    int64_t dim(int axis) const { return axis == 0 ? n : axis == 1 ? c : axis == 2 ? h : w; }
+    int64_t& dim(int axis) { return axis == 0 ? n : axis == 1 ? c : axis == 2 ? h : w; }
 };
+
+// A tensor seen as [outer][length][inner] around one axis (row-major): softmax and concat work
+// on this view.
+struct AxisView {
+    int64_t outer = 1, length = 1, inner = 1;
+};
+// `merge_after`: the axis and everything after it form `length` (inner = 1).
+inline AxisView axis_view(const Shape& s, int axis, bool merge_after) {
+    AxisView v;
+    for (int d = 0; d < axis; ++d) v.outer *= s.dim(d);
+    v.length = s.dim(axis);
+    for (int d = axis + 1; d < 4; ++d) (merge_after ? v.length : v.inner) *= s.dim(d);
+    return v;
+}
 
 }  // namespace npu

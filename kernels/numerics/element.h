@@ -1,0 +1,37 @@
+#pragma once
+// One element of a float-precision buffer (FP16 or FP32 storage), always computed in FP32:
+// loads widen exactly, stores round to the storage format (nearest even for FP16).
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/numerics/fp16.h"
+#include "kernels/numerics/precision.h"
+
+namespace npu {
+
+inline float load_real(const uint8_t* base, int64_t index, Precision p) {
+    if (p == Precision::Fp16) {
+        Half h;
+        std::memcpy(&h, base + index * 2, 2);
+        return half_to_float(h);
+    }
+    float f;
+    std::memcpy(&f, base + index * 4, 4);
+    return f;
+}
+
+inline void store_real(uint8_t* base, int64_t index, float value, Precision p) {
+    if (p == Precision::Fp16) {
+        const Half h = float_to_half(value);
+        std::memcpy(base + index * 2, &h, 2);
+    } else {
+        std::memcpy(base + index * 4, &value, 4);
+    }
+}
+
+// What a store and a load give back: the value rounded to the storage format.
+inline float round_to(float value, Precision p) {
+    return p == Precision::Fp16 ? half_to_float(float_to_half(value)) : value;
+}
+
+}  // namespace npu

@@ -1,0 +1,76 @@
+#include <fmt/format.h>
+
+#include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/lowering.h"
+#include "sim/compiler/window_span.h"
+#include "workloads/io/error.h"
+
+namespace npu {
+namespace {
+
+using Box4 = std::array<int64_t, 4>;
+
+int64_t elements(const Box4& b) { return b[0] * b[1] * b[2] * b[3]; }
+
+bool is_identity(QuantMultiplier m) {
+    const QuantMultiplier one = make_multiplier(1.0);
+    return m.multiplier == one.multiplier && m.shift == one.shift;
+}
+
+}  // namespace
+
+void lower_concat(const LoweringContext& ctx, int index) {
+    const Layer& l = ctx.graph.layers[size_t(index)];
+    const QuantLayer& q = ctx.quant[size_t(index)];
+    const int64_t e = ctx.element_bytes();
+    const int axis = l.concat_axis;
+    int64_t offset = 0;  // where this input starts along the axis
+    for (size_t k = 0; k < l.inputs.size(); ++k) {
+        const int producer = l.inputs[k];
+        const Shape in = ctx.graph.layers[size_t(producer)].output;
+        const bool rescale = ctx.precision == Precision::Int8 && !is_identity(q.input_rescale[k]);
+        // The largest tile that fits: shrink batch, channels, rows, columns in that order.
+        Box4 tile{in.n, in.c, in.h, in.w};
+        auto needs = [&](const Box4& t) {
+            OperandNeeds n;
+            n.slot_bytes[size_t(Operand::Ifmap)] = elements(t) * e;
+            n.slot_bytes[size_t(Operand::Weight)] = 0;
+            n.slot_bytes[size_t(Operand::Output)] = rescale ? elements(t) * e : 0;
+            return n;
+        };
+        for (int dim = 0; !fits(ctx.config, needs(tile));) {
+            while (dim < 4 && tile[size_t(dim)] == 1) ++dim;
+            if (dim == 4)
+                throw CompileError(fmt::format("layer '{}': no concat tile fits design '{}'", l.name, ctx.config.name));
+            tile[size_t(dim)] = ceil_div(tile[size_t(dim)], 2);
+        }
+        const BufferPlan buffers(ctx.config, needs(tile));
+        int64_t slot = 0;
+        for (int64_t n0 = 0; n0 < in.n; n0 += tile[0])
+            for (int64_t c0 = 0; c0 < in.c; c0 += tile[1])
+                for (int64_t y0 = 0; y0 < in.h; y0 += tile[2])
+                    for (int64_t x0 = 0; x0 < in.w; x0 += tile[3], ++slot) {
+                        const Box4 start{n0, c0, y0, x0};
+                        const Box4 extent{std::min(tile[0], in.n - n0), std::min(tile[1], in.c - c0),
+                                          std::min(tile[2], in.h - y0), std::min(tile[3], in.w - x0)};
+                        const isa::Region src = buffers.slot(Operand::Ifmap, slot, elements(extent) * e);
+                        ctx.builder.load(sub_box(ctx.tensor_box(producer), start, extent), src, ctx.tensor_id(producer));
+                        isa::Region out = src;
+                        if (rescale) {
+                            isa::Vector v;
+                            v.op = isa::VectorOp::Copy;
+                            v.src = src;
+                            v.dst = out = buffers.slot(Operand::Output, slot, elements(extent) * e);
+                            v.src_extent = v.dst_extent = extent;
+                            v.rescale = q.input_rescale[k];
+                            ctx.builder.vector(v);
+                        }
+                        Box4 placed = start;
+                        placed[size_t(axis)] += offset;
+                        ctx.builder.store(out, sub_box(ctx.tensor_box(index), placed, extent), ctx.tensor_id(index));
+                    }
+        offset += in.dim(axis);
+    }
+}
+
+}  // namespace npu
