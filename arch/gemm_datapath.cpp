@@ -22,6 +22,7 @@ void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, Precision 
     const int64_t box_c = in.extent[1], box_h = in.extent[2], box_w = in.extent[3];
     const int64_t k_size = g.k();
     const int64_t channel0 = g.channel_base + group * g.channel_step;
+    const T zero_point = T(g.input_zero_point);
     int64_t m = 0;
     for (int64_t n = 0; n < g.out_extent[0]; ++n)
         for (int64_t oy = 0; oy < g.out_extent[1]; ++oy)
@@ -39,7 +40,7 @@ void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, Precision 
                         for (int64_t s = 0; s < w.kernel_w; ++s, ++k) {
                             const int64_t ix = ix0 + s * w.dilation_w;
                             row[k] = row_inside && ix >= 0 && ix < in.tensor_w
-                                         ? load_element<T>(tile, line + ix - in.start[3], p)
+                                         ? T(load_element<T>(tile, line + ix - in.start[3], p) - zero_point)
                                          : T(0);
                         }
                     }
@@ -52,7 +53,8 @@ void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, Precisi
     const int64_t k_size = g.k(), f_size = g.filters;
     const int64_t base = group * f_size * k_size;
     for (int64_t f = 0; f < f_size; ++f)
-        for (int64_t k = 0; k < k_size; ++k) b[k * f_size + f] = load_element<T>(weights, base + f * k_size + k, p);
+        for (int64_t k = 0; k < k_size; ++k)
+            b[k * f_size + f] = T(load_element<T>(weights, base + f * k_size + k, p) - T(g.weight_zero_point));
 }
 
 template void gather_a<int32_t>(const isa::Gemm&, int64_t, const uint8_t*, Precision, int32_t*);
@@ -70,7 +72,7 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
     for (int64_t group = 0; group < g.groups; ++group) {
         gather_a(g, group, tile, Precision::Int8, a.data());
         const int8_t* wg = weights + group * f_size * k_size;
-        for (int64_t i = 0; i < f_size * k_size; ++i) b[size_t(i)] = wg[i];
+        for (int64_t i = 0; i < f_size * k_size; ++i) b[size_t(i)] = int16_t(wg[i] - g.weight_zero_point);
         int32_t* cg = acc + group * m_size * f_size;
         for (int64_t m = 0; m < m_size; ++m) {
             const int16_t* row = a.data() + m * k_size;

@@ -73,6 +73,10 @@ struct Gemm {
     int64_t out_channel0 = 0;
     Region accumulator;  // [groups][M][filters] entries
     bool accumulate = false;  // add onto the partial sums already there
+    // Asymmetric INT8 (imported models): the feeders subtract these from every operand read
+    // from SRAM; padding stays 0.
+    int32_t input_zero_point = 0;
+    int32_t weight_zero_point = 0;
 
     int64_t m() const { return out_extent[0] * out_extent[1] * out_extent[2]; }
     int64_t k() const { return channels * window.kernel_h * window.kernel_w; }
@@ -81,12 +85,17 @@ struct Gemm {
 
 // Clamp: relu, relu6, clip; Affine: a standalone batchnorm (per-channel scale and shift);
 // Copy: moves a tile, rescaling INT8 values (concat of tensors with different scales).
+// How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
+// (round half up), ONNX's float scale with round half to even and a zero point (imported
+// QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
+enum class RequantRule { Multiplier, OnnxFloat, Int32 };
+
 enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Copy };
 const char* vector_op_name(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.
-// INT8: {int32 bias, int32 multiplier, int32 shift}; float: {float bias, 0, 0}; a standalone
-// batchnorm (Affine): {float scale, float shift, 0}.
+// INT8: {int32 bias, int32 multiplier, int32 shift} (OnnxFloat: {int32 bias, float scale, 0});
+// float: {float bias, 0, 0}; a standalone batchnorm (Affine): {float scale, float shift, 0}.
 constexpr int64_t kChannelParamBytes = 12;
 
 struct Vector {
@@ -107,6 +116,8 @@ struct Vector {
     float clamp_min = 0.0f, clamp_max = 0.0f;  // float Clamp bounds
     AddRescale add;
     QuantMultiplier rescale;     // INT8 Copy
+    RequantRule rule = RequantRule::Multiplier;
+    int32_t out_zero_point = 0;  // OnnxFloat
     SoftmaxAttrs softmax;        // Softmax: axis of the tile's (n, c, h, w) box
     float softmax_scale = 1.0f;  // INT8 softmax input scale
 

@@ -54,8 +54,13 @@ void requantize_tile(const isa::Vector& v, Precision p, const VectorOperands& o)
                 const int64_t dst = (n * v.dst_extent[1] + channel) * pixels + pixel;
                 const int64_t src = (j * m_size + m) * filters + f;
                 if (p == Precision::Int8) {
-                    const int64_t acc = int64_t(static_cast<const int32_t*>(o.accumulator)[src]) + cp.word0;
-                    as_int8(o.dst)[dst] = clamp(rounding_scale(acc, QuantMultiplier{cp.word1, cp.word2}), v.clamp);
+                    const int32_t acc = static_cast<const int32_t*>(o.accumulator)[src] + cp.word0;
+                    if (v.rule == isa::RequantRule::Int32)
+                        std::memcpy(o.dst + dst * 4, &acc, 4);
+                    else if (v.rule == isa::RequantRule::OnnxFloat)
+                        as_int8(o.dst)[dst] = requantize_round_even(acc, as_float(cp.word1), v.out_zero_point);
+                    else
+                        as_int8(o.dst)[dst] = clamp(rounding_scale(acc, QuantMultiplier{cp.word1, cp.word2}), v.clamp);
                 } else {
                     const float acc = static_cast<const float*>(o.accumulator)[src] + as_float(cp.word0);
                     store_real(o.dst, dst, activate(acc, v.activation), p);

@@ -45,10 +45,9 @@ void VectorUnit::run_thread() {
 }
 
 void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
-    const int64_t bytes = int64_t(element_bytes(m_precision));
     VectorOperands o;
     Scratchpad& dst = m_buffers.at(v.dst.buffer);
-    dst.count_write(layer, v.dst_elements() * bytes);
+    dst.count_write(layer, v.dst.size);
     o.dst = dst.data(v.dst.offset, v.dst.size);
     if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine) {
         Scratchpad& params = m_buffers.at(v.params.buffer);

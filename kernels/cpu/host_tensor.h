@@ -15,10 +15,16 @@ struct HostTensor {
     Shape shape;
     Precision precision = Precision::Int8;
     std::vector<uint8_t> bytes;
+    bool int32 = false;  // int32 elements (raw sums of an imported ConvInteger)
 
     static HostTensor zeros(Shape s, Precision p) {
         HostTensor t{s, p, {}};
         t.bytes.assign(size_t(s.elements()) * element_bytes(p), 0);
+        return t;
+    }
+    static HostTensor zeros_int32(Shape s) {
+        HostTensor t{s, Precision::Int8, {}, true};
+        t.bytes.assign(size_t(s.elements()) * 4, 0);
         return t;
     }
     int64_t elements() const { return shape.elements(); }
@@ -26,6 +32,11 @@ struct HostTensor {
     const int8_t* int8() const { return reinterpret_cast<const int8_t*>(bytes.data()); }
     // Element as a number (int8 values as they are, without scale).
     float value(int64_t i) const {
+        if (int32) {
+            int32_t v;
+            std::memcpy(&v, bytes.data() + i * 4, 4);
+            return float(v);
+        }
         return precision == Precision::Int8 ? float(int8()[i]) : load_real(bytes.data(), i, precision);
     }
     // Stores a real value (float precisions: rounded to the storage format).

@@ -110,9 +110,63 @@ Int8Clamp clip_clamp(const ClipAttrs& c, float scale) {
     return b;
 }
 
+// An imported model's own quantization (GivenQuant), without calibration.
+QuantModel apply_given_quantization(const FloatModel& fm, Precision precision) {
+    QuantModel qm;
+    qm.precision = precision;
+    qm.graph = fm.graph;
+    qm.layers.resize(fm.graph.layers.size());
+    qm.inputs.resize(fm.graph.layers.size());
+    if (precision != Precision::Int8)
+        throw WorkloadError(fmt::format("{}: the model is quantized (QLinear/ConvInteger layers); run it in int8",
+                                        fm.graph.where(-1)));
+    for (size_t i = 0; i < fm.graph.layers.size(); ++i) {
+        const Layer& l = fm.graph.layers[i];
+        const GivenQuant& g = l.quant;
+        QuantLayer& q = qm.layers[i];
+        if (!g.present)
+            throw UnsupportedError(fmt::format("{}: a quantized model mixes in a layer without quantization",
+                                               fm.graph.where(int(i))));
+        q.out_scale = g.scale;
+        q.out_zero_point = g.zero_point;
+        q.unsigned_values = g.unsigned_values;
+        if (l.kind == LayerKind::Input) {
+            HostTensor& t = qm.inputs[i];
+            t = HostTensor::zeros(l.output, Precision::Int8);
+            // Given integers; without data, seeded values over the int8 range.
+            const bool given = !l.input_data.empty();
+            for (int64_t k = 0; k < t.elements(); ++k) {
+                const double v = fm.inputs[i][size_t(k)];
+                t.int8()[k] = saturate_int8(given ? int64_t(v) : std::lround(v * 127.0));
+            }
+            continue;
+        }
+        if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected)
+            throw UnsupportedError(fmt::format("{}: only conv and matmul layers take given quantization",
+                                               fm.graph.where(int(i))));
+        for (int32_t w : g.weights) q.weight_q.push_back(saturate_int8(w));
+        q.weight_zero_point = g.weight_zero_point;
+        q.bias_q = g.bias;
+        q.bias_q.resize(size_t(l.output.c), 0);
+        q.out_int32 = g.int32_output;
+        q.onnx_rounding = !g.int32_output;
+        const float s_in = qm.layers[size_t(l.inputs[0])].out_scale;
+        for (int64_t f = 0; f < l.output.c; ++f)
+            q.requant_scale.push_back(s_in * g.weight_scales[size_t(f) % g.weight_scales.size()] / g.scale);
+    }
+    return qm;
+}
+
 }  // namespace
 
+bool has_given_quantization(const Graph& graph) {
+    for (const Layer& l : graph.layers)
+        if (l.quant.present) return true;
+    return false;
+}
+
 QuantModel quantize_model(const FloatModel& fm, Precision precision) {
+    if (has_given_quantization(fm.graph)) return apply_given_quantization(fm, precision);
     QuantModel qm;
     qm.precision = precision;
     qm.graph = fm.graph;
@@ -174,9 +228,14 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
         case LayerKind::Conv2d:
         case LayerKind::FullyConnected: {
             const ConvGeometry g = ConvGeometry::from_layer(l, in.shape);
-            if (int8)
-                return requantize_int8(conv_accumulate_int8(in, g, q.weight_q.data(), q.bias_q.data()),
-                                       l.output, q.requant, q.clamp);
+            if (int8) {
+                const std::vector<int32_t> acc =
+                    conv_accumulate_int8(in, g, q.weight_q.data(), q.bias_q.data(),
+                                         qm.layers[size_t(l.inputs[0])].out_zero_point, q.weight_zero_point);
+                if (q.out_int32) return int32_tensor(acc, l.output);
+                if (q.onnx_rounding) return requantize_onnx(acc, l.output, q.requant_scale, q.out_zero_point);
+                return requantize_int8(acc, l.output, q.requant, q.clamp);
+            }
             return store_float(conv_accumulate_float(in, g, q.weight_f.data(), q.bias_f.data()), l.output,
                                l.activation, qm.precision);
         }

@@ -23,6 +23,15 @@ struct QuantLayer {
     Int8Clamp clamp;  // fused activation (relu, relu6), clip and saturation in the int8 domain
     AddRescale add;   // add: both inputs rescaled to the output scale
     std::vector<QuantMultiplier> input_rescale;  // concat: each input to the output scale
+    // Asymmetric quantization given by imported models (GivenQuant); npusim's own is symmetric.
+    int32_t out_zero_point = 0;
+    int32_t weight_zero_point = 0;
+    // Imported QLinear layers requantize as ONNX defines it: float scale per channel, round
+    // half to even, then the zero point; ConvInteger keeps the int32 sums.
+    bool onnx_rounding = false;
+    std::vector<float> requant_scale;
+    bool out_int32 = false;
+    bool unsigned_values = false;  // report this tensor as uint8
 };
 
 struct QuantModel {
@@ -38,6 +47,9 @@ struct QuantModel {
 // at scale s_in * s_w; a standalone batchnorm is refused (it runs in FP16 or FP32). FP16 and
 // FP32: values rounded to the precision, biases kept in FP32.
 QuantModel quantize_model(const FloatModel& inference_model, Precision precision);
+
+// Whether the graph carries its own quantization (imported QLinear/ConvInteger layers).
+bool has_given_quantization(const Graph& graph);
 
 // The reference output of every layer, index = layer index (the input layer's is the input).
 std::vector<HostTensor> run_reference(const QuantModel& model);

@@ -28,7 +28,7 @@ using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMaj
 
 // im2col of one image and one group: rows k = (c, r, s), columns p = (oh, ow); zero padding.
 template <class T>
-RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int64_t group) {
+RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int64_t group, T zero_point) {
     const Window2d& w = g.window;
     const int64_t cg = g.in_per_group(), oh = g.output.h, ow = g.output.w;
     RowMatrix<T> col(cg * w.kernel_h * w.kernel_w, oh * ow);
@@ -43,7 +43,8 @@ RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int6
                         const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
                         const bool inside = iy >= 0 && iy < g.input.h && ix >= 0 && ix < g.input.w;
                         col(k, y * ow + x) =
-                            inside ? T(in.value(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)) : T(0);
+                            inside ? T(in.value(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)) - zero_point
+                                   : T(0);
                     }
                 }
             }
@@ -52,15 +53,16 @@ RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int6
 }
 
 template <class T, class W, class B>
-std::vector<T> conv_accumulate(const HostTensor& in, const ConvGeometry& g, const W* weights, const B* bias) {
+std::vector<T> conv_accumulate(const HostTensor& in, const ConvGeometry& g, const W* weights, const B* bias,
+                               T input_zero_point, T weight_zero_point) {
     const int64_t fg = g.out_per_group(), k = g.k_per_group(), pixels = g.output.h * g.output.w;
     std::vector<T> out(size_t(g.output.elements()));
     for (int64_t group = 0; group < g.groups; ++group) {
         RowMatrix<T> wm(fg, k);
         for (int64_t f = 0; f < fg; ++f)
-            for (int64_t i = 0; i < k; ++i) wm(f, i) = T(weights[(group * fg + f) * k + i]);
+            for (int64_t i = 0; i < k; ++i) wm(f, i) = T(weights[(group * fg + f) * k + i]) - weight_zero_point;
         for (int64_t n = 0; n < g.input.n; ++n) {
-            const RowMatrix<T> result = wm * im2col<T>(in, g, n, group);
+            const RowMatrix<T> result = wm * im2col<T>(in, g, n, group, input_zero_point);
             for (int64_t f = 0; f < fg; ++f) {
                 const int64_t channel = group * fg + f;
                 T* dst = out.data() + (n * g.output.c + channel) * pixels;
@@ -94,13 +96,29 @@ void for_each_window(const Shape& in, const Shape& out, const Window2d& w, Visit
 }  // namespace
 
 std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g,
-                                          const int8_t* weights, const int32_t* bias) {
-    return conv_accumulate<int32_t>(in, g, weights, bias);
+                                          const int8_t* weights, const int32_t* bias,
+                                          int32_t input_zero_point, int32_t weight_zero_point) {
+    return conv_accumulate<int32_t>(in, g, weights, bias, input_zero_point, weight_zero_point);
 }
 
 std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g,
                                          const float* weights, const float* bias) {
-    return conv_accumulate<float>(in, g, weights, bias);
+    return conv_accumulate<float>(in, g, weights, bias, 0.0f, 0.0f);
+}
+
+HostTensor requantize_onnx(const std::vector<int32_t>& acc, const Shape& shape,
+                           const std::vector<float>& per_channel, int32_t zero_point) {
+    HostTensor out = HostTensor::zeros(shape, Precision::Int8);
+    const int64_t pixels = shape.h * shape.w;
+    for (int64_t i = 0; i < shape.elements(); ++i)
+        out.int8()[i] = requantize_round_even(acc[size_t(i)], per_channel[size_t((i / pixels) % shape.c)], zero_point);
+    return out;
+}
+
+HostTensor int32_tensor(const std::vector<int32_t>& acc, const Shape& shape) {
+    HostTensor out = HostTensor::zeros_int32(shape);
+    std::memcpy(out.bytes.data(), acc.data(), acc.size() * 4);
+    return out;
 }
 
 HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,

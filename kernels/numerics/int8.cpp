@@ -32,6 +32,11 @@ int64_t rounding_scale(int64_t value, QuantMultiplier m) {
     return (product + rounding) >> m.shift;  // arithmetic shift: floor
 }
 
+int8_t requantize_round_even(int32_t acc, float scale, int32_t zero_point) {
+    const float scaled = float(acc) * scale;
+    return saturate_int8(int64_t(std::nearbyint(scaled)) + zero_point);  // default mode: ties to even
+}
+
 int8_t quantize_int8(float value, float scale) {
     if (!(scale > 0.0f) || !std::isfinite(value)) return 0;
     return saturate_int8(std::lround(double(value) / double(scale)));

@@ -37,6 +37,11 @@ inline int8_t requantize(int32_t acc, QuantMultiplier m) {
 // inputs), never inside a layer.
 int8_t quantize_int8(float value, float scale);
 
+// Requantization as ONNX defines QLinearConv and QLinearMatMul (asymmetric, imported models
+// only): round_half_even(float(acc) * scale) + zero_point, saturated; in FP32 like the ONNX
+// reference. npusim's own INT8 models use requantize() above.
+int8_t requantize_round_even(int32_t acc, float scale, int32_t zero_point);
+
 // Clamp bounds of a fused activation in the int8 domain, given the output scale.
 struct Int8Clamp {
     int32_t lo = -128;

@@ -18,7 +18,7 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
                                            return s;
                                        }()));
     CompiledModel out;
-    out.dram = plan_dram(graph, precision);
+    out.dram = plan_dram(graph, precision, quant);
     ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size());
     const LoweringContext ctx{config, precision, graph, quant, out.dram, builder};
     for (size_t i = 1; i < graph.layers.size(); ++i) {

@@ -35,6 +35,7 @@ struct Search {
     const ConvGeometry& g;
     const NpuConfig& c;
     int64_t e;  // element bytes
+    int64_t out_e;  // output element bytes
     ArrayShape array;
 
     OperandNeeds needs(const ConvTiling& t) const {
@@ -43,7 +44,7 @@ struct Search {
         n.slot_bytes[size_t(Operand::Weight)] =
             t.groups * t.filters * t.channels * g.window.kernel_h * g.window.kernel_w * e;
         n.slot_bytes[size_t(Operand::Output)] =
-            t.m() * t.groups * t.filters * e + t.groups * t.filters * isa::kChannelParamBytes;
+            t.m() * t.groups * t.filters * out_e + t.groups * t.filters * isa::kChannelParamBytes;
         return n;
     }
 
@@ -80,7 +81,7 @@ struct Search {
             input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
             input_span_sum(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w) * e;
         const int64_t weights = g.output.c * g.k_per_group() * e;
-        const int64_t outputs = g.output.elements() * e + g.output.c * isa::kChannelParamBytes * tiles_m;
+        const int64_t outputs = g.output.elements() * out_e + g.output.c * isa::kChannelParamBytes * tiles_m;
         // m_outer: weights stay only if one (k, n) tile; inputs stay across n if one k tile.
         const int64_t m_outer = input_pass * (tiles_k == 1 ? 1 : tiles_n) +
                                 weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m);
@@ -109,8 +110,8 @@ int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const C
 }
 
 ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision,
-                              const std::string& layer_name) {
-    const Search search{g, c, int64_t(element_bytes(precision)), ArrayShape{c.rows, c.cols}};
+                              int64_t output_bytes, const std::string& layer_name) {
+    const Search search{g, c, int64_t(element_bytes(precision)), output_bytes, ArrayShape{c.rows, c.cols}};
     const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
     bool found = false;
     ConvTiling best;

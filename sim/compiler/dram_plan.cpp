@@ -21,7 +21,7 @@ bool has_channel_params(const Layer& l) {
 
 }  // namespace
 
-DramPlan plan_dram(const Graph& g, Precision precision) {
+DramPlan plan_dram(const Graph& g, Precision precision, const std::vector<QuantLayer>& quant) {
     const size_t n = g.layers.size();
     const uint64_t e = element_bytes(precision);
     DramPlan p;
@@ -29,6 +29,7 @@ DramPlan plan_dram(const Graph& g, Precision precision) {
     p.tensor_id.assign(n, 0);
     p.weight_address.assign(n, 0);
     p.param_address.assign(n, 0);
+    p.element_bytes.assign(n, int64_t(e));
     uint64_t next = 0;
     for (size_t i = 0; i < n; ++i) {
         const Layer& l = g.layers[i];
@@ -38,13 +39,19 @@ DramPlan plan_dram(const Graph& g, Precision precision) {
             continue;
         }
         p.tensor_id[i] = int32_t(i);
+        if (quant[i].out_int32) p.element_bytes[i] = 4;
         p.output_address[i] = next;
-        next = align(next + uint64_t(l.output.elements()) * e);
+        const uint64_t output_bytes = uint64_t(l.output.elements() * p.element_bytes[i]);
+        next = align(next + output_bytes);
+        p.compulsory_bytes += output_bytes;
         if (has_channel_params(l)) {
+            const uint64_t weight_bytes = uint64_t(layer_weights(g, int(i))) * e;
+            const uint64_t param_bytes = uint64_t(output_channels(l)) * isa::kChannelParamBytes;
             p.weight_address[i] = next;
-            next = align(next + uint64_t(layer_weights(g, int(i))) * e);
+            next = align(next + weight_bytes);
             p.param_address[i] = next;
-            next = align(next + uint64_t(output_channels(l)) * isa::kChannelParamBytes);
+            next = align(next + param_bytes);
+            p.compulsory_bytes += weight_bytes + param_bytes;
         }
     }
     p.total_bytes = next;
@@ -58,7 +65,12 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
     std::vector<uint8_t> bytes(size_t(channels * isa::kChannelParamBytes), 0);
     for (int64_t c = 0; c < channels; ++c) {
         int32_t record[3] = {0, 0, 0};
-        if (m.precision == Precision::Int8) {
+        if (m.precision == Precision::Int8 && q.onnx_rounding) {
+            record[0] = q.bias_q[size_t(c)];
+            std::memcpy(&record[1], &q.requant_scale[size_t(c)], sizeof(float));
+        } else if (m.precision == Precision::Int8 && q.out_int32) {
+            record[0] = q.bias_q[size_t(c)];
+        } else if (m.precision == Precision::Int8) {
             record[0] = q.bias_q[size_t(c)];
             record[1] = q.requant[size_t(c)].multiplier;
             record[2] = q.requant[size_t(c)].shift;

@@ -14,12 +14,17 @@ struct DramPlan {
     std::vector<int32_t> tensor_id;        // per layer: layer whose bytes its output is (aliases)
     std::vector<uint64_t> weight_address;  // per layer, conv/fc only
     std::vector<uint64_t> param_address;   // per layer, conv/fc only
+    std::vector<int64_t> element_bytes;    // per layer: its output's element size
     uint64_t total_bytes = 0;
+    // Bytes every run must move at least once: inputs, weights, channel parameters and each
+    // stored output (aliases excluded).
+    uint64_t compulsory_bytes = 0;
 };
 
 constexpr uint64_t kDramAlignment = 64;
 
-DramPlan plan_dram(const Graph& graph, Precision precision);
+// `quant` gives per-layer output types (int32 sums of imported ConvInteger layers).
+DramPlan plan_dram(const Graph& graph, Precision precision, const std::vector<QuantLayer>& quant);
 
 // The DRAM contents before a run: input, weights and channel parameters at their addresses.
 std::vector<uint8_t> dram_image(const QuantModel& model, const DramPlan& plan);

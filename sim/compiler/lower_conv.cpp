@@ -8,7 +8,7 @@ isa::DramBox LoweringContext::tensor_box(int layer) const {
     const Shape s = graph.layers[size_t(layer)].output;
     isa::DramBox box;
     box.base = dram.output_address[size_t(layer)];
-    box.element_bytes = element_bytes();
+    box.element_bytes = output_bytes(layer);
     box.dims = {s.n, s.c, s.h, s.w};
     box.extent = box.dims;
     return box;
@@ -31,7 +31,7 @@ public:
           m_index(layer),
           m_input(m_layer.inputs[0]),
           m_geometry(ConvGeometry::from_layer(m_layer, ctx.graph.layers[size_t(m_input)].output)),
-          m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, m_layer.name)),
+          m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name)),
           m_buffers(ctx.config, m_tiling.needs) {}
 
     void run() {
@@ -78,6 +78,8 @@ private:
             gemm.channel_step = channels;
             gemm.weights = weight_tile(g0, groups, f0, filters, c0, channels);
             gemm.out_channel0 = g0 * g.out_per_group() + f0;
+            gemm.input_zero_point = m_ctx.quant[size_t(m_input)].out_zero_point;
+            gemm.weight_zero_point = m_ctx.quant[size_t(m_index)].weight_zero_point;
             gemm.accumulator = acc;
             gemm.accumulate = c0 > 0;
             m_ctx.builder.gemm(gemm);
@@ -139,7 +141,7 @@ private:
         const int64_t channel0 = g0 * g.out_per_group() + f0;
         const int64_t m = extent[0] * extent[1] * extent[2];
         const int64_t param_bytes = channels * isa::kChannelParamBytes;
-        const int64_t data_bytes = m * channels * m_ctx.element_bytes();
+        const int64_t data_bytes = m * channels * m_ctx.output_bytes(m_index);
         const isa::Region slot = m_buffers.slot(Operand::Output, m_output_slots++, param_bytes + data_bytes);
         const isa::Region params{slot.buffer, slot.offset, param_bytes};
         const isa::Region data{slot.buffer, slot.offset + param_bytes, data_bytes};
@@ -162,6 +164,10 @@ private:
         v.dst_extent = {extent[0], channels, extent[1], extent[2]};
         v.activation = m_layer.activation;
         v.clamp = q.clamp;
+        v.rule = q.out_int32 ? isa::RequantRule::Int32
+                 : q.onnx_rounding ? isa::RequantRule::OnnxFloat
+                                   : isa::RequantRule::Multiplier;
+        v.out_zero_point = q.out_zero_point;
         m_ctx.builder.vector(v);
 
         const isa::DramBox out = sub_box(m_ctx.tensor_box(m_index), {box[0], channel0, box[1], box[2]},

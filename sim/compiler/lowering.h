@@ -18,6 +18,7 @@ struct LoweringContext {
     ProgramBuilder& builder;
 
     int64_t element_bytes() const { return int64_t(npu::element_bytes(precision)); }
+    int64_t output_bytes(int layer) const { return dram.element_bytes[size_t(layer)]; }
     // A layer's output tensor in DRAM as a whole-tensor box (NCHW).
     isa::DramBox tensor_box(int layer) const;
     int32_t tensor_id(int layer) const { return dram.tensor_id[size_t(layer)]; }

@@ -4,6 +4,7 @@
 
 #include "sim/config/arch_loader.h"
 #include "sim/config/scalesim_config.h"
+#include "workloads/import/onnx_import.h"
 #include "workloads/import/scalesim_topology.h"
 #include "workloads/model_loader.h"
 
@@ -15,7 +16,9 @@ NpuConfig load_design_file(const std::string& path, const std::string& energy_di
 }
 
 Graph load_workload_file(const std::string& path) {
-    if (std::filesystem::path(path).extension() == ".csv") return topology_graph(load_scalesim_topology(path));
+    const std::filesystem::path::string_type ext = std::filesystem::path(path).extension();
+    if (ext == ".csv") return topology_graph(load_scalesim_topology(path));
+    if (ext == ".onnx") return import_onnx(path).graph;
     return load_model_file(path);
 }
 

@@ -10,7 +10,7 @@ namespace npu {
 // .cfg: a SCALE-Sim architecture config; otherwise an npusim design YAML.
 NpuConfig load_design_file(const std::string& path, const std::string& energy_dir);
 
-// .csv: a SCALE-Sim topology; otherwise an npusim model YAML.
+// .csv: a SCALE-Sim topology; .onnx: an ONNX model; otherwise an npusim model YAML.
 Graph load_workload_file(const std::string& path);
 
 }  // namespace npu

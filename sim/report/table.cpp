@@ -30,7 +30,7 @@ std::string human_energy(double pj) {
 }  // namespace
 
 void print_table(std::ostream& out, const RunResult& r) {
-    fmt::print(out, "npusim: {} on {} ({}x{} {}, {} MHz, peak {:.2f} TOPS), {}, batch {}, {}\n\n",
+    fmt::print(out, "npusim: {} on {} ({}x{} {}, {} MHz, peak {:.3g} TOPS), {}, batch {}, {}\n\n",
                r.workload, r.design, r.rows, r.cols, r.dataflow, r.clock_mhz, r.peak_tops, r.precision,
                r.batch,
                r.timing_model == "scalesim" ? "SCALE-Sim v2 timing (ideal memory)"
@@ -53,7 +53,7 @@ void print_table(std::ostream& out, const RunResult& r) {
     const double time_ms = r.time_ns() / 1e6;
     fmt::print(out, "\ntotal: {} MACs in {} cycles = {:.3f} ms ({} compute, {} memory stall)\n",
                human_count(double(r.macs)), r.cycles, time_ms, r.compute_cycles, r.stall_cycles);
-    fmt::print(out, "       MAC utilization {:.1f}%, {:.2f} TOPS achieved of {:.2f} peak, {:.1f} inferences/s\n",
+    fmt::print(out, "       MAC utilization {:.1f}%, {:.3g} TOPS achieved of {:.3g} peak, {:.1f} inferences/s\n",
                100.0 * r.utilization(), r.achieved_tops(), r.peak_tops, r.inferences_per_second());
     if (r.timing_model == "scalesim")
         fmt::print(out, "       memory not modeled: SCALE-Sim's ideal-memory compute cycles (CALC bandwidth)\n");

@@ -43,7 +43,8 @@ void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const ui
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Input) continue;
-        HostTensor got = HostTensor::zeros(l.output, model.precision);
+        HostTensor got = model.layers[i].out_int32 ? HostTensor::zeros_int32(l.output)
+                                                   : HostTensor::zeros(l.output, model.precision);
         std::memcpy(got.bytes.data(), dram + plan.output_address[i], got.bytes.size());
         const HostTensor want = reference_layer(model, int(i), npu_outputs);
         LayerResult* found = nullptr;
@@ -66,19 +67,6 @@ void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const ui
         if (lr.mismatches) r.check_passed = false;
         npu_outputs[i] = std::move(got);
     }
-}
-
-int64_t compulsory_dram_bytes(const Graph& g, Precision precision) {
-    const int64_t e = int64_t(element_bytes(precision));
-    int64_t bytes = 0;
-    for (size_t i = 0; i < g.layers.size(); ++i) {
-        const Layer& l = g.layers[i];
-        if (l.kind == LayerKind::Flatten) continue;
-        bytes += l.output.elements() * e;
-        if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected)
-            bytes += layer_weights(g, int(i)) * e + l.output.c * isa::kChannelParamBytes;
-    }
-    return bytes;
 }
 
 }  // namespace npu

@@ -17,9 +17,6 @@ namespace npu {
 void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const uint8_t* dram,
                          RunResult& result);
 
-// Bytes every run must move at least once: weights, channel parameters, the input and each
-// stored output (flatten aliases excluded).
-int64_t compulsory_dram_bytes(const Graph& graph, Precision precision);
 
 constexpr int kFp16Ulps = 2;
 constexpr float kFp32RelativeTolerance = 1e-5f;

@@ -149,13 +149,16 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
         r.layers.push_back(std::move(lr));
     }
     r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
-    r.compulsory_dram_bytes = compulsory_dram_bytes(g, m_options.precision);
+    r.compulsory_dram_bytes = int64_t(m_compiled.dram.compulsory_bytes);
     return r;
 }
 
 HostTensor Simulation::layer_output(const Graph& graph, int layer) const {
     if (!m_options.functional) throw std::logic_error("layer_output needs a functional simulation");
-    HostTensor t = HostTensor::zeros(graph.layers[size_t(layer)].output, m_options.precision);
+    const Shape shape = graph.layers[size_t(layer)].output;
+    HostTensor t = m_compiled.dram.element_bytes[size_t(layer)] == 4 && m_options.precision == Precision::Int8
+                       ? HostTensor::zeros_int32(shape)
+                       : HostTensor::zeros(shape, m_options.precision);
     std::memcpy(t.bytes.data(), m_npu->dram.backing() + m_compiled.dram.output_address[size_t(layer)],
                 t.bytes.size());
     return t;

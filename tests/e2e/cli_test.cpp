@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "test_paths.h"
+#include "test_skip.h"
 
 namespace {
 
@@ -241,4 +242,21 @@ TEST_CASE("SCALE-Sim files run unchanged, in both timing models", "[e2e][scalesi
     REQUIRE(own.status == 0);
     CHECK_THAT(own.out, Contains("check: PASS") && Contains("DP_conv"));
     CHECK(npusim("run --arch tpu_v1 --workload lenet5 --timing-model gem5").status == 2);
+}
+
+TEST_CASE("a small CNN built with python3-onnx runs end to end in every precision", "[e2e][onnx]") {
+    const std::string model = temp_path("small_cnn.onnx");
+    const std::string make = std::string("/usr/bin/python3 ") + NPUSIM_SOURCE_DIR + "/tools/make_onnx_cnn.py " + model;
+    FILE* pipe = popen((make + " 2>&1").c_str(), "r");
+    REQUIRE(pipe);
+    std::array<char, 4096> buffer;
+    std::string out;
+    while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+    if (pclose(pipe) != 0) NPUSIM_SKIP("python3-onnx is not installed: " << out);
+    for (const char* precision : {"fp32", "fp16", "int8"}) {
+        INFO(precision);
+        const Result r = npusim("run --arch tiny_4x4 --workload " + model + " --precision " + precision);
+        CHECK(r.status == 0);
+        CHECK_THAT(r.out, Contains("check: PASS") && Contains("logits") && Contains("softmax"));
+    }
 }

@@ -130,7 +130,7 @@ TEST_CASE("conv tilings fit half of every buffer", "[compiler][tiling]") {
             if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
             INFO(name << " " << l.name);
             const ConvGeometry geo = ConvGeometry::from_layer(l, g.layers[size_t(l.inputs[0])].output);
-            const ConvTiling t = choose_conv_tiling(geo, c, Precision::Int8, l.name);
+            const ConvTiling t = choose_conv_tiling(geo, c, Precision::Int8, 1, l.name);
             CHECK(fits(c, t.needs));
             CHECK(t.accumulator_entries <= c.accumulator.size_bytes / 4 / 2);
             CHECK(t.dram_bytes >= layer_weights(g, int(i)));

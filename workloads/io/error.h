@@ -23,6 +23,12 @@ public:
     using Error::Error;
 };
 
+// A workload uses an operator, attribute or shape npusim does not support (imported models).
+class UnsupportedError : public WorkloadError {
+public:
+    using WorkloadError::WorkloadError;
+};
+
 // A workload does not fit a design (no tiling fits the buffers, unsupported precision).
 class CompileError : public Error {
 public:

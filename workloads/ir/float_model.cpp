@@ -146,6 +146,7 @@ InferenceGraph inference_graph(const Graph& source) {
         new_index[i] = out.graph.add(std::move(l));
         out.origin.push_back(int(i));
     }
+    for (size_t i = 0; i < count; ++i) out.index_of.push_back(new_index[size_t(resolve(int(i)))]);
     infer_shapes(out.graph);
     return out;
 }

@@ -30,6 +30,7 @@ FloatModel make_float_model(const Graph& graph, uint64_t seed);
 struct InferenceGraph {
     Graph graph;
     std::vector<int> origin;                  // new layer index -> layer index in the source
+    std::vector<int> index_of;                // source layer -> the new layer holding its value
     std::vector<std::pair<int, int>> folds;   // (batchnorm, producer) in source indices
 };
 InferenceGraph inference_graph(const Graph& graph);

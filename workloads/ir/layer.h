@@ -69,6 +69,22 @@ struct SoftmaxAttrs {
     bool flatten = true;
 };
 
+// Quantization an imported model gives (ONNX QLinearConv, QLinearMatMul, ConvInteger) instead of
+// npusim's own calibration. Integers are in npusim's int8 storage: uint8 values and zero points
+// shifted by -128, so x - zero_point is unchanged and [0, 255] saturation is [-128, 127].
+struct GivenQuant {
+    bool present = false;
+    float scale = 1.0f;       // the layer's output scale (an input layer: its data's)
+    int32_t zero_point = 0;   // the layer's output zero point
+    bool unsigned_values = false;  // the model's tensor was uint8 (add 128 to report it)
+    // conv2d / fc:
+    std::vector<int32_t> weights;  // same layout as Layer::weights
+    int32_t weight_zero_point = 0;
+    std::vector<float> weight_scales;  // one per output channel
+    std::vector<int32_t> bias;         // int32 at input scale x weight scale (may be empty)
+    bool int32_output = false;         // ConvInteger: the raw int32 sums, no requantization
+};
+
 struct Layer {
     std::string name;
     LayerKind kind = LayerKind::Input;
@@ -91,6 +107,7 @@ struct Layer {
     std::vector<float> weights;
     std::vector<float> bias_values;
     std::vector<float> input_data;
+    GivenQuant quant;
     int source_line = 0;  // where the layer was defined, for error messages (0: unknown)
 };
 

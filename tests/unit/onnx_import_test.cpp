@@ -1,0 +1,184 @@
+#include <catch2/catch.hpp>
+
+#include <onnx/onnx_pb.h>
+
+#include <fstream>
+
+#include "workloads/import/onnx_import.h"
+#include "workloads/io/error.h"
+
+using namespace npu;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A tiny ONNX model builder for tests.
+struct ModelBuilder {
+    onnx::ModelProto model;
+    onnx::GraphProto* graph;
+
+    explicit ModelBuilder(int64_t opset = 13) : graph(model.mutable_graph()) {
+        model.set_ir_version(7);
+        model.add_opset_import()->set_version(opset);
+        graph->set_name("t");
+    }
+    void input(const std::string& name, std::vector<int64_t> dims, int type = onnx::TensorProto::FLOAT) {
+        auto* v = graph->add_input();
+        v->set_name(name);
+        auto* t = v->mutable_type()->mutable_tensor_type();
+        t->set_elem_type(type);
+        for (int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+    void output(const std::string& name) { graph->add_output()->set_name(name); }
+    void initializer(const std::string& name, std::vector<int64_t> dims, std::vector<float> values) {
+        auto* t = graph->add_initializer();
+        t->set_name(name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        for (int64_t d : dims) t->add_dims(d);
+        for (float v : values) t->add_float_data(v);
+    }
+    onnx::NodeProto* node(const std::string& op, std::vector<std::string> in, std::vector<std::string> out) {
+        auto* n = graph->add_node();
+        n->set_op_type(op);
+        n->set_name(out.front());
+        for (const auto& i : in) n->add_input(i);
+        for (const auto& o : out) n->add_output(o);
+        return n;
+    }
+    static void ints(onnx::NodeProto* n, const std::string& name, std::vector<int64_t> v) {
+        auto* a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::INTS);
+        for (int64_t x : v) a->add_ints(x);
+    }
+    static void integer(onnx::NodeProto* n, const std::string& name, int64_t v) {
+        auto* a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::INT);
+        a->set_i(v);
+    }
+    static void real(onnx::NodeProto* n, const std::string& name, float v) {
+        auto* a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::FLOAT);
+        a->set_f(v);
+    }
+    static void text(onnx::NodeProto* n, const std::string& name, const std::string& v) {
+        auto* a = n->add_attribute();
+        a->set_name(name);
+        a->set_type(onnx::AttributeProto::STRING);
+        a->set_s(v);
+    }
+    std::string save(const std::string& name) {
+        const std::string path = std::string(NPUSIM_TEST_TMP) + "/" + name + ".onnx";
+        std::ofstream out(path, std::ios::binary);
+        model.SerializeToOstream(&out);
+        return path;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("ONNX shapes and axes map onto NCHW", "[onnx]") {
+    CHECK(onnx_shape({7}, "t") == Shape{1, 7, 1, 1});
+    CHECK(onnx_shape({2, 5}, "t") == Shape{2, 5, 1, 1});
+    CHECK(onnx_shape({2, 3, 9}, "t") == Shape{2, 3, 1, 9});
+    CHECK(onnx_shape({2, 3, 4, 5}, "t") == Shape{2, 3, 4, 5});
+    CHECK_THROWS_AS(onnx_shape({1, 2, 3, 4, 5}, "t"), UnsupportedError);
+    CHECK(onnx_axis(2, 3, "t") == 3);
+    CHECK(onnx_axis(-1, 3, "t") == 3);
+    CHECK(onnx_axis(-1, 2, "t") == 1);
+    CHECK_THROWS_WITH(onnx_axis(4, 4, "t"), Contains("axis 4 out of range for rank 4"));
+}
+
+TEST_CASE("ONNX Conv with auto_pad SAME_UPPER, Relu and Gemm with transB, alpha and beta", "[onnx]") {
+    ModelBuilder b;
+    b.input("x", {1, 2, 5, 5});
+    b.initializer("w", {3, 2, 2, 2}, std::vector<float>(24, 0.5f));
+    auto* conv = b.node("Conv", {"x", "w"}, {"c"});
+    ModelBuilder::text(conv, "auto_pad", "SAME_UPPER");
+    ModelBuilder::ints(conv, "strides", {2, 2});
+    b.node("Relu", {"c"}, {"r"});
+    b.node("Flatten", {"r"}, {"f"});
+    b.initializer("g", {4, 27}, std::vector<float>(108, 1.0f));  // [N, K] because transB = 1
+    b.initializer("bias", {4}, {1, 2, 3, 4});
+    auto* gemm = b.node("Gemm", {"f", "g", "bias"}, {"y"});
+    ModelBuilder::integer(gemm, "transB", 1);
+    ModelBuilder::real(gemm, "alpha", 0.5f);
+    ModelBuilder::real(gemm, "beta", 2.0f);
+    b.output("y");
+    const OnnxImport m = import_onnx(b.save("conv_gemm"));
+    const Graph& g = m.graph;
+    REQUIRE(g.layers.size() == 5);
+    const Layer& c = g.layers[1];
+    // SAME_UPPER, 5 wide, stride 2, kernel 2: output 3, total padding (3-1)*2 + 2 - 5 = 1, at the end.
+    CHECK((c.conv.window.pad_top == 0 && c.conv.window.pad_bottom == 1 && c.conv.window.pad_right == 1));
+    CHECK(c.output == Shape{1, 3, 3, 3});
+    const Layer& fc = g.layers[4];
+    CHECK(fc.kind == LayerKind::FullyConnected);
+    CHECK(fc.output == Shape{1, 4, 1, 1});
+    CHECK(fc.weights[0] == 0.5f);  // alpha folded in
+    CHECK(fc.bias_values == std::vector<float>{2, 4, 6, 8});  // beta folded in
+    CHECK(m.output_layers == std::vector<int>{4});
+    CHECK(m.operators == std::vector<std::string>{"Conv", "Flatten", "Gemm", "Relu"});
+}
+
+TEST_CASE("ONNX models with unsupported operators list them all in one error", "[onnx][errors]") {
+    ModelBuilder b;
+    b.input("x", {1, 4});
+    b.node("Sigmoid", {"x"}, {"s"});
+    b.node("Tanh", {"s"}, {"t"});
+    b.node("Relu", {"t"}, {"y"});
+    b.output("y");
+    CHECK_THROWS_AS(import_onnx(b.save("unsupported")), UnsupportedError);
+    CHECK_THROWS_WITH(import_onnx(b.save("unsupported")),
+                      Contains("unsupported ONNX operators: Sigmoid, Tanh") && Contains("supported: Add"));
+}
+
+TEST_CASE("ONNX attribute and input problems name the node", "[onnx][errors]") {
+    {
+        ModelBuilder b;
+        b.input("x", {1, 2, 3});
+        b.input("y", {1, 2, 3});
+        b.input("z", {3});
+        b.node("Add", {"x", "z"}, {"s"});
+        b.output("s");
+        CHECK_THROWS_WITH(import_onnx(b.save("broadcast")),
+                          Contains("node 's' (Add): broadcasting [1, 2, 3] with [3] is unsupported"));
+    }
+    {
+        ModelBuilder b;
+        b.input("x", {1, 2, 4, 4});
+        b.input("w", {2, 2, 3, 3});  // a weight with no value
+        b.node("Conv", {"x", "w"}, {"y"});
+        b.output("y");
+        CHECK_THROWS_WITH(import_onnx(b.save("weight_input")),
+                          Contains("graph input 'w' is used as a weight but has no value"));
+    }
+    {
+        ModelBuilder b;
+        b.input("x", {1, 2, 4, 4});
+        auto* p = b.node("MaxPool", {"x"}, {"y"});
+        ModelBuilder::ints(p, "kernel_shape", {2, 2});
+        ModelBuilder::integer(p, "storage_order", 1);
+        b.output("y");
+        CHECK_THROWS_WITH(import_onnx(b.save("storage")), Contains("node 'y' (MaxPool): storage_order = 1"));
+    }
+    CHECK_THROWS_WITH(import_onnx("/nonexistent.onnx"), Contains("cannot open"));
+    const std::string junk = std::string(NPUSIM_TEST_TMP) + "/junk.onnx";
+    std::ofstream(junk) << "this is not protobuf at all \\xff\\xff";
+    CHECK_THROWS_AS(import_onnx(junk), WorkloadError);
+}
+
+TEST_CASE("ONNX softmax axis semantics follow the opset", "[onnx]") {
+    for (const int64_t opset : {11, 13}) {
+        ModelBuilder b(opset);
+        b.input("x", {2, 3, 4});
+        auto* s = b.node("Softmax", {"x"}, {"y"});
+        ModelBuilder::integer(s, "axis", 1);
+        b.output("y");
+        const Layer& l = import_onnx(b.save("softmax" + std::to_string(opset))).graph.layers[1];
+        CHECK(l.softmax.axis == 1);
+        CHECK(l.softmax.flatten == (opset < 13));  // before 13: axes 1.. form one row
+    }
+}
