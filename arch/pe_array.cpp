@@ -74,6 +74,34 @@ void write_result(T& slot, T value, bool overwrite) {
     slot = overwrite ? value : slot + value;
 }
 
+// What observers see after a clock: the four register grids and the fold being computed.
+template <class T>
+void report_cycle(PeObserver& obs, int64_t cycle, const char* phase, size_t f, const std::vector<Fold>& folds,
+                  Grid<T>& horizontal, Grid<T>& vertical, Grid<T>& stationary, Grid<T>& shadow) {
+    const Fold& fd = folds[std::min(f, folds.size() - 1)];
+    PeCycle s;
+    s.cycle = cycle;
+    s.phase = phase;
+    s.rows = horizontal.rows;
+    s.cols = horizontal.cols;
+    s.fold = int64_t(f);
+    s.row_base = fd.row0;
+    s.col_base = fd.col0;
+    s.rows_used = fd.rows;
+    s.cols_used = fd.cols;
+    s.horizontal = horizontal.doubles();
+    s.horizontal_valid = horizontal.valid.data();
+    s.horizontal_tag = horizontal.tag.data();
+    s.vertical = vertical.doubles();
+    s.vertical_valid = vertical.valid.data();
+    s.vertical_tag = vertical.tag.data();
+    s.stationary = stationary.doubles();
+    s.stationary_valid = stationary.valid.data();
+    s.shadow = shadow.doubles();
+    s.shadow_valid = shadow.valid.data();
+    obs.on_cycle(s);
+}
+
 }  // namespace
 
 PeArray::PeArray(Dataflow dataflow, ArrayShape shape) : m_dataflow(dataflow), m_shape(shape) {}
@@ -105,29 +133,7 @@ int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool acc
     auto notify = [&](const char* phase, size_t f) {
         ++cycle;
         m_pe_updates += R * C;
-        if (!obs) return;
-        const Fold& fd = folds[std::min(f, folds.size() - 1)];
-        PeCycle s;
-        s.cycle = cycle - 1;
-        s.phase = phase;
-        s.rows = R;
-        s.cols = C;
-        s.fold = int64_t(f);
-        s.row_base = fd.row0;
-        s.col_base = fd.col0;
-        s.rows_used = fd.rows;
-        s.cols_used = fd.cols;
-        s.horizontal = h.doubles();
-        s.horizontal_valid = h.valid.data();
-        s.horizontal_tag = h.tag.data();
-        s.vertical = p.doubles();
-        s.vertical_valid = p.valid.data();
-        s.vertical_tag = p.tag.data();
-        s.stationary = w.doubles();
-        s.stationary_valid = w.valid.data();
-        s.shadow = shadow.doubles();
-        s.shadow_valid = shadow.valid.data();
-        obs->on_cycle(s);
+        if (obs) report_cycle(*obs, cycle - 1, phase, f, folds, h, p, w, shadow);
     };
     // One preload step: shadow rows shift down, the fold's row (rows-1-step) enters at the top.
     auto preload_step = [&](const Fold& fd, int64_t step) {
@@ -215,29 +221,7 @@ int64_t PeArray::run_output_stationary(GemmDims g, const T* a, const T* b, T* ac
     auto notify = [&](const char* phase, size_t f) {
         ++cycle;
         m_pe_updates += R * C;
-        if (!obs) return;
-        const Fold& fd = folds[std::min(f, folds.size() - 1)];
-        PeCycle s;
-        s.cycle = cycle - 1;
-        s.phase = phase;
-        s.rows = R;
-        s.cols = C;
-        s.fold = int64_t(f);
-        s.row_base = fd.row0;
-        s.col_base = fd.col0;
-        s.rows_used = fd.rows;
-        s.cols_used = fd.cols;
-        s.horizontal = left.doubles();
-        s.horizontal_valid = left.valid.data();
-        s.horizontal_tag = left.tag.data();
-        s.vertical = top.doubles();
-        s.vertical_valid = top.valid.data();
-        s.vertical_tag = top.tag.data();
-        s.stationary = sum.doubles();
-        s.stationary_valid = sum.valid.data();
-        s.shadow = drain.doubles();
-        s.shadow_valid = drain.valid.data();
-        obs->on_cycle(s);
+        if (obs) report_cycle(*obs, cycle - 1, phase, f, folds, left, top, sum, drain);
     };
     // One drain cycle: the bottom row leaves into the accumulator, the rest moves down a row.
     auto drain_step = [&]() {

@@ -16,7 +16,15 @@ Action add_run_command(CLI::App& app, const DataPaths& paths);
 Action add_list_command(CLI::App& app, const DataPaths& paths);
 Action add_explain_command(CLI::App& app, const DataPaths& paths);
 
-// Shared argument parsing; throws UsageError naming the option.
-Dataflow parse_dataflow_option(const std::string& text);
+// Options every command that simulates shares: the design, a dataflow override, the precision.
+struct DesignArgs {
+    std::string arch;
+    std::string dataflow;
+    std::string precision;
+};
+void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help);
+// Loads the design (npusim YAML or SCALE-Sim .cfg), applies the dataflow override and picks the
+// precision (the design's first unless given); throws UsageError naming the option.
+NpuConfig resolve_design_args(const DesignArgs& args, const DataPaths& paths, Precision& precision);
 
 }  // namespace npu::cli

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "sim/cli/commands.h"
-#include "sim/config/arch_loader.h"
+#include "sim/config/design_files.h"
 #include "sim/explain/explain.h"
 #include "sim/report/report.h"
 #include "sim/runtime/simulation.h"
@@ -19,21 +19,19 @@ namespace {
 constexpr int64_t kMaxExplainPes = 32 * 32;
 
 struct ExplainArgs {
-    std::string arch, workload, layer, dataflow, precision, vcd, html;
+    DesignArgs design;
+    std::string workload, layer, vcd, html;
     int64_t max_macs = 20000;
     bool quiet = false;
 };
 
 int explain(const ExplainArgs& a, const DataPaths& paths) {
-    NpuConfig config = load_design(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
-    if (!a.dataflow.empty()) config.dataflow = parse_dataflow_option(a.dataflow);
+    Precision precision;
+    const NpuConfig config = resolve_design_args(a.design, paths, precision);
     if (config.rows * config.cols > kMaxExplainPes)
         throw UsageError(fmt::format("--arch: explain shows every PE; '{}' has {}x{} (at most {} PEs, e.g. tiny_4x4)",
                                      config.name, config.rows, config.cols, kMaxExplainPes));
-    Precision precision = config.precisions.front();
-    if (!a.precision.empty() && !parse_precision(a.precision, precision))
-        throw UsageError(fmt::format("--precision: unknown '{}' (int8, fp16)", a.precision));
-    const Graph graph = load_model_file(resolve_model(a.workload, paths.models_dir()));
+    const Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()));
     const PreparedWorkload w = prepare_workload(graph, precision, true, 1);
     int index = -1;
     for (size_t i = 1; i < w.model.graph.layers.size() && index < 0; ++i) {
@@ -60,11 +58,9 @@ int explain(const ExplainArgs& a, const DataPaths& paths) {
 
 Action add_explain_command(CLI::App& app, const DataPaths& paths) {
     auto a = std::make_shared<ExplainArgs>();
-    app.add_option("--arch", a->arch, "A small design (at most 32x32), e.g. tiny_4x4")->required();
-    app.add_option("--workload", a->workload, "Model: a zoo name (seed) or a YAML file")->required();
+    add_design_options(app, a->design, "A small design (at most 32x32), e.g. tiny_4x4");
+    app.add_option("--workload", a->workload, "Model: a zoo name (seed), a YAML or ONNX file")->required();
     app.add_option("--layer", a->layer, "The conv/fc layer to show (default: the first)");
-    app.add_option("--dataflow", a->dataflow, "Override the design's dataflow: ws, os or is");
-    app.add_option("--precision", a->precision, "int8 or fp16 (default: the design's first)");
     app.add_option("--vcd", a->vcd, "Write a VCD waveform of every PE register (GTKWave)");
     app.add_option("--html", a->html, "Write a self-contained page that animates the array");
     app.add_option("--max-macs", a->max_macs, "Refuse layers with more MACs than this (default 20000)");

@@ -21,13 +21,11 @@ namespace npu::cli {
 namespace {
 
 struct RunArgs {
-    std::string arch;
+    DesignArgs design;
     std::string workload;
     int64_t batch = 1;
-    std::string precision;
     std::string input_size;
     std::string fidelity = "fast";
-    std::string dataflow;
     std::string timing_model = "npusim";
     std::string json, csv, trace;
     bool timing_only = false;
@@ -60,16 +58,13 @@ int run(const RunArgs& a, const DataPaths& paths) {
     check_writable(a.json, "--json");
     check_writable(a.csv, "--csv");
     check_writable(a.trace, "--trace");
-    NpuConfig config = load_design_file(resolve_design(a.arch, paths.arch_dir()), paths.energy_dir());
-    if (!a.dataflow.empty()) config.dataflow = parse_dataflow_option(a.dataflow);
+    Precision precision;
+    const NpuConfig config = resolve_design_args(a.design, paths, precision);
     Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()));
     int64_t h = 0, w = 0;
     parse_input_size(a.input_size, h, w);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
     reshape_input(graph, a.batch, h, w);
-    Precision precision = config.precisions.front();
-    if (!a.precision.empty() && !parse_precision(a.precision, precision))
-        throw UsageError(fmt::format("--precision: unknown '{}' (int8, fp16)", a.precision));
 
     if (a.timing_model != "npusim" && a.timing_model != "scalesim")
         throw UsageError(fmt::format("--timing-model: unknown '{}' (npusim, scalesim)", a.timing_model));
@@ -117,19 +112,16 @@ int run(const RunArgs& a, const DataPaths& paths) {
 
 Action add_run_command(CLI::App& app, const DataPaths& paths) {
     auto a = std::make_shared<RunArgs>();
-    app.add_option("--arch", a->arch, "Design: a shipped name (npusim list), a YAML file or a SCALE-Sim .cfg")
-        ->required();
+    add_design_options(app, a->design, "Design: a shipped name (npusim list), a YAML file or a SCALE-Sim .cfg");
     app.add_option("--workload", a->workload,
-                   "Model: a zoo name (npusim list), a YAML file or a SCALE-Sim topology .csv")
+                   "Model: a zoo name (npusim list), a YAML or ONNX file, or a SCALE-Sim topology .csv")
         ->required();
     app.add_option("--batch", a->batch, "Images per inference (default 1)");
-    app.add_option("--precision", a->precision, "int8 or fp16 (default: the design's first)");
     app.add_option("--input-size", a->input_size, "Override the input resolution: N or HxW");
     app.add_option("--seed", a->seed, "Seed of the generated weights and inputs (default 1)");
     app.add_option("--json", a->json, "Write the full report as JSON");
     app.add_option("--csv", a->csv, "Write the per-layer table as CSV");
     app.add_option("--trace", a->trace, "Write a Chrome trace (Perfetto) of DMA, array and vector activity");
-    app.add_option("--dataflow", a->dataflow, "Override the design's dataflow: ws, os or is");
     app.add_option("--timing-model", a->timing_model,
                    "npusim (this simulator) or scalesim (SCALE-Sim v2's ideal-memory cycle formula)");
     app.add_option("--fidelity", a->fidelity,

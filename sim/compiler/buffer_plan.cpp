@@ -13,27 +13,23 @@ isa::Buffer home_of(const NpuConfig& c, Operand operand) {
     return isa::Buffer::Unified;
 }
 
-namespace {
-
-int64_t capacity(const NpuConfig& c, isa::Buffer b) {
+int64_t buffer_capacity(const NpuConfig& c, isa::Buffer b) {
     switch (b) {
         case isa::Buffer::Unified: return c.unified.size_bytes;
         case isa::Buffer::Ifmap: return c.ifmap.size_bytes;
         case isa::Buffer::Weight: return c.weight.size_bytes;
         case isa::Buffer::Output: return c.output.size_bytes;
-        case isa::Buffer::Accumulator: return c.accumulator.size_bytes;
+        case isa::Buffer::Accumulator: return c.accumulator.size_bytes / 4;
     }
     return 0;
 }
-
-}  // namespace
 
 bool fits(const NpuConfig& c, const OperandNeeds& needs) {
     int64_t used[5] = {0, 0, 0, 0, 0};
     for (int o = 0; o < 3; ++o)
         used[size_t(home_of(c, Operand(o)))] += needs.slot_bytes[size_t(o)] * needs.slots[size_t(o)];
     for (int b = 0; b < 4; ++b)
-        if (used[b] > capacity(c, isa::Buffer(b))) return false;
+        if (used[b] > buffer_capacity(c, isa::Buffer(b))) return false;
     return true;
 }
 

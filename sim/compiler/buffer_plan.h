@@ -19,6 +19,8 @@ struct OperandNeeds {
 };
 
 isa::Buffer home_of(const NpuConfig& config, Operand operand);
+// Bytes of a buffer (the accumulator: entries).
+int64_t buffer_capacity(const NpuConfig& config, isa::Buffer buffer);
 bool fits(const NpuConfig& config, const OperandNeeds& needs);
 
 class BufferPlan {

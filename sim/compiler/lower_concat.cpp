@@ -38,37 +38,26 @@ void lower_concat(const LoweringContext& ctx, int index) {
             n.slot_bytes[size_t(Operand::Output)] = rescale ? elements(t) * e : 0;
             return n;
         };
-        for (int dim = 0; !fits(ctx.config, needs(tile));) {
-            while (dim < 4 && tile[size_t(dim)] == 1) ++dim;
-            if (dim == 4)
-                throw CompileError(fmt::format("layer '{}': no concat tile fits design '{}'", l.name, ctx.config.name));
-            tile[size_t(dim)] = ceil_div(tile[size_t(dim)], 2);
-        }
+        if (!shrink_to_fit(tile, [&](const Box4& t) { return fits(ctx.config, needs(t)); }, [](int) { return true; }))
+            throw CompileError(fmt::format("layer '{}': no concat tile fits design '{}'", l.name, ctx.config.name));
         const BufferPlan buffers(ctx.config, needs(tile));
-        int64_t slot = 0;
-        for (int64_t n0 = 0; n0 < in.n; n0 += tile[0])
-            for (int64_t c0 = 0; c0 < in.c; c0 += tile[1])
-                for (int64_t y0 = 0; y0 < in.h; y0 += tile[2])
-                    for (int64_t x0 = 0; x0 < in.w; x0 += tile[3], ++slot) {
-                        const Box4 start{n0, c0, y0, x0};
-                        const Box4 extent{std::min(tile[0], in.n - n0), std::min(tile[1], in.c - c0),
-                                          std::min(tile[2], in.h - y0), std::min(tile[3], in.w - x0)};
-                        const isa::Region src = buffers.slot(Operand::Ifmap, slot, elements(extent) * e);
-                        ctx.builder.load(sub_box(ctx.tensor_box(producer), start, extent), src, ctx.tensor_id(producer));
-                        isa::Region out = src;
-                        if (rescale) {
-                            isa::Vector v;
-                            v.op = isa::VectorOp::Copy;
-                            v.src = src;
-                            v.dst = out = buffers.slot(Operand::Output, slot, elements(extent) * e);
-                            v.src_extent = v.dst_extent = extent;
-                            v.rescale = q.input_rescale[k];
-                            ctx.builder.vector(v);
-                        }
-                        Box4 placed = start;
-                        placed[size_t(axis)] += offset;
-                        ctx.builder.store(out, sub_box(ctx.tensor_box(index), placed, extent), ctx.tensor_id(index));
-                    }
+        for_each_tile({in.n, in.c, in.h, in.w}, tile, [&](const Box4& start, const Box4& extent, int64_t slot) {
+            const isa::Region src = buffers.slot(Operand::Ifmap, slot, elements(extent) * e);
+            ctx.builder.load(sub_box(ctx.tensor_box(producer), start, extent), src, ctx.tensor_id(producer));
+            isa::Region out = src;
+            if (rescale) {
+                isa::Vector v;
+                v.op = isa::VectorOp::Copy;
+                v.src = src;
+                v.dst = out = buffers.slot(Operand::Output, slot, elements(extent) * e);
+                v.src_extent = v.dst_extent = extent;
+                v.rescale = q.input_rescale[k];
+                ctx.builder.vector(v);
+            }
+            Box4 placed = start;
+            placed[size_t(axis)] += offset;
+            ctx.builder.store(out, sub_box(ctx.tensor_box(index), placed, extent), ctx.tensor_id(index));
+        });
         offset += in.dim(axis);
     }
 }

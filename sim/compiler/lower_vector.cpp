@@ -99,71 +99,60 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
     const int64_t e = ctx.element_bytes();
     // The largest tile that fits: shrink batch, channels, rows, columns in that order.
     Box4 tile{out.n, out.c, out.h, out.w};
-    for (int dim = 0; !fits(ctx.config, needs_for(vs, tile, e));) {
-        while (dim < 4 && (tile[size_t(dim)] == 1 || !vs.may_split(dim))) ++dim;
-        if (dim == 4)
-            throw CompileError(fmt::format("layer '{}': no {} tile fits design '{}' ({} bytes of input "
-                                           "at the smallest tile)",
-                                           l.name, kind_name(l.kind), ctx.config.name,
-                                           needs_for(vs, tile, e).slot_bytes[0]));
-        tile[size_t(dim)] = ceil_div(tile[size_t(dim)], 2);
-    }
+    if (!shrink_to_fit(tile, [&](const Box4& t) { return fits(ctx.config, needs_for(vs, t, e)); },
+                       [&](int dim) { return vs.may_split(dim); }))
+        throw CompileError(fmt::format("layer '{}': no {} tile fits design '{}' ({} bytes of input at the smallest "
+                                       "tile)",
+                                       l.name, kind_name(l.kind), ctx.config.name, needs_for(vs, tile, e).slot_bytes[0]));
     const BufferPlan buffers(ctx.config, needs_for(vs, tile, e));
     const QuantLayer& q = ctx.quant[size_t(index)];
-    int64_t slot = 0;
-    for (int64_t n0 = 0; n0 < out.n; n0 += tile[0])
-        for (int64_t c0 = 0; c0 < out.c; c0 += tile[1])
-            for (int64_t y0 = 0; y0 < out.h; y0 += tile[2])
-                for (int64_t x0 = 0; x0 < out.w; x0 += tile[3], ++slot) {
-                    const Box4 start{n0, c0, y0, x0};
-                    const Box4 extent{std::min(tile[0], out.n - n0), std::min(tile[1], out.c - c0),
-                                      std::min(tile[2], out.h - y0), std::min(tile[3], out.w - x0)};
-                    const Box4 in_start = vs.input_start(start, extent);
-                    const Box4 in_extent = vs.input_extent(start, extent);
-                    isa::Vector v;
-                    v.op = op_of(l.kind);
-                    for (int k = 0; k < vs.inputs(); ++k) {
-                        const int producer = l.inputs[size_t(k)];
-                        const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(in_extent) * e);
-                        ctx.builder.load(sub_box(ctx.tensor_box(producer), in_start, in_extent), r,
-                                         ctx.tensor_id(producer));
-                        (k == 0 ? v.src : v.src2) = r;
-                    }
-                    const int64_t data_bytes = elements(extent) * e;
-                    if (l.kind == LayerKind::BatchNorm) {  // channel records first, then the data
-                        const int64_t param_bytes = extent[1] * isa::kChannelParamBytes;
-                        const isa::Region whole = buffers.slot(Operand::Output, slot, param_bytes + data_bytes);
-                        v.params = isa::Region{whole.buffer, whole.offset, param_bytes};
-                        v.dst = isa::Region{whole.buffer, whole.offset + param_bytes, data_bytes};
-                        isa::DramBox records;
-                        records.base = ctx.dram.param_address[size_t(index)];
-                        records.element_bytes = 1;
-                        records.dims = {out.c, 1, 1, isa::kChannelParamBytes};
-                        records.start = {c0, 0, 0, 0};
-                        records.extent = {extent[1], 1, 1, isa::kChannelParamBytes};
-                        ctx.builder.load(records, v.params, -1);
-                    } else {
-                        v.dst = buffers.slot(Operand::Output, slot, data_bytes);
-                    }
-                    v.src_extent = in_extent;
-                    v.dst_extent = extent;
-                    v.src_h0 = in_start[2];
-                    v.src_w0 = in_start[3];
-                    v.dst_h0 = y0;
-                    v.dst_w0 = x0;
-                    v.tensor_h = vs.in.h;
-                    v.tensor_w = vs.in.w;
-                    v.window = l.pool.window;
-                    v.count_include_pad = l.pool.count_include_pad;
-                    v.activation = l.activation;
-                    std::tie(v.clamp_min, v.clamp_max) = float_bounds(l);
-                    v.clamp = q.clamp;
-                    v.softmax = l.softmax;
-                    v.add = q.add;
-                    v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
-                    ctx.builder.vector(v);
-                    ctx.builder.store(v.dst, sub_box(ctx.tensor_box(index), start, extent), ctx.tensor_id(index));
-                }
+    for_each_tile({out.n, out.c, out.h, out.w}, tile, [&](const Box4& start, const Box4& extent, int64_t slot) {
+        const Box4 in_start = vs.input_start(start, extent);
+        const Box4 in_extent = vs.input_extent(start, extent);
+        isa::Vector v;
+        v.op = op_of(l.kind);
+        for (int k = 0; k < vs.inputs(); ++k) {
+            const int producer = l.inputs[size_t(k)];
+            const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(in_extent) * e);
+            ctx.builder.load(sub_box(ctx.tensor_box(producer), in_start, in_extent), r,
+                             ctx.tensor_id(producer));
+            (k == 0 ? v.src : v.src2) = r;
+        }
+        const int64_t data_bytes = elements(extent) * e;
+        if (l.kind == LayerKind::BatchNorm) {  // channel records first, then the data
+            const int64_t param_bytes = extent[1] * isa::kChannelParamBytes;
+            const isa::Region whole = buffers.slot(Operand::Output, slot, param_bytes + data_bytes);
+            v.params = isa::Region{whole.buffer, whole.offset, param_bytes};
+            v.dst = isa::Region{whole.buffer, whole.offset + param_bytes, data_bytes};
+            isa::DramBox records;
+            records.base = ctx.dram.param_address[size_t(index)];
+            records.element_bytes = 1;
+            records.dims = {out.c, 1, 1, isa::kChannelParamBytes};
+            records.start = {start[1], 0, 0, 0};
+            records.extent = {extent[1], 1, 1, isa::kChannelParamBytes};
+            ctx.builder.load(records, v.params, -1);
+        } else {
+            v.dst = buffers.slot(Operand::Output, slot, data_bytes);
+        }
+        v.src_extent = in_extent;
+        v.dst_extent = extent;
+        v.src_h0 = in_start[2];
+        v.src_w0 = in_start[3];
+        v.dst_h0 = start[2];
+        v.dst_w0 = start[3];
+        v.tensor_h = vs.in.h;
+        v.tensor_w = vs.in.w;
+        v.window = l.pool.window;
+        v.count_include_pad = l.pool.count_include_pad;
+        v.activation = l.activation;
+        std::tie(v.clamp_min, v.clamp_max) = float_bounds(l);
+        v.clamp = q.clamp;
+        v.softmax = l.softmax;
+        v.add = q.add;
+        v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
+        ctx.builder.vector(v);
+        ctx.builder.store(v.dst, sub_box(ctx.tensor_box(index), start, extent), ctx.tensor_id(index));
+    });
 }
 
 }  // namespace npu

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "arch/energy_model.h"
+#include "workloads/ir/graph.h"
 #include "workloads/ir/shape.h"
 
 namespace npu {
@@ -77,5 +78,11 @@ struct RunResult {
     }
     double inferences_per_second() const { return time_ns() > 0 ? double(batch) * 1e9 / time_ns() : 0.0; }
 };
+
+// A layer's row before any statistics: index, name, kind (with its fused activation), output.
+LayerResult layer_header(const Graph& graph, int layer);
+
+// The fields every report starts with: design, workload, precision, array, clock.
+RunResult run_header(const NpuConfig& config, const Graph& graph, Precision precision);
 
 }  // namespace npu

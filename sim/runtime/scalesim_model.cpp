@@ -18,27 +18,14 @@ GemmDims scalesim_gemm(const Graph& g, int index) {
 }
 
 RunResult run_scalesim_model(const Graph& g, const NpuConfig& c, Precision precision) {
-    RunResult r;
-    r.design = c.name;
-    r.workload = g.name;
-    r.precision = precision_name(precision);
-    r.dataflow = dataflow_name(c.dataflow);
-    r.batch = g.input().output.n;
+    RunResult r = run_header(c, g, precision);
     r.timing_model = "scalesim";
-    r.rows = c.rows;
-    r.cols = c.cols;
-    r.clock_mhz = c.clock_mhz;
-    r.peak_tops = c.peak_tops();
     const ArrayShape array{c.rows, c.cols};
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Input) continue;
-        LayerResult lr;
-        lr.graph_index = int(i);
-        lr.name = l.name;
-        lr.kind = kind_name(l.kind);
+        LayerResult lr = layer_header(g, int(i));
         lr.unit = "array";
-        lr.output = l.output;
         if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) {
             const GemmDims gemm = scalesim_gemm(g, int(i));
             const int64_t groups = l.kind == LayerKind::Conv2d ? l.conv.groups : 1;

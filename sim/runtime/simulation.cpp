@@ -74,17 +74,8 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
     const Graph& g = w.model.graph;
     const NpuConfig& c = m_config;
     const double cycle_ns = c.cycle_ns();
-    RunResult r;
-    r.design = c.name;
-    r.workload = g.name;
-    r.precision = precision_name(m_options.precision);
-    r.dataflow = dataflow_name(c.dataflow);
-    r.batch = g.input().output.n;
+    RunResult r = run_header(c, g, m_options.precision);
     r.functional = m_options.functional;
-    r.rows = c.rows;
-    r.cols = c.cols;
-    r.clock_mhz = c.clock_mhz;
-    r.peak_tops = c.peak_tops();
     r.instructions = int64_t(m_compiled.program.instructions.size());
     std::vector<int64_t> instructions(g.layers.size(), 0);
     for (const isa::Instruction& in : m_compiled.program.instructions) ++instructions[size_t(in.layer)];
@@ -98,13 +89,8 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Input) continue;
-        LayerResult lr;
-        lr.graph_index = int(i);
-        lr.name = l.name;
-        lr.kind = kind_name(l.kind);
-        if (l.activation != Activation::None) lr.kind += std::string("+") + activation_name(l.activation);
+        LayerResult lr = layer_header(g, int(i));
         lr.unit = computing_unit(l.kind);
-        lr.output = l.output;
         lr.instructions = instructions[i];
         lr.macs = m_npu->array.stats().macs.at(i);
         lr.folds = m_npu->array.stats().folds.at(i);

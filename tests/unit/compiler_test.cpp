@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "sim/compiler/buffer_plan.h"
 #include "sim/compiler/compiler.h"
 #include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/hazard_tracker.h"
@@ -26,21 +27,10 @@ Graph inference(const std::string& model, int64_t batch = 1, int64_t size = 0) {
     return inference_graph(g).graph;
 }
 
-int64_t capacity(const NpuConfig& c, isa::Buffer b) {
-    switch (b) {
-        case isa::Buffer::Unified: return c.unified.size_bytes;
-        case isa::Buffer::Ifmap: return c.ifmap.size_bytes;
-        case isa::Buffer::Weight: return c.weight.size_bytes;
-        case isa::Buffer::Output: return c.output.size_bytes;
-        case isa::Buffer::Accumulator: return c.accumulator.size_bytes / 4;
-    }
-    return 0;
-}
-
 void require_inside(const NpuConfig& c, const isa::Region& r) {
     REQUIRE(r.offset >= 0);
     REQUIRE(r.size >= 0);
-    REQUIRE(r.offset + r.size <= capacity(c, r.buffer));
+    REQUIRE(r.offset + r.size <= buffer_capacity(c, r.buffer));
 }
 
 // Every instruction's regions lie inside their buffers, sizes agree with what they hold, and
@@ -68,7 +58,7 @@ void check_program(const NpuConfig& c, const isa::Program& p, Precision precisio
             require_inside(c, g.accumulator);
             REQUIRE(g.weights.size == g.groups * g.filters * g.k() * e);
             REQUIRE(g.accumulator.size == g.groups * g.m() * g.filters);
-            REQUIRE(g.accumulator.size <= capacity(c, isa::Buffer::Accumulator) / 2);
+            REQUIRE(g.accumulator.size <= buffer_capacity(c, isa::Buffer::Accumulator) / 2);
             const auto& x = g.input.extent;
             REQUIRE(g.input.region.size == x[0] * x[1] * x[2] * x[3] * e);
         } else {

@@ -7,15 +7,10 @@
 #include <sstream>
 
 #include "workloads/io/error.h"
+#include "workloads/io/text.h"
 
 namespace npu {
 namespace {
-
-std::string trim(const std::string& s) {
-    const size_t b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 
 std::vector<std::string> split(const std::string& line) {
     std::vector<std::string> fields;

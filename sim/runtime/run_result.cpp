@@ -1,0 +1,30 @@
+#include "sim/runtime/run_result.h"
+
+namespace npu {
+
+LayerResult layer_header(const Graph& g, int index) {
+    const Layer& l = g.layers[size_t(index)];
+    LayerResult lr;
+    lr.graph_index = index;
+    lr.name = l.name;
+    lr.kind = kind_name(l.kind);
+    if (l.activation != Activation::None) lr.kind += std::string("+") + activation_name(l.activation);
+    lr.output = l.output;
+    return lr;
+}
+
+RunResult run_header(const NpuConfig& c, const Graph& g, Precision precision) {
+    RunResult r;
+    r.design = c.name;
+    r.workload = g.name;
+    r.precision = precision_name(precision);
+    r.dataflow = dataflow_name(c.dataflow);
+    r.batch = g.input().output.n;
+    r.rows = c.rows;
+    r.cols = c.cols;
+    r.clock_mhz = c.clock_mhz;
+    r.peak_tops = c.peak_tops();
+    return r;
+}
+
+}  // namespace npu
