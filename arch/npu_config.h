@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/area_model.h"
 #include "arch/energy_table.h"
 #include "kernels/numerics/precision.h"
 
@@ -54,6 +55,7 @@ struct NpuConfig {
 
     double technology_nm = 45.0;
     EnergyTable energy;  // per-operation energies scaled to technology_nm
+    AreaTable area;      // silicon area per component, scaled to technology_nm
 
     double cycle_ns() const { return 1000.0 / clock_mhz; }
     int64_t macs_per_cycle() const { return rows * cols; }

@@ -15,6 +15,8 @@ using Action = std::function<int()>;
 Action add_run_command(CLI::App& app, const DataPaths& paths);
 Action add_list_command(CLI::App& app, const DataPaths& paths);
 Action add_explain_command(CLI::App& app, const DataPaths& paths);
+Action add_sweep_command(CLI::App& app, const DataPaths& paths);
+Action add_report_command(CLI::App& app, const DataPaths& paths);
 
 // Options every command that simulates shares: the design, a dataflow override, the precision.
 struct DesignArgs {

@@ -19,6 +19,10 @@ int sc_main(int argc, char* argv[]) {
     actions[run] = npu::cli::add_run_command(*run, paths);
     CLI::App* explain = app.add_subcommand("explain", "Show a layer on the PE grid, cycle by cycle (teaching)");
     actions[explain] = npu::cli::add_explain_command(*explain, paths);
+    CLI::App* sweep = app.add_subcommand("sweep", "Run a design-space sweep, points in parallel processes (or MPI ranks)");
+    actions[sweep] = npu::cli::add_sweep_command(*sweep, paths);
+    CLI::App* report = app.add_subcommand("report", "Render sweep results as one self-contained HTML page");
+    actions[report] = npu::cli::add_report_command(*report, paths);
     CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
     actions[list] = npu::cli::add_list_command(*list, paths);
     try {

@@ -20,6 +20,8 @@ struct DramPreset {
 // An energy file: the per-operation table plus DRAM presets and node scaling factors.
 struct Technology {
     EnergyTable table;
+    AreaTable area;
+    std::map<double, double> area_scaling;
     std::map<std::string, DramPreset> dram;
     std::map<double, double> node_scaling;
 };
@@ -70,6 +72,18 @@ Technology read_technology(const YamlMap& root) {
     const YamlMap scaling = root.child("node_scaling");
     for (const std::string& node : scaling.keys()) t.node_scaling[std::stod(node)] = positive(scaling, node);
     scaling.finish();
+    const YamlMap area = root.child("area");
+    t.area.pe_int8_um2 = positive(area, "pe_int8_um2");
+    t.area.pe_fp16_um2 = positive(area, "pe_fp16_um2");
+    t.area.pe_fp32_um2 = positive(area, "pe_fp32_um2");
+    t.area.vector_lane_um2 = positive(area, "vector_lane_um2");
+    t.area.sram_um2_per_kib = positive(area, "sram_um2_per_kib");
+    t.area.overhead_fraction = area.get_double("overhead_fraction");
+    const YamlMap area_scaling = area.child("node_scaling");
+    for (const std::string& node : area_scaling.keys())
+        t.area_scaling[std::stod(node)] = positive(area_scaling, node);
+    area_scaling.finish();
+    area.finish();
     root.finish();
     return t;
 }
@@ -164,6 +178,11 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     if (scale == t.node_scaling.end() || base == t.node_scaling.end())
         tech.fail("node_nm", fmt::format("energy table '{}' has no scaling for {} nm", table, c.technology_nm));
     c.energy.scale_to_design = scale->second / base->second;
+    c.area = t.area;
+    const auto area_scale = t.area_scaling.find(c.technology_nm);
+    if (area_scale == t.area_scaling.end())
+        tech.fail("node_nm", fmt::format("energy table '{}' has no area scaling for {} nm", table, c.technology_nm));
+    c.area.scale_to_design = area_scale->second;
 
     const YamlMap dram = root.child("dram");
     c.dram.type = dram.get_string("type");

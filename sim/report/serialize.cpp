@@ -63,6 +63,7 @@ std::string to_json(const RunResult& r) {
     j["array"] = {{"rows", r.rows}, {"cols", r.cols}};
     j["clock_mhz"] = r.clock_mhz;
     j["peak_tops"] = r.peak_tops;
+    j["dram_bandwidth_gbps"] = r.dram_bandwidth_gbps;
     nlohmann::ordered_json t;
     t["macs"] = r.macs;
     t["cycles"] = r.cycles;
@@ -77,6 +78,11 @@ std::string to_json(const RunResult& r) {
     t["compulsory_dram_bytes"] = r.compulsory_dram_bytes;
     t["energy"] = energy_json(r.energy);
     t["tops_per_watt"] = r.tops_per_watt();
+    t["area_mm2"] = r.area.total_mm2();
+    t["area"] = {{"pe_mm2", r.area.pe_mm2},
+                 {"sram_mm2", r.area.sram_mm2},
+                 {"vector_mm2", r.area.vector_mm2},
+                 {"overhead_mm2", r.area.overhead_mm2}};
     t["instructions"] = r.instructions;
     j["total"] = t;
     if (r.checked) j["check"] = {{"passed", r.check_passed}, {"rule", r.check_rule}};

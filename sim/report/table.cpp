@@ -71,6 +71,8 @@ void print_table(std::ostream& out, const RunResult& r) {
                human_energy(e.static_pj), sram);
     fmt::print(out, "        {:.2f} TOPS/W, {:.3f} mJ per inference\n", r.tops_per_watt(),
                e.total_pj() / 1e9 / double(r.batch));
+    fmt::print(out, "area:   {:.2f} mm2 = PEs {:.2f}, SRAM {:.2f}, vector {:.2f}, other {:.2f} (first-order model)\n",
+               r.area.total_mm2(), r.area.pe_mm2, r.area.sram_mm2, r.area.vector_mm2, r.area.overhead_mm2);
     if (r.checked)
         fmt::print(out, "check: {} ({})\n", r.check_passed ? "PASS" : "FAIL", r.check_rule);
 }

@@ -24,6 +24,8 @@ RunResult run_header(const NpuConfig& c, const Graph& g, Precision precision) {
     r.cols = c.cols;
     r.clock_mhz = c.clock_mhz;
     r.peak_tops = c.peak_tops();
+    r.dram_bandwidth_gbps = c.dram.bandwidth_gbps;
+    r.area = area_of(c);
     return r;
 }
 

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "arch/area_model.h"
 #include "arch/energy_model.h"
+#include "arch/npu_config.h"
 #include "workloads/ir/graph.h"
 #include "workloads/ir/shape.h"
 
@@ -53,6 +55,7 @@ struct RunResult {
     int64_t rows = 0, cols = 0;
     double clock_mhz = 0.0;
     double peak_tops = 0.0;
+    double dram_bandwidth_gbps = 0.0;
     std::vector<LayerResult> layers;  // input layers excluded
     // Totals.
     int64_t macs = 0;
@@ -63,6 +66,7 @@ struct RunResult {
     int64_t dram_write_bytes = 0;
     int64_t compulsory_dram_bytes = 0;  // weights, params, input and every output once
     EnergyBreakdown energy;
+    AreaBreakdown area;
     int64_t instructions = 0;
     // Functional check.
     bool checked = false;

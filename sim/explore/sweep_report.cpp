@@ -1,0 +1,212 @@
+#include "sim/explore/sweep_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "sim/explore/svg_plot.h"
+#include "workloads/io/error.h"
+
+namespace npu {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+Json read_json(const fs::path& path) {
+    std::ifstream in(path);
+    if (!in) throw Error(fmt::format("{}: cannot open (run npusim sweep first)", path.string()));
+    std::stringstream s;
+    s << in.rdbuf();
+    try {
+        return Json::parse(s.str());
+    } catch (const std::exception& e) {
+        throw Error(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
+    }
+}
+
+std::string escape(const std::string& s) {
+    std::string out;
+    for (char c : s) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+    return out;
+}
+
+std::string describe(const Json& row) {
+    std::string text = fmt::format("#{} {}", row["index"].get<size_t>(), row["workload"].get<std::string>());
+    for (const auto& [k, v] : row["overrides"].items()) text += fmt::format(" {}={}", k, v.get<std::string>());
+    return text;
+}
+
+bool ok(const Json& row) { return row["status"] == "ok"; }
+
+// Rows no other row beats on both latency and energy.
+std::vector<const Json*> pareto(const std::vector<const Json*>& rows) {
+    std::vector<const Json*> front;
+    for (const Json* a : rows) {
+        bool dominated = false;
+        for (const Json* b : rows) {
+            const double al = (*a)["latency_ms"], ae = (*a)["energy_mj"], bl = (*b)["latency_ms"], be = (*b)["energy_mj"];
+            if (bl <= al && be <= ae && (bl < al || be < ae)) dominated = true;
+        }
+        if (!dominated) front.push_back(a);
+    }
+    std::sort(front.begin(), front.end(), [](const Json* a, const Json* b) { return (*a)["latency_ms"] < (*b)["latency_ms"]; });
+    return front;
+}
+
+std::string pareto_section(const std::vector<const Json*>& rows, const std::vector<const Json*>& front) {
+    double amin = 1e300, amax = 0;
+    for (const Json* r : rows) {
+        amin = std::min(amin, (*r)["area_mm2"].get<double>());
+        amax = std::max(amax, (*r)["area_mm2"].get<double>());
+    }
+    std::vector<ScatterPoint> points;
+    for (const Json* r : rows) {
+        ScatterPoint p;
+        p.x = (*r)["latency_ms"];
+        p.y = (*r)["energy_mj"];
+        p.color = amax > amin ? ((*r)["area_mm2"].get<double>() - amin) / (amax - amin) : 0.5;
+        p.highlight = std::find(front.begin(), front.end(), r) != front.end();
+        p.tooltip = fmt::format("{}: {:.4g} ms, {:.4g} mJ, {:.3g} mm2", describe(*r), p.x, p.y, (*r)["area_mm2"].get<double>());
+        points.push_back(p);
+    }
+    ScatterOptions o;
+    o.title = "Latency vs energy (Pareto front outlined)";
+    o.x_label = "latency per inference batch (ms)";
+    o.y_label = "energy (mJ)";
+    o.color_label = "area (mm2)";
+    o.log_x = o.log_y = true;
+    o.connect_highlighted = true;
+    o.color_min = amin;
+    o.color_max = amax;
+    std::string s = "<h2>Pareto front</h2>\n" + svg_scatter(points, o);
+    std::vector<std::string> labels;
+    std::vector<BarSeries> series = {{"MAC", {}}, {"SRAM", {}}, {"DRAM", {}}, {"vector", {}}, {"static", {}}};
+    for (const Json* r : front) {
+        labels.push_back(describe(*r));
+        const char* keys[] = {"mac_mj", "sram_mj", "dram_mj", "vector_mj", "static_mj"};
+        for (size_t k = 0; k < 5; ++k) series[k].values.push_back((*r)[keys[k]]);
+    }
+    s += "<h2>Energy of the Pareto designs</h2>\n" + svg_stacked_bars(labels, series, "Energy breakdown, fastest first", "mJ");
+    return s;
+}
+
+std::string layer_section(const Json& record) {
+    const Json& report = record["report"];
+    const double pes = report["array"]["rows"].get<double>() * report["array"]["cols"].get<double>();
+    std::vector<std::string> names;
+    BarSeries util{"utilization", {}};
+    std::vector<BarSeries> energy = {{"MAC", {}}, {"SRAM", {}}, {"DRAM", {}}, {"vector", {}}, {"static", {}}};
+    std::vector<ScatterPoint> roof_points;
+    const double peak = report["peak_tops"], bandwidth = report["dram_bandwidth_gbps"], clock = report["clock_mhz"];
+    double min_intensity = 1e300, max_intensity = 0;
+    for (const Json& l : report["layers"]) {
+        names.push_back(l["name"]);
+        util.values.push_back(100.0 * l["utilization"].get<double>());
+        const Json& e = l["energy"];
+        double sram = 0;
+        for (const auto& [k, v] : e.items())
+            if (k.rfind("sram_", 0) == 0) sram += v.get<double>();
+        const double values[] = {e["mac_pj"], sram, e["dram_pj"], e["vector_pj"], e["static_pj"]};
+        for (size_t k = 0; k < 5; ++k) energy[k].values.push_back(values[k] / 1e6);
+        const double macs = l["macs"], bytes = l["dram_read_bytes"].get<double>() + l["dram_write_bytes"].get<double>();
+        const double cycles = std::max(l["cycles"].get<double>(), l["compute_cycles"].get<double>());
+        if (macs > 0 && bytes > 0 && cycles > 0) {
+            ScatterPoint p;
+            p.x = 2 * macs / bytes;
+            p.y = 2 * macs / (cycles * 1000.0 / clock) / 1e3;  // ops per ns = TOPS / 1e3 ... in TOPS
+            p.color = std::min(1.0, macs / (cycles * pes));
+            p.tooltip = fmt::format("{}: {:.3g} ops/byte, {:.3g} TOPS", l["name"].get<std::string>(), p.x, p.y);
+            roof_points.push_back(p);
+            min_intensity = std::min(min_intensity, p.x);
+            max_intensity = std::max(max_intensity, p.x);
+        }
+    }
+    std::string s = fmt::format("<h2>Per layer: {}</h2>\n", escape(describe(record)));
+    s += svg_stacked_bars(names, {util}, "MAC utilization per layer", "%");
+    s += svg_stacked_bars(names, energy, "Energy per layer", "uJ");
+    if (!roof_points.empty()) {
+        ScatterOptions o;
+        o.title = "Roofline: layers of the fastest design";
+        o.x_label = "operational intensity (ops per DRAM byte)";
+        o.y_label = "achieved TOPS";
+        o.color_label = "utilization";
+        o.log_x = o.log_y = true;
+        const double lo = min_intensity / 2, hi = max_intensity * 2, ridge = peak * 1e3 / bandwidth;
+        for (double x : {lo, std::clamp(ridge, lo, hi), hi}) o.line.emplace_back(x, std::min(peak, x * bandwidth / 1e3));
+        s += svg_scatter(roof_points, o);
+    }
+    return s;
+}
+
+std::string table_section(const Json& results) {
+    std::vector<std::string> keys;
+    for (const Json& row : results["rows"])
+        for (const auto& [k, v] : row["overrides"].items())
+            if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    std::string s = "<h2>All points</h2>\n<p>Click a column to sort.</p>\n<table id='rows'><thead><tr><th>#</th><th>workload</th>";
+    for (const std::string& k : keys) s += "<th>" + escape(k) + "</th>";
+    const char* metrics[] = {"latency_ms", "energy_mj", "area_mm2", "tops_per_watt", "utilization", "inferences_per_s", "dram_read_mb"};
+    for (const char* m : metrics) s += fmt::format("<th>{}</th>", m);
+    s += "<th>status</th></tr></thead><tbody>\n";
+    for (const Json& row : results["rows"]) {
+        s += fmt::format("<tr><td>{}</td><td>{}</td>", row["index"].get<size_t>(), escape(row["workload"]));
+        for (const std::string& k : keys)
+            s += "<td>" + escape(row["overrides"].contains(k) ? row["overrides"][k].get<std::string>() : "") + "</td>";
+        for (const char* m : metrics)
+            s += "<td>" + (row.contains(m) ? fmt::format("{:.4g}", row[m].get<double>()) : std::string()) + "</td>";
+        s += "<td>" + escape(ok(row) ? "ok" : "error: " + row["error"].get<std::string>()) + "</td></tr>\n";
+    }
+    return s + "</tbody></table>\n";
+}
+
+const char* kScript = R"JS(
+<script>
+document.querySelectorAll('#rows th').forEach((th, column) => {
+  th.style.cursor = 'pointer';
+  th.onclick = () => {
+    const body = document.querySelector('#rows tbody');
+    const rows = Array.from(body.rows);
+    const ascending = th.dataset.order !== 'asc';
+    th.dataset.order = ascending ? 'asc' : 'desc';
+    const value = r => { const t = r.cells[column].textContent; const n = parseFloat(t); return isNaN(n) ? t : n; };
+    rows.sort((a, b) => { const x = value(a), y = value(b); return (x < y ? -1 : x > y ? 1 : 0) * (ascending ? 1 : -1); });
+    rows.forEach(r => body.appendChild(r));
+  };
+});
+</script>
+)JS";
+
+}  // namespace
+
+std::string sweep_report_html(const std::string& dir) {
+    const Json results = read_json(fs::path(dir) / "results.json");
+    std::vector<const Json*> good;
+    size_t failed = 0;
+    for (const Json& row : results["rows"]) {
+        if (ok(row)) good.push_back(&row);
+        else ++failed;
+    }
+    std::string body = fmt::format("<h1>Sweep '{}'</h1>\n<p>{} points recorded of {}, {} failed.</p>\n",
+                                   escape(results["sweep"]), results["rows"].size(), results["points"].get<size_t>(), failed);
+    if (!good.empty()) {
+        const std::vector<const Json*> front = pareto(good);
+        body += pareto_section(good, front);
+        const Json record = read_json(fs::path(dir) / "points" / ((*front.front())["id"].get<std::string>() + ".json"));
+        body += layer_section(record);
+    }
+    body += table_section(results);
+    return "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>npusim sweep " +
+           escape(results["sweep"]) +
+           "</title>\n<style>body{font-family:sans-serif;margin:1.5em;color:#222} table{border-collapse:collapse;"
+           "font-size:13px} td,th{border:1px solid #ccc;padding:3px 6px} th{background:#eee} svg{display:block;"
+           "margin:1em 0}</style></head><body>\n" +
+           body + kScript + "</body></html>\n";
+}
+
+}  // namespace npu

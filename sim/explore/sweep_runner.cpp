@@ -1,0 +1,247 @@
+#include "sim/explore/sweep_runner.h"
+
+#include <fmt/format.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "sim/report/report.h"
+#include "workloads/io/error.h"
+
+extern char** environ;
+
+namespace npu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string record_path(const std::string& out_dir, const std::string& id) {
+    return (fs::path(out_dir) / "points" / (id + ".json")).string();
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+bool read_json(const std::string& path, nlohmann::ordered_json& out) {
+    if (!fs::exists(path)) return false;
+    try {
+        out = nlohmann::ordered_json::parse(read_text(path));
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+// The record of a point, if a valid one exists (a half-written one means: run it again).
+bool read_record(const std::string& path, nlohmann::ordered_json& out) {
+    return read_json(path, out) && out.contains("status");
+}
+
+nlohmann::ordered_json point_header(const SweepPoint& p) {
+    nlohmann::ordered_json j;
+    j["index"] = p.index;
+    j["id"] = p.id;
+    j["workload"] = p.workload;
+    nlohmann::ordered_json overrides = nlohmann::ordered_json::object();
+    for (const SweepOverride& o : p.overrides) overrides[o.key] = o.value;
+    j["overrides"] = overrides;
+    return j;
+}
+
+// The last non-empty line of a child's log: npusim's one-line error.
+std::string last_line(const std::string& text) {
+    std::istringstream in(text);
+    std::string line, last;
+    while (std::getline(in, line))
+        if (!line.empty()) last = line;
+    return last.empty() ? "no output" : last;
+}
+
+struct Child {
+    size_t point;
+    std::string json, log;
+};
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) throw Error(fmt::format("cannot start {}: {}", args[0], std::strerror(rc)));
+    return pid;
+}
+
+}  // namespace
+
+std::vector<size_t> pending_points(const SweepSpec& spec, const SweepRunOptions& o) {
+    std::vector<size_t> pending;
+    for (const SweepPoint& p : spec.points) {
+        nlohmann::ordered_json record;
+        if (read_record(record_path(o.out_dir, p.id), record) && (record["status"] == "ok" || !o.retry_failed))
+            continue;
+        pending.push_back(p.index);
+    }
+    return pending;
+}
+
+void write_point_record(const SweepRunOptions& o, const nlohmann::ordered_json& record) {
+    const std::string path = record_path(o.out_dir, record["id"]);
+    fs::create_directories(fs::path(path).parent_path());
+    // Write then rename, so an interrupted sweep never leaves a half record.
+    write_file(path + ".tmp", record.dump(1) + "\n");
+    fs::rename(path + ".tmp", path);
+}
+
+std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std::vector<size_t>& points,
+                                               const SweepRunOptions& o) {
+    fs::create_directories(o.work_dir);
+    std::vector<nlohmann::ordered_json> records;
+    std::map<pid_t, Child> running;
+    size_t next = 0, done = 0, failed = 0;
+    auto finish = [&](const Child& c, int status) {
+        const SweepPoint& p = spec.points[c.point];
+        nlohmann::ordered_json r = point_header(p);
+        nlohmann::ordered_json report;
+        const bool exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (exited_ok && read_json(c.json, report)) {
+            r["status"] = "ok";
+            r["error"] = "";
+            r["report"] = report;
+        } else {
+            r["status"] = "error";
+            r["error"] = WIFSIGNALED(status) ? fmt::format("killed by signal {}", WTERMSIG(status))
+                                             : last_line(read_text(c.log));
+            ++failed;
+        }
+        if (!exited_ok || r["status"] == "ok") {
+            // The point's working files are no longer needed once its record exists.
+            std::error_code ec;
+            fs::remove(c.json, ec);
+        }
+        if (o.write_records) write_point_record(o, r);
+        records.push_back(std::move(r));
+        ++done;
+        if (o.progress) o.progress(done, points.size(), failed);
+    };
+    while (next < points.size() || !running.empty()) {
+        while (next < points.size() && int(running.size()) < std::max(1, o.jobs)) {
+            const SweepPoint& p = spec.points[points[next++]];
+            const std::string base = (fs::path(o.work_dir) / p.id).string();
+            Child c{p.index, base + ".json", base + ".log"};
+            std::vector<std::string> args = {o.npusim_exe, "run", "--arch", base + ".yaml", "--workload",
+                                             spec.workloads[size_t(std::find(spec.workload_names.begin(),
+                                                                             spec.workload_names.end(), p.workload) -
+                                                                   spec.workload_names.begin())],
+                                             "--json", c.json, "--quiet", "--batch",
+                                             std::to_string(point_batch(spec, p))};
+            const std::string precision = point_precision(spec, p);
+            if (!precision.empty()) args.insert(args.end(), {"--precision", precision});
+            if (!spec.functional) args.push_back("--timing-only");
+            try {
+                write_file(base + ".yaml", point_design_yaml(spec, p));
+                running[spawn(args, c.log)] = c;
+            } catch (const std::exception& e) {  // the design could not even be written
+                write_file(c.log, e.what());
+                finish(c, 1 << 8);
+            }
+        }
+        int status = 0;
+        const pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) break;
+        const auto it = running.find(pid);
+        if (it == running.end()) continue;
+        const Child c = it->second;
+        running.erase(it);
+        finish(c, status);
+    }
+    return records;
+}
+
+namespace {
+
+double total(const nlohmann::ordered_json& t, const char* key) { return t.contains(key) ? t[key].get<double>() : 0.0; }
+
+}  // namespace
+
+std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string& out_dir) {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    std::ostringstream csv;
+    csv << "index,id,workload";
+    for (const std::string& k : spec.axis_keys) csv << "," << k;
+    csv << ",status,latency_ms,inferences_per_s,achieved_tops,utilization,energy_mj,mac_mj,sram_mj,dram_mj,"
+           "vector_mj,static_mj,tops_per_watt,area_mm2,dram_read_mb,dram_write_mb,cycles,error\n";
+    size_t failed = 0;
+    for (const SweepPoint& p : spec.points) {
+        nlohmann::ordered_json record;
+        if (!read_record(record_path(out_dir, p.id), record)) continue;  // not run yet
+        nlohmann::ordered_json row = point_header(p);
+        row["status"] = record["status"];
+        row["error"] = record["error"];
+        csv << p.index << "," << p.id << "," << p.workload;
+        for (const std::string& k : spec.axis_keys) csv << "," << (row["overrides"].contains(k) ? row["overrides"][k].get<std::string>() : "");
+        if (record["status"] != "ok") {
+            ++failed;
+            std::string error = record["error"];
+            std::replace(error.begin(), error.end(), ',', ';');
+            csv << ",error,,,,,,,,,,,,,,,," << error << "\n";
+            rows.push_back(row);
+            continue;
+        }
+        const auto& t = record["report"]["total"];
+        const auto& e = t["energy"];
+        double sram_pj = 0.0;
+        for (const auto& [key, value] : e.items())
+            if (key.rfind("sram_", 0) == 0) sram_pj += value.get<double>();
+        nlohmann::ordered_json m;
+        m["latency_ms"] = total(t, "time_ms");
+        m["inferences_per_s"] = total(t, "inferences_per_second");
+        m["achieved_tops"] = total(t, "achieved_tops");
+        m["utilization"] = total(t, "utilization");
+        m["energy_mj"] = total(e, "total_pj") / 1e9;
+        m["mac_mj"] = total(e, "mac_pj") / 1e9;
+        m["sram_mj"] = sram_pj / 1e9;
+        m["dram_mj"] = total(e, "dram_pj") / 1e9;
+        m["vector_mj"] = total(e, "vector_pj") / 1e9;
+        m["static_mj"] = total(e, "static_pj") / 1e9;
+        m["tops_per_watt"] = total(t, "tops_per_watt");
+        m["area_mm2"] = total(t, "area_mm2");
+        m["dram_read_mb"] = total(t, "dram_read_bytes") / 1e6;
+        m["dram_write_mb"] = total(t, "dram_write_bytes") / 1e6;
+        m["cycles"] = t["cycles"];
+        csv << ",ok";
+        for (const auto& [key, value] : m.items()) {
+            row[key] = value;
+            csv << "," << (value.is_number_integer() ? std::to_string(value.get<int64_t>()) : fmt::format("{:.6g}", value.get<double>()));
+        }
+        csv << ",\n";
+        rows.push_back(row);
+    }
+    nlohmann::ordered_json results;
+    results["sweep"] = spec.name;
+    results["points"] = spec.points.size();
+    results["rows"] = rows;
+    write_file((fs::path(out_dir) / "results.json").string(), results.dump(1) + "\n");
+    write_file((fs::path(out_dir) / "results.csv").string(), csv.str());
+    return {rows.size(), failed};
+}
+
+}  // namespace npu

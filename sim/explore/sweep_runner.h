@@ -1,0 +1,38 @@
+#pragma once
+// Runs a sweep's points, each in its own `npusim run` process (SystemC elaborates once per
+// process), up to `jobs` at a time; records every point's outcome in <out>/points/<id>.json
+// (success with the full report, or the error), so an interrupted sweep resumes where it
+// stopped; and writes <out>/results.{json,csv}, one row per point, in point order.
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "sim/explore/sweep_spec.h"
+
+namespace npu {
+
+struct SweepRunOptions {
+    std::string out_dir;
+    std::string npusim_exe;   // the binary that runs one point
+    std::string work_dir;     // per-point designs, reports and logs while running
+    int jobs = 1;
+    bool retry_failed = false;
+    bool write_records = true;  // false on MPI ranks other than 0, which send them to rank 0
+    // Called after every finished point: (done, total, failed).
+    std::function<void(size_t, size_t, size_t)> progress;
+};
+
+// Points without a record yet (or with a failed one, when retrying), in point order.
+std::vector<size_t> pending_points(const SweepSpec& spec, const SweepRunOptions& options);
+
+// Runs the given points; returns their records (the JSON written to points/<id>.json).
+std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std::vector<size_t>& points,
+                                               const SweepRunOptions& options);
+
+void write_point_record(const SweepRunOptions& options, const nlohmann::ordered_json& record);
+
+// Reads every point's record and writes results.json and results.csv; returns (rows, failed).
+std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string& out_dir);
+
+}  // namespace npu

@@ -1,0 +1,208 @@
+#include "sim/explore/sweep_spec.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <set>
+
+#include "sim/config/arch_loader.h"
+#include "sim/config/data_paths.h"
+#include "workloads/io/error.h"
+#include "workloads/io/yaml_reader.h"
+#include "workloads/zoo.h"
+
+namespace npu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// FNV-1a: a short, stable id for a point (the same point keeps its result file across runs).
+std::string point_id(const std::string& workload, const std::vector<SweepOverride>& overrides) {
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&](const std::string& s) {
+        for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    };
+    mix(workload);
+    for (const SweepOverride& o : overrides) {
+        mix(o.key);
+        mix(o.value);
+    }
+    return fmt::format("{:016x}", h);
+}
+
+std::vector<std::string> split_keys(const std::string& axis) {
+    std::vector<std::string> keys;
+    size_t start = 0;
+    for (size_t plus; (plus = axis.find('+', start)) != std::string::npos; start = plus + 1)
+        keys.push_back(axis.substr(start, plus - start));
+    keys.push_back(axis.substr(start));
+    return keys;
+}
+
+std::string scalar_text(const YamlMap& m, const std::string& key, const YAML::Node& v) {
+    if (!v.IsScalar()) m.fail(key, "axis values must be scalars (numbers or words)");
+    return v.Scalar();
+}
+
+// Resolves a design or model: a shipped name, or a path relative to the sweep file.
+std::string resolve_relative(const std::string& name, const std::string& sweep_dir) {
+    if (name.find('/') == std::string::npos && !fs::path(name).has_extension()) return name;
+    const fs::path p = fs::path(name).is_absolute() ? fs::path(name) : fs::path(sweep_dir) / name;
+    return p.lexically_normal().string();
+}
+
+void apply(YAML::Node root, const std::string& key, const std::string& value) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) parts.push_back(key.substr(start, dot - start));
+    parts.push_back(key.substr(start));
+    YAML::Node node = root;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+        YAML::Node next = node[parts[i]];
+        if (!next.IsDefined() || next.IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+        node.reset(node[parts[i]]);
+    }
+    node[parts.back()] = YAML::Load(value);
+}
+
+bool is_run_key(const std::string& key) { return key.rfind("run.", 0) == 0; }
+
+}  // namespace
+
+std::string point_design_yaml(const SweepSpec& spec, const SweepPoint& point) {
+    YAML::Node root = YAML::LoadFile(spec.base_design);
+    for (const SweepOverride& o : spec.fixed) apply(root, o.key, o.value);
+    for (const SweepOverride& o : point.overrides)
+        if (!is_run_key(o.key)) apply(root, o.key, o.value);
+    YAML::Emitter out;
+    out << root;
+    return std::string(out.c_str()) + "\n";
+}
+
+std::string point_precision(const SweepSpec& spec, const SweepPoint& point) {
+    for (const SweepOverride& o : point.overrides)
+        if (o.key == "run.precision") return o.value;
+    return spec.precision;
+}
+
+int64_t point_batch(const SweepSpec& spec, const SweepPoint& point) {
+    for (const SweepOverride& o : point.overrides)
+        if (o.key == "run.batch") return std::stoll(o.value);
+    return spec.batch;
+}
+
+SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const std::string& models_dir,
+                     const std::string& energy_dir, int64_t max_points) {
+    const YamlMap root = YamlMap::load_file(path, YamlErrorKind::Config);
+    const std::string dir = fs::path(path).parent_path().string();
+    SweepSpec s;
+    s.source = path;
+    s.name = root.get_string("name");
+    root.get_string_or("description", "");
+    s.base_design = resolve_design(resolve_relative(root.get_string("base"), dir), arch_dir);
+    if (fs::path(s.base_design).extension() == ".cfg")
+        root.fail("base", "sweeps take an npusim design YAML (convert the SCALE-Sim .cfg first)");
+    for (const std::string& w : root.get_string_list("workloads")) {
+        s.workload_names.push_back(w);
+        s.workloads.push_back(resolve_model(resolve_relative(w, dir), models_dir));
+    }
+    if (s.workloads.empty()) root.fail("workloads", "list at least one workload");
+    s.batch = root.get_int_or("batch", 1);
+    if (s.batch < 1) root.fail("batch", "must be >= 1");
+    s.precision = root.get_string_or("precision", "");
+    const std::string mode = root.get_string_or("mode", "timing");
+    if (mode != "timing" && mode != "functional") root.fail("mode", "expected timing or functional");
+    s.functional = mode == "functional";
+
+    if (const auto set = root.child_opt("set")) {
+        for (const std::string& key : set->keys()) {
+            if (is_run_key(key)) set->fail(key, "run options go in `precision` and `batch`");
+            s.fixed.push_back({key, set->get_string(key)});
+        }
+        set->finish();
+    }
+    // Design variants: the grid of `axes`, or the list of `points`.
+    std::vector<std::vector<SweepOverride>> variants;
+    const bool has_axes = root.has("axes"), has_points = root.has("points");
+    if (has_axes == has_points) root.fail_here("give either `axes` (a grid) or `points` (a list), not both or neither");
+    if (has_axes) {
+        const YamlMap axes = root.child("axes");
+        variants.push_back({});
+        for (const std::string& axis : axes.keys()) {
+            std::vector<std::string> values;
+            const YAML::Node list = YAML::LoadFile(path)["axes"][axis];
+            if (!list.IsSequence() || list.size() == 0) axes.fail(axis, "expected a non-empty list of values");
+            for (const YAML::Node& v : list) values.push_back(scalar_text(axes, axis, v));
+            axes.get_string_list(axis);  // marks the key as read
+            for (const std::string& key : split_keys(axis)) s.axis_keys.push_back(key);
+            std::vector<std::vector<SweepOverride>> grown;
+            for (const auto& v : variants)
+                for (const std::string& value : values) {
+                    if (int64_t(grown.size()) >= max_points)
+                        axes.fail(axis, fmt::format("the grid has more than {} points (raise --max-points)", max_points));
+                    auto next = v;
+                    for (const std::string& key : split_keys(axis)) next.push_back({key, value});
+                    grown.push_back(std::move(next));
+                }
+            variants = std::move(grown);
+        }
+        axes.finish();
+    } else {
+        std::set<std::string> keys;
+        for (const YamlMap& p : root.map_list("points")) {
+            std::vector<SweepOverride> v;
+            for (const std::string& key : p.keys()) {
+                v.push_back({key, p.get_string(key)});
+                if (keys.insert(key).second) s.axis_keys.push_back(key);
+            }
+            variants.push_back(std::move(v));
+        }
+    }
+    root.finish();
+    if (int64_t(variants.size() * s.workloads.size()) > max_points)
+        root.fail_here(fmt::format("{} points exceed the limit of {} (raise --max-points)",
+                                   variants.size() * s.workloads.size(), max_points));
+    // Every key must exist in the design (or be a run option): check each on its own now, so a
+    // typo stops the sweep before it starts instead of failing every point.
+    auto first_value = [&](const std::string& key) -> const SweepOverride* {
+        for (const auto& v : variants)
+            for (const SweepOverride& o : v)
+                if (o.key == key) return &o;
+        return nullptr;
+    };
+    if (!s.fixed.empty()) {
+        try {
+            parse_design(point_design_yaml(s, SweepPoint{}), path, energy_dir);
+        } catch (const ConfigError& e) {
+            throw ConfigError(fmt::format("{}: `set` makes the base design invalid: {}", path, e.what()));
+        }
+    }
+    for (const std::string& key : s.axis_keys) {
+        if (key == "run.precision" || key == "run.batch") continue;
+        if (is_run_key(key)) root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch)", key));
+        SweepPoint probe;
+        probe.overrides = {*first_value(key)};
+        try {
+            parse_design(point_design_yaml(s, probe), path, energy_dir);
+        } catch (const ConfigError& e) {
+            // Other errors may be this one value's; the point records them when it runs.
+            if (std::string(e.what()).find("unknown key") != std::string::npos)
+                throw ConfigError(fmt::format("{}: sweep key '{}' is not a design key ({})", path, key, e.what()));
+        }
+    }
+    for (size_t w = 0; w < s.workloads.size(); ++w)
+        for (const auto& v : variants) {
+            SweepPoint p;
+            p.index = s.points.size();
+            p.workload = s.workload_names[w];
+            p.overrides = v;
+            p.id = point_id(p.workload, v);
+            s.points.push_back(std::move(p));
+        }
+    return s;
+}
+
+}  // namespace npu
