@@ -10,6 +10,8 @@ packages=(
   libonnx-dev libprotobuf-dev
   # tests: ONNX conformance data and the model-building tool's python3-onnx
   libonnx-testdata python3-onnx
+  # sweeps over MPI ranks (tested with 2 ranks) and the matplotlib plots of sweep results
+  libopenmpi-dev openmpi-bin python3-matplotlib
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -30,6 +31,14 @@ double positive(const YamlMap& m, const std::string& key) {
     const double v = m.get_double(key);
     if (!(v > 0.0) || !std::isfinite(v)) m.fail(key, fmt::format("must be > 0 (got {})", v));
     return v;
+}
+
+// A node-scaling key (a node in nm): a positive number, or an error naming the key.
+double node_key(const YamlMap& m, const std::string& key) {
+    char* end = nullptr;
+    const double nm = std::strtod(key.c_str(), &end);
+    if (key.empty() || *end != '\0' || !(nm > 0)) m.fail(key, "expected a technology node in nm (a positive number)");
+    return nm;
 }
 
 int64_t positive_int(const YamlMap& m, const std::string& key) {
@@ -70,7 +79,7 @@ Technology read_technology(const YamlMap& root) {
         preset.finish();
     }
     const YamlMap scaling = root.child("node_scaling");
-    for (const std::string& node : scaling.keys()) t.node_scaling[std::stod(node)] = positive(scaling, node);
+    for (const std::string& node : scaling.keys()) t.node_scaling[node_key(scaling, node)] = positive(scaling, node);
     scaling.finish();
     const YamlMap area = root.child("area");
     t.area.pe_int8_um2 = positive(area, "pe_int8_um2");
@@ -79,9 +88,11 @@ Technology read_technology(const YamlMap& root) {
     t.area.vector_lane_um2 = positive(area, "vector_lane_um2");
     t.area.sram_um2_per_kib = positive(area, "sram_um2_per_kib");
     t.area.overhead_fraction = area.get_double("overhead_fraction");
+    if (!(t.area.overhead_fraction >= 0 && t.area.overhead_fraction < 1))
+        area.fail("overhead_fraction", "must be in [0, 1)");
     const YamlMap area_scaling = area.child("node_scaling");
     for (const std::string& node : area_scaling.keys())
-        t.area_scaling[std::stod(node)] = positive(area_scaling, node);
+        t.area_scaling[node_key(area_scaling, node)] = positive(area_scaling, node);
     area_scaling.finish();
     area.finish();
     root.finish();

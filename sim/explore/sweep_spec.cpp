@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -70,6 +71,18 @@ void apply(YAML::Node root, const std::string& key, const std::string& value) {
 
 bool is_run_key(const std::string& key) { return key.rfind("run.", 0) == 0; }
 
+// Run options are not design keys, so the design loader cannot check them: check them here.
+void check_run_value(const std::string& path, const SweepOverride& o) {
+    if (o.key == "run.batch") {
+        char* end = nullptr;
+        const long long batch = std::strtoll(o.value.c_str(), &end, 10);
+        if (o.value.empty() || *end != '\0' || batch < 1 || batch > 1000000)
+            throw ConfigError(fmt::format("{}: run.batch: expected an integer in [1, 1000000], got '{}'", path, o.value));
+    } else if (o.key == "run.precision" && o.value != "int8" && o.value != "fp16" && o.value != "fp32") {
+        throw ConfigError(fmt::format("{}: run.precision: expected int8, fp16 or fp32, got '{}'", path, o.value));
+    }
+}
+
 }  // namespace
 
 std::string point_design_yaml(const SweepSpec& spec, const SweepPoint& point) {
@@ -102,17 +115,32 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
     s.source = path;
     s.name = root.get_string("name");
     root.get_string_or("description", "");
-    s.base_design = resolve_design(resolve_relative(root.get_string("base"), dir), arch_dir);
+    // Unknown names fail here, naming the sweep file and key, not later in every point.
+    auto resolved = [&](const std::string& key, const std::string& name, auto resolve) -> std::string {
+        std::string r;
+        try {
+            r = resolve(resolve_relative(name, dir));
+        } catch (const Error& e) {
+            root.fail(key, e.what());
+        }
+        if (!fs::is_regular_file(r)) root.fail(key, fmt::format("'{}' is not a file", r));
+        return r;
+    };
+    s.base_design = resolved("base", root.get_string("base"),
+                             [&](const std::string& n) { return resolve_design(n, arch_dir); });
     if (fs::path(s.base_design).extension() == ".cfg")
         root.fail("base", "sweeps take an npusim design YAML (convert the SCALE-Sim .cfg first)");
     for (const std::string& w : root.get_string_list("workloads")) {
         s.workload_names.push_back(w);
-        s.workloads.push_back(resolve_model(resolve_relative(w, dir), models_dir));
+        s.workloads.push_back(
+            resolved("workloads", w, [&](const std::string& n) { return resolve_model(n, models_dir); }));
     }
     if (s.workloads.empty()) root.fail("workloads", "list at least one workload");
     s.batch = root.get_int_or("batch", 1);
     if (s.batch < 1) root.fail("batch", "must be >= 1");
     s.precision = root.get_string_or("precision", "");
+    if (!s.precision.empty() && s.precision != "int8" && s.precision != "fp16" && s.precision != "fp32")
+        root.fail("precision", fmt::format("expected int8, fp16 or fp32, got '{}'", s.precision));
     const std::string mode = root.get_string_or("mode", "timing");
     if (mode != "timing" && mode != "functional") root.fail("mode", "expected timing or functional");
     s.functional = mode == "functional";
@@ -180,6 +208,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
             throw ConfigError(fmt::format("{}: `set` makes the base design invalid: {}", path, e.what()));
         }
     }
+    for (const auto& v : variants)
+        for (const SweepOverride& o : v) check_run_value(path, o);
     for (const std::string& key : s.axis_keys) {
         if (key == "run.precision" || key == "run.batch") continue;
         if (is_run_key(key)) root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch)", key));

@@ -11,43 +11,11 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "cli_helpers.h"
 #include "test_paths.h"
 #include "test_skip.h"
 
-namespace {
-
-struct Result {
-    int status;
-    std::string out;  // stdout and stderr together
-};
-
-Result npusim(const std::string& args) {
-    const std::string command = std::string(NPUSIM_BINARY) + " " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    REQUIRE(pipe);
-    std::string out;
-    std::array<char, 4096> buffer;
-    while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
-}
-
-std::string temp_path(const std::string& name) { return std::string(NPUSIM_TEST_TMP) + "/" + name; }
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-int count_lines(const std::string& text) {
-    int n = 0;
-    for (char c : text) n += c == '\n';
-    return n;
-}
-
-}  // namespace
+using namespace npu::test;
 
 using Catch::Matchers::Contains;
 

@@ -1,0 +1,46 @@
+#pragma once
+// Running the npusim binary (or any shell command) from a test and reading what it wrote.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace npu::test {
+
+struct Result {
+    int status;       // the exit code, or 128 + the signal
+    std::string out;  // stdout and stderr together
+};
+
+inline Result shell(const std::string& command) {
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    REQUIRE(pipe);
+    std::string out;
+    std::array<char, 4096> buffer;
+    while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+    const int status = pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+inline Result npusim(const std::string& args) { return shell(std::string(NPUSIM_BINARY) + " " + args); }
+
+inline std::string temp_path(const std::string& name) { return std::string(NPUSIM_TEST_TMP) + "/" + name; }
+
+inline std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+inline int count_lines(const std::string& text) {
+    int n = 0;
+    for (char c : text) n += c == '\n';
+    return n;
+}
+
+}  // namespace npu::test
