@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsystemc-dev libeigen3-dev libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
-  libonnx-dev libprotobuf-dev
+  libonnx-dev libprotobuf-dev zlib1g-dev
   # tests: ONNX conformance data and the model-building tool's python3-onnx
   libonnx-testdata python3-onnx
   # sweeps over MPI ranks (tested with 2 ranks) and the matplotlib plots of sweep results

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "arch/npu_config.h"
 #include "sim/config/data_paths.h"
@@ -18,14 +19,19 @@ Action add_explain_command(CLI::App& app, const DataPaths& paths);
 Action add_sweep_command(CLI::App& app, const DataPaths& paths);
 Action add_report_command(CLI::App& app, const DataPaths& paths);
 
-// Options every command that simulates shares: the design, a dataflow override, the precision.
+// Options every command that simulates shares: the design, a dataflow override, the precision,
+// and raised limits on input sizes (workloads/io/limits.h).
 struct DesignArgs {
     std::string arch;
     std::string dataflow;
     std::string precision;
+    std::vector<std::string> limits;  // "name=value"
 };
+// --limit NAME=VALUE (repeatable); apply_limits sets them before any file is read.
+void add_limit_option(CLI::App& app, std::vector<std::string>& limits);
+void apply_limits(const std::vector<std::string>& limits);
 void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help);
-// Loads the design (npusim YAML or SCALE-Sim .cfg), applies the dataflow override and picks the
+// Applies the limits, loads the design (npusim YAML or SCALE-Sim .cfg), applies the dataflow override and picks the
 // precision (the design's first unless given); throws UsageError naming the option.
 NpuConfig resolve_design_args(const DesignArgs& args, const DataPaths& paths, Precision& precision);
 

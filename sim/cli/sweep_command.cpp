@@ -11,6 +11,7 @@
 #include "sim/explore/sweep_mpi.h"
 #include "sim/explore/sweep_runner.h"
 #include "workloads/io/error.h"
+#include "sim/report/json_text.h"
 
 namespace npu::cli {
 namespace {
@@ -24,6 +25,7 @@ struct SweepArgs {
     int64_t max_points = 100000;
     bool retry_failed = false;
     bool quiet = false;
+    std::vector<std::string> limits;
 };
 
 std::string duration(double seconds) {
@@ -34,6 +36,7 @@ std::string duration(double seconds) {
 int sweep(const SweepArgs& a, const DataPaths& paths) {
     if (a.jobs < 1) throw UsageError(fmt::format("--jobs: must be >= 1, got {}", a.jobs));
     if (a.max_points < 1) throw UsageError(fmt::format("--max-points: must be >= 1, got {}", a.max_points));
+    apply_limits(a.limits);
     const MpiRanks ranks = mpi_start(nullptr, nullptr);
     struct Finalize {
         const MpiRanks& r;
@@ -46,6 +49,7 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
     o.work_dir = (fs::path(o.out_dir) / "work" / fmt::format("rank{}", ranks.rank)).string();
     o.jobs = a.jobs;
     o.retry_failed = a.retry_failed;
+    o.limits = a.limits;
     o.write_records = ranks.rank == 0;
     const bool root = ranks.rank == 0;
     std::vector<size_t> pending = root ? pending_points(spec, o) : std::vector<size_t>{};
@@ -70,7 +74,7 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
     const std::vector<nlohmann::ordered_json> records = run_points(spec, mine, o);
     if (show) fmt::print(stderr, "\n");
     std::vector<std::string> texts;
-    for (const auto& r : records) texts.push_back(r.dump());
+    for (const auto& r : records) texts.push_back(json_text(r));
     const std::vector<std::string> all = mpi_gather(ranks, texts);
     if (!root) return 0;
     for (size_t i = records.size(); i < all.size(); ++i) write_point_record(o, nlohmann::ordered_json::parse(all[i]));
@@ -93,6 +97,7 @@ Action add_sweep_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--max-points", a->max_points, "Refuse sweeps with more points (default 100000)");
     app.add_flag("--retry-failed", a->retry_failed, "Run points again whose earlier run failed");
     app.add_flag("--quiet", a->quiet, "No progress bar");
+    add_limit_option(app, a->limits);
     app.footer("Each point runs in its own process. Re-running resumes: points with a record are skipped. "
                "Under mpirun the points spread over the ranks and rank 0 writes the results.");
     return [a, &paths] { return sweep(*a, paths); };

@@ -23,14 +23,18 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
     const LoweringContext ctx{config, precision, graph, quant, out.dram, builder};
     for (size_t i = 1; i < graph.layers.size(); ++i) {
         builder.set_layer(int32_t(i));
-        switch (graph.layers[i].kind) {
-            case LayerKind::Conv2d:
-            case LayerKind::FullyConnected: lower_conv(ctx, int(i)); break;
-            case LayerKind::Input:    // in DRAM before the run
-            case LayerKind::Flatten:  // same bytes as its input
-            case LayerKind::Reshape: break;
-            case LayerKind::Concat: lower_concat(ctx, int(i)); break;
-            default: lower_vector_layer(ctx, int(i)); break;
+        try {
+            switch (graph.layers[i].kind) {
+                case LayerKind::Conv2d:
+                case LayerKind::FullyConnected: lower_conv(ctx, int(i)); break;
+                case LayerKind::Input:    // in DRAM before the run
+                case LayerKind::Flatten:  // same bytes as its input
+                case LayerKind::Reshape: break;
+                case LayerKind::Concat: lower_concat(ctx, int(i)); break;
+                default: lower_vector_layer(ctx, int(i)); break;
+            }
+        } catch (const LimitError& e) {
+            throw CompileError(fmt::format("{}: {}", graph.where(int(i)), e.what()));
         }
     }
     out.program = builder.finish(out.dram.total_bytes);

@@ -1,6 +1,11 @@
 #include "sim/compiler/program_builder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 
 namespace npu {
 
@@ -13,6 +18,9 @@ ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tenso
 int32_t ProgramBuilder::append(isa::Queue queue, std::variant<isa::Transfer, isa::Gemm, isa::Vector> body,
                                std::initializer_list<Touch> touches, int32_t extra_dep) {
     const int32_t index = int32_t(m_program.instructions.size());
+    if (index >= limits().instructions)
+        throw LimitError(fmt::format("the program grows past {} instructions {}", limits().instructions,
+                                       limit_hint("instructions")));
     isa::Instruction in;
     in.queue = queue;
     in.layer = m_layer;

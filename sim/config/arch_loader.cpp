@@ -8,6 +8,7 @@
 #include <map>
 
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 #include "workloads/io/yaml_reader.h"
 
 namespace npu {
@@ -113,7 +114,10 @@ Dataflow read_dataflow(const YamlMap& m) {
 
 BufferConfig read_buffer(const YamlMap& m) {
     BufferConfig b;
-    b.size_bytes = positive_int(m, "size_kib") * 1024;
+    const int64_t kib = positive_int(m, "size_kib");
+    if (kib > limits().sram_mib * 1024)
+        m.fail("size_kib", fmt::format("{} KiB is beyond the on-chip SRAM limit {}", kib, limit_hint("sram_mib")));
+    b.size_bytes = kib * 1024;
     b.banks = m.has("banks") ? positive_int(m, "banks") : 1;
     b.bytes_per_cycle = positive_int(m, "bytes_per_cycle");
     if (b.size_bytes % b.banks != 0)
@@ -158,6 +162,8 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     c.rows = positive_int(array, "rows");
     c.cols = positive_int(array, "cols");
     c.dataflow = read_dataflow(array);
+    if (saturating_mul(c.rows, c.cols) > limits().array_pes)
+        array.fail("cols", fmt::format("a {} x {} array has more PEs than the limit {}", c.rows, c.cols, limit_hint("array_pes")));
     array.finish();
     for (const std::string& name : root.get_string_list("precisions")) {
         Precision p;
@@ -166,6 +172,7 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     }
     if (c.precisions.empty()) root.fail("precisions", "list at least one precision");
     c.clock_mhz = positive(root, "clock_mhz");
+    if (c.clock_mhz > 100000) root.fail("clock_mhz", fmt::format("{} MHz is beyond 100 GHz", c.clock_mhz));
 
     const YamlMap buffers = root.child("buffers");
     if (auto b = buffers.child_opt("unified")) c.unified = read_buffer(*b);
@@ -174,6 +181,10 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     if (auto b = buffers.child_opt("output")) c.output = read_buffer(*b);
     buffers.finish();
     c.accumulator = read_buffer(root.child("accumulator"));
+    int64_t sram_bytes = 0;
+    for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator}) sram_bytes += b->size_bytes;
+    if (sram_bytes > limits().sram_mib * 1024 * 1024)
+        root.fail_here(fmt::format("the buffers hold {} MiB together, beyond the limit {}", sram_bytes >> 20, limit_hint("sram_mib")));
 
     const YamlMap tech = root.child("technology");
     c.technology_nm = positive(tech, "node_nm");
@@ -205,10 +216,16 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     }
     c.dram.energy_pj_per_bit = preset->second.pj_per_bit;
     c.dram.latency_ns = dram.has("latency_ns") ? dram.get_double("latency_ns") : preset->second.latency_ns;
-    if (c.dram.latency_ns < 0.0) dram.fail("latency_ns", "must be >= 0");
+    // Bounds that keep a run's time sane: a near-zero bandwidth or huge latency would make every
+    // transfer take longer than SystemC's time range; every transfer visits every channel.
+    if (c.dram.latency_ns < 0.0 || c.dram.latency_ns > 1e6) dram.fail("latency_ns", "must be in [0, 1000000] ns");
     c.dram.bandwidth_gbps = positive(dram, "bandwidth_gbps");
+    if (c.dram.bandwidth_gbps < 0.01 || c.dram.bandwidth_gbps > 1e6)
+        dram.fail("bandwidth_gbps", fmt::format("{} GB/s is outside [0.01, 1000000]", c.dram.bandwidth_gbps));
     c.dram.channels = dram.has("channels") ? positive_int(dram, "channels") : 1;
+    if (c.dram.channels > 1024) dram.fail("channels", fmt::format("{} channels: at most 1024", c.dram.channels));
     c.dram.burst_bytes = dram.has("burst_bytes") ? positive_int(dram, "burst_bytes") : 64;
+    if (c.dram.burst_bytes > (1 << 20)) dram.fail("burst_bytes", "at most 1 MiB");
     dram.finish();
 
     const YamlMap vector = root.child("vector");

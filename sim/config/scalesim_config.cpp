@@ -1,6 +1,7 @@
 #include "sim/config/scalesim_config.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -10,7 +11,9 @@
 
 #include "sim/config/arch_loader.h"
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 #include "workloads/io/text.h"
+#include "sim/report/json_text.h"
 
 namespace npu {
 namespace {
@@ -82,10 +85,10 @@ public:
         try {
             size_t used = 0;
             const long long v = std::stoll(e->value, &used);
-            if (used == e->value.size() && v >= 1) return v;
+            if (used == e->value.size() && v >= 1 && v <= kMaxFileInteger) return v;
         } catch (const std::exception&) {
         }
-        throw ConfigError(fmt::format("{}:{}: {}.{}: expected a positive integer, got '{}'", m_source, e->line,
+        throw ConfigError(fmt::format("{}:{}: {}.{}: expected a positive integer below 2^31, got '{}'", m_source, e->line,
                                       section, key, e->value));
     }
     std::string text(const std::string& section, const std::string& key, const std::string& fallback) const {
@@ -123,7 +126,7 @@ std::string design_yaml(const IniReader& r, const std::string& name, const std::
     const double bandwidth_gbps = double(r.positive(arch, "Bandwidth", 10)) * kAssumedClockMhz / 1000.0;
     return fmt::format(
         "name: {}\n"
-        "description: SCALE-Sim config {} ({}x{} {}; npusim assumes int8, 1 GHz, acc 4x ofmap SRAM)\n"
+        "description: {}\n"
         "array: {{rows: {}, cols: {}, dataflow: {}}}\n"
         "precisions: [int8]\n"
         "clock_mhz: {}\n"
@@ -135,7 +138,10 @@ std::string design_yaml(const IniReader& r, const std::string& name, const std::
         "dram: {{type: lpddr4, bandwidth_gbps: {}, channels: 1}}\n"
         "vector: {{lanes: {}}}\n"
         "technology: {{node_nm: 45, energy_table: horowitz_45nm}}\n",
-        name, std::filesystem::path(source).filename().string(), rows, cols, dataflow, rows, cols, dataflow,
+        json_text(nlohmann::json(name)),  // JSON strings are YAML double-quoted scalars: any run_name is safe
+        json_text(nlohmann::json(fmt::format("SCALE-Sim config {} ({}x{} {}; npusim assumes int8, 1 GHz, acc 4x ofmap SRAM)",
+                                             std::filesystem::path(source).filename().string(), rows, cols, dataflow))),
+        rows, cols, dataflow,
         kAssumedClockMhz, r.positive(arch, "IfmapSramSzkB"), banks, port, r.positive(arch, "FilterSramSzkB"),
         banks, port, ofmap_kib, banks, port, 4 * ofmap_kib, banks, 4 * cols, bandwidth_gbps, cols);
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/explain/explain.h"
+#include "sim/report/json_text.h"
 
 namespace npu {
 namespace {
@@ -136,7 +137,7 @@ std::string explain_html(const ExplainProblem& p, const ExplainLog& log, const s
     }
     data["cycles"] = cycles;
     std::string page = kPage;
-    std::string json = data.dump();
+    std::string json = json_text(data);
     // A JSON string cannot close the script element early.
     for (size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 2)) json.replace(at, 2, "<\\/");
     replace(page, "@TITLE@", title);

@@ -66,8 +66,8 @@ std::vector<std::string> mpi_gather(const MpiRanks& r, const std::vector<std::st
     }
     std::vector<std::string> all = mine;
     for (int source = 1; source < r.size; ++source) {
-        std::vector<long long> their_lengths(size_t(counts[size_t(source)]));
-        std::string their(size_t(sizes[size_t(source)]), '\0');
+        std::vector<long long> their_lengths(static_cast<size_t>(counts[size_t(source)]));
+        std::string their(static_cast<size_t>(sizes[size_t(source)]), '\0');
         MPI_Recv(their_lengths.data(), int(their_lengths.size()), MPI_LONG_LONG, source, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Recv(their.data(), int(their.size()), MPI_CHAR, source, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         size_t at = 0;

@@ -15,6 +15,7 @@
 
 #include "sim/report/report.h"
 #include "workloads/io/error.h"
+#include "sim/report/json_text.h"
 
 extern char** environ;
 
@@ -107,7 +108,7 @@ void write_point_record(const SweepRunOptions& o, const nlohmann::ordered_json& 
     const std::string path = record_path(o.out_dir, record["id"]);
     fs::create_directories(fs::path(path).parent_path());
     // Write then rename, so an interrupted sweep never leaves a half record.
-    write_file(path + ".tmp", record.dump(1) + "\n");
+    write_file(path + ".tmp", json_text(record, 1) + "\n");
     fs::rename(path + ".tmp", path);
 }
 
@@ -156,6 +157,7 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             const std::string precision = point_precision(spec, p);
             if (!precision.empty()) args.insert(args.end(), {"--precision", precision});
             if (!spec.functional) args.push_back("--timing-only");
+            for (const std::string& limit : o.limits) args.insert(args.end(), {"--limit", limit});
             try {
                 write_file(base + ".yaml", point_design_yaml(spec, p));
                 running[spawn(args, c.log)] = c;
@@ -239,7 +241,7 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
     results["sweep"] = spec.name;
     results["points"] = spec.points.size();
     results["rows"] = rows;
-    write_file((fs::path(out_dir) / "results.json").string(), results.dump(1) + "\n");
+    write_file((fs::path(out_dir) / "results.json").string(), json_text(results, 1) + "\n");
     write_file((fs::path(out_dir) / "results.csv").string(), csv.str());
     return {rows.size(), failed};
 }

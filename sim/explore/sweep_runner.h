@@ -18,6 +18,7 @@ struct SweepRunOptions {
     std::string work_dir;     // per-point designs, reports and logs while running
     int jobs = 1;
     bool retry_failed = false;
+    std::vector<std::string> limits;  // --limit NAME=VALUE, passed on to every point
     bool write_records = true;  // false on MPI ranks other than 0, which send them to rank 0
     // Called after every finished point: (done, total, failed).
     std::function<void(size_t, size_t, size_t)> progress;

@@ -7,6 +7,7 @@
 
 #include "sim/report/report.h"
 #include "workloads/io/error.h"
+#include "sim/report/json_text.h"
 
 namespace npu {
 namespace {
@@ -87,7 +88,7 @@ std::string to_json(const RunResult& r) {
     j["total"] = t;
     if (r.checked) j["check"] = {{"passed", r.check_passed}, {"rule", r.check_rule}};
     for (const LayerResult& l : r.layers) j["layers"].push_back(layer_json(l, r));
-    return j.dump(2) + "\n";
+    return json_text(j, 2) + "\n";
 }
 
 std::string to_csv(const RunResult& r) {
@@ -135,7 +136,7 @@ std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace) {
     nlohmann::ordered_json j;
     j["traceEvents"] = events;
     j["displayTimeUnit"] = "ns";
-    return j.dump() + "\n";
+    return json_text(j) + "\n";
 }
 
 void write_file(const std::string& path, const std::string& text) {

@@ -11,20 +11,6 @@
 
 namespace npu {
 
-PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional,
-                                  uint64_t seed) {
-    PreparedWorkload w;
-    if (functional) {
-        w.model = quantize_model(prepare_for_inference(make_float_model(source, seed)), precision);
-        w.has_values = true;
-    } else {
-        w.model.precision = precision;
-        w.model.graph = inference_graph(source).graph;
-        w.model.layers.resize(w.model.graph.layers.size());
-    }
-    return w;
-}
-
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
     m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.fidelity, options.functional,

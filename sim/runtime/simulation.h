@@ -8,8 +8,8 @@
 
 #include "arch/npu.h"
 #include "arch/trace_recorder.h"
-#include "kernels/cpu/quantized_model.h"
 #include "sim/compiler/compiler.h"
+#include "sim/runtime/prepared_workload.h"
 #include "sim/runtime/run_result.h"
 
 namespace npu {
@@ -23,18 +23,6 @@ struct SimulationOptions {
     // SystemC name of the NPU instance: several simulations may share one elaboration.
     std::string instance_name = "npu";
 };
-
-// The workload as the runtime needs it: the inference graph, its per-layer parameters and, in
-// functional runs, weights and input.
-struct PreparedWorkload {
-    QuantModel model;
-    bool has_values = false;
-};
-
-// Timing-only runs need only the inference graph; functional runs generate seeded weights and
-// inputs, fold batchnorm and calibrate INT8 scales.
-PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional,
-                                  uint64_t seed);
 
 class Simulation {
 public:

@@ -80,7 +80,7 @@ TEST_CASE("SCALE-Sim topology errors name the file and line", "[scalesim][topolo
     CHECK_THROWS_WITH(parse_scalesim_topology(header + "c, 8, 8, 3, 3, 2,\n", "t.csv"),
                       Contains("t.csv:2: expected 8 or 9 values, got 6"));
     CHECK_THROWS_WITH(parse_scalesim_topology(header + "c, 8, x, 3, 3, 2, 4, 1,\n", "t.csv"),
-                      Contains("t.csv:2: column 3 (IFMAP Width): expected a positive integer, got 'x'"));
+                      Contains("t.csv:2: column 3 (IFMAP Width): expected a positive integer below 2^31, got 'x'"));
     CHECK_THROWS_WITH(parse_scalesim_topology(header + "c, 8, 8, 3, 3, 0, 4, 1,\n", "t.csv"),
                       Contains("column 6 (Channels)"));
     CHECK_THROWS_WITH(parse_scalesim_topology(header + "c, 2, 8, 3, 3, 2, 4, 1,\n", "t.csv"),
@@ -114,7 +114,7 @@ TEST_CASE("SCALE-Sim config errors name the file, line and key", "[scalesim][con
     CHECK_THROWS_WITH(parse("[architecture_presets]\nArrayHeight: 8\n"),
                       Contains("t.cfg: architecture_presets.ArrayWidth: missing required key"));
     CHECK_THROWS_WITH(parse(base + "MemoryBanks: two\n"),
-                      Contains("t.cfg:8: architecture_presets.MemoryBanks: expected a positive integer, got 'two'"));
+                      Contains("t.cfg:8: architecture_presets.MemoryBanks: expected a positive integer below 2^31, got 'two'"));
     std::string bad = base;
     bad.replace(bad.find("ws"), 2, "rs");
     CHECK_THROWS_WITH(parse(bad), Contains("t.cfg:7: architecture_presets.Dataflow: expected os, ws or is"));

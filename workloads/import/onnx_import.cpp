@@ -7,11 +7,13 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <numeric>
 #include <functional>
 #include <set>
 
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 
 namespace npu {
 
@@ -24,8 +26,14 @@ const std::vector<std::string>& supported_onnx_operators() {
 }
 
 Shape onnx_shape(const std::vector<int64_t>& d, const std::string& where) {
-    for (int64_t v : d)
+    for (int64_t v : d) {
         if (v < 1) throw UnsupportedError(fmt::format("{}: dimension {} (empty tensors are unsupported)", where, v));
+        if (v > kMaxFileInteger) throw WorkloadError(fmt::format("{}: dimension {} is out of range (below 2^31)", where, v));
+    }
+    int64_t elements = 1;
+    for (int64_t v : d) elements = saturating_mul(elements, v);
+    if (elements > limits().tensor_elements)
+        throw WorkloadError(fmt::format("{}: a tensor of {} elements {}", where, elements, limit_hint("tensor_elements")));
     switch (d.size()) {
         case 1: return Shape{1, d[0], 1, 1};
         case 2: return Shape{d[0], d[1], 1, 1};
@@ -180,9 +188,16 @@ private:
             if (a.name() == name) return &a;
         return nullptr;
     }
+    // Integer attributes stay below 2^31 in magnitude, as in every npusim file (limits.h).
+    static int64_t checked_int(const onnx::NodeProto& n, const std::string& name, int64_t v) {
+        if (v > kMaxFileInteger || v < -kMaxFileInteger)
+            throw WorkloadError(fmt::format("node '{}' ({}): attribute {} = {} is out of range (below 2^31)", n.name(),
+                                            n.op_type(), name, v));
+        return v;
+    }
     static int64_t attr_int(const onnx::NodeProto& n, const std::string& name, int64_t fallback) {
         const auto* a = attribute(n, name);
-        return a ? a->i() : fallback;
+        return a ? checked_int(n, name, a->i()) : fallback;
     }
     static float attr_float(const onnx::NodeProto& n, const std::string& name, float fallback) {
         const auto* a = attribute(n, name);
@@ -190,7 +205,10 @@ private:
     }
     static std::vector<int64_t> attr_ints(const onnx::NodeProto& n, const std::string& name) {
         const auto* a = attribute(n, name);
-        return a ? std::vector<int64_t>(a->ints().begin(), a->ints().end()) : std::vector<int64_t>{};
+        std::vector<int64_t> v;
+        if (a)
+            for (int64_t i : a->ints()) v.push_back(checked_int(n, name, i));
+        return v;
     }
     static std::string attr_string(const onnx::NodeProto& n, const std::string& name, const std::string& fallback) {
         const auto* a = attribute(n, name);
@@ -262,6 +280,8 @@ private:
 
     void convert(const onnx::NodeProto& n) {
         const std::string& op = n.op_type();
+        if (n.output_size() < 1 || n.output(0).empty())
+            throw WorkloadError(fmt::format("{}: the node has no output", where(n)));
         if (op == "Constant") return constant_node(n);
         if (op == "QLinearConv" || op == "ConvInteger" || op == "QLinearMatMul") return quantized(n);
         if (op == "Conv") return conv(n);
@@ -287,13 +307,18 @@ private:
         const Value& x = value(n, 0);
         const OnnxTensor* w = constant(n, 1);
         const OnnxTensor* b = constant(n, 2);
-        if (!w || w->dims.size() != x.dims.size())
-            throw WorkloadError(fmt::format("{}: W must be a constant of the input's rank", where(n)));
+        if (!w || w->dims.size() != x.dims.size() || x.dims.size() < 3)
+            throw WorkloadError(fmt::format("{}: W must be a constant of the input's rank (3 or 4)", where(n)));
         Layer l;
         l.kind = LayerKind::Conv2d;
         l.inputs = {x.layer};
         l.conv.filters = w->dims[0];
         l.conv.groups = attr_int(n, "group", 1);
+        if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
+            throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups",
+                                            where(n), w->dims[1], x.dims[1], l.conv.groups));
+        if (b && int64_t(b->values.size()) != w->dims[0])
+            throw WorkloadError(fmt::format("{}: B holds {} values for {} filters", where(n), b->values.size(), w->dims[0]));
         l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
         l.conv.bias = b != nullptr;
         l.weights.assign(w->values.begin(), w->values.end());
@@ -380,8 +405,13 @@ private:
                 l.clip.min = attr_float(n, "min", l.clip.min);
                 l.clip.max = attr_float(n, "max", l.clip.max);
             } else {
-                if (const OnnxTensor* lo = constant(n, 1)) l.clip.min = float(lo->values.at(0));
-                if (const OnnxTensor* hi = constant(n, 2)) l.clip.max = float(hi->values.at(0));
+                for (int i : {1, 2}) {
+                    const OnnxTensor* bound = constant(n, i);
+                    if (!bound) continue;
+                    if (bound->values.size() != 1)
+                        throw WorkloadError(fmt::format("{}: '{}' must be a single value", where(n), bound->name));
+                    (i == 1 ? l.clip.min : l.clip.max) = float(bound->values[0]);
+                }
             }
         }
         add_layer(std::move(l), n, x.dims);
@@ -417,6 +447,11 @@ private:
             throw UnsupportedError(fmt::format("{}: training mode is unsupported (inference only)", where(n)));
         const OnnxTensor *scale = constant(n, 1), *bias = constant(n, 2), *mean = constant(n, 3), *var = constant(n, 4);
         if (!scale || !bias || !mean || !var) throw WorkloadError(fmt::format("{}: needs scale, B, mean and var", where(n)));
+        if (x.dims.size() < 2) throw WorkloadError(fmt::format("{}: needs an input of rank 2 or more", where(n)));
+        for (const OnnxTensor* t : {scale, bias, mean, var})
+            if (int64_t(t->values.size()) != x.dims[1])
+                throw WorkloadError(fmt::format("{}: '{}' holds {} values for {} channels", where(n), t->name,
+                                                t->values.size(), x.dims[1]));
         const double eps = attr_float(n, "epsilon", 1e-5f);
         Layer l;
         l.kind = LayerKind::BatchNorm;
@@ -431,29 +466,44 @@ private:
 
     void reshape(const onnx::NodeProto& n) {
         const Value& x = value(n, 0);
-        const int64_t total = std::accumulate(x.dims.begin(), x.dims.end(), int64_t(1), std::multiplies<int64_t>());
+        int64_t total = 1;  // the input passed onnx_shape, so this is within the limits
+        for (int64_t d : x.dims) total *= d;
         std::vector<int64_t> dims;
         if (n.op_type() == "Flatten") {
             const int64_t rank = int64_t(x.dims.size());
             int64_t axis = attr_int(n, "axis", 1);
             if (axis < 0) axis += rank;
+            if (axis < 0 || axis > rank)
+                throw WorkloadError(fmt::format("{}: axis {} out of range for rank {}", where(n), attr_int(n, "axis", 1), rank));
             int64_t rows = 1;
             for (int64_t d = 0; d < axis; ++d) rows *= x.dims[size_t(d)];
             dims = {rows, total / rows};
         } else {
             const OnnxTensor* shape = constant(n, 1);
+            if (!shape) throw UnsupportedError(fmt::format("{}: the target shape must be a constant", where(n)));
             const bool allow_zero = attr_int(n, "allowzero", 0) != 0;
             int64_t known = 1, infer = -1;
             for (size_t d = 0; d < shape->values.size(); ++d) {
-                int64_t v = int64_t(shape->values[d]);
-                if (v == 0 && !allow_zero) v = x.dims.at(d);
-                if (v == -1) infer = int64_t(d);
-                else known *= v;
+                const double value = shape->values[d];
+                if (!(value >= -1 && value <= double(kMaxFileInteger)))
+                    throw WorkloadError(fmt::format("{}: target dimension {} is out of range", where(n), value));
+                int64_t v = int64_t(value);
+                if (v == 0 && !allow_zero) {
+                    if (d >= x.dims.size())
+                        throw WorkloadError(fmt::format("{}: target dimension {} copies an input dimension that does "
+                                                        "not exist (input rank {})", where(n), d, x.dims.size()));
+                    v = x.dims[d];
+                }
+                if (v == -1) {
+                    if (infer >= 0) throw WorkloadError(fmt::format("{}: more than one target dimension is -1", where(n)));
+                    infer = int64_t(d);
+                } else {
+                    known = saturating_mul(known, v);
+                }
                 dims.push_back(v);
             }
-            if (infer >= 0) dims[size_t(infer)] = known ? total / known : 0;
-        }
-        Layer l;
+            if (infer >= 0) dims[size_t(infer)] = known > 0 && total % known == 0 ? total / known : 0;
+        }        Layer l;
         l.kind = LayerKind::Reshape;
         l.inputs = {x.layer};
         l.reshape_to = onnx_shape(dims, where(n));
@@ -504,7 +554,13 @@ private:
         if (is_unsigned) *is_unsigned = u;
         return int32_t(t->values.front()) - (u ? 128 : 0);
     }
-    static float scalar(const OnnxTensor* t) { return t ? float(t->values.at(0)) : 1.0f; }
+    // A scale: one positive, finite float32 (a missing optional scale is 1).
+    float scalar(const onnx::NodeProto& n, const OnnxTensor* t) const {
+        if (!t) return 1.0f;
+        if (t->values.size() != 1 || !(t->values[0] > 0 && t->values[0] <= 3.4e38))
+            throw WorkloadError(fmt::format("{}: scale '{}' must be one positive finite value", where(n), t->name));
+        return float(t->values[0]);
+    }
 
     // The input's quantization must be what this node reads it with.
     void bind_input_quant(const onnx::NodeProto& n, const Value& x, float scale, int32_t zero_point) {
@@ -536,7 +592,7 @@ private:
         const bool w_unsigned = w->type == OnnxType::Uint8;
         const int32_t x_zp = integer_out ? zero_point_or_zero(n, 2, x_unsigned) : zero_point(n, 2);
         const int32_t w_zp = integer_out ? zero_point_or_zero(n, 3, w_unsigned) : zero_point(n, 5);
-        const float x_scale = integer_out ? 1.0f : scalar(constant(n, 1));
+        const float x_scale = integer_out ? 1.0f : scalar(n, constant(n, 1));
         bind_input_quant(n, x, x_scale, x_zp);
         Layer l;
         l.inputs = {x.layer};
@@ -544,11 +600,16 @@ private:
         l.quant.int32_output = integer_out;
         l.quant.weight_zero_point = w_zp;
         if (!integer_out) {
-            l.quant.scale = scalar(constant(n, 6));
+            l.quant.scale = scalar(n, constant(n, 6));
             l.quant.zero_point = zero_point(n, 7, &y_unsigned);
             l.quant.unsigned_values = y_unsigned;
             const OnnxTensor* ws = constant(n, 4);
-            for (double s : ws->values) l.quant.weight_scales.push_back(float(s));
+            if (!ws || ws->values.empty()) throw WorkloadError(fmt::format("{}: needs the weight scale", where(n)));
+            for (double s : ws->values) {
+                if (!(s > 0 && s <= 3.4e38))
+                    throw WorkloadError(fmt::format("{}: weight scales must be positive finite values", where(n)));
+                l.quant.weight_scales.push_back(float(s));
+            }
         } else {
             l.quant.weight_scales = {1.0f};
         }
@@ -558,6 +619,8 @@ private:
             if (x.dims.size() != 2 || w->dims.size() != 2)
                 throw UnsupportedError(fmt::format("{}: only a 2-D input times a constant 2-D matrix", where(n)));
             const int64_t k = w->dims[0], outs = w->dims[1];
+            if (k != x.dims[1])
+                throw WorkloadError(fmt::format("{}: A is {}x{} but B has {} rows", where(n), x.dims[0], x.dims[1], k));
             l.kind = LayerKind::FullyConnected;
             l.fc.out_features = outs;
             l.fc.bias = false;
@@ -566,11 +629,19 @@ private:
             dims = {x.dims[0], outs};
         } else {
             l.kind = LayerKind::Conv2d;
+            if (w->dims.size() != x.dims.size() || x.dims.size() < 3)
+                throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)", where(n),
+                                                w->dims.size(), x.dims.size()));
             l.conv.filters = w->dims[0];
             l.conv.groups = attr_int(n, "group", 1);
+            if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
+                throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} "
+                                                "groups", where(n), w->dims[1], x.dims[1], l.conv.groups));
             l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
             for (double v : w->values) l.quant.weights.push_back(int32_t(v) - shift);
             const OnnxTensor* b = integer_out ? nullptr : constant(n, 8);
+            if (b && (b->type != OnnxType::Int32 || int64_t(b->values.size()) != w->dims[0]))
+                throw WorkloadError(fmt::format("{}: the bias must be int32 with one value per filter", where(n)));
             l.conv.bias = b != nullptr;
             if (b)
                 for (double v : b->values) l.quant.bias.push_back(int32_t(v));
@@ -601,9 +672,15 @@ private:
 OnnxImport import_onnx(const std::string& path, const OnnxImportOptions& options) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw WorkloadError(fmt::format("{}: cannot open file", path));
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return import_onnx_bytes(bytes.str(), path, options);
+}
+
+OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source, const OnnxImportOptions& options) {
     onnx::ModelProto model;
-    if (!model.ParseFromIstream(&in)) throw WorkloadError(fmt::format("{}: not an ONNX model (protobuf parse failed)", path));
-    return Converter(model, path, options).run();
+    if (!model.ParseFromString(bytes)) throw WorkloadError(fmt::format("{}: not an ONNX model (protobuf parse failed)", source));
+    return Converter(model, source, options).run();
 }
 
 }  // namespace npu

@@ -8,11 +8,14 @@
 #include <numeric>
 
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 
 namespace npu {
 
 int64_t OnnxTensor::elements() const {
-    return std::accumulate(dims.begin(), dims.end(), int64_t(1), std::multiplies<int64_t>());
+    int64_t n = 1;
+    for (int64_t d : dims) n = saturating_mul(n, d);  // negative dims saturate too: never a match
+    return n;
 }
 
 const char* onnx_type_name(OnnxType t) {
@@ -60,6 +63,9 @@ OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where) {
     t.name = p.name();
     t.type = type_of(p.data_type());
     t.dims.assign(p.dims().begin(), p.dims().end());
+    for (int64_t d : t.dims)
+        if (d < 0 || d > kMaxFileInteger)
+            throw WorkloadError(fmt::format("{}: tensor '{}' has dimension {} (0 to 2^31 - 1)", where, p.name(), d));
     if (p.data_location() == onnx::TensorProto::EXTERNAL)
         throw UnsupportedError(fmt::format("{}: tensor '{}' keeps its data in an external file", where, p.name()));
     const std::string& raw = p.raw_data();

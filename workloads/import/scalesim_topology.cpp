@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 #include "workloads/io/text.h"
 
 namespace npu {
@@ -26,10 +27,10 @@ int64_t positive_field(const std::string& source, int line, size_t column, const
     try {
         size_t used = 0;
         const long long v = std::stoll(text, &used);
-        if (used == text.size() && v >= 1) return v;
+        if (used == text.size() && v >= 1 && v <= kMaxFileInteger) return v;
     } catch (const std::exception&) {
     }
-    throw WorkloadError(fmt::format("{}:{}: column {} ({}): expected a positive integer, got '{}'", source,
+    throw WorkloadError(fmt::format("{}:{}: column {} ({}): expected a positive integer below 2^31, got '{}'", source,
                                     line, column + 1, header, text));
 }
 

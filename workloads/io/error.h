@@ -35,6 +35,12 @@ public:
     using Error::Error;
 };
 
+// A compiled program would pass a limit of workloads/io/limits.h (the compiler adds the layer).
+class LimitError : public CompileError {
+public:
+    using CompileError::CompileError;
+};
+
 // A command-line argument is wrong.
 class UsageError : public Error {
 public:

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 
 namespace npu {
 namespace {
@@ -45,7 +47,14 @@ YamlMap::YamlMap(YAML::Node node, std::string file, std::string path, YamlErrorK
       m_file(std::move(file)),
       m_path(std::move(path)),
       m_kind(kind),
-      m_consumed(std::make_shared<std::set<std::string>>()) {}
+      m_consumed(std::make_shared<std::set<std::string>>()) {
+    // Keys must be plain scalars (YAML also allows lists and mappings as keys: `? [a]: b`), so
+    // every later lookup can read them as strings.
+    for (auto it = m_node.begin(); it != m_node.end(); ++it)
+        if (!it->first.IsScalar())
+            throw_kind(m_kind, fmt::format("{}:{}: {}keys must be plain words", m_file, it->first.Mark().line + 1,
+                                           m_path.empty() ? "" : m_path + ": "));
+}
 
 std::string YamlMap::key_path(const std::string& key) const {
     return m_path.empty() ? key : m_path + "." + key;
@@ -55,7 +64,7 @@ int YamlMap::line() const { return m_node.Mark().line + 1; }
 
 int YamlMap::line_of(const std::string& key) const {
     for (auto it = m_node.begin(); it != m_node.end(); ++it)
-        if (it->first.as<std::string>() == key) return it->first.Mark().line + 1;
+        if (it->first.Scalar() == key) return it->first.Mark().line + 1;
     return line();
 }
 
@@ -118,12 +127,19 @@ T YamlMap::convert(const std::string& key, const YAML::Node& node, const char* t
     }
 }
 
-int64_t YamlMap::get_int(const std::string& key) const {
-    return convert<int64_t>(key, value(key), "an integer");
+int64_t YamlMap::to_int(const std::string& key, const YAML::Node& node) const {
+    const int64_t v = convert<int64_t>(key, node, "an integer");
+    if (v > kMaxFileInteger || v < -kMaxFileInteger)
+        fail(key, fmt::format("{} is out of range (integers in npusim files stay below 2^31)", v));
+    return v;
 }
 
+int64_t YamlMap::get_int(const std::string& key) const { return to_int(key, value(key)); }
+
 double YamlMap::get_double(const std::string& key) const {
-    return convert<double>(key, value(key), "a number");
+    const double v = convert<double>(key, value(key), "a number");
+    if (!std::isfinite(v)) fail(key, fmt::format("expected a finite number, got '{}'", m_node[key].Scalar()));
+    return v;
 }
 
 bool YamlMap::get_bool(const std::string& key) const {
@@ -138,7 +154,7 @@ std::vector<int64_t> YamlMap::get_int_list(const std::string& key) const {
     const YAML::Node v = value(key);
     if (!v.IsSequence()) fail(key, "expected a list of integers");
     std::vector<int64_t> out;
-    for (const YAML::Node& item : v) out.push_back(convert<int64_t>(key, item, "an integer"));
+    for (const YAML::Node& item : v) out.push_back(to_int(key, item));
     return out;
 }
 
@@ -153,7 +169,7 @@ std::vector<std::string> YamlMap::get_string_list(const std::string& key) const 
 
 std::vector<int64_t> YamlMap::get_int_or_list(const std::string& key) const {
     const YAML::Node v = value(key);
-    if (v.IsScalar()) return {convert<int64_t>(key, v, "an integer")};
+    if (v.IsScalar()) return {to_int(key, v)};
     return get_int_list(key);
 }
 
@@ -201,13 +217,13 @@ std::vector<YamlMap> YamlMap::map_list(const std::string& key) const {
 
 std::vector<std::string> YamlMap::keys() const {
     std::vector<std::string> out;
-    for (auto it = m_node.begin(); it != m_node.end(); ++it) out.push_back(it->first.as<std::string>());
+    for (auto it = m_node.begin(); it != m_node.end(); ++it) out.push_back(it->first.Scalar());
     return out;
 }
 
 void YamlMap::finish() const {
     for (auto it = m_node.begin(); it != m_node.end(); ++it) {
-        const std::string key = it->first.as<std::string>();
+        const std::string key = it->first.Scalar();
         if (!m_consumed->count(key))
             throw_kind(m_kind, fmt::format("{}:{}: {}: unknown key", m_file,
                                            it->first.Mark().line + 1, key_path(key)));

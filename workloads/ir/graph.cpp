@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "workloads/io/error.h"
+#include "workloads/io/limits.h"
 
 namespace npu {
 
@@ -152,7 +153,7 @@ Shape infer_one(const Graph& g, int i) {
                 fail(fmt::format("clip min {} is above max {}", l.clip.min, l.clip.max));
             return in;
         case LayerKind::Reshape:
-            if (l.reshape_to.elements() != in.elements())
+            if (saturating_product({l.reshape_to.n, l.reshape_to.c, l.reshape_to.h, l.reshape_to.w}) != in.elements())
                 fail(fmt::format("reshape from {} to {} changes the element count", in.str(), l.reshape_to.str()));
             return l.reshape_to;
         case LayerKind::Concat: break;
@@ -177,7 +178,27 @@ Shape infer_one(const Graph& g, int i) {
 void infer_shapes(Graph& graph) {
     if (graph.layers.empty() || graph.layers[0].kind != LayerKind::Input)
         throw WorkloadError(fmt::format("{}: the first layer must be the input", graph.where(-1)));
-    for (size_t i = 0; i < graph.layers.size(); ++i) graph.layers[i].output = infer_one(graph, int(i));
+    // Every tensor is checked against the limits as soon as its shape is known, so a hostile
+    // model is refused here, before anything sized by it is allocated or multiplied further.
+    int64_t total = 0;
+    for (size_t i = 0; i < graph.layers.size(); ++i) {
+        const Shape out = infer_one(graph, int(i));
+        const int64_t elements = saturating_product({out.n, out.c, out.h, out.w});
+        if (out.n < 1 || out.c < 1 || out.h < 1 || out.w < 1)
+            throw WorkloadError(fmt::format("{}: output shape {} has an empty dimension", graph.where(int(i)), out.str()));
+        if (elements > limits().tensor_elements)
+            throw WorkloadError(fmt::format("{}: output {} has {} elements {}", graph.where(int(i)), out.str(),
+                                            count_text(elements), limit_hint("tensor_elements")));
+        graph.layers[i].output = out;
+        const int64_t weights = layer_weights(graph, int(i));
+        if (weights > limits().tensor_elements)
+            throw WorkloadError(fmt::format("{}: {} weights {}", graph.where(int(i)), count_text(weights),
+                                            limit_hint("tensor_elements")));
+        total = std::min(total + elements + weights, limits().model_elements + 1);
+        if (total > limits().model_elements)
+            throw WorkloadError(fmt::format("{}: the model's tensors up to here hold over {} elements {}",
+                                            graph.where(int(i)), limits().model_elements, limit_hint("model_elements")));
+    }
 }
 
 int64_t layer_macs(const Graph& graph, int i) {
@@ -185,11 +206,11 @@ int64_t layer_macs(const Graph& graph, int i) {
     if (l.kind == LayerKind::Conv2d) {
         const Shape in = graph.layers[size_t(l.inputs[0])].output;
         const Window2d& w = l.conv.window;
-        return l.output.elements() * (in.c / l.conv.groups) * w.kernel_h * w.kernel_w;
+        return saturating_product({l.output.elements(), in.c / l.conv.groups, w.kernel_h, w.kernel_w});
     }
     if (l.kind == LayerKind::FullyConnected) {
         const Shape in = graph.layers[size_t(l.inputs[0])].output;
-        return in.n * in.per_image() * l.fc.out_features;
+        return saturating_product({in.n, in.per_image(), l.fc.out_features});
     }
     return 0;
 }
@@ -199,8 +220,8 @@ int64_t layer_weights(const Graph& graph, int i) {
     if (l.inputs.empty()) return 0;
     const Shape in = graph.layers[size_t(l.inputs[0])].output;
     if (l.kind == LayerKind::Conv2d)
-        return l.conv.filters * (in.c / l.conv.groups) * l.conv.window.kernel_h * l.conv.window.kernel_w;
-    if (l.kind == LayerKind::FullyConnected) return in.per_image() * l.fc.out_features;
+        return saturating_product({l.conv.filters, in.c / l.conv.groups, l.conv.window.kernel_h, l.conv.window.kernel_w});
+    if (l.kind == LayerKind::FullyConnected) return saturating_product({in.per_image(), l.fc.out_features});
     return 0;
 }
 

@@ -1,0 +1,21 @@
+#pragma once
+// The workload as the runtime needs it: the inference graph, its per-layer parameters and, in
+// functional runs, weights and input. No SystemC here: tools that only compile (fuzz targets,
+// the compiler tests) use it without elaborating an NPU.
+#include <cstdint>
+
+#include "kernels/cpu/quantized_model.h"
+
+namespace npu {
+
+struct PreparedWorkload {
+    QuantModel model;
+    bool has_values = false;
+};
+
+// Timing-only runs need only the inference graph; functional runs generate seeded weights and
+// inputs, fold batchnorm and calibrate INT8 scales.
+PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional,
+                                  uint64_t seed);
+
+}  // namespace npu

@@ -1,0 +1,147 @@
+#include "workloads/io/idx_reader.h"
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "workloads/io/error.h"
+#include "workloads/io/limits.h"
+
+namespace npu {
+
+namespace {
+
+size_t bytes_of(IdxType t) {
+    switch (t) {
+        case IdxType::U8:
+        case IdxType::I8: return 1;
+        case IdxType::I16: return 2;
+        case IdxType::I32:
+        case IdxType::F32: return 4;
+        case IdxType::F64: return 8;
+    }
+    return 0;
+}
+
+bool known_type(uint8_t code) {
+    for (IdxType t : {IdxType::U8, IdxType::I8, IdxType::I16, IdxType::I32, IdxType::F32, IdxType::F64})
+        if (code == uint8_t(t)) return true;
+    return false;
+}
+
+constexpr size_t kMaxHeaderBytes = 4 + 4 * 255;
+
+// Inflates gzip data, refusing to grow past `max_bytes` (a small file may claim gigabytes).
+std::string gunzip(const std::string& in, size_t max_bytes, const std::string& source) {
+    z_stream z{};
+    if (inflateInit2(&z, 15 + 16) != Z_OK) throw WorkloadError(fmt::format("{}: cannot start gzip decoding", source));
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = uInt(std::min<size_t>(in.size(), UINT32_MAX));
+    std::string out;
+    char chunk[1 << 16];
+    int rc = Z_OK;
+    while (rc != Z_STREAM_END) {
+        z.next_out = reinterpret_cast<Bytef*>(chunk);
+        z.avail_out = sizeof(chunk);
+        rc = inflate(&z, Z_NO_FLUSH);
+        if (rc != Z_OK && rc != Z_STREAM_END) {
+            inflateEnd(&z);
+            throw WorkloadError(fmt::format("{}: corrupt gzip data ({})", source, rc == Z_BUF_ERROR ? "truncated" : z.msg ? z.msg : "inflate failed"));
+        }
+        out.append(chunk, sizeof(chunk) - z.avail_out);
+        if (out.size() > max_bytes) {
+            inflateEnd(&z);
+            throw WorkloadError(fmt::format("{}: inflates to more than {} bytes {}", source, max_bytes,
+                                            limit_hint("tensor_elements")));
+        }
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+}  // namespace
+
+int64_t IdxArray::elements() const {
+    int64_t n = 1;
+    for (int64_t d : dims) n = saturating_mul(n, d);
+    return n;
+}
+
+size_t IdxArray::element_bytes() const { return bytes_of(type); }
+
+double IdxArray::value(size_t i) const {
+    const uint8_t* p = bytes.data() + i * element_bytes();
+    switch (type) {
+        case IdxType::U8: return *p;
+        case IdxType::I8: return int8_t(*p);
+        case IdxType::I16: { int16_t v; std::memcpy(&v, p, 2); return v; }
+        case IdxType::I32: { int32_t v; std::memcpy(&v, p, 4); return v; }
+        case IdxType::F32: { float v; std::memcpy(&v, p, 4); return v; }
+        case IdxType::F64: { double v; std::memcpy(&v, p, 8); return v; }
+    }
+    return 0.0;
+}
+
+const char* idx_type_name(IdxType t) {
+    switch (t) {
+        case IdxType::U8: return "uint8";
+        case IdxType::I8: return "int8";
+        case IdxType::I16: return "int16";
+        case IdxType::I32: return "int32";
+        case IdxType::F32: return "float32";
+        case IdxType::F64: return "float64";
+    }
+    return "?";
+}
+
+IdxArray parse_idx(const std::string& file, const std::string& source) {
+    const bool gzip = file.size() >= 2 && uint8_t(file[0]) == 0x1f && uint8_t(file[1]) == 0x8b;
+    const size_t max_bytes = size_t(limits().tensor_elements) * 8 + kMaxHeaderBytes;
+    const std::string data = gzip ? gunzip(file, max_bytes, source) : file;
+    auto byte = [&](size_t i) { return uint8_t(data[i]); };
+    if (data.size() < 4 || byte(0) != 0 || byte(1) != 0)
+        throw WorkloadError(fmt::format("{}: not an IDX file (it must start with two zero bytes, a type and a rank)", source));
+    if (!known_type(byte(2)))
+        throw WorkloadError(fmt::format("{}: unknown IDX element type 0x{:02x} (0x08 uint8, 0x09 int8, 0x0b int16, "
+                                        "0x0c int32, 0x0d float32, 0x0e float64)", source, byte(2)));
+    IdxArray a;
+    a.type = IdxType(byte(2));
+    const size_t rank = byte(3);
+    if (rank == 0) throw WorkloadError(fmt::format("{}: IDX rank 0 (no dimensions)", source));
+    const size_t header = 4 + 4 * rank;
+    if (data.size() < header)
+        throw WorkloadError(fmt::format("{}: truncated header: rank {} needs {} bytes, the file has {}", source, rank,
+                                        header, data.size()));
+    for (size_t d = 0; d < rank; ++d) {
+        const size_t at = 4 + 4 * d;
+        a.dims.push_back(int64_t(uint32_t(byte(at)) << 24 | uint32_t(byte(at + 1)) << 16 | uint32_t(byte(at + 2)) << 8 |
+                                 uint32_t(byte(at + 3))));
+    }
+    const int64_t elements = a.elements();
+    if (elements > limits().tensor_elements)
+        throw WorkloadError(fmt::format("{}: {} {} elements {}", source, fmt::join(a.dims, "x"), idx_type_name(a.type),
+                                        limit_hint("tensor_elements")));
+    const size_t expected = header + size_t(elements) * a.element_bytes();
+    if (data.size() != expected)
+        throw WorkloadError(fmt::format("{}: the header says {} {} ({} bytes with the header) but the file holds {} bytes",
+                                        source, fmt::join(a.dims, "x"), idx_type_name(a.type), expected, data.size()));
+    a.bytes.resize(size_t(elements) * a.element_bytes());
+    const size_t width = a.element_bytes();
+    for (size_t i = 0; i < size_t(elements); ++i)  // big-endian to host (little-endian) order
+        for (size_t b = 0; b < width; ++b) a.bytes[i * width + b] = byte(header + i * width + (width - 1 - b));
+    return a;
+}
+
+IdxArray read_idx_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw WorkloadError(fmt::format("{}: cannot open file", path));
+    std::stringstream s;
+    s << in.rdbuf();
+    return parse_idx(s.str(), path);
+}
+
+}  // namespace npu

@@ -1,0 +1,40 @@
+#pragma once
+// Limits on hostile input: a design or model that would need absurd memory or time is refused
+// before anything is allocated, with a message naming the limit and how to raise it
+// (`--limit NAME=VALUE` on the command line; README "Limits"). The defaults are far above every
+// shipped design and model. These are process-wide settings: the command line sets them once,
+// before loading anything; everything else only reads them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace npu {
+
+struct Limits {
+    int64_t tensor_elements = int64_t(1) << 28;  // one tensor: activations, weights, a data set
+    int64_t model_elements = int64_t(1) << 31;   // every activation and weight of a model together
+    int64_t array_pes = int64_t(1) << 24;        // rows x cols (4096 x 4096)
+    int64_t sram_mib = 1024;                     // all on-chip buffers of a design together
+    int64_t instructions = 4'000'000;            // one compiled NPU program (~600 B each)
+};
+
+const Limits& limits();
+// "name=value" from the command line; throws UsageError naming the option on a bad name or value.
+void set_limit(const std::string& assignment);
+// Names, defaults and meanings, for --help and the README.
+std::vector<std::string> describe_limits();
+// "(limit tensor_elements = 268435456; raise with --limit tensor_elements=N)"
+std::string limit_hint(const std::string& name);
+
+// a * b, or INT64_MAX when the true product does not fit (operands >= 0): sizes computed from
+// untrusted dimensions are compared with a limit, never allowed to wrap.
+int64_t saturating_mul(int64_t a, int64_t b);
+int64_t saturating_product(std::initializer_list<int64_t> factors);
+// A count for messages: the number, or "over 2^63" for a saturated one.
+std::string count_text(int64_t count);
+
+// Files store integers below 2^31 in magnitude: sums and pairwise products of any two stay
+// exact in int64, so loaders can do arithmetic on them before the limits above apply.
+constexpr int64_t kMaxFileInteger = (int64_t(1) << 31) - 1;
+
+}  // namespace npu
