@@ -26,11 +26,10 @@ Dma::Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& score
     SC_THREAD(store_thread);
 }
 
-void Dma::load_thread() { serve(m_controller.load_queue, true); }
-void Dma::store_thread() { serve(m_controller.store_queue, false); }
+void Dma::load_thread() { serve(m_controller.load_queue, m_load_payload, true); }
+void Dma::store_thread() { serve(m_controller.store_queue, m_store_payload, false); }
 
-void Dma::serve(sc_core::sc_fifo<int32_t>& queue, bool is_load) {
-    tlm::tlm_generic_payload payload;
+void Dma::serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payload, bool is_load) {
     auto* extension = new DramBoxExtension;  // owned and freed by the payload
     payload.set_extension(extension);
     for (;;) {

@@ -39,7 +39,7 @@ public:
 private:
     void load_thread();
     void store_thread();
-    void serve(sc_core::sc_fifo<int32_t>& queue, bool is_load);
+    void serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payload, bool is_load);
     // Moves one transfer's bytes between the DRAM array and the buffer (functional runs).
     void copy(const isa::Transfer& t, bool is_load, int32_t layer);
 
@@ -49,6 +49,9 @@ private:
     double m_cycle_ns;
     TraceRecorder* m_trace;
     DmaStats m_stats;
+    // One payload per thread, owned here: the threads never return (SystemC does not unwind
+    // them at the end of a run), so a payload on their stack would never be freed.
+    tlm::tlm_generic_payload m_load_payload, m_store_payload;
 };
 
 }  // namespace npu

@@ -5,6 +5,7 @@
 
 #include "sim/config/arch_loader.h"
 #include "sim/config/data_paths.h"
+#include "test_designs.h"
 #include "test_paths.h"
 #include "workloads/io/error.h"
 
@@ -13,32 +14,16 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const char* kBase = R"(name: test
-array: {rows: 8, cols: 8, dataflow: ws}
-precisions: [int8]
-clock_mhz: 500
-buffers:
-  unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}
-accumulator: {size_kib: 16, banks: 2, bytes_per_cycle: 32}
-dram: {type: lpddr4, bandwidth_gbps: 8, channels: 2}
-vector: {lanes: 8}
-technology: {node_nm: 16, energy_table: horowitz_45nm}
-)";
 
 NpuConfig parse(const std::string& text) { return parse_design(text, "test.yaml", test::energy_dir()); }
 
-// kBase with the first occurrence of `from` replaced by `to`.
-std::string edit(const std::string& from, const std::string& to) {
-    std::string text = kBase;
-    const size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    return text.replace(at, from.size(), to);
-}
+// The test design with the first occurrence of `from` replaced by `to`.
+std::string edit(const std::string& from, const std::string& to) { return test::replace_once(test::kDesignYaml, from, to); }
 
 }  // namespace
 
 TEST_CASE("a valid design loads with its derived values", "[config]") {
-    const NpuConfig c = parse(kBase);
+    const NpuConfig c = parse(test::kDesignYaml);
     CHECK(c.rows == 8);
     CHECK(c.cols == 8);
     CHECK(c.dataflow == Dataflow::WeightStationary);
@@ -143,7 +128,7 @@ TEST_CASE("design files that are missing or not YAML mappings", "[config][errors
 }
 
 TEST_CASE("SRAM energy interpolates Horowitz's points in log-log and scales with the node", "[config][energy]") {
-    const NpuConfig c = parse(kBase);
+    const NpuConfig c = parse(test::kDesignYaml);
     const double scale = c.energy.scale_to_design;
     CHECK(c.energy.sram_pj_per_64b_at(8) == Approx(10 * scale));
     CHECK(c.energy.sram_pj_per_64b_at(32) == Approx(20 * scale));

@@ -8,6 +8,7 @@
 
 #include "arch/area_model.h"
 #include "sim/config/arch_loader.h"
+#include "test_designs.h"
 #include "test_paths.h"
 
 using namespace npu;
@@ -90,22 +91,8 @@ TEST_CASE("area table errors name the energy file and key", "[area][errors]") {
         INFO(c.to);
         const std::string dir = std::string(NPUSIM_TEST_TMP) + "/area_energy";
         std::filesystem::create_directories(dir);
-        std::string text = table;
-        const size_t at = text.find(c.from);
-        REQUIRE(at != std::string::npos);
-        text.replace(at, c.from.size(), c.to);
-        std::ofstream(dir + "/bad.yaml") << text;
-        std::string design_text = R"(name: t
-array: {rows: 4, cols: 4, dataflow: ws}
-precisions: [int8]
-clock_mhz: 500
-buffers:
-  unified: {size_kib: 16, banks: 1, bytes_per_cycle: 16}
-accumulator: {size_kib: 4, banks: 1, bytes_per_cycle: 16}
-dram: {type: lpddr4, bandwidth_gbps: 8, channels: 1}
-vector: {lanes: 4}
-technology: {node_nm: 16, energy_table: bad}
-)";
+        std::ofstream(dir + "/bad.yaml") << test::replace_once(table, c.from, c.to);
+        const std::string design_text = test::replace_once(test::kDesignYaml, "horowitz_45nm", "bad");
         CHECK_THROWS_WITH(parse_design(design_text, "t.yaml", dir), Contains(c.expect));
     }
 }

@@ -177,7 +177,8 @@ TEST_CASE("ONNX softmax axis semantics follow the opset", "[onnx]") {
         auto* s = b.node("Softmax", {"x"}, {"y"});
         ModelBuilder::integer(s, "axis", 1);
         b.output("y");
-        const Layer& l = import_onnx(b.save("softmax" + std::to_string(opset))).graph.layers[1];
+        const OnnxImport m = import_onnx(b.save("softmax" + std::to_string(opset)));
+        const Layer& l = m.graph.layers[1];
         CHECK(l.softmax.axis == 1);
         CHECK(l.softmax.flatten == (opset < 13));  // before 13: axes 1.. form one row
     }

@@ -216,6 +216,9 @@ private:
     }
 
     int add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims) {
+        // Every computed tensor passes the same checks as a graph input (rank, positive sizes,
+        // limits), so later nodes may multiply its dimensions safely.
+        onnx_shape(dims, where(n));
         l.name = node_name(n);
         while (m_out.graph.find(l.name) >= 0) l.name += "_";
         const int index = m_out.graph.add(std::move(l));
@@ -239,6 +242,9 @@ private:
         const std::vector<int64_t> strides = spatial_attr("strides", 1, spatial);
         const std::vector<int64_t> dilations = spatial_attr("dilations", 1, spatial);
         std::vector<int64_t> pads = spatial_attr("pads", 0, 2 * spatial);  // begins, then ends
+        for (size_t d = 0; d < spatial; ++d)
+            if (kernel[d] < 1 || strides[d] < 1 || dilations[d] < 1 || pads[d] < 0 || pads[spatial + d] < 0)
+                throw WorkloadError(fmt::format("{}: kernel, strides and dilations must be >= 1 and pads >= 0", where(n)));
         const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
         for (size_t d = 0; d < spatial; ++d) {
             const int64_t size = in[2 + d], extent = (kernel[d] - 1) * dilations[d] + 1;
@@ -545,6 +551,7 @@ private:
             if (is_unsigned) *is_unsigned = true;  // ONNX's default zero point type is uint8
             return -128;
         }
+        if (t->values.empty()) throw WorkloadError(fmt::format("{}: zero point '{}' holds no value", where(n), t->name));
         for (double v : t->values)
             if (v != t->values.front())
                 throw UnsupportedError(fmt::format("{}: per-channel zero points (one zero point per tensor only)", where(n)));

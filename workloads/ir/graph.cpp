@@ -52,7 +52,7 @@ std::string Graph::where(int layer_index) const {
 int64_t window_output(int64_t in, int64_t pad_before, int64_t pad_after, int64_t extent,
                       int64_t stride) {
     const int64_t span = in + pad_before + pad_after - extent;
-    if (span < 0) return 0;
+    if (span < 0 || stride < 1) return 0;  // callers report an empty output
     return span / stride + 1;
 }
 
