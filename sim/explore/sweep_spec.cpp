@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <set>
 
 #include "sim/config/arch_loader.h"
@@ -43,11 +45,6 @@ std::vector<std::string> split_keys(const std::string& axis) {
     return keys;
 }
 
-std::string scalar_text(const YamlMap& m, const std::string& key, const YAML::Node& v) {
-    if (!v.IsScalar()) m.fail(key, "axis values must be scalars (numbers or words)");
-    return v.Scalar();
-}
-
 // Resolves a design or model: a shipped name, or a path relative to the sweep file.
 std::string resolve_relative(const std::string& name, const std::string& sweep_dir) {
     if (name.find('/') == std::string::npos && !fs::path(name).has_extension()) return name;
@@ -55,18 +52,25 @@ std::string resolve_relative(const std::string& name, const std::string& sweep_d
     return p.lexically_normal().string();
 }
 
+// Sets a dotted key of a design to a value (YAML text), creating mappings on the way.
 void apply(YAML::Node root, const std::string& key, const std::string& value) {
     std::vector<std::string> parts;
     size_t start = 0;
     for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) parts.push_back(key.substr(start, dot - start));
     parts.push_back(key.substr(start));
-    YAML::Node node = root;
-    for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        YAML::Node next = node[parts[i]];
-        if (!next.IsDefined() || next.IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
-        node.reset(node[parts[i]]);
+    try {
+        YAML::Node node = root;
+        for (size_t i = 0; i + 1 < parts.size(); ++i) {
+            if (!node.IsMap()) throw ConfigError(fmt::format("sweep key '{}' goes through a value that is not a mapping", key));
+            YAML::Node next = node[parts[i]];
+            if (!next.IsDefined() || next.IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
+            node.reset(node[parts[i]]);
+        }
+        if (!node.IsMap()) throw ConfigError(fmt::format("sweep key '{}' goes through a value that is not a mapping", key));
+        node[parts.back()] = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+        throw ConfigError(fmt::format("sweep key '{}' = '{}': {}", key, value, e.msg));
     }
-    node[parts.back()] = YAML::Load(value);
 }
 
 bool is_run_key(const std::string& key) { return key.rfind("run.", 0) == 0; }
@@ -86,7 +90,7 @@ void check_run_value(const std::string& path, const SweepOverride& o) {
 }  // namespace
 
 std::string point_design_yaml(const SweepSpec& spec, const SweepPoint& point) {
-    YAML::Node root = YAML::LoadFile(spec.base_design);
+    YAML::Node root = YAML::Load(spec.base_yaml);
     for (const SweepOverride& o : spec.fixed) apply(root, o.key, o.value);
     for (const SweepOverride& o : point.overrides)
         if (!is_run_key(o.key)) apply(root, o.key, o.value);
@@ -130,6 +134,14 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
                              [&](const std::string& n) { return resolve_design(n, arch_dir); });
     if (fs::path(s.base_design).extension() == ".cfg")
         root.fail("base", "sweeps take an npusim design YAML (convert the SCALE-Sim .cfg first)");
+    {
+        std::ifstream in(s.base_design);
+        std::stringstream text;
+        text << in.rdbuf();
+        s.base_yaml = text.str();
+    }
+    // The base must be a valid design itself (file, line and key of its own errors).
+    load_design(s.base_design, energy_dir);
     for (const std::string& w : root.get_string_list("workloads")) {
         s.workload_names.push_back(w);
         s.workloads.push_back(
@@ -160,11 +172,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
         const YamlMap axes = root.child("axes");
         variants.push_back({});
         for (const std::string& axis : axes.keys()) {
-            std::vector<std::string> values;
-            const YAML::Node list = YAML::LoadFile(path)["axes"][axis];
-            if (!list.IsSequence() || list.size() == 0) axes.fail(axis, "expected a non-empty list of values");
-            for (const YAML::Node& v : list) values.push_back(scalar_text(axes, axis, v));
-            axes.get_string_list(axis);  // marks the key as read
+            const std::vector<std::string> values = axes.get_string_list(axis);  // numbers too, as written
+            if (values.empty()) axes.fail(axis, "expected a non-empty list of values");
             for (const std::string& key : split_keys(axis)) s.axis_keys.push_back(key);
             std::vector<std::vector<SweepOverride>> grown;
             for (const auto& v : variants)
@@ -215,8 +224,14 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
         if (is_run_key(key)) root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch)", key));
         SweepPoint probe;
         probe.overrides = {*first_value(key)};
+        std::string design;
         try {
-            parse_design(point_design_yaml(s, probe), path, energy_dir);
+            design = point_design_yaml(s, probe);
+        } catch (const ConfigError& e) {  // the key cannot be set at all
+            throw ConfigError(fmt::format("{}: {}", path, e.what()));
+        }
+        try {
+            parse_design(design, path, energy_dir);
         } catch (const ConfigError& e) {
             // Other errors may be this one value's; the point records them when it runs.
             if (std::string(e.what()).find("unknown key") != std::string::npos)

@@ -29,6 +29,7 @@ struct SweepSpec {
     std::string name;
     std::string source;        // the sweep file
     std::string base_design;   // resolved path of the base design YAML
+    std::string base_yaml;     // its text, read once
     std::vector<std::string> workloads;  // resolved paths
     std::vector<std::string> workload_names;
     std::vector<std::string> axis_keys;  // column names, in order
