@@ -30,6 +30,53 @@ Json read_json(const fs::path& path) {
     }
 }
 
+// The report reads what `npusim sweep` wrote; a file edited or written by something else must
+// fail with a message, not reach a lookup of a missing key.
+void require(const Json& j, std::initializer_list<const char*> keys, Json::value_t type, const std::string& where) {
+    if (!j.is_object()) throw Error(fmt::format("{}: expected an object", where));
+    for (const char* key : keys) {
+        const bool number = type == Json::value_t::number_float;
+        if (!j.contains(key) || (number ? !j[key].is_number() : j[key].type() != type))
+            throw Error(fmt::format("{}: '{}' is missing or of the wrong type (not written by npusim sweep?)", where, key));
+    }
+}
+
+void check_results(const Json& results, const std::string& path) {
+    require(results, {"rows"}, Json::value_t::array, path);
+    require(results, {"sweep"}, Json::value_t::string, path);
+    require(results, {"points"}, Json::value_t::number_unsigned, path);
+    for (const Json& row : results["rows"]) {
+        require(row, {"index"}, Json::value_t::number_unsigned, path + " (a row)");
+        require(row, {"id", "workload", "status", "error"}, Json::value_t::string, path + " (a row)");
+        require(row, {"overrides"}, Json::value_t::object, path + " (a row)");
+        for (const auto& [k, v] : row["overrides"].items())
+            if (!v.is_string()) throw Error(fmt::format("{} (a row): override '{}' is not a string", path, k));
+        if (row["status"] == "ok")
+            require(row, {"latency_ms", "energy_mj", "area_mm2", "mac_mj", "sram_mj", "dram_mj", "vector_mj", "static_mj",
+                          "tops_per_watt", "utilization", "inferences_per_s", "dram_read_mb"},
+                    Json::value_t::number_float, path + " (a row)");
+    }
+}
+
+void check_record(const Json& record, const std::string& path) {
+    require(record, {"report"}, Json::value_t::object, path);
+    const Json& r = record["report"];
+    require(r, {"peak_tops", "dram_bandwidth_gbps", "clock_mhz"}, Json::value_t::number_float, path);
+    require(r, {"array"}, Json::value_t::object, path);
+    require(r["array"], {"rows", "cols"}, Json::value_t::number_float, path + " (array)");
+    require(r, {"layers"}, Json::value_t::array, path);
+    for (const Json& l : r["layers"]) {
+        require(l, {"name"}, Json::value_t::string, path + " (a layer)");
+        require(l, {"utilization", "macs", "dram_read_bytes", "dram_write_bytes", "cycles", "compute_cycles"},
+                Json::value_t::number_float, path + " (a layer)");
+        require(l, {"energy"}, Json::value_t::object, path + " (a layer)");
+        require(l["energy"], {"mac_pj", "dram_pj", "vector_pj", "static_pj"}, Json::value_t::number_float,
+                path + " (a layer's energy)");
+        for (const auto& [k, v] : l["energy"].items())
+            if (!v.is_number()) throw Error(fmt::format("{} (a layer's energy): '{}' is not a number", path, k));
+    }
+}
+
 std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
@@ -185,7 +232,9 @@ document.querySelectorAll('#rows th').forEach((th, column) => {
 }  // namespace
 
 std::string sweep_report_html(const std::string& dir) {
-    const Json results = read_json(fs::path(dir) / "results.json");
+    const fs::path results_path = fs::path(dir) / "results.json";
+    const Json results = read_json(results_path);
+    check_results(results, results_path.string());
     std::vector<const Json*> good;
     size_t failed = 0;
     for (const Json& row : results["rows"]) {
@@ -197,7 +246,9 @@ std::string sweep_report_html(const std::string& dir) {
     if (!good.empty()) {
         const std::vector<const Json*> front = pareto(good);
         body += pareto_section(good, front);
-        const Json record = read_json(fs::path(dir) / "points" / ((*front.front())["id"].get<std::string>() + ".json"));
+        const fs::path record_path = fs::path(dir) / "points" / ((*front.front())["id"].get<std::string>() + ".json");
+        const Json record = read_json(record_path);
+        check_record(record, record_path.string());
         body += layer_section(record);
     }
     body += table_section(results);

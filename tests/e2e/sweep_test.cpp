@@ -106,6 +106,17 @@ TEST_CASE("sweep command errors are one line and a non-zero exit", "[e2e][sweep]
     CHECK(r.status == 1);
     CHECK_THAT(r.out, Contains("no_such.sweep"));
     CHECK(count_lines(r.out) == 1);
+    // Results not written by npusim sweep: one line naming the file and what is missing.
+    const std::string odd = fresh_dir("odd.sweep");
+    fs::create_directories(odd);
+    for (const std::string text : {R"({"rows": [{"index": 0}], "sweep": "x", "points": 1})", "[1, 2]", "garbage"}) {
+        INFO(text);
+        std::ofstream(odd + "/results.json") << text;
+        r = npusim("report " + odd);
+        CHECK(r.status == 1);
+        CHECK(count_lines(r.out) == 1);
+        CHECK_THAT(r.out, Contains("odd.sweep/results.json"));
+    }
 }
 
 TEST_CASE("under mpirun with 2 ranks the shipped sweep's results equal a local run's", "[e2e][sweep][mpi]") {
