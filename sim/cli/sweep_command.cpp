@@ -10,8 +10,8 @@
 #include "sim/cli/commands.h"
 #include "sim/explore/sweep_mpi.h"
 #include "sim/explore/sweep_runner.h"
-#include "workloads/io/error.h"
 #include "sim/report/json_text.h"
+#include "workloads/io/error.h"
 
 namespace npu::cli {
 namespace {

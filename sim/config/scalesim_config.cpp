@@ -10,10 +10,11 @@
 #include <sstream>
 
 #include "sim/config/arch_loader.h"
+#include "sim/report/json_text.h"
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 #include "workloads/io/limits.h"
 #include "workloads/io/text.h"
-#include "sim/report/json_text.h"
 
 namespace npu {
 namespace {
@@ -165,11 +166,7 @@ NpuConfig parse_scalesim_config(const std::string& text, const std::string& sour
 }
 
 NpuConfig load_scalesim_config(const std::string& path, const std::string& energy_dir) {
-    std::ifstream in(path);
-    if (!in) throw ConfigError(fmt::format("{}: cannot open file", path));
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_scalesim_config(text.str(), path, energy_dir);
+    return parse_scalesim_config(read_file_or_throw<ConfigError>(path), path, energy_dir);
 }
 
 }  // namespace npu

@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "sim/explore/svg_plot.h"
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 
 namespace npu {
 
@@ -19,12 +18,10 @@ using Json = nlohmann::ordered_json;
 namespace {
 
 Json read_json(const fs::path& path) {
-    std::ifstream in(path);
-    if (!in) throw Error(fmt::format("{}: cannot open (run npusim sweep first)", path.string()));
-    std::stringstream s;
-    s << in.rdbuf();
+    const std::optional<std::string> text = try_read_file(path.string());
+    if (!text) throw Error(fmt::format("{}: cannot open (run npusim sweep first)", path.string()));
     try {
-        return Json::parse(s.str());
+        return Json::parse(*text);
     } catch (const std::exception& e) {
         throw Error(fmt::format("{}: not valid JSON ({})", path.string(), e.what()));
     }

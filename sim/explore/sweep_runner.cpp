@@ -13,9 +13,10 @@
 #include <map>
 #include <sstream>
 
+#include "sim/report/json_text.h"
 #include "sim/report/report.h"
 #include "workloads/io/error.h"
-#include "sim/report/json_text.h"
+#include "workloads/io/file_text.h"
 
 extern char** environ;
 
@@ -29,12 +30,7 @@ std::string record_path(const std::string& out_dir, const std::string& id) {
     return (fs::path(out_dir) / "points" / (id + ".json")).string();
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string read_text(const std::string& path) { return try_read_file(path).value_or(""); }
 
 bool read_json(const std::string& path, nlohmann::ordered_json& out) {
     if (!fs::exists(path)) return false;

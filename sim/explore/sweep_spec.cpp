@@ -5,13 +5,13 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <set>
 
+#include "kernels/numerics/precision.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/data_paths.h"
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 #include "workloads/io/yaml_reader.h"
 #include "workloads/zoo.h"
 
@@ -82,7 +82,7 @@ void check_run_value(const std::string& path, const SweepOverride& o) {
         const long long batch = std::strtoll(o.value.c_str(), &end, 10);
         if (o.value.empty() || *end != '\0' || batch < 1 || batch > 1000000)
             throw ConfigError(fmt::format("{}: run.batch: expected an integer in [1, 1000000], got '{}'", path, o.value));
-    } else if (o.key == "run.precision" && o.value != "int8" && o.value != "fp16" && o.value != "fp32") {
+    } else if (Precision p; o.key == "run.precision" && !parse_precision(o.value, p)) {
         throw ConfigError(fmt::format("{}: run.precision: expected int8, fp16 or fp32, got '{}'", path, o.value));
     }
 }
@@ -134,14 +134,9 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
                              [&](const std::string& n) { return resolve_design(n, arch_dir); });
     if (fs::path(s.base_design).extension() == ".cfg")
         root.fail("base", "sweeps take an npusim design YAML (convert the SCALE-Sim .cfg first)");
-    {
-        std::ifstream in(s.base_design);
-        std::stringstream text;
-        text << in.rdbuf();
-        s.base_yaml = text.str();
-    }
+    s.base_yaml = read_file_or_throw<ConfigError>(s.base_design);
     // The base must be a valid design itself (file, line and key of its own errors).
-    load_design(s.base_design, energy_dir);
+    parse_design(s.base_yaml, s.base_design, energy_dir);
     for (const std::string& w : root.get_string_list("workloads")) {
         s.workload_names.push_back(w);
         s.workloads.push_back(
@@ -151,7 +146,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
     s.batch = root.get_int_or("batch", 1);
     if (s.batch < 1) root.fail("batch", "must be >= 1");
     s.precision = root.get_string_or("precision", "");
-    if (!s.precision.empty() && s.precision != "int8" && s.precision != "fp16" && s.precision != "fp32")
+    if (Precision p; !s.precision.empty() && !parse_precision(s.precision, p))
         root.fail("precision", fmt::format("expected int8, fp16 or fp32, got '{}'", s.precision));
     const std::string mode = root.get_string_or("mode", "timing");
     if (mode != "timing" && mode != "functional") root.fail("mode", "expected timing or functional");

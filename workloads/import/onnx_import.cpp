@@ -6,13 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <numeric>
 #include <functional>
 #include <set>
 
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 #include "workloads/io/limits.h"
 
 namespace npu {
@@ -677,11 +676,7 @@ private:
 }  // namespace
 
 OnnxImport import_onnx(const std::string& path, const OnnxImportOptions& options) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw WorkloadError(fmt::format("{}: cannot open file", path));
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    return import_onnx_bytes(bytes.str(), path, options);
+    return import_onnx_bytes(read_file_or_throw<WorkloadError>(path), path, options);
 }
 
 OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source, const OnnxImportOptions& options) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 #include "workloads/io/limits.h"
 #include "workloads/io/text.h"
 
@@ -97,11 +98,7 @@ ScaleSimTopology parse_scalesim_topology(const std::string& text, const std::str
 }
 
 ScaleSimTopology load_scalesim_topology(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw WorkloadError(fmt::format("{}: cannot open file", path));
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_scalesim_topology(text.str(), path);
+    return parse_scalesim_topology(read_file_or_throw<WorkloadError>(path), path);
 }
 
 Graph topology_graph(const ScaleSimTopology& t) {

@@ -5,10 +5,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 #include "workloads/io/limits.h"
 
 namespace npu {
@@ -137,11 +136,7 @@ IdxArray parse_idx(const std::string& file, const std::string& source) {
 }
 
 IdxArray read_idx_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw WorkloadError(fmt::format("{}: cannot open file", path));
-    std::stringstream s;
-    s << in.rdbuf();
-    return parse_idx(s.str(), path);
+    return parse_idx(read_file_or_throw<WorkloadError>(path), path);
 }
 
 }  // namespace npu

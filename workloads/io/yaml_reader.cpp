@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "workloads/io/error.h"
+#include "workloads/io/file_text.h"
 #include "workloads/io/limits.h"
 
 namespace npu {
@@ -29,11 +28,9 @@ YAML::Node parse(const std::string& text, const std::string& name, YamlErrorKind
 }  // namespace
 
 YamlMap YamlMap::load_file(const std::string& path, YamlErrorKind kind) {
-    std::ifstream in(path);
-    if (!in) throw_kind(kind, fmt::format("{}: cannot open file", path));
-    std::stringstream text;
-    text << in.rdbuf();
-    return load_string(text.str(), path, kind);
+    const std::optional<std::string> text = try_read_file(path);
+    if (!text) throw_kind(kind, fmt::format("{}: cannot open file", path));
+    return load_string(*text, path, kind);
 }
 
 YamlMap YamlMap::load_string(const std::string& text, const std::string& name, YamlErrorKind kind) {

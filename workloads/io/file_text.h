@@ -1,0 +1,19 @@
+#pragma once
+// Reading a whole file (text or binary) into memory, as every loader does before parsing.
+#include <optional>
+#include <string>
+
+namespace npu {
+
+// The file's bytes, or nothing when it cannot be opened (the caller names its own error).
+std::optional<std::string> try_read_file(const std::string& path);
+
+// The file's bytes, or an Error of type E: "<path>: cannot open file".
+template <class E>
+std::string read_file_or_throw(const std::string& path) {
+    std::optional<std::string> bytes = try_read_file(path);
+    if (!bytes) throw E(path + ": cannot open file");
+    return std::move(*bytes);
+}
+
+}  // namespace npu
