@@ -11,8 +11,8 @@ Accumulator::Accumulator(sc_core::sc_module_name name, const BufferConfig& confi
 
 void Accumulator::check(int64_t offset, int64_t count) const {
     if (offset < 0 || count < 0 || offset + count > entries())
-        throw std::logic_error(fmt::format("{}: entries [{}, {}) outside {}", name(), offset,
-                                           offset + count, entries()));
+        throw std::logic_error(
+            fmt::format("{}: entries [{}, {}) outside {}", name(), offset, offset + count, entries()));
 }
 
 int32_t* Accumulator::int32(int64_t offset, int64_t count) {

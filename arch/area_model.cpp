@@ -10,7 +10,9 @@ AreaBreakdown area_of(const NpuConfig& c) {
     const AreaTable& t = c.area;
     double pe_um2 = 0.0;
     for (Precision p : c.precisions)
-        pe_um2 = std::max(pe_um2, p == Precision::Int8 ? t.pe_int8_um2 : p == Precision::Fp16 ? t.pe_fp16_um2 : t.pe_fp32_um2);
+        pe_um2 = std::max(pe_um2, p == Precision::Int8   ? t.pe_int8_um2
+                                  : p == Precision::Fp16 ? t.pe_fp16_um2
+                                                         : t.pe_fp32_um2);
     double kib = 0.0;
     for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator})
         kib += double(b->size_bytes) / 1024.0;

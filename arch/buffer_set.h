@@ -26,8 +26,7 @@ struct BufferSet {
             case isa::Buffer::Output: b = output; break;
             case isa::Buffer::Accumulator: break;
         }
-        if (!b) throw std::logic_error(fmt::format("program uses buffer '{}' the design lacks",
-                                                   isa::buffer_name(id)));
+        if (!b) throw std::logic_error(fmt::format("program uses buffer '{}' the design lacks", isa::buffer_name(id)));
         return *b;
     }
 };

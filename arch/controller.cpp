@@ -30,8 +30,7 @@ void Controller::dispatch_thread() {
         while (!m_pending) sc_core::wait(m_start);
         m_pending = false;
         const auto& instructions = m_program->instructions;
-        for (size_t i = 0; i < instructions.size(); ++i)
-            queue_for(instructions[i].queue).write(int32_t(i));
+        for (size_t i = 0; i < instructions.size(); ++i) queue_for(instructions[i].queue).write(int32_t(i));
     }
 }
 

@@ -8,13 +8,13 @@
 namespace npu {
 
 void DmaStats::reset(size_t layers) {
-    for (PerLayer* p : {&dram_read_bytes, &dram_write_bytes, &dram_read_bursts, &dram_write_bursts,
-                        &load_busy_ps, &store_busy_ps})
+    for (PerLayer* p :
+         {&dram_read_bytes, &dram_write_bytes, &dram_read_bursts, &dram_write_bursts, &load_busy_ps, &store_busy_ps})
         p->reset(layers);
 }
 
-Dma::Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard,
-         const BufferSet& buffers, double cycle_ns, TraceRecorder* trace)
+Dma::Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
+         double cycle_ns, TraceRecorder* trace)
     : sc_module(name),
       socket("socket"),
       m_controller(controller),
@@ -48,8 +48,7 @@ void Dma::serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payl
         socket->b_transport(payload, dram_delay);
         // The buffer's port limits how fast the bytes can enter or leave the SRAM.
         const Scratchpad& buffer = m_buffers.at(t.sram.buffer);
-        const double port_ns =
-            std::ceil(double(t.dram.bytes()) / double(buffer.config().bytes_per_cycle)) * m_cycle_ns;
+        const double port_ns = std::ceil(double(t.dram.bytes()) / double(buffer.config().bytes_per_cycle)) * m_cycle_ns;
         const double busy_ns = std::max(dram_delay.to_seconds() * 1e9, port_ns);
         sc_core::wait(sc_core::sc_time(busy_ns, sc_core::SC_NS));
 
@@ -59,16 +58,18 @@ void Dma::serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payl
         (is_load ? m_stats.dram_read_bursts : m_stats.dram_write_bursts).add(layer, extension->bursts);
         (is_load ? m_stats.load_busy_ps : m_stats.store_busy_ps).add(layer, std::llround(busy_ns * 1e3));
         if (m_trace)
-            m_trace->record({is_load ? isa::Queue::Load : isa::Queue::Store, layer, index, start_ns,
-                             start_ns + busy_ns});
+            m_trace->record(
+                {is_load ? isa::Queue::Load : isa::Queue::Store, layer, index, start_ns, start_ns + busy_ns});
         m_scoreboard.complete(index);
     }
 }
 
 void Dma::copy(const isa::Transfer& t, bool is_load, int32_t layer) {
     Scratchpad& buffer = m_buffers.at(t.sram.buffer);
-    if (is_load) buffer.count_write(layer, t.dram.bytes());
-    else buffer.count_read(layer, t.dram.bytes());
+    if (is_load)
+        buffer.count_write(layer, t.dram.bytes());
+    else
+        buffer.count_read(layer, t.dram.bytes());
     uint8_t* sram = buffer.data(t.sram.offset, t.dram.bytes());
     if (!sram) return;  // timing-only
     tlm::tlm_generic_payload request;
@@ -77,8 +78,10 @@ void Dma::copy(const isa::Transfer& t, bool is_load, int32_t layer) {
     if (!socket->get_direct_mem_ptr(request, dmi)) return;
     uint8_t* dram = dmi.get_dmi_ptr();
     for_each_run(t.dram, [&](uint64_t address, int64_t offset, int64_t bytes) {
-        if (is_load) std::memcpy(sram + offset, dram + address, size_t(bytes));
-        else std::memcpy(dram + address, sram + offset, size_t(bytes));
+        if (is_load)
+            std::memcpy(sram + offset, dram + address, size_t(bytes));
+        else
+            std::memcpy(dram + address, sram + offset, size_t(bytes));
     });
 }
 

@@ -2,9 +2,9 @@
 // The DMA engine: a read channel (DRAM -> SRAM loads) and a write channel (SRAM -> DRAM
 // stores), each one SystemC thread serving its queue in order. A transfer costs the DRAM's
 // answer (bursts, channel contention, latency) or the SRAM port time, whichever is longer.
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "arch/buffer_set.h"
 #include "arch/controller.h"
@@ -16,7 +16,7 @@
 namespace npu {
 
 struct DmaStats {
-    PerLayer dram_read_bytes;   // useful bytes
+    PerLayer dram_read_bytes;  // useful bytes
     PerLayer dram_write_bytes;
     PerLayer dram_read_bursts;  // what the DRAM actually moved, in bursts
     PerLayer dram_write_bursts;
@@ -30,8 +30,8 @@ public:
     tlm_utils::simple_initiator_socket<Dma> socket;
 
     SC_HAS_PROCESS(Dma);
-    Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard,
-        const BufferSet& buffers, double cycle_ns, TraceRecorder* trace);
+    Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
+        double cycle_ns, TraceRecorder* trace);
 
     void reset_stats(size_t layers) { m_stats.reset(layers); }
     const DmaStats& stats() const { return m_stats; }

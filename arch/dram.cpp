@@ -43,8 +43,7 @@ void Dram::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& dela
         bursts += count;
         // Burst b goes to channel b mod channels.
         for (int64_t c = 0; c < channels; ++c) m_channel_bursts[size_t(c)] += count / channels;
-        for (int64_t r = 0; r < count % channels; ++r)
-            ++m_channel_bursts[size_t((first + r) % channels)];
+        for (int64_t r = 0; r < count % channels; ++r) ++m_channel_bursts[size_t((first + r) % channels)];
     });
     const double now_ns = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
     double done_ns = now_ns;

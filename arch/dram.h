@@ -4,9 +4,9 @@
 // its bursts at bandwidth / channels, one transfer after another (so concurrent loads and
 // stores contend); a transfer completes `latency_ns` after its last burst. Functional runs keep
 // the bytes in a host array reached through DMI.
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
 #include <vector>
@@ -41,7 +41,7 @@ private:
     void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
     bool get_direct_mem_ptr(tlm::tlm_generic_payload& payload, tlm::tlm_dmi& dmi);
 
-    double m_burst_ns;     // one burst on one channel
+    double m_burst_ns;  // one burst on one channel
     double m_latency_ns;
     int64_t m_burst_bytes;
     bool m_functional;

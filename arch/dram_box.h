@@ -18,8 +18,7 @@ void for_each_run(const isa::DramBox& box, Visit visit) {
         run_elements *= box.extent[size_t(inner)];
     }
     const int64_t run_bytes = run_elements * box.element_bytes;
-    const int64_t stride2 = box.dims[3], stride1 = box.dims[2] * stride2,
-                  stride0 = box.dims[1] * stride1;
+    const int64_t stride2 = box.dims[3], stride1 = box.dims[2] * stride2, stride0 = box.dims[1] * stride1;
     const int64_t strides[4] = {stride0, stride1, stride2, 1};
     // Outer index space: dimensions before `inner` iterate; `inner` itself is inside the run.
     int64_t outer_extent[4] = {1, 1, 1, 1};
@@ -28,11 +27,9 @@ void for_each_run(const isa::DramBox& box, Visit visit) {
     for (int64_t a = 0; a < outer_extent[0]; ++a)
         for (int64_t b = 0; b < outer_extent[1]; ++b)
             for (int64_t c = 0; c < outer_extent[2]; ++c) {
-                const int64_t index[4] = {box.start[0] + a, box.start[1] + b, box.start[2] + c,
-                                          box.start[3]};
+                const int64_t index[4] = {box.start[0] + a, box.start[1] + b, box.start[2] + c, box.start[3]};
                 int64_t element = 0;
-                for (int d = 0; d < 4; ++d)
-                    element += (d < inner ? index[d] : box.start[size_t(d)]) * strides[d];
+                for (int d = 0; d < 4; ++d) element += (d < inner ? index[d] : box.start[size_t(d)]) * strides[d];
                 visit(box.base + uint64_t(element * box.element_bytes), offset, run_bytes);
                 offset += run_bytes;
             }

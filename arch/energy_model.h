@@ -13,7 +13,7 @@ namespace npu {
 
 struct ActivityCounts {
     int64_t macs = 0;
-    std::map<std::string, int64_t> sram_read_bytes;   // by buffer name
+    std::map<std::string, int64_t> sram_read_bytes;  // by buffer name
     std::map<std::string, int64_t> sram_write_bytes;
     int64_t accumulator_accesses = 0;  // entries read + written
     int64_t dram_bytes_moved = 0;      // whole bursts, read + write

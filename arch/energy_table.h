@@ -14,7 +14,7 @@ struct EnergyTable {
     double node_nm = 45.0;         // node the logic and SRAM numbers were given for
     double scale_to_design = 1.0;  // factor applied to logic and SRAM at the design's node
 
-    double mac_int8_pj = 0.0;       // one PE multiply-accumulate, arithmetic only
+    double mac_int8_pj = 0.0;  // one PE multiply-accumulate, arithmetic only
     double mac_fp16_pj = 0.0;
     double mac_fp32_pj = 0.0;
     double pe_register_ratio = 0.0;  // register traffic per MAC, as a multiple of the MAC

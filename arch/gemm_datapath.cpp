@@ -80,15 +80,16 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
                 const int16_t* col = b.data() + f * k_size;
                 int32_t sum = 0;
                 for (int64_t k = 0; k < k_size; ++k) sum += int32_t(row[k]) * int32_t(col[k]);
-                if (g.accumulate) cg[m * f_size + f] += sum;
-                else cg[m * f_size + f] = sum;
+                if (g.accumulate)
+                    cg[m * f_size + f] += sum;
+                else
+                    cg[m * f_size + f] = sum;
             }
         }
     }
 }
 
-void gemm_float(const isa::Gemm& g, const uint8_t* tile, const uint8_t* w, float* acc, int64_t fold_rows,
-                Precision p) {
+void gemm_float(const isa::Gemm& g, const uint8_t* tile, const uint8_t* w, float* acc, int64_t fold_rows, Precision p) {
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
     std::vector<float> a(static_cast<size_t>(m_size * k_size)), b(static_cast<size_t>(k_size * f_size));
     std::vector<float> partial(static_cast<size_t>(f_size));

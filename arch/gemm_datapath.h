@@ -24,7 +24,7 @@ void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, Precisi
 
 void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weights, int32_t* acc);
 // FP16 or FP32 operands, FP32 partial sums and accumulator.
-void gemm_float(const isa::Gemm& g, const uint8_t* input_tile, const uint8_t* weights, float* acc,
-                int64_t fold_rows, Precision p);
+void gemm_float(const isa::Gemm& g, const uint8_t* input_tile, const uint8_t* weights, float* acc, int64_t fold_rows,
+                Precision p);
 
 }  // namespace npu

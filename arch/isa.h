@@ -67,11 +67,11 @@ struct Gemm {
     // Channel of the input box where group j's channels start: channel_base + j * channel_step.
     int64_t channel_base = 0;
     int64_t channel_step = 0;
-    Region weights;      // [groups][filters][channels][kh][kw], dense
+    Region weights;  // [groups][filters][channels][kh][kw], dense
     // First output channel of the tile: an annotation for checks and traces (the hardware reads
     // only the regions).
     int64_t out_channel0 = 0;
-    Region accumulator;  // [groups][M][filters] entries
+    Region accumulator;       // [groups][M][filters] entries
     bool accumulate = false;  // add onto the partial sums already there
     // Asymmetric INT8 (imported models): the feeders subtract these from every operand read
     // from SRAM; padding stays 0.
@@ -100,10 +100,10 @@ constexpr int64_t kChannelParamBytes = 12;
 
 struct Vector {
     VectorOp op = VectorOp::Clamp;
-    Region src;         // Requantize: accumulator [groups][M][filters]; others: input box
-    Region src2;        // Add: second input
-    Region params;      // Requantize, Affine: one channel record per output channel of the tile
-    Region dst;         // output box, dense NCHW
+    Region src;     // Requantize: accumulator [groups][M][filters]; others: input box
+    Region src2;    // Add: second input
+    Region params;  // Requantize, Affine: one channel record per output channel of the tile
+    Region dst;     // output box, dense NCHW
     std::array<int64_t, 4> src_extent{1, 1, 1, 1};  // input box (n, c, h, w)
     std::array<int64_t, 4> dst_extent{1, 1, 1, 1};  // output box (n, c, h, w)
     // Pools: first input row/col of the box in tensor coordinates, for padding.
@@ -115,7 +115,7 @@ struct Vector {
     Int8Clamp clamp;                           // INT8 fused activation, clip and saturation
     float clamp_min = 0.0f, clamp_max = 0.0f;  // float Clamp bounds
     AddRescale add;
-    QuantMultiplier rescale;     // INT8 Copy
+    QuantMultiplier rescale;  // INT8 Copy
     RequantRule rule = RequantRule::Multiplier;
     int32_t out_zero_point = 0;  // OnnxFloat
     SoftmaxAttrs softmax;        // Softmax: axis of the tile's (n, c, h, w) box
@@ -129,8 +129,8 @@ const char* queue_name(Queue q);
 
 struct Instruction {
     Queue queue = Queue::Load;
-    int32_t layer = 0;            // index of the workload layer it belongs to (stats, traces)
-    std::vector<int32_t> deps;    // indices of earlier instructions that must finish first
+    int32_t layer = 0;          // index of the workload layer it belongs to (stats, traces)
+    std::vector<int32_t> deps;  // indices of earlier instructions that must finish first
     std::variant<Transfer, Gemm, Vector> body;
 
     const Transfer& transfer() const { return std::get<Transfer>(body); }
@@ -140,9 +140,9 @@ struct Instruction {
 
 struct Program {
     std::vector<Instruction> instructions;
-    int32_t layers = 0;           // layer indices run 0 .. layers-1
+    int32_t layers = 0;  // layer indices run 0 .. layers-1
     Precision precision = Precision::Int8;
-    uint64_t dram_bytes = 0;      // highest DRAM address used + 1
+    uint64_t dram_bytes = 0;  // highest DRAM address used + 1
 };
 
 }  // namespace npu::isa

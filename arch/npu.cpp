@@ -6,8 +6,8 @@ std::unique_ptr<Scratchpad> Npu::make_buffer(const char* name, const BufferConfi
     return c.present() ? std::make_unique<Scratchpad>(name, c, functional) : nullptr;
 }
 
-Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-         Fidelity fidelity, bool functional, TraceRecorder* trace)
+Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
+         TraceRecorder* trace)
     : sc_module(name),
       m_config(config),
       m_unified(make_buffer("unified_buffer", config.unified, functional)),

@@ -31,8 +31,8 @@ namespace npu {
 
 class Npu : public sc_core::sc_module {
 public:
-    Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-        Fidelity fidelity, bool functional, TraceRecorder* trace);
+    Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
+        TraceRecorder* trace);
 
     // Loads a program: sizes DRAM, clears the per-layer counters, queues the dispatch. The
     // caller runs sc_start() until the program completes.
@@ -42,8 +42,7 @@ public:
     const BufferSet& buffers() const { return m_buffers; }
 
 private:
-    static std::unique_ptr<Scratchpad> make_buffer(const char* name, const BufferConfig& c,
-                                                   bool functional);
+    static std::unique_ptr<Scratchpad> make_buffer(const char* name, const BufferConfig& c, bool functional);
 
     NpuConfig m_config;
     std::unique_ptr<Scratchpad> m_unified, m_ifmap, m_weight, m_output;

@@ -24,11 +24,11 @@ struct BufferConfig {
 };
 
 struct DramConfig {
-    std::string type;               // ddr3, ddr4, lpddr4, hbm2, gddr5, ...: sets energy per bit
-    double bandwidth_gbps = 0.0;    // GB/s, all channels together (10^9 bytes per second)
-    double latency_ns = 0.0;        // first-byte latency of one access
-    int64_t channels = 1;           // independent channels, addresses interleaved by burst
-    int64_t burst_bytes = 64;       // access granularity: a partial burst costs a whole one
+    std::string type;             // ddr3, ddr4, lpddr4, hbm2, gddr5, ...: sets energy per bit
+    double bandwidth_gbps = 0.0;  // GB/s, all channels together (10^9 bytes per second)
+    double latency_ns = 0.0;      // first-byte latency of one access
+    int64_t channels = 1;         // independent channels, addresses interleaved by burst
+    int64_t burst_bytes = 64;     // access granularity: a partial burst costs a whole one
     double energy_pj_per_bit = 0.0;
 };
 

@@ -109,8 +109,7 @@ PeArray::PeArray(Dataflow dataflow, ArrayShape shape) : m_dataflow(dataflow), m_
 template <class T>
 int64_t PeArray::run(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate, PeObserver* observer) {
     if (dims.macs() == 0) return 0;
-    if (m_dataflow == Dataflow::OutputStationary)
-        return run_output_stationary(dims, a, b, acc, accumulate, observer);
+    if (m_dataflow == Dataflow::OutputStationary) return run_output_stationary(dims, a, b, acc, accumulate, observer);
     return run_stream(dims, a, b, acc, accumulate, observer);
 }
 
@@ -207,8 +206,7 @@ int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool acc
 }
 
 template <class T>
-int64_t PeArray::run_output_stationary(GemmDims g, const T* a, const T* b, T* acc, bool accumulate,
-                                       PeObserver* obs) {
+int64_t PeArray::run_output_stationary(GemmDims g, const T* a, const T* b, T* acc, bool accumulate, PeObserver* obs) {
     const int64_t R = m_shape.rows, C = m_shape.cols;
     const bool tagged = obs != nullptr;
     Grid<T> left(R, C, tagged), top(R, C, tagged), sum(R, C, false), drain(R, C, false);

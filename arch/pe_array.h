@@ -35,10 +35,10 @@ namespace npu {
 // Tags say which element a register holds: ws/is horizontal and vertical: stream index s
 // (ws: output pixel m; is: filter n); os horizontal and vertical: reduction index k.
 struct PeCycle {
-    int64_t cycle = 0;  // index of the clock just completed, from 0
+    int64_t cycle = 0;       // index of the clock just completed, from 0
     const char* phase = "";  // "preload", "compute", "drain", "stall"
     int64_t rows = 0, cols = 0;
-    int64_t fold = 0;               // index of the fold being computed
+    int64_t fold = 0;                    // index of the fold being computed
     int64_t row_base = 0, col_base = 0;  // fold origin in the GEMM (stationary coordinates)
     int64_t rows_used = 0, cols_used = 0;
     const double* horizontal = nullptr;
@@ -77,8 +77,7 @@ public:
     // the first fold's contribution. Returns the cycles from the first preload or operand to
     // the last result leaving the array. T: int32_t (INT8 runs) or float (FP16 runs).
     template <class T>
-    int64_t run(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate,
-                PeObserver* observer = nullptr);
+    int64_t run(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate, PeObserver* observer = nullptr);
 
     // PE register updates done so far (R x C per cycle), for the speed benchmark.
     int64_t pe_updates() const { return m_pe_updates; }
@@ -87,8 +86,7 @@ private:
     template <class T>
     int64_t run_stream(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate, PeObserver* observer);
     template <class T>
-    int64_t run_output_stationary(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate,
-                                  PeObserver* observer);
+    int64_t run_output_stationary(GemmDims dims, const T* a, const T* b, T* acc, bool accumulate, PeObserver* observer);
 
     Dataflow m_dataflow;
     ArrayShape m_shape;

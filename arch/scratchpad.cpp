@@ -15,8 +15,8 @@ Scratchpad::Scratchpad(sc_core::sc_module_name name, const BufferConfig& config,
 void Scratchpad::check(int64_t offset, int64_t bytes) const {
     // A program that leaves the buffer is a compiler bug, not a user error.
     if (offset < 0 || bytes < 0 || offset + bytes > m_config.size_bytes)
-        throw std::logic_error(fmt::format("{}: access [{}, {}) outside {} bytes", name(), offset,
-                                           offset + bytes, m_config.size_bytes));
+        throw std::logic_error(
+            fmt::format("{}: access [{}, {}) outside {} bytes", name(), offset, offset + bytes, m_config.size_bytes));
 }
 
 void Scratchpad::write(int64_t offset, const uint8_t* src, int64_t bytes, int32_t layer) {

@@ -10,9 +10,9 @@ void ArrayStats::reset(size_t layers) {
     folds.reset(layers);
 }
 
-SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config,
-                             Precision precision, Fidelity fidelity, Controller& controller,
-                             Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace)
+SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
+                             Fidelity fidelity, Controller& controller, Scoreboard& scoreboard,
+                             const BufferSet& buffers, TraceRecorder* trace)
     : sc_module(name),
       m_dataflow(config.dataflow),
       m_shape{config.rows, config.cols},
@@ -52,8 +52,7 @@ void SystolicArray::run_thread() {
         m_stats.busy_cycles.add(instruction.layer, cycles.count());
         m_stats.macs.add(instruction.layer, g.macs());
         m_stats.folds.add(instruction.layer,
-                          plan_folds(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape).folds() *
-                              g.groups);
+                          plan_folds(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape).folds() * g.groups);
         if (m_trace)
             m_trace->record({isa::Queue::Array, instruction.layer, index, start_ns,
                              start_ns + double(cycles.count()) * m_cycle_ns});
@@ -62,8 +61,7 @@ void SystolicArray::run_thread() {
 }
 
 void SystolicArray::count_traffic(const isa::Gemm& g, int32_t layer) {
-    const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape,
-                                       g.accumulate);
+    const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape, g.accumulate);
     const int64_t bytes = int64_t(element_bytes(m_precision));
     m_buffers.at(g.input.region.buffer).count_read(layer, t.ifmap_reads * g.groups * bytes);
     m_buffers.at(g.weights.buffer).count_read(layer, t.weight_reads * g.groups * bytes);
@@ -90,8 +88,7 @@ namespace {
 
 // One group after another through the PE grid, operands gathered as the feeders would.
 template <class T>
-int64_t run_groups(PeArray& pe, const isa::Gemm& g, const uint8_t* in, const uint8_t* w, T* acc,
-                   Precision p) {
+int64_t run_groups(PeArray& pe, const isa::Gemm& g, const uint8_t* in, const uint8_t* w, T* acc, Precision p) {
     const GemmDims dims{g.m(), g.k(), g.filters};
     std::vector<T> a(size_t(dims.m * dims.k), T(0)), b(size_t(dims.k * dims.n), T(0));
     std::vector<T> scratch(acc ? 0 : size_t(dims.m * dims.n));
@@ -114,10 +111,10 @@ Cycles SystolicArray::compute_detailed(const isa::Gemm& g) {
     const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
     const int64_t entries = g.accumulator.size;
     if (m_precision == Precision::Int8)
-        return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries),
-                                 m_precision));
-    return Cycles(run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries),
-                             m_precision));
+        return Cycles(
+            run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries), m_precision));
+    return Cycles(
+        run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), m_precision));
 }
 
 }  // namespace npu

@@ -28,9 +28,8 @@ struct ArrayStats {
 class SystolicArray : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(SystolicArray);
-    SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-                  Fidelity fidelity, Controller& controller, Scoreboard& scoreboard,
-                  const BufferSet& buffers, TraceRecorder* trace);
+    SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity,
+                  Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace);
 
     // Cycles the array is busy with one GEMM instruction (all its groups, back to back), by
     // the fast formula.

@@ -29,10 +29,8 @@ FoldPlan plan_folds(Dataflow dataflow, GemmDims g, ArrayShape a) {
     return p;
 }
 
-Cycles fold_compute_cycles(Dataflow dataflow, int64_t rows_used, int64_t cols_used,
-                           int64_t streamed, ArrayShape a) {
-    if (dataflow == Dataflow::OutputStationary)
-        return Cycles(streamed + rows_used + cols_used - 2);
+Cycles fold_compute_cycles(Dataflow dataflow, int64_t rows_used, int64_t cols_used, int64_t streamed, ArrayShape a) {
+    if (dataflow == Dataflow::OutputStationary) return Cycles(streamed + rows_used + cols_used - 2);
     return Cycles(streamed + a.rows + cols_used - 2);
 }
 

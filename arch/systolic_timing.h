@@ -47,8 +47,7 @@ FoldPlan plan_folds(Dataflow dataflow, GemmDims gemm, ArrayShape array);
 //   is: the same with inputs and weights exchanged;
 //   os: streamed + rows_used + cols_used - 2  (operand pair k reaches PE(i, j) at cycle
 //       k + i + j; the last MAC is at PE(rows_used - 1, cols_used - 1)).
-Cycles fold_compute_cycles(Dataflow dataflow, int64_t rows_used, int64_t cols_used,
-                           int64_t streamed, ArrayShape array);
+Cycles fold_compute_cycles(Dataflow dataflow, int64_t rows_used, int64_t cols_used, int64_t streamed, ArrayShape array);
 
 // Preload of the first fold's stationary operand (ws, is): one row of PEs per cycle from the
 // top, rows_used cycles; later preloads hide behind the previous fold (a fold computes for at

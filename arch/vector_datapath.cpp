@@ -114,11 +114,15 @@ void global_pool_tile(const isa::Vector& v, Precision p, const VectorOperands& o
         int64_t sum_q = 0;
         float sum_f = 0.0f;
         for (int64_t i = plane * area; i < (plane + 1) * area; ++i) {
-            if (p == Precision::Int8) sum_q += as_int8(o.src)[i];
-            else sum_f += load_real(o.src, i, p);
+            if (p == Precision::Int8)
+                sum_q += as_int8(o.src)[i];
+            else
+                sum_f += load_real(o.src, i, p);
         }
-        if (p == Precision::Int8) as_int8(o.dst)[plane] = saturate_int8(rounding_scale(sum_q, average_multiplier(area)));
-        else store_real(o.dst, plane, sum_f / float(area), p);
+        if (p == Precision::Int8)
+            as_int8(o.dst)[plane] = saturate_int8(rounding_scale(sum_q, average_multiplier(area)));
+        else
+            store_real(o.dst, plane, sum_f / float(area), p);
     }
 }
 
@@ -176,9 +180,7 @@ int64_t vector_element_ops(const isa::Vector& v) {
     }
 }
 
-Cycles vector_cycles(const isa::Vector& v, int64_t lanes) {
-    return Cycles(ceil_div(vector_element_ops(v), lanes));
-}
+Cycles vector_cycles(const isa::Vector& v, int64_t lanes) { return Cycles(ceil_div(vector_element_ops(v), lanes)); }
 
 void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) {
     switch (v.op) {

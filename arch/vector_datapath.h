@@ -17,10 +17,10 @@ Cycles vector_cycles(const isa::Vector& v, int64_t lanes);
 int64_t vector_element_ops(const isa::Vector& v);
 
 struct VectorOperands {
-    const uint8_t* src = nullptr;     // input box, or nullptr for Requantize
-    const uint8_t* src2 = nullptr;    // Add
+    const uint8_t* src = nullptr;       // input box, or nullptr for Requantize
+    const uint8_t* src2 = nullptr;      // Add
     const void* accumulator = nullptr;  // Requantize: int32 or float entries
-    const uint8_t* params = nullptr;  // Requantize and Affine channel records
+    const uint8_t* params = nullptr;    // Requantize and Affine channel records
     uint8_t* dst = nullptr;
 };
 

@@ -10,8 +10,7 @@ void VectorStats::reset(size_t layers) {
 }
 
 VectorUnit::VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-                       Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
-                       TraceRecorder* trace)
+                       Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace)
     : sc_module(name),
       m_lanes(config.vector_lanes),
       m_precision(precision),
@@ -57,8 +56,10 @@ void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
     if (v.op == isa::VectorOp::Requantize) {
         const int64_t entries = v.src.size;
         m_buffers.accumulator->count_reads(layer, entries);
-        if (m_precision == Precision::Int8) o.accumulator = m_buffers.accumulator->int32(v.src.offset, entries);
-        else o.accumulator = m_buffers.accumulator->fp32(v.src.offset, entries);
+        if (m_precision == Precision::Int8)
+            o.accumulator = m_buffers.accumulator->int32(v.src.offset, entries);
+        else
+            o.accumulator = m_buffers.accumulator->fp32(v.src.offset, entries);
     } else {
         Scratchpad& src = m_buffers.at(v.src.buffer);
         src.count_read(layer, v.src.size);

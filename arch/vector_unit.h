@@ -21,9 +21,8 @@ struct VectorStats {
 class VectorUnit : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(VectorUnit);
-    VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-               Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
-               TraceRecorder* trace);
+    VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Controller& controller,
+               Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace);
 
     void reset_stats(size_t layers) { m_stats.reset(layers); }
     const VectorStats& stats() const { return m_stats; }

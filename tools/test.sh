@@ -17,6 +17,8 @@ sanitized() {
 
 case "$mode" in
   all)
+    tools/setup.sh
+    tools/format.sh --check
     tools/build.sh release
     ctest --preset release -j "$(nproc)"
     sanitized ;;

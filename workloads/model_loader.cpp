@@ -12,13 +12,19 @@ namespace {
 
 const std::map<std::string, LayerKind>& kinds_by_name() {
     static const std::map<std::string, LayerKind> table = {
-        {"conv2d", LayerKind::Conv2d},       {"fc", LayerKind::FullyConnected},
-        {"relu", LayerKind::Relu},           {"relu6", LayerKind::Relu6},
-        {"maxpool", LayerKind::MaxPool},     {"avgpool", LayerKind::AvgPool},
+        {"conv2d", LayerKind::Conv2d},
+        {"fc", LayerKind::FullyConnected},
+        {"relu", LayerKind::Relu},
+        {"relu6", LayerKind::Relu6},
+        {"maxpool", LayerKind::MaxPool},
+        {"avgpool", LayerKind::AvgPool},
         {"global_avgpool", LayerKind::GlobalAvgPool},
-        {"add", LayerKind::Add},             {"batchnorm", LayerKind::BatchNorm},
-        {"softmax", LayerKind::Softmax},     {"flatten", LayerKind::Flatten},
-        {"clip", LayerKind::Clip},           {"concat", LayerKind::Concat},
+        {"add", LayerKind::Add},
+        {"batchnorm", LayerKind::BatchNorm},
+        {"softmax", LayerKind::Softmax},
+        {"flatten", LayerKind::Flatten},
+        {"clip", LayerKind::Clip},
+        {"concat", LayerKind::Concat},
         {"reshape", LayerKind::Reshape},
     };
     return table;
@@ -117,16 +123,12 @@ Layer read_layer(const Graph& graph, const YamlMap& m) {
             l.fc.bias = m.get_bool_or("bias", true);
             l.activation = read_activation(m);
             break;
-        case LayerKind::MaxPool:
-            l.pool.window = read_window(m, true);
-            break;
+        case LayerKind::MaxPool: l.pool.window = read_window(m, true); break;
         case LayerKind::AvgPool:
             l.pool.window = read_window(m, true);
             l.pool.count_include_pad = m.get_bool_or("count_include_pad", false);
             break;
-        case LayerKind::Add:
-            l.activation = read_activation(m);
-            break;
+        case LayerKind::Add: l.activation = read_activation(m); break;
         case LayerKind::Clip:
             l.clip.min = float(m.get_double_or("min", l.clip.min));
             l.clip.max = float(m.get_double_or("max", l.clip.max));
@@ -150,8 +152,7 @@ Layer read_layer(const Graph& graph, const YamlMap& m) {
     if (m.has("inputs")) {
         for (const std::string& name : m.get_string_list("inputs")) {
             const int index = graph.find(name);
-            if (index < 0)
-                m.fail("inputs", fmt::format("no earlier layer is named '{}'", name));
+            if (index < 0) m.fail("inputs", fmt::format("no earlier layer is named '{}'", name));
             l.inputs.push_back(index);
         }
     } else {
@@ -167,8 +168,8 @@ void check_given_values(const Graph& g) {
         const Layer& l = g.layers[i];
         auto check = [&](const std::vector<float>& v, int64_t expected, const char* what) {
             if (!v.empty() && int64_t(v.size()) != expected)
-                throw WorkloadError(fmt::format("{}: {} has {} values, the shapes need {}",
-                                                g.where(int(i)), what, v.size(), expected));
+                throw WorkloadError(
+                    fmt::format("{}: {} has {} values, the shapes need {}", g.where(int(i)), what, v.size(), expected));
         };
         if (l.kind == LayerKind::Input) check(l.input_data, l.output.per_image(), "data");
         if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) {
@@ -176,8 +177,7 @@ void check_given_values(const Graph& g) {
             const bool bias = l.kind == LayerKind::Conv2d ? l.conv.bias : l.fc.bias;
             check(l.weights, layer_weights(g, int(i)), "weights");
             if (!bias && !l.bias_values.empty())
-                throw WorkloadError(fmt::format("{}: bias_values given but bias is false",
-                                                g.where(int(i))));
+                throw WorkloadError(fmt::format("{}: bias_values given but bias is false", g.where(int(i))));
             check(l.bias_values, outs, "bias_values");
         }
     }
@@ -193,8 +193,7 @@ Graph read_graph(const YamlMap& root) {
     input.name = in.get_string_or("name", "input");
     input.kind = LayerKind::Input;
     input.source_line = in.line();
-    input.output = Shape{in.get_int_or("batch", 1), in.get_int("channels"), in.get_int("height"),
-                         in.get_int("width")};
+    input.output = Shape{in.get_int_or("batch", 1), in.get_int("channels"), in.get_int("height"), in.get_int("width")};
     if (in.has("data")) input.input_data = read_floats(in, "data");
     in.finish();
     g.add(input);
@@ -215,9 +214,7 @@ Graph read_graph(const YamlMap& root) {
 
 }  // namespace
 
-Graph load_model_file(const std::string& path) {
-    return read_graph(YamlMap::load_file(path, YamlErrorKind::Workload));
-}
+Graph load_model_file(const std::string& path) { return read_graph(YamlMap::load_file(path, YamlErrorKind::Workload)); }
 
 Graph parse_model_yaml(const std::string& text, const std::string& source_name) {
     return read_graph(YamlMap::load_string(text, source_name, YamlErrorKind::Workload));

@@ -31,14 +31,13 @@ std::string resolve_model(const std::string& name_or_path, const std::string& mo
                          ends_with(name_or_path, ".yml") || ends_with(name_or_path, ".onnx") ||
                          ends_with(name_or_path, ".csv");
     if (is_path) {
-        if (!fs::exists(name_or_path))
-            throw WorkloadError(fmt::format("{}: no such model file", name_or_path));
+        if (!fs::exists(name_or_path)) throw WorkloadError(fmt::format("{}: no such model file", name_or_path));
         return name_or_path;
     }
     const fs::path candidate = fs::path(models_dir) / (name_or_path + ".yaml");
     if (fs::exists(candidate)) return candidate.string();
-    throw WorkloadError(fmt::format("unknown model '{}' (zoo: {}; or give a path to a .yaml file)",
-                                    name_or_path, fmt::join(zoo_names(models_dir), ", ")));
+    throw WorkloadError(fmt::format("unknown model '{}' (zoo: {}; or give a path to a .yaml file)", name_or_path,
+                                    fmt::join(zoo_names(models_dir), ", ")));
 }
 
 }  // namespace npu

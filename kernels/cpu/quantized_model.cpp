@@ -40,8 +40,7 @@ float activate(float v, Activation act) {
 
 // Quantizes a conv/fc layer and calibrates its output scale on the accumulators of the
 // already-quantized input.
-void quantize_weighted_int8(const FloatModel& fm, int i, QuantModel& qm,
-                            const std::vector<HostTensor>& outputs) {
+void quantize_weighted_int8(const FloatModel& fm, int i, QuantModel& qm, const std::vector<HostTensor>& outputs) {
     const Layer& l = qm.graph.layers[size_t(i)];
     const LayerTensors& t = fm.tensors[size_t(i)];
     QuantLayer& q = qm.layers[size_t(i)];
@@ -63,11 +62,9 @@ void quantize_weighted_int8(const FloatModel& fm, int i, QuantModel& qm,
     const int64_t pixels = l.output.h * l.output.w;
     std::vector<float> real(acc.size());
     for (size_t k = 0; k < acc.size(); ++k)
-        real[k] = activate(float(double(acc[k]) * s_in * w_scale[(k / size_t(pixels)) % outs]),
-                           l.activation);
+        real[k] = activate(float(double(acc[k]) * s_in * w_scale[(k / size_t(pixels)) % outs]), l.activation);
     q.out_scale = choose_scale(real.data(), real.size());
-    for (size_t f = 0; f < outs; ++f)
-        q.requant.push_back(make_multiplier(double(s_in) * w_scale[f] / q.out_scale));
+    for (size_t f = 0; f < outs; ++f) q.requant.push_back(make_multiplier(double(s_in) * w_scale[f] / q.out_scale));
     q.clamp = activation_clamp(l.activation, q.out_scale);
 }
 
@@ -100,7 +97,8 @@ void quantize_concat_int8(int i, QuantModel& qm) {
     QuantLayer& q = qm.layers[size_t(i)];
     q.out_scale = 0.0f;
     for (int in : l.inputs) q.out_scale = std::max(q.out_scale, qm.layers[size_t(in)].out_scale);
-    for (int in : l.inputs) q.input_rescale.push_back(make_multiplier(double(qm.layers[size_t(in)].out_scale) / q.out_scale));
+    for (int in : l.inputs)
+        q.input_rescale.push_back(make_multiplier(double(qm.layers[size_t(in)].out_scale) / q.out_scale));
 }
 
 Int8Clamp clip_clamp(const ClipAttrs& c, float scale) {
@@ -118,15 +116,15 @@ QuantModel apply_given_quantization(const FloatModel& fm, Precision precision) {
     qm.layers.resize(fm.graph.layers.size());
     qm.inputs.resize(fm.graph.layers.size());
     if (precision != Precision::Int8)
-        throw WorkloadError(fmt::format("{}: the model is quantized (QLinear/ConvInteger layers); run it in int8",
-                                        fm.graph.where(-1)));
+        throw WorkloadError(
+            fmt::format("{}: the model is quantized (QLinear/ConvInteger layers); run it in int8", fm.graph.where(-1)));
     for (size_t i = 0; i < fm.graph.layers.size(); ++i) {
         const Layer& l = fm.graph.layers[i];
         const GivenQuant& g = l.quant;
         QuantLayer& q = qm.layers[i];
         if (!g.present)
-            throw UnsupportedError(fmt::format("{}: a quantized model mixes in a layer without quantization",
-                                               fm.graph.where(int(i))));
+            throw UnsupportedError(
+                fmt::format("{}: a quantized model mixes in a layer without quantization", fm.graph.where(int(i))));
         q.out_scale = g.scale;
         q.out_zero_point = g.zero_point;
         q.unsigned_values = g.unsigned_values;
@@ -142,8 +140,8 @@ QuantModel apply_given_quantization(const FloatModel& fm, Precision precision) {
             continue;
         }
         if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected)
-            throw UnsupportedError(fmt::format("{}: only conv and matmul layers take given quantization",
-                                               fm.graph.where(int(i))));
+            throw UnsupportedError(
+                fmt::format("{}: only conv and matmul layers take given quantization", fm.graph.where(int(i))));
         for (int32_t w : g.weights) q.weight_q.push_back(saturate_int8(w));
         q.weight_zero_point = g.weight_zero_point;
         q.bias_q = g.bias;
@@ -202,8 +200,8 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
             case LayerKind::Softmax: q.out_scale = kSoftmaxInt8OutputScale; break;
             case LayerKind::Concat: quantize_concat_int8(int(i), qm); break;
             case LayerKind::BatchNorm:
-                throw WorkloadError(fmt::format("{}: a standalone batchnorm runs in fp16 or fp32, not int8",
-                                                qm.graph.where(int(i))));
+                throw WorkloadError(
+                    fmt::format("{}: a standalone batchnorm runs in fp16 or fp32, not int8", qm.graph.where(int(i))));
             default:  // pools, relu, clip, flatten, reshape keep the input scale
                 q.out_scale = qm.layers[size_t(l.inputs[0])].out_scale;
                 if (l.kind == LayerKind::Relu) q.clamp.lo = 0;
@@ -236,12 +234,11 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
                 if (q.onnx_rounding) return requantize_onnx(acc, l.output, q.requant_scale, q.out_zero_point);
                 return requantize_int8(acc, l.output, q.requant, q.clamp);
             }
-            return store_float(conv_accumulate_float(in, g, q.weight_f.data(), q.bias_f.data()), l.output,
-                               l.activation, qm.precision);
+            return store_float(conv_accumulate_float(in, g, q.weight_f.data(), q.bias_f.data()), l.output, l.activation,
+                               qm.precision);
         }
         case LayerKind::MaxPool: return max_pool(in, l.output, l.pool.window);
-        case LayerKind::AvgPool:
-            return avg_pool(in, l.output, l.pool.window, l.pool.count_include_pad);
+        case LayerKind::AvgPool: return avg_pool(in, l.output, l.pool.window, l.pool.count_include_pad);
         case LayerKind::GlobalAvgPool: return global_avg_pool(in);
         case LayerKind::Add: {
             const HostTensor& b = outputs[size_t(l.inputs[1])];
@@ -269,8 +266,7 @@ HostTensor reference_layer(const QuantModel& qm, int i, const std::vector<HostTe
 
 std::vector<HostTensor> run_reference(const QuantModel& qm) {
     std::vector<HostTensor> outputs(qm.graph.layers.size());
-    for (size_t i = 0; i < qm.graph.layers.size(); ++i)
-        outputs[i] = reference_layer(qm, int(i), outputs);
+    for (size_t i = 0; i < qm.graph.layers.size(); ++i) outputs[i] = reference_layer(qm, int(i), outputs);
     return outputs;
 }
 

@@ -55,7 +55,6 @@ bool has_given_quantization(const Graph& graph);
 std::vector<HostTensor> run_reference(const QuantModel& model);
 
 // The reference output of one layer, given the outputs of the layers before it.
-HostTensor reference_layer(const QuantModel& model, int layer_index,
-                           const std::vector<HostTensor>& outputs);
+HostTensor reference_layer(const QuantModel& model, int layer_index, const std::vector<HostTensor>& outputs);
 
 }  // namespace npu

@@ -43,7 +43,8 @@ RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int6
                         const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
                         const bool inside = iy >= 0 && iy < g.input.h && ix >= 0 && ix < g.input.w;
                         col(k, y * ow + x) =
-                            inside ? T(in.value(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)) - zero_point
+                            inside ? T(in.value(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)) -
+                                         zero_point
                                    : T(0);
                     }
                 }
@@ -79,9 +80,7 @@ float apply_activation(float v, Activation act) {
     return v;
 }
 
-int8_t clamp_int8(int64_t v, Int8Clamp c) {
-    return int8_t(std::min<int64_t>(std::max<int64_t>(v, c.lo), c.hi));
-}
+int8_t clamp_int8(int64_t v, Int8Clamp c) { return int8_t(std::min<int64_t>(std::max<int64_t>(v, c.lo), c.hi)); }
 
 // Visits every output cell with the flat offset of its input plane and the window origin.
 template <class Visit>
@@ -95,19 +94,18 @@ void for_each_window(const Shape& in, const Shape& out, const Window2d& w, Visit
 
 }  // namespace
 
-std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g,
-                                          const int8_t* weights, const int32_t* bias,
-                                          int32_t input_zero_point, int32_t weight_zero_point) {
+std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g, const int8_t* weights,
+                                          const int32_t* bias, int32_t input_zero_point, int32_t weight_zero_point) {
     return conv_accumulate<int32_t>(in, g, weights, bias, input_zero_point, weight_zero_point);
 }
 
-std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g,
-                                         const float* weights, const float* bias) {
+std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g, const float* weights,
+                                         const float* bias) {
     return conv_accumulate<float>(in, g, weights, bias, 0.0f, 0.0f);
 }
 
-HostTensor requantize_onnx(const std::vector<int32_t>& acc, const Shape& shape,
-                           const std::vector<float>& per_channel, int32_t zero_point) {
+HostTensor requantize_onnx(const std::vector<int32_t>& acc, const Shape& shape, const std::vector<float>& per_channel,
+                           int32_t zero_point) {
     HostTensor out = HostTensor::zeros(shape, Precision::Int8);
     const int64_t pixels = shape.h * shape.w;
     for (int64_t i = 0; i < shape.elements(); ++i)
@@ -126,8 +124,7 @@ HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
     HostTensor out = HostTensor::zeros(shape, Precision::Int8);
     const int64_t pixels = shape.h * shape.w;
     for (int64_t i = 0; i < shape.elements(); ++i)
-        out.int8()[i] = clamp_int8(requantize(acc[size_t(i)], per_channel[size_t((i / pixels) % shape.c)]),
-                                   clamp);
+        out.int8()[i] = clamp_int8(requantize(acc[size_t(i)], per_channel[size_t((i / pixels) % shape.c)]), clamp);
     return out;
 }
 
@@ -158,8 +155,7 @@ HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d
     return out;
 }
 
-HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w,
-                    bool count_include_pad) {
+HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w, bool count_include_pad) {
     HostTensor out = HostTensor::zeros(out_shape, in.precision);
     const bool int8 = in.precision == Precision::Int8;
     for_each_window(in.shape, out_shape, w, [&](int64_t o, int64_t base, int64_t y0, int64_t x0) {
@@ -171,12 +167,16 @@ HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d
                 if (y < 0 || y >= in.shape.h || x < 0 || x >= in.shape.w) continue;
                 const int64_t i = base + y * in.shape.w + x;
                 ++valid;
-                if (int8) sum_q += in.int8()[i];
-                else sum_f += in.value(i);
+                if (int8)
+                    sum_q += in.int8()[i];
+                else
+                    sum_f += in.value(i);
             }
         const int64_t count = count_include_pad ? w.kernel_h * w.kernel_w : valid;
-        if (int8) out.int8()[o] = saturate_int8(rounding_scale(sum_q, average_multiplier(count)));
-        else out.set_real(o, sum_f / float(count));
+        if (int8)
+            out.int8()[o] = saturate_int8(rounding_scale(sum_q, average_multiplier(count)));
+        else
+            out.set_real(o, sum_f / float(count));
     });
     return out;
 }
@@ -204,8 +204,10 @@ HostTensor add_float(const HostTensor& a, const HostTensor& b, Activation act) {
 HostTensor clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float max) {
     HostTensor out = HostTensor::zeros(in.shape, in.precision);
     for (int64_t i = 0; i < in.elements(); ++i) {
-        if (in.precision == Precision::Int8) out.int8()[i] = clamp_int8(in.int8()[i], int8_bounds);
-        else out.set_real(i, std::min(std::max(in.value(i), min), max));
+        if (in.precision == Precision::Int8)
+            out.int8()[i] = clamp_int8(in.int8()[i], int8_bounds);
+        else
+            out.set_real(i, std::min(std::max(in.value(i), min), max));
     }
     return out;
 }

@@ -27,27 +27,26 @@ struct ConvGeometry {
 
 // Int32 accumulators (products plus bias), NCHW over the output shape. With zero points the
 // products are (x - input_zero_point) * (w - weight_zero_point); padding contributes 0.
-std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g,
-                                          const int8_t* weights, const int32_t* bias,
-                                          int32_t input_zero_point = 0, int32_t weight_zero_point = 0);
+std::vector<int32_t> conv_accumulate_int8(const HostTensor& in, const ConvGeometry& g, const int8_t* weights,
+                                          const int32_t* bias, int32_t input_zero_point = 0,
+                                          int32_t weight_zero_point = 0);
 // FP32 accumulators of float operands (weights already rounded to the run's precision).
-std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g,
-                                         const float* weights, const float* bias);
+std::vector<float> conv_accumulate_float(const HostTensor& in, const ConvGeometry& g, const float* weights,
+                                         const float* bias);
 
 // Per-output-channel requantization with a fused activation clamp.
 HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
                            const std::vector<QuantMultiplier>& per_channel, Int8Clamp clamp);
 // ONNX's requantization (QLinearConv, QLinearMatMul): round_half_even(acc * scale[c]) + zero
 // point, saturated to int8.
-HostTensor requantize_onnx(const std::vector<int32_t>& acc, const Shape& shape,
-                           const std::vector<float>& per_channel, int32_t zero_point);
+HostTensor requantize_onnx(const std::vector<int32_t>& acc, const Shape& shape, const std::vector<float>& per_channel,
+                           int32_t zero_point);
 HostTensor int32_tensor(const std::vector<int32_t>& acc, const Shape& shape);
 // Activation, then rounding to the float precision.
 HostTensor store_float(const std::vector<float>& acc, const Shape& shape, Activation act, Precision p);
 
 HostTensor max_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w);
-HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w,
-                    bool count_include_pad);
+HostTensor avg_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w, bool count_include_pad);
 HostTensor global_avg_pool(const HostTensor& in);
 HostTensor add_int8(const HostTensor& a, const HostTensor& b, AddRescale r, Int8Clamp clamp);
 HostTensor add_float(const HostTensor& a, const HostTensor& b, Activation act);

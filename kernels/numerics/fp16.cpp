@@ -45,7 +45,7 @@ Half float_to_half(float f) {
         const uint32_t exponent = (abs >> 23) - 112;
         const uint32_t mantissa = abs & 0x7FFFFFu;
         uint32_t half = (exponent << 10) | (mantissa >> 13);
-        const uint32_t rest = mantissa & 0x1FFFu;  // 13 dropped bits
+        const uint32_t rest = mantissa & 0x1FFFu;                        // 13 dropped bits
         if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half;  // carries into exponent
         return Half{uint16_t(sign | half)};
     }

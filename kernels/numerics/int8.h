@@ -24,13 +24,9 @@ QuantMultiplier make_multiplier(double real_ratio);
 // Round half up: (value * multiplier + 2^(shift-1)) >> shift, computed in 64 bits.
 int64_t rounding_scale(int64_t value, QuantMultiplier m);
 
-inline int8_t saturate_int8(int64_t v) {
-    return int8_t(v < -128 ? -128 : (v > 127 ? 127 : v));
-}
+inline int8_t saturate_int8(int64_t v) { return int8_t(v < -128 ? -128 : (v > 127 ? 127 : v)); }
 
-inline int8_t requantize(int32_t acc, QuantMultiplier m) {
-    return saturate_int8(rounding_scale(acc, m));
-}
+inline int8_t requantize(int32_t acc, QuantMultiplier m) { return saturate_int8(rounding_scale(acc, m)); }
 
 // Symmetric quantization of a real value with a per-tensor scale: round half away from zero
 // (std::lround), saturated. Used only when creating INT8 data from real numbers (weights,

@@ -42,10 +42,11 @@ int explain(const ExplainArgs& a, const DataPaths& paths) {
     if (index < 0)
         throw UsageError(a.layer.empty() ? fmt::format("--workload: '{}' has no conv2d or fc layer", graph.name)
                                          : fmt::format("--layer: no layer '{}' in '{}' (after folding batchnorm "
-                                                       "and fusing activations)", a.layer, graph.name));
+                                                       "and fusing activations)",
+                                                       a.layer, graph.name));
     const ExplainProblem problem = explain_problem(w.model, index, a.max_macs);
-    const ExplainLog log = run_explain(problem, config.dataflow, ArrayShape{config.rows, config.cols},
-                                       config.clock_mhz, a.vcd);
+    const ExplainLog log =
+        run_explain(problem, config.dataflow, ArrayShape{config.rows, config.cols}, config.clock_mhz, a.vcd);
     if (!a.quiet) std::cout << explain_text(problem, log);
     if (!a.html.empty())
         write_file(a.html, explain_html(problem, log,

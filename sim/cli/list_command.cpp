@@ -18,9 +18,8 @@ Action add_list_command(CLI::App& app, const DataPaths& paths) {
         for (const std::string& name : zoo_names(paths.models_dir())) {
             const Graph g = load_model_file(paths.models_dir() + "/" + name + ".yaml");
             const Shape in = g.input().output;
-            fmt::print("  {:<16} input {}x{}x{}, {} layers, {:.3f} GMACs, {:.2f} M parameters\n", name, in.c,
-                       in.h, in.w, g.layers.size() - 1, double(total_macs(g)) / 1e9,
-                       double(total_params(g)) / 1e6);
+            fmt::print("  {:<16} input {}x{}x{}, {} layers, {:.3f} GMACs, {:.2f} M parameters\n", name, in.c, in.h,
+                       in.w, g.layers.size() - 1, double(total_macs(g)) / 1e9, double(total_params(g)) / 1e6);
         }
         return 0;
     };

@@ -14,14 +14,15 @@ int sc_main(int argc, char* argv[]) {
     const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);
     CLI::App app{"npusim: cycle-approximate simulator of systolic-array NPUs", "npusim"};
     app.require_subcommand(0, 1);
-    app.set_version_flag("--version", std::string("npusim 0.1.0 (MPI sweeps: ") +
-                                           (npu::mpi_available() ? "yes" : "no") + ")");
+    app.set_version_flag("--version",
+                         std::string("npusim 0.1.0 (MPI sweeps: ") + (npu::mpi_available() ? "yes" : "no") + ")");
     std::map<CLI::App*, npu::cli::Action> actions;
     CLI::App* run = app.add_subcommand("run", "Simulate a workload on a design, print per-layer stats");
     actions[run] = npu::cli::add_run_command(*run, paths);
     CLI::App* explain = app.add_subcommand("explain", "Show a layer on the PE grid, cycle by cycle (teaching)");
     actions[explain] = npu::cli::add_explain_command(*explain, paths);
-    CLI::App* sweep = app.add_subcommand("sweep", "Run a design-space sweep, points in parallel processes (or MPI ranks)");
+    CLI::App* sweep =
+        app.add_subcommand("sweep", "Run a design-space sweep, points in parallel processes (or MPI ranks)");
     actions[sweep] = npu::cli::add_sweep_command(*sweep, paths);
     CLI::App* report = app.add_subcommand("report", "Render sweep results as one self-contained HTML page");
     actions[report] = npu::cli::add_report_command(*report, paths);

@@ -9,11 +9,11 @@
 #include "sim/cli/commands.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/design_files.h"
-#include "sim/runtime/scalesim_model.h"
-#include "workloads/ir/float_model.h"
 #include "sim/report/report.h"
+#include "sim/runtime/scalesim_model.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/io/error.h"
+#include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
 #include "workloads/zoo.h"
 
@@ -50,8 +50,7 @@ void parse_input_size(const std::string& text, int64_t& h, int64_t& w) {
 // Fails before a long simulation, not after it, when an output file cannot be written.
 void check_writable(const std::string& path, const char* option) {
     if (path.empty()) return;
-    if (!std::ofstream(path, std::ios::app))
-        throw Error(fmt::format("{} {}: cannot open for writing", option, path));
+    if (!std::ofstream(path, std::ios::app)) throw Error(fmt::format("{} {}: cannot open for writing", option, path));
 }
 
 int run(const RunArgs& a, const DataPaths& paths) {
@@ -79,17 +78,17 @@ int run(const RunArgs& a, const DataPaths& paths) {
     }
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
-    auto elapsed = [&] {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    };
-    if (show_progress) fmt::print(stderr, "preparing {} ({})...", graph.name, a.timing_only ? "timing only" : "functional");
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+    if (show_progress)
+        fmt::print(stderr, "preparing {} ({})...", graph.name, a.timing_only ? "timing only" : "functional");
     const PreparedWorkload workload = prepare_workload(graph, precision, !a.timing_only, a.seed);
     SimulationOptions options;
     options.precision = precision;
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
     options.check = !a.no_check;
-    if (a.fidelity == "detailed") options.fidelity = Fidelity::Detailed;
+    if (a.fidelity == "detailed")
+        options.fidelity = Fidelity::Detailed;
     else if (a.fidelity != "fast")
         throw UsageError(fmt::format("--fidelity: unknown '{}' (fast, detailed)", a.fidelity));
     Simulation sim(config, options);
@@ -129,8 +128,9 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");
-    app.footer("Exit status: 0 ok, 1 bad input (design, model, file), 2 bad arguments, "
-               "4 functional check failed.");
+    app.footer(
+        "Exit status: 0 ok, 1 bad input (design, model, file), 2 bad arguments, "
+        "4 functional check failed.");
     return [a, &paths] { return run(*a, paths); };
 }
 

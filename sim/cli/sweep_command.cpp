@@ -98,8 +98,9 @@ Action add_sweep_command(CLI::App& app, const DataPaths& paths) {
     app.add_flag("--retry-failed", a->retry_failed, "Run points again whose earlier run failed");
     app.add_flag("--quiet", a->quiet, "No progress bar");
     add_limit_option(app, a->limits);
-    app.footer("Each point runs in its own process. Re-running resumes: points with a record are skipped. "
-               "Under mpirun the points spread over the ranks and rank 0 writes the results.");
+    app.footer(
+        "Each point runs in its own process. Re-running resumes: points with a record are skipped. "
+        "Under mpirun the points spread over the ranks and rank 0 writes the results.");
     return [a, &paths] { return sweep(*a, paths); };
 }
 

@@ -7,16 +7,15 @@
 
 namespace npu {
 
-CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
-                      const NpuConfig& config, Precision precision) {
+CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                      Precision precision) {
     if (!config.supports(precision))
-        throw CompileError(fmt::format("design '{}' has no {} MACs (it supports: {})", config.name,
-                                       precision_name(precision), [&] {
-                                           std::string s;
-                                           for (Precision p : config.precisions)
-                                               s += (s.empty() ? "" : ", ") + std::string(precision_name(p));
-                                           return s;
-                                       }()));
+        throw CompileError(
+            fmt::format("design '{}' has no {} MACs (it supports: {})", config.name, precision_name(precision), [&] {
+                std::string s;
+                for (Precision p : config.precisions) s += (s.empty() ? "" : ", ") + std::string(precision_name(p));
+                return s;
+            }()));
     CompiledModel out;
     out.dram = plan_dram(graph, precision, quant);
     ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size());

@@ -18,7 +18,7 @@ struct CompiledModel {
 
 // `quant` holds one QuantLayer per graph layer (clamps, rescales, softmax scale); timing-only
 // runs may pass default-constructed ones. Throws CompileError if the design cannot run it.
-CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant,
-                      const NpuConfig& config, Precision precision);
+CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                      Precision precision);
 
 }  // namespace npu

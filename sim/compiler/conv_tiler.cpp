@@ -23,8 +23,7 @@ std::vector<int64_t> candidates(int64_t dim, int64_t align) {
 }
 
 // Sum over output blocks of `block` along an axis of the input span each reads.
-int64_t input_span_sum(int64_t out_size, int64_t block, int64_t stride, int64_t pad, int64_t extent,
-                       int64_t in_size) {
+int64_t input_span_sum(int64_t out_size, int64_t block, int64_t stride, int64_t pad, int64_t extent, int64_t in_size) {
     int64_t sum = 0;
     for (int64_t b = 0; b < out_size; b += block)
         sum += input_span(b, std::min(block, out_size - b), stride, pad, extent, in_size).size();
@@ -34,7 +33,7 @@ int64_t input_span_sum(int64_t out_size, int64_t block, int64_t stride, int64_t 
 struct Search {
     const ConvGeometry& g;
     const NpuConfig& c;
-    int64_t e;  // element bytes
+    int64_t e;      // element bytes
     int64_t out_e;  // output element bytes
     ArrayShape array;
 
@@ -60,10 +59,14 @@ struct Search {
         t.rows = g.output.h;
         t.cols = g.output.w;
         while (!fit(t)) {
-            if (t.batch > 1) t.batch = ceil_div(t.batch, 2);
-            else if (t.rows > 1) t.rows = ceil_div(t.rows, 2);
-            else if (t.cols > 1) t.cols = ceil_div(t.cols, 2);
-            else return false;
+            if (t.batch > 1)
+                t.batch = ceil_div(t.batch, 2);
+            else if (t.rows > 1)
+                t.rows = ceil_div(t.rows, 2);
+            else if (t.cols > 1)
+                t.cols = ceil_div(t.cols, 2);
+            else
+                return false;
         }
         return true;
     }
@@ -74,24 +77,23 @@ struct Search {
         const int64_t tiles_g = ceil_div(g.groups, t.groups);
         const int64_t tiles_k = ceil_div(g.in_per_group(), t.channels);
         const int64_t tiles_n = ceil_div(g.out_per_group(), t.filters);
-        const int64_t tiles_m = ceil_div(g.output.n, t.batch) * ceil_div(g.output.h, t.rows) *
-                                ceil_div(g.output.w, t.cols);
+        const int64_t tiles_m =
+            ceil_div(g.output.n, t.batch) * ceil_div(g.output.h, t.rows) * ceil_div(g.output.w, t.cols);
         const int64_t input_pass =
-            g.input.n * g.input.c *
-            input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
+            g.input.n * g.input.c * input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
             input_span_sum(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w) * e;
         const int64_t weights = g.output.c * g.k_per_group() * e;
         const int64_t outputs = g.output.elements() * out_e + g.output.c * isa::kChannelParamBytes * tiles_m;
         // m_outer: weights stay only if one (k, n) tile; inputs stay across n if one k tile.
-        const int64_t m_outer = input_pass * (tiles_k == 1 ? 1 : tiles_n) +
-                                weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m);
-        const int64_t n_outer = weights * (tiles_k == 1 ? 1 : tiles_m) +
-                                input_pass * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n);
+        const int64_t m_outer =
+            input_pass * (tiles_k == 1 ? 1 : tiles_n) + weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m);
+        const int64_t n_outer =
+            weights * (tiles_k == 1 ? 1 : tiles_m) + input_pass * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n);
         t.m_outer = m_outer <= n_outer;
         t.dram_bytes = std::min(m_outer, n_outer) + outputs;
         const GemmDims tile{t.m(), t.channels * w.kernel_h * w.kernel_w, t.filters};
-        t.array_cycles = tiles_g * tiles_k * tiles_n * tiles_m * t.groups *
-                         gemm_cycles(c.dataflow, tile, array).count();
+        t.array_cycles =
+            tiles_g * tiles_k * tiles_n * tiles_m * t.groups * gemm_cycles(c.dataflow, tile, array).count();
     }
 
     int64_t time(const ConvTiling& t) const {
@@ -109,8 +111,8 @@ int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const C
     return t.batch * channels * rows * cols;
 }
 
-ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision,
-                              int64_t output_bytes, const std::string& layer_name) {
+ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision, int64_t output_bytes,
+                              const std::string& layer_name) {
     const Search search{g, c, int64_t(element_bytes(precision)), output_bytes, ArrayShape{c.rows, c.cols}};
     const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
     bool found = false;
@@ -138,10 +140,10 @@ ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precisi
             }
     }
     if (!found)
-        throw CompileError(fmt::format(
-            "layer '{}': no tiling fits design '{}' (even one output pixel of one channel needs more "
-            "buffer than the design has; window {}x{}, input {}x{})",
-            layer_name, c.name, g.window.kernel_h, g.window.kernel_w, g.input.h, g.input.w));
+        throw CompileError(
+            fmt::format("layer '{}': no tiling fits design '{}' (even one output pixel of one channel needs more "
+                        "buffer than the design has; window {}x{}, input {}x{})",
+                        layer_name, c.name, g.window.kernel_h, g.window.kernel_w, g.input.h, g.input.w));
     return best;
 }
 

@@ -32,8 +32,8 @@ struct ConvTiling {
 
 // Throws CompileError when not even a one-pixel, one-channel tile fits.
 // `output_bytes`: element size of the layer's output (the precision's, or 4 for int32 sums).
-ConvTiling choose_conv_tiling(const ConvGeometry& geometry, const NpuConfig& config,
-                              Precision precision, int64_t output_bytes, const std::string& layer_name);
+ConvTiling choose_conv_tiling(const ConvGeometry& geometry, const NpuConfig& config, Precision precision,
+                              int64_t output_bytes, const std::string& layer_name);
 
 // Bytes of the input box of an output box [batch x rows x cols] at the worst position.
 int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const ConvTiling& t);

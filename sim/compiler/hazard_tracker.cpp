@@ -4,11 +4,9 @@
 
 namespace npu {
 
-void HazardTracker::access(int64_t lo, int64_t hi, bool write, int32_t instruction,
-                           std::vector<int32_t>& deps) {
+void HazardTracker::access(int64_t lo, int64_t hi, bool write, int32_t instruction, std::vector<int32_t>& deps) {
     for (const Access& a : m_accesses)
-        if (a.lo < hi && lo < a.hi && (write || a.write) && a.instruction != instruction)
-            deps.push_back(a.instruction);
+        if (a.lo < hi && lo < a.hi && (write || a.write) && a.instruction != instruction) deps.push_back(a.instruction);
     if (write)
         m_accesses.erase(std::remove_if(m_accesses.begin(), m_accesses.end(),
                                         [&](const Access& a) { return a.lo >= lo && a.hi <= hi; }),

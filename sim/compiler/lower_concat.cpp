@@ -41,7 +41,8 @@ void lower_concat(const LoweringContext& ctx, int index) {
             n.slot_bytes[size_t(Operand::Output)] = rescale ? elements(t) * e : 0;
             return n;
         };
-        if (!shrink_to_fit(tile, [&](const Box4& t) { return fits(ctx.config, needs(t)); }, [](int) { return true; }))
+        if (!shrink_to_fit(
+                tile, [&](const Box4& t) { return fits(ctx.config, needs(t)); }, [](int) { return true; }))
             throw CompileError(fmt::format("layer '{}': no concat tile fits design '{}'", l.name, ctx.config.name));
         const BufferPlan buffers(ctx.config, needs(tile));
         for_each_tile({in.n, in.c, in.h, in.w}, tile, [&](const Box4& start, const Box4& extent, int64_t slot) {

@@ -100,8 +100,7 @@ private:
         tile.tensor_h = g.input.h;
         tile.tensor_w = g.input.w;
         const std::array<int64_t, 5> key{g0, channel_start, box[0], rows.begin, cols.begin};
-        const int64_t bytes = tile.extent[0] * tile.extent[1] * tile.extent[2] * tile.extent[3] *
-                              m_ctx.element_bytes();
+        const int64_t bytes = tile.extent[0] * tile.extent[1] * tile.extent[2] * tile.extent[3] * m_ctx.element_bytes();
         if (key != m_loaded_input || bytes != m_loaded_input_bytes) {  // not resident: load it
             m_input_region = m_buffers.slot(Operand::Ifmap, m_input_slots++, bytes);
             isa::DramBox whole = m_ctx.tensor_box(m_input);
@@ -114,8 +113,7 @@ private:
         return tile;
     }
 
-    isa::Region weight_tile(int64_t g0, int64_t groups, int64_t f0, int64_t filters, int64_t c0,
-                            int64_t channels) {
+    isa::Region weight_tile(int64_t g0, int64_t groups, int64_t f0, int64_t filters, int64_t c0, int64_t channels) {
         const ConvGeometry& g = m_geometry;
         const std::array<int64_t, 4> key{g0, f0, c0, groups};
         if (key != m_loaded_weights) {
@@ -133,9 +131,8 @@ private:
         return m_weight_region;
     }
 
-    void finish_tile(int64_t g0, int64_t groups, int64_t f0, int64_t filters,
-                     const std::array<int64_t, 3>& box, const std::array<int64_t, 3>& extent,
-                     const isa::Region& acc) {
+    void finish_tile(int64_t g0, int64_t groups, int64_t f0, int64_t filters, const std::array<int64_t, 3>& box,
+                     const std::array<int64_t, 3>& extent, const isa::Region& acc) {
         const ConvGeometry& g = m_geometry;
         const int64_t channels = groups * filters;
         const int64_t channel0 = g0 * g.out_per_group() + f0;
@@ -164,7 +161,7 @@ private:
         v.dst_extent = {extent[0], channels, extent[1], extent[2]};
         v.activation = m_layer.activation;
         v.clamp = q.clamp;
-        v.rule = q.out_int32 ? isa::RequantRule::Int32
+        v.rule = q.out_int32       ? isa::RequantRule::Int32
                  : q.onnx_rounding ? isa::RequantRule::OnnxFloat
                                    : isa::RequantRule::Multiplier;
         v.out_zero_point = q.out_zero_point;

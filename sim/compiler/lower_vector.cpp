@@ -99,11 +99,13 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
     const int64_t e = ctx.element_bytes();
     // The largest tile that fits: shrink batch, channels, rows, columns in that order.
     Box4 tile{out.n, out.c, out.h, out.w};
-    if (!shrink_to_fit(tile, [&](const Box4& t) { return fits(ctx.config, needs_for(vs, t, e)); },
-                       [&](int dim) { return vs.may_split(dim); }))
-        throw CompileError(fmt::format("layer '{}': no {} tile fits design '{}' ({} bytes of input at the smallest "
-                                       "tile)",
-                                       l.name, kind_name(l.kind), ctx.config.name, needs_for(vs, tile, e).slot_bytes[0]));
+    if (!shrink_to_fit(
+            tile, [&](const Box4& t) { return fits(ctx.config, needs_for(vs, t, e)); },
+            [&](int dim) { return vs.may_split(dim); }))
+        throw CompileError(
+            fmt::format("layer '{}': no {} tile fits design '{}' ({} bytes of input at the smallest "
+                        "tile)",
+                        l.name, kind_name(l.kind), ctx.config.name, needs_for(vs, tile, e).slot_bytes[0]));
     const BufferPlan buffers(ctx.config, needs_for(vs, tile, e));
     const QuantLayer& q = ctx.quant[size_t(index)];
     for_each_tile({out.n, out.c, out.h, out.w}, tile, [&](const Box4& start, const Box4& extent, int64_t slot) {
@@ -114,8 +116,7 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
         for (int k = 0; k < vs.inputs(); ++k) {
             const int producer = l.inputs[size_t(k)];
             const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(in_extent) * e);
-            ctx.builder.load(sub_box(ctx.tensor_box(producer), in_start, in_extent), r,
-                             ctx.tensor_id(producer));
+            ctx.builder.load(sub_box(ctx.tensor_box(producer), in_start, in_extent), r, ctx.tensor_id(producer));
             (k == 0 ? v.src : v.src2) = r;
         }
         const int64_t data_bytes = elements(extent) * e;

@@ -9,8 +9,7 @@
 
 namespace npu {
 
-ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tensors)
-    : m_last_store(tensors, -1) {
+ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tensors) : m_last_store(tensors, -1) {
     m_program.precision = precision;
     m_program.layers = layers;
 }
@@ -20,14 +19,14 @@ int32_t ProgramBuilder::append(isa::Queue queue, std::variant<isa::Transfer, isa
     const int32_t index = int32_t(m_program.instructions.size());
     if (index >= limits().instructions)
         throw LimitError(fmt::format("the program grows past {} instructions {}", limits().instructions,
-                                       limit_hint("instructions")));
+                                     limit_hint("instructions")));
     isa::Instruction in;
     in.queue = queue;
     in.layer = m_layer;
     in.body = std::move(body);
     for (const Touch& t : touches)
-        m_buffers[size_t(t.region.buffer)].access(t.region.offset, t.region.offset + t.region.size,
-                                                  t.write, index, in.deps);
+        m_buffers[size_t(t.region.buffer)].access(t.region.offset, t.region.offset + t.region.size, t.write, index,
+                                                  in.deps);
     if (extra_dep >= 0) in.deps.push_back(extra_dep);
     std::sort(in.deps.begin(), in.deps.end());
     in.deps.erase(std::unique(in.deps.begin(), in.deps.end()), in.deps.end());
@@ -48,8 +47,7 @@ int32_t ProgramBuilder::store(const isa::Region& src, const isa::DramBox& box, i
 
 int32_t ProgramBuilder::gemm(const isa::Gemm& g) {
     // The accumulator tile is read-modify-written: a write covers both hazards.
-    return append(isa::Queue::Array, g,
-                  {{g.input.region, false}, {g.weights, false}, {g.accumulator, true}}, -1);
+    return append(isa::Queue::Array, g, {{g.input.region, false}, {g.weights, false}, {g.accumulator, true}}, -1);
 }
 
 int32_t ProgramBuilder::vector(const isa::Vector& v) {

@@ -163,11 +163,13 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     c.cols = positive_int(array, "cols");
     c.dataflow = read_dataflow(array);
     if (saturating_mul(c.rows, c.cols) > limits().array_pes)
-        array.fail("cols", fmt::format("a {} x {} array has more PEs than the limit {}", c.rows, c.cols, limit_hint("array_pes")));
+        array.fail("cols", fmt::format("a {} x {} array has more PEs than the limit {}", c.rows, c.cols,
+                                       limit_hint("array_pes")));
     array.finish();
     for (const std::string& name : root.get_string_list("precisions")) {
         Precision p;
-        if (!parse_precision(name, p)) root.fail("precisions", fmt::format("unknown precision '{}' (int8, fp16)", name));
+        if (!parse_precision(name, p))
+            root.fail("precisions", fmt::format("unknown precision '{}' (int8, fp16)", name));
         c.precisions.push_back(p);
     }
     if (c.precisions.empty()) root.fail("precisions", "list at least one precision");
@@ -182,9 +184,11 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     buffers.finish();
     c.accumulator = read_buffer(root.child("accumulator"));
     int64_t sram_bytes = 0;
-    for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator}) sram_bytes += b->size_bytes;
+    for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator})
+        sram_bytes += b->size_bytes;
     if (sram_bytes > limits().sram_mib * 1024 * 1024)
-        root.fail_here(fmt::format("the buffers hold {} MiB together, beyond the limit {}", sram_bytes >> 20, limit_hint("sram_mib")));
+        root.fail_here(fmt::format("the buffers hold {} MiB together, beyond the limit {}", sram_bytes >> 20,
+                                   limit_hint("sram_mib")));
 
     const YamlMap tech = root.child("technology");
     c.technology_nm = positive(tech, "node_nm");
@@ -242,8 +246,7 @@ NpuConfig load_design(const std::string& path, const std::string& energy_dir) {
     return read_design(YamlMap::load_file(path, YamlErrorKind::Config), energy_dir);
 }
 
-NpuConfig parse_design(const std::string& text, const std::string& source_name,
-                       const std::string& energy_dir) {
+NpuConfig parse_design(const std::string& text, const std::string& source_name, const std::string& energy_dir) {
     return read_design(YamlMap::load_string(text, source_name, YamlErrorKind::Config), energy_dir);
 }
 

@@ -8,8 +8,7 @@
 namespace npu {
 
 NpuConfig load_design(const std::string& path, const std::string& energy_dir);
-NpuConfig parse_design(const std::string& yaml_text, const std::string& source_name,
-                       const std::string& energy_dir);
+NpuConfig parse_design(const std::string& yaml_text, const std::string& source_name, const std::string& energy_dir);
 
 EnergyTable load_energy_table(const std::string& path);
 

@@ -29,14 +29,13 @@ std::vector<std::string> yaml_stems(const std::string& dir) { return zoo_names(d
 
 std::string resolve_design(const std::string& name_or_path, const std::string& dir) {
     if (name_or_path.find('/') != std::string::npos || fs::path(name_or_path).has_extension()) {
-        if (!fs::exists(name_or_path))
-            throw ConfigError(fmt::format("{}: no such design file", name_or_path));
+        if (!fs::exists(name_or_path)) throw ConfigError(fmt::format("{}: no such design file", name_or_path));
         return name_or_path;
     }
     const fs::path candidate = fs::path(dir) / (name_or_path + ".yaml");
     if (fs::exists(candidate)) return candidate.string();
-    throw ConfigError(fmt::format("unknown design '{}' (shipped: {}; or give a path to a .yaml file)",
-                                  name_or_path, fmt::join(yaml_stems(dir), ", ")));
+    throw ConfigError(fmt::format("unknown design '{}' (shipped: {}; or give a path to a .yaml file)", name_or_path,
+                                  fmt::join(yaml_stems(dir), ", ")));
 }
 
 }  // namespace npu

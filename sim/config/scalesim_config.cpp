@@ -50,7 +50,8 @@ Ini parse_ini(const std::string& text, const std::string& source) {
         const std::string line = trim(raw.substr(0, raw.find_first_of("#;")));
         if (line.empty()) continue;
         if (line.front() == '[') {
-            if (line.back() != ']') throw ConfigError(fmt::format("{}:{}: malformed section '{}'", source, number, line));
+            if (line.back() != ']')
+                throw ConfigError(fmt::format("{}:{}: malformed section '{}'", source, number, line));
             section = trim(line.substr(1, line.size() - 2));
             if (!known_keys().count(section))
                 throw ConfigError(fmt::format("{}:{}: [{}]: unknown section", source, number, section));
@@ -58,7 +59,8 @@ Ini parse_ini(const std::string& text, const std::string& source) {
         }
         const size_t sep = line.find_first_of(":=");
         if (sep == std::string::npos || section.empty())
-            throw ConfigError(fmt::format("{}:{}: expected 'key: value' inside a section, got '{}'", source, number, line));
+            throw ConfigError(
+                fmt::format("{}:{}: expected 'key: value' inside a section, got '{}'", source, number, line));
         const std::string key = trim(line.substr(0, sep));
         if (!known_keys().at(section).count(key))
             throw ConfigError(fmt::format("{}:{}: {}.{}: unknown key", source, number, section, key));
@@ -89,8 +91,8 @@ public:
             if (used == e->value.size() && v >= 1 && v <= kMaxFileInteger) return v;
         } catch (const std::exception&) {
         }
-        throw ConfigError(fmt::format("{}:{}: {}.{}: expected a positive integer below 2^31, got '{}'", m_source, e->line,
-                                      section, key, e->value));
+        throw ConfigError(fmt::format("{}:{}: {}.{}: expected a positive integer below 2^31, got '{}'", m_source,
+                                      e->line, section, key, e->value));
     }
     std::string text(const std::string& section, const std::string& key, const std::string& fallback) const {
         const Entry* e = find(section, key);
@@ -118,8 +120,8 @@ std::string design_yaml(const IniReader& r, const std::string& name, const std::
                                       r.line(arch, "Dataflow"), arch, dataflow));
     const std::string mode = r.text("run_presets", "InterfaceBandwidth", "CALC");
     if (mode != "CALC" && mode != "USER")
-        throw ConfigError(fmt::format("{}:{}: run_presets.InterfaceBandwidth: expected CALC or USER, got '{}'",
-                                      source, r.line("run_presets", "InterfaceBandwidth"), mode));
+        throw ConfigError(fmt::format("{}:{}: run_presets.InterfaceBandwidth: expected CALC or USER, got '{}'", source,
+                                      r.line("run_presets", "InterfaceBandwidth"), mode));
     const int64_t banks = r.positive(arch, "MemoryBanks", 1);
     const int64_t port = std::max(rows, cols);
     const int64_t ofmap_kib = r.positive(arch, "OfmapSramSzkB");
@@ -140,11 +142,12 @@ std::string design_yaml(const IniReader& r, const std::string& name, const std::
         "vector: {{lanes: {}}}\n"
         "technology: {{node_nm: 45, energy_table: horowitz_45nm}}\n",
         json_text(nlohmann::json(name)),  // JSON strings are YAML double-quoted scalars: any run_name is safe
-        json_text(nlohmann::json(fmt::format("SCALE-Sim config {} ({}x{} {}; npusim assumes int8, 1 GHz, acc 4x ofmap SRAM)",
-                                             std::filesystem::path(source).filename().string(), rows, cols, dataflow))),
-        rows, cols, dataflow,
-        kAssumedClockMhz, r.positive(arch, "IfmapSramSzkB"), banks, port, r.positive(arch, "FilterSramSzkB"),
-        banks, port, ofmap_kib, banks, port, 4 * ofmap_kib, banks, 4 * cols, bandwidth_gbps, cols);
+        json_text(
+            nlohmann::json(fmt::format("SCALE-Sim config {} ({}x{} {}; npusim assumes int8, 1 GHz, acc 4x ofmap SRAM)",
+                                       std::filesystem::path(source).filename().string(), rows, cols, dataflow))),
+        rows, cols, dataflow, kAssumedClockMhz, r.positive(arch, "IfmapSramSzkB"), banks, port,
+        r.positive(arch, "FilterSramSzkB"), banks, port, ofmap_kib, banks, port, 4 * ofmap_kib, banks, 4 * cols,
+        bandwidth_gbps, cols);
 }
 
 }  // namespace
@@ -160,8 +163,8 @@ NpuConfig parse_scalesim_config(const std::string& text, const std::string& sour
         return c;
     } catch (const ConfigError& e) {
         // The derived YAML is ours; name the .cfg and what it implied.
-        throw ConfigError(fmt::format("{}: this SCALE-Sim config implies an npusim design that is invalid: {}",
-                                      source, e.what()));
+        throw ConfigError(
+            fmt::format("{}: this SCALE-Sim config implies an npusim design that is invalid: {}", source, e.what()));
     }
 }
 

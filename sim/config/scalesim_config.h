@@ -16,7 +16,6 @@
 namespace npu {
 
 NpuConfig load_scalesim_config(const std::string& path, const std::string& energy_dir);
-NpuConfig parse_scalesim_config(const std::string& text, const std::string& source,
-                                const std::string& energy_dir);
+NpuConfig parse_scalesim_config(const std::string& text, const std::string& source, const std::string& energy_dir);
 
 }  // namespace npu

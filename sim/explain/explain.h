@@ -16,10 +16,10 @@ namespace npu {
 struct ExplainProblem {
     std::string layer;
     GemmDims dims;
-    std::vector<double> a;  // M x K: im2col rows, one per output pixel
-    std::vector<double> b;  // K x N: weights
+    std::vector<double> a;         // M x K: im2col rows, one per output pixel
+    std::vector<double> b;         // K x N: weights
     int64_t out_h = 1, out_w = 1;  // output pixels form out_h x out_w (per image)
-    bool integer = true;  // INT8 values (printed as integers)
+    bool integer = true;           // INT8 values (printed as integers)
 };
 
 // Builds the problem from a quantized model's layer (INT8: the int8 values; FP16: the binary16

@@ -108,8 +108,8 @@ std::string explain_html(const ExplainProblem& p, const ExplainLog& log, const s
     data["rows"] = log.rows;
     data["cols"] = log.cols;
     data["about"] = fmt::format("Layer '{}' as C[{}][{}] = X[{}][{}] x W[{}][{}] on a {}x{} {} array: {} cycles.",
-                                p.layer, p.dims.m, p.dims.n, p.dims.m, p.dims.k, p.dims.k, p.dims.n, log.rows,
-                                log.cols, dataflow_name(log.dataflow), log.cycles.size());
+                                p.layer, p.dims.m, p.dims.n, p.dims.m, p.dims.k, p.dims.k, p.dims.n, log.rows, log.cols,
+                                dataflow_name(log.dataflow), log.cycles.size());
     nlohmann::json cycles = nlohmann::json::array();
     for (const CycleRecord& r : log.cycles) {
         nlohmann::json c;
@@ -139,7 +139,8 @@ std::string explain_html(const ExplainProblem& p, const ExplainLog& log, const s
     std::string page = kPage;
     std::string json = json_text(data);
     // A JSON string cannot close the script element early.
-    for (size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 2)) json.replace(at, 2, "<\\/");
+    for (size_t at = json.find("</"); at != std::string::npos; at = json.find("</", at + 2))
+        json.replace(at, 2, "<\\/");
     replace(page, "@TITLE@", title);
     replace(page, "@TITLE@", title);
     replace(page, "@DATA@", json);

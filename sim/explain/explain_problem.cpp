@@ -9,13 +9,14 @@ namespace npu {
 ExplainProblem explain_problem(const QuantModel& model, int index, int64_t max_macs) {
     const Layer& l = model.graph.layers[size_t(index)];
     if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected)
-        throw UsageError(fmt::format("--layer: '{}' is a {} layer; explain shows conv2d and fc layers",
-                                     l.name, kind_name(l.kind)));
+        throw UsageError(
+            fmt::format("--layer: '{}' is a {} layer; explain shows conv2d and fc layers", l.name, kind_name(l.kind)));
     const Layer& producer = model.graph.layers[size_t(l.inputs[0])];
     if (producer.kind != LayerKind::Input)
-        throw UsageError(fmt::format("--layer: '{}' does not read the model input; explain shows a layer "
-                                     "that does (the first conv or fc)",
-                                     l.name));
+        throw UsageError(
+            fmt::format("--layer: '{}' does not read the model input; explain shows a layer "
+                        "that does (the first conv or fc)",
+                        l.name));
     const HostTensor& in = model.inputs[size_t(l.inputs[0])];
     const ConvGeometry g = ConvGeometry::from_layer(l, in.shape);
     ExplainProblem p;
@@ -24,14 +25,13 @@ ExplainProblem explain_problem(const QuantModel& model, int index, int64_t max_m
     p.out_w = g.output.w;
     p.dims = GemmDims{g.input.n * g.output.h * g.output.w, g.k_per_group(), g.out_per_group()};
     if (p.dims.macs() > max_macs)
-        throw UsageError(fmt::format("layer '{}' has {} MACs in group 0, more than explain shows ({}); use a "
-                                     "smaller model such as 'seed'",
-                                     l.name, p.dims.macs(), max_macs));
+        throw UsageError(
+            fmt::format("layer '{}' has {} MACs in group 0, more than explain shows ({}); use a "
+                        "smaller model such as 'seed'",
+                        l.name, p.dims.macs(), max_macs));
     p.integer = model.precision == Precision::Int8;
     const QuantLayer& q = model.layers[size_t(index)];
-    auto weight = [&](int64_t i) {
-        return p.integer ? double(q.weight_q[size_t(i)]) : double(q.weight_f[size_t(i)]);
-    };
+    auto weight = [&](int64_t i) { return p.integer ? double(q.weight_q[size_t(i)]) : double(q.weight_f[size_t(i)]); };
     const Window2d& w = g.window;
     p.a.assign(size_t(p.dims.m * p.dims.k), 0.0);
     for (int64_t n = 0; n < g.input.n; ++n)

@@ -31,9 +31,14 @@ RegisterNames register_names(Dataflow d) {
 class PeArrayTracer : public sc_core::sc_module, public PeObserver {
 public:
     SC_HAS_PROCESS(PeArrayTracer);
-    PeArrayTracer(sc_core::sc_module_name name, const ExplainProblem& p, Dataflow d, ArrayShape shape,
-                  double period_ns, sc_core::sc_trace_file* vcd, ExplainLog& log)
-        : sc_module(name), m_problem(p), m_dataflow(d), m_shape(shape), m_period(period_ns, sc_core::SC_NS), m_log(log) {
+    PeArrayTracer(sc_core::sc_module_name name, const ExplainProblem& p, Dataflow d, ArrayShape shape, double period_ns,
+                  sc_core::sc_trace_file* vcd, ExplainLog& log)
+        : sc_module(name),
+          m_problem(p),
+          m_dataflow(d),
+          m_shape(shape),
+          m_period(period_ns, sc_core::SC_NS),
+          m_log(log) {
         const size_t n = size_t(shape.rows * shape.cols);
         for (auto* v : {&m_h, &m_v, &m_s, &m_sh}) v->reset(new double[n]());
         for (auto* v : {&m_hv, &m_vv, &m_sv, &m_shv}) v->reset(new bool[n]());
@@ -121,8 +126,10 @@ private:
     }
 
     void run() {
-        if (m_problem.integer) run_typed<int32_t>();
-        else run_typed<float>();  // each cycle holds its values for one clock: the dump ends at cycles x period
+        if (m_problem.integer)
+            run_typed<int32_t>();
+        else
+            run_typed<float>();  // each cycle holds its values for one clock: the dump ends at cycles x period
     }
 
     const ExplainProblem& m_problem;

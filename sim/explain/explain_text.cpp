@@ -39,7 +39,8 @@ std::string cell(const ExplainLog& log, const CycleRecord& r, int64_t row, int64
             break;
         case Dataflow::OutputStationary:
             if (r.horizontal_valid[i])
-                add(fmt::format("x[{},{}]={}", r.row_base + row, r.horizontal_tag[i], number(r.horizontal[i], integer)));
+                add(fmt::format("x[{},{}]={}", r.row_base + row, r.horizontal_tag[i],
+                                number(r.horizontal[i], integer)));
             if (r.vertical_valid[i])
                 add(fmt::format("w[{},{}]={}", r.vertical_tag[i], r.col_base + col, number(r.vertical[i], integer)));
             if (r.stationary_valid[i]) add(fmt::format("acc={}", number(r.stationary[i], integer)));
@@ -57,12 +58,12 @@ std::string explain_text(const ExplainProblem& p, const ExplainLog& log) {
     const bool os = log.dataflow == Dataflow::OutputStationary;
     out << fmt::format("layer '{}' as a GEMM: C[M={}][N={}] = X[M][K={}] x W[K][N] on a {}x{} {} array\n", p.layer,
                        p.dims.m, p.dims.n, p.dims.k, log.rows, log.cols, dataflow_name(log.dataflow));
-    out << (ws ? "  weights W[k,n] stay in PE(k, n); inputs x[m,k] enter row k at cycle m + k and move right;\n"
-                 "  partial sums p[m,n] move down and leave the bottom row into the accumulator.\n"
-           : os ? "  outputs stay: PE(i, j) accumulates C[i,j]; x[m,k] enters row m at cycle k + m from the left,\n"
-                  "  w[k,n] enters column n at cycle k + n from the top; results drain down at the end.\n"
-                : "  inputs stay: PE(k, m) holds x[m,k]; weights w[k,n] enter row k at cycle n + k and move right;\n"
-                  "  partial sums p[m,n] move down and leave the bottom row into the accumulator.\n");
+    out << (ws   ? "  weights W[k,n] stay in PE(k, n); inputs x[m,k] enter row k at cycle m + k and move right;\n"
+                   "  partial sums p[m,n] move down and leave the bottom row into the accumulator.\n"
+            : os ? "  outputs stay: PE(i, j) accumulates C[i,j]; x[m,k] enters row m at cycle k + m from the left,\n"
+                   "  w[k,n] enters column n at cycle k + n from the top; results drain down at the end.\n"
+                 : "  inputs stay: PE(k, m) holds x[m,k]; weights w[k,n] enter row k at cycle n + k and move right;\n"
+                   "  partial sums p[m,n] move down and leave the bottom row into the accumulator.\n");
     std::vector<size_t> widths(size_t(log.cols), 1);
     for (const CycleRecord& r : log.cycles)
         for (int64_t row = 0; row < log.rows; ++row)
@@ -78,8 +79,8 @@ std::string explain_text(const ExplainProblem& p, const ExplainLog& log) {
             out << "\n";
         }
         for (const PeOutput& o : r.outputs)
-            out << fmt::format("  -> C[{},{}] {} {} leaves the array\n", o.m, o.n, os ? "=" : "+=",
-                               number(o.value, p.integer));
+            out << fmt::format("  -> C[{},{}] {} {} leaves the array\n", o.m, o.n,
+                               os ? "=" : "+=", number(o.value, p.integer));
     }
     out << fmt::format("\n{} cycles; {} MACs on {} PEs: utilization {:.1f}%\n", log.cycles.size(), p.dims.macs(),
                        log.rows * log.cols,

@@ -13,10 +13,14 @@ constexpr double kWidth = 640, kHeight = 400, kLeft = 70, kRight = 110, kTop = 3
 std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '<') out += "&lt;";
-        else if (c == '>') out += "&gt;";
-        else if (c == '&') out += "&amp;";
-        else out += c;
+        if (c == '<')
+            out += "&lt;";
+        else if (c == '>')
+            out += "&gt;";
+        else if (c == '&')
+            out += "&amp;";
+        else
+            out += c;
     }
     return out;
 }
@@ -59,7 +63,8 @@ struct Axis {
 };
 
 Axis make_axis(std::vector<double> values, bool log, double from, double to) {
-    if (log) values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !(v > 0); }), values.end());
+    if (log)
+        values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !(v > 0); }), values.end());
     double lo = values.empty() ? 1 : *std::min_element(values.begin(), values.end());
     double hi = values.empty() ? 10 : *std::max_element(values.begin(), values.end());
     if (log) {
@@ -73,22 +78,26 @@ Axis make_axis(std::vector<double> values, bool log, double from, double to) {
     return Axis{lo, hi, log, from, to};
 }
 
-std::string number(double v) { return std::abs(v) >= 1e4 || (std::abs(v) < 1e-2 && v != 0) ? fmt::format("{:.1e}", v) : fmt::format("{:.3g}", v); }
+std::string number(double v) {
+    return std::abs(v) >= 1e4 || (std::abs(v) < 1e-2 && v != 0) ? fmt::format("{:.1e}", v) : fmt::format("{:.3g}", v);
+}
 
 std::string frame(const Axis& x, const Axis& y, const std::string& title, const std::string& xl, const std::string& yl,
                   bool x_ticks = true) {
-    std::string s = fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' "
-                                "font-size='12'>\n<text x='{}' y='20' font-size='14' font-weight='bold'>{}</text>\n",
-                                kWidth, kHeight, kLeft, escape(title));
+    std::string s = fmt::format(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' font-family='sans-serif' "
+        "font-size='12'>\n<text x='{}' y='20' font-size='14' font-weight='bold'>{}</text>\n",
+        kWidth, kHeight, kLeft, escape(title));
     s += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='none' stroke='#888'/>\n", kLeft, kTop,
                      kWidth - kLeft - kRight, kHeight - kTop - kBottom);
     if (x_ticks)
         for (double t : x.ticks())
-            s += fmt::format("<text x='{:.1f}' y='{}' text-anchor='middle'>{}</text>\n", x.map(t), kHeight - kBottom + 16,
-                             number(t));
+            s += fmt::format("<text x='{:.1f}' y='{}' text-anchor='middle'>{}</text>\n", x.map(t),
+                             kHeight - kBottom + 16, number(t));
     for (double t : y.ticks())
         s += fmt::format("<text x='{}' y='{:.1f}' text-anchor='end'>{}</text>\n", kLeft - 6, y.map(t) + 4, number(t));
-    s += fmt::format("<text x='{}' y='{}' text-anchor='middle'>{}</text>\n", (kLeft + kWidth - kRight) / 2, kHeight - 12, escape(xl));
+    s += fmt::format("<text x='{}' y='{}' text-anchor='middle'>{}</text>\n", (kLeft + kWidth - kRight) / 2,
+                     kHeight - 12, escape(xl));
     s += fmt::format("<text x='14' y='{}' text-anchor='middle' transform='rotate(-90 14 {})'>{}</text>\n",
                      (kTop + kHeight - kBottom) / 2, (kTop + kHeight - kBottom) / 2, escape(yl));
     return s;
@@ -129,8 +138,8 @@ std::string svg_scatter(const std::vector<ScatterPoint>& points, const ScatterOp
     if (!o.color_label.empty()) {  // the colour scale
         const double bx = kWidth - kRight + 20, h = kHeight - kTop - kBottom;
         for (int i = 0; i < 20; ++i)
-            s += fmt::format("<rect x='{}' y='{:.1f}' width='14' height='{:.1f}' fill='{}'/>\n", bx, kTop + h * (19 - i) / 20.0,
-                             h / 20.0 + 0.5, color(i / 19.0));
+            s += fmt::format("<rect x='{}' y='{:.1f}' width='14' height='{:.1f}' fill='{}'/>\n", bx,
+                             kTop + h * (19 - i) / 20.0, h / 20.0 + 0.5, color(i / 19.0));
         s += fmt::format("<text x='{}' y='{}'>{}</text><text x='{}' y='{}'>{}</text>\n", bx + 18, kTop + 10,
                          number(o.color_max), bx + 18, kTop + h, number(o.color_min));
         s += fmt::format("<text x='{}' y='{}' text-anchor='middle' transform='rotate(90 {} {})'>{}</text>\n", bx + 60,
@@ -155,24 +164,28 @@ std::string svg_stacked_bars(const std::vector<std::string>& labels, const std::
     const size_t step = std::max<size_t>(1, labels.size() / 24);
     for (size_t i = 0; i < labels.size(); i += step) {
         const double cx = kLeft + w * (double(i) + 0.5), cy = kHeight - kBottom + 12;
-        s += fmt::format("<text x='{:.1f}' y='{}' font-size='9' text-anchor='end' transform='rotate(-35 {:.1f} {})'>{}</text>\n",
-                         cx, cy, cx, cy, escape(labels[i].substr(0, 16)));
+        s += fmt::format(
+            "<text x='{:.1f}' y='{}' font-size='9' text-anchor='end' transform='rotate(-35 {:.1f} {})'>{}</text>\n", cx,
+            cy, cx, cy, escape(labels[i].substr(0, 16)));
     }
     for (size_t i = 0; i < labels.size(); ++i) {
         double base = 0;
         for (size_t k = 0; k < series.size(); ++k) {
             const double v = series[k].values[i];
-            s += fmt::format("<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='{:.1f}' fill='{}'><title>{}: {} {}</title></rect>\n",
-                             kLeft + w * double(i) + w * 0.1, y.map(base + v), w * 0.8, y.map(base) - y.map(base + v),
-                             color(series.size() > 1 ? double(k) / double(series.size() - 1) : 0.5),
-                             escape(labels[i]), escape(series[k].name), number(v));
+            s += fmt::format(
+                "<rect x='{:.1f}' y='{:.1f}' width='{:.1f}' height='{:.1f}' fill='{}'><title>{}: {} "
+                "{}</title></rect>\n",
+                kLeft + w * double(i) + w * 0.1, y.map(base + v), w * 0.8, y.map(base) - y.map(base + v),
+                color(series.size() > 1 ? double(k) / double(series.size() - 1) : 0.5), escape(labels[i]),
+                escape(series[k].name), number(v));
             base += v;
         }
     }
     for (size_t k = 0; k < series.size(); ++k)
         s += fmt::format("<rect x='{}' y='{}' width='10' height='10' fill='{}'/><text x='{}' y='{}'>{}</text>\n",
-                         kWidth - kRight + 8, kTop + 16 * k, color(series.size() > 1 ? double(k) / double(series.size() - 1) : 0.5),
-                         kWidth - kRight + 22, kTop + 16 * k + 9, escape(series[k].name));
+                         kWidth - kRight + 8, kTop + 16 * k,
+                         color(series.size() > 1 ? double(k) / double(series.size() - 1) : 0.5), kWidth - kRight + 22,
+                         kTop + 16 * k + 9, escape(series[k].name));
     return s + "</svg>\n";
 }
 

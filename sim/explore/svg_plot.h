@@ -8,7 +8,7 @@ namespace npu {
 
 struct ScatterPoint {
     double x = 0.0, y = 0.0;
-    double color = 0.0;   // 0..1 along the colour scale
+    double color = 0.0;  // 0..1 along the colour scale
     bool highlight = false;
     std::string tooltip;
 };
@@ -16,7 +16,7 @@ struct ScatterPoint {
 struct ScatterOptions {
     std::string title, x_label, y_label, color_label;
     bool log_x = false, log_y = false;
-    bool connect_highlighted = false;  // draw a line through highlighted points (a front)
+    bool connect_highlighted = false;             // draw a line through highlighted points (a front)
     std::vector<std::pair<double, double>> line;  // an extra polyline (a roofline)
     double color_min = 0.0, color_max = 1.0;
 };

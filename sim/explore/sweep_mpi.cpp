@@ -68,7 +68,8 @@ std::vector<std::string> mpi_gather(const MpiRanks& r, const std::vector<std::st
     for (int source = 1; source < r.size; ++source) {
         std::vector<long long> their_lengths(static_cast<size_t>(counts[size_t(source)]));
         std::string their(static_cast<size_t>(sizes[size_t(source)]), '\0');
-        MPI_Recv(their_lengths.data(), int(their_lengths.size()), MPI_LONG_LONG, source, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Recv(their_lengths.data(), int(their_lengths.size()), MPI_LONG_LONG, source, 1, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
         MPI_Recv(their.data(), int(their.size()), MPI_CHAR, source, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         size_t at = 0;
         for (long long n : their_lengths) {
@@ -85,7 +86,8 @@ bool mpi_available() { return false; }
 MpiRanks mpi_start(int*, char***) {
     // Every rank would run the whole sweep on its own: refuse rather than repeat the work.
     if (launched_by_mpirun())
-        throw UsageError("this npusim was built without MPI (install libopenmpi-dev and rebuild) but runs under mpirun");
+        throw UsageError(
+            "this npusim was built without MPI (install libopenmpi-dev and rebuild) but runs under mpirun");
     return MpiRanks{};
 }
 void mpi_stop(const MpiRanks&) {}

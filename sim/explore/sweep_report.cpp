@@ -34,7 +34,8 @@ void require(const Json& j, std::initializer_list<const char*> keys, Json::value
     for (const char* key : keys) {
         const bool number = type == Json::value_t::number_float;
         if (!j.contains(key) || (number ? !j[key].is_number() : j[key].type() != type))
-            throw Error(fmt::format("{}: '{}' is missing or of the wrong type (not written by npusim sweep?)", where, key));
+            throw Error(
+                fmt::format("{}: '{}' is missing or of the wrong type (not written by npusim sweep?)", where, key));
     }
 }
 
@@ -49,8 +50,9 @@ void check_results(const Json& results, const std::string& path) {
         for (const auto& [k, v] : row["overrides"].items())
             if (!v.is_string()) throw Error(fmt::format("{} (a row): override '{}' is not a string", path, k));
         if (row["status"] == "ok")
-            require(row, {"latency_ms", "energy_mj", "area_mm2", "mac_mj", "sram_mj", "dram_mj", "vector_mj", "static_mj",
-                          "tops_per_watt", "utilization", "inferences_per_s", "dram_read_mb"},
+            require(row,
+                    {"latency_ms", "energy_mj", "area_mm2", "mac_mj", "sram_mj", "dram_mj", "vector_mj", "static_mj",
+                     "tops_per_watt", "utilization", "inferences_per_s", "dram_read_mb"},
                     Json::value_t::number_float, path + " (a row)");
     }
 }
@@ -94,12 +96,14 @@ std::vector<const Json*> pareto(const std::vector<const Json*>& rows) {
     for (const Json* a : rows) {
         bool dominated = false;
         for (const Json* b : rows) {
-            const double al = (*a)["latency_ms"], ae = (*a)["energy_mj"], bl = (*b)["latency_ms"], be = (*b)["energy_mj"];
+            const double al = (*a)["latency_ms"], ae = (*a)["energy_mj"], bl = (*b)["latency_ms"],
+                         be = (*b)["energy_mj"];
             if (bl <= al && be <= ae && (bl < al || be < ae)) dominated = true;
         }
         if (!dominated) front.push_back(a);
     }
-    std::sort(front.begin(), front.end(), [](const Json* a, const Json* b) { return (*a)["latency_ms"] < (*b)["latency_ms"]; });
+    std::sort(front.begin(), front.end(),
+              [](const Json* a, const Json* b) { return (*a)["latency_ms"] < (*b)["latency_ms"]; });
     return front;
 }
 
@@ -116,7 +120,8 @@ std::string pareto_section(const std::vector<const Json*>& rows, const std::vect
         p.y = (*r)["energy_mj"];
         p.color = amax > amin ? ((*r)["area_mm2"].get<double>() - amin) / (amax - amin) : 0.5;
         p.highlight = std::find(front.begin(), front.end(), r) != front.end();
-        p.tooltip = fmt::format("{}: {:.4g} ms, {:.4g} mJ, {:.3g} mm2", describe(*r), p.x, p.y, (*r)["area_mm2"].get<double>());
+        p.tooltip =
+            fmt::format("{}: {:.4g} ms, {:.4g} mJ, {:.3g} mm2", describe(*r), p.x, p.y, (*r)["area_mm2"].get<double>());
         points.push_back(p);
     }
     ScatterOptions o;
@@ -136,7 +141,8 @@ std::string pareto_section(const std::vector<const Json*>& rows, const std::vect
         const char* keys[] = {"mac_mj", "sram_mj", "dram_mj", "vector_mj", "static_mj"};
         for (size_t k = 0; k < 5; ++k) series[k].values.push_back((*r)[keys[k]]);
     }
-    s += "<h2>Energy of the Pareto designs</h2>\n" + svg_stacked_bars(labels, series, "Energy breakdown, fastest first", "mJ");
+    s += "<h2>Energy of the Pareto designs</h2>\n" +
+         svg_stacked_bars(labels, series, "Energy breakdown, fastest first", "mJ");
     return s;
 }
 
@@ -182,7 +188,8 @@ std::string layer_section(const Json& record) {
         o.color_label = "utilization";
         o.log_x = o.log_y = true;
         const double lo = min_intensity / 2, hi = max_intensity * 2, ridge = peak * 1e3 / bandwidth;
-        for (double x : {lo, std::clamp(ridge, lo, hi), hi}) o.line.emplace_back(x, std::min(peak, x * bandwidth / 1e3));
+        for (double x : {lo, std::clamp(ridge, lo, hi), hi})
+            o.line.emplace_back(x, std::min(peak, x * bandwidth / 1e3));
         s += svg_scatter(roof_points, o);
     }
     return s;
@@ -193,9 +200,11 @@ std::string table_section(const Json& results) {
     for (const Json& row : results["rows"])
         for (const auto& [k, v] : row["overrides"].items())
             if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
-    std::string s = "<h2>All points</h2>\n<p>Click a column to sort.</p>\n<table id='rows'><thead><tr><th>#</th><th>workload</th>";
+    std::string s =
+        "<h2>All points</h2>\n<p>Click a column to sort.</p>\n<table id='rows'><thead><tr><th>#</th><th>workload</th>";
     for (const std::string& k : keys) s += "<th>" + escape(k) + "</th>";
-    const char* metrics[] = {"latency_ms", "energy_mj", "area_mm2", "tops_per_watt", "utilization", "inferences_per_s", "dram_read_mb"};
+    const char* metrics[] = {"latency_ms",  "energy_mj",        "area_mm2",    "tops_per_watt",
+                             "utilization", "inferences_per_s", "dram_read_mb"};
     for (const char* m : metrics) s += fmt::format("<th>{}</th>", m);
     s += "<th>status</th></tr></thead><tbody>\n";
     for (const Json& row : results["rows"]) {
@@ -235,11 +244,14 @@ std::string sweep_report_html(const std::string& dir) {
     std::vector<const Json*> good;
     size_t failed = 0;
     for (const Json& row : results["rows"]) {
-        if (ok(row)) good.push_back(&row);
-        else ++failed;
+        if (ok(row))
+            good.push_back(&row);
+        else
+            ++failed;
     }
-    std::string body = fmt::format("<h1>Sweep '{}'</h1>\n<p>{} points recorded of {}, {} failed.</p>\n",
-                                   escape(results["sweep"]), results["rows"].size(), results["points"].get<size_t>(), failed);
+    std::string body =
+        fmt::format("<h1>Sweep '{}'</h1>\n<p>{} points recorded of {}, {} failed.</p>\n", escape(results["sweep"]),
+                    results["rows"].size(), results["points"].get<size_t>(), failed);
     if (!good.empty()) {
         const std::vector<const Json*> front = pareto(good);
         body += pareto_section(good, front);

@@ -1,7 +1,7 @@
 #include "sim/explore/sweep_runner.h"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -144,12 +144,19 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             const SweepPoint& p = spec.points[points[next++]];
             const std::string base = (fs::path(o.work_dir) / p.id).string();
             Child c{p.index, base + ".json", base + ".log"};
-            std::vector<std::string> args = {o.npusim_exe, "run", "--arch", base + ".yaml", "--workload",
-                                             spec.workloads[size_t(std::find(spec.workload_names.begin(),
-                                                                             spec.workload_names.end(), p.workload) -
-                                                                   spec.workload_names.begin())],
-                                             "--json", c.json, "--quiet", "--batch",
-                                             std::to_string(point_batch(spec, p))};
+            std::vector<std::string> args = {
+                o.npusim_exe,
+                "run",
+                "--arch",
+                base + ".yaml",
+                "--workload",
+                spec.workloads[size_t(std::find(spec.workload_names.begin(), spec.workload_names.end(), p.workload) -
+                                      spec.workload_names.begin())],
+                "--json",
+                c.json,
+                "--quiet",
+                "--batch",
+                std::to_string(point_batch(spec, p))};
             const std::string precision = point_precision(spec, p);
             if (!precision.empty()) args.insert(args.end(), {"--precision", precision});
             if (!spec.functional) args.push_back("--timing-only");
@@ -195,7 +202,8 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
         row["status"] = record["status"];
         row["error"] = record["error"];
         csv << p.index << "," << p.id << "," << p.workload;
-        for (const std::string& k : spec.axis_keys) csv << "," << (row["overrides"].contains(k) ? row["overrides"][k].get<std::string>() : "");
+        for (const std::string& k : spec.axis_keys)
+            csv << "," << (row["overrides"].contains(k) ? row["overrides"][k].get<std::string>() : "");
         if (record["status"] != "ok") {
             ++failed;
             std::string error = record["error"];
@@ -228,7 +236,9 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
         csv << ",ok";
         for (const auto& [key, value] : m.items()) {
             row[key] = value;
-            csv << "," << (value.is_number_integer() ? std::to_string(value.get<int64_t>()) : fmt::format("{:.6g}", value.get<double>()));
+            csv << ","
+                << (value.is_number_integer() ? std::to_string(value.get<int64_t>())
+                                              : fmt::format("{:.6g}", value.get<double>()));
         }
         csv << ",\n";
         rows.push_back(row);

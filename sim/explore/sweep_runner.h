@@ -14,12 +14,12 @@ namespace npu {
 
 struct SweepRunOptions {
     std::string out_dir;
-    std::string npusim_exe;   // the binary that runs one point
-    std::string work_dir;     // per-point designs, reports and logs while running
+    std::string npusim_exe;  // the binary that runs one point
+    std::string work_dir;    // per-point designs, reports and logs while running
     int jobs = 1;
     bool retry_failed = false;
     std::vector<std::string> limits;  // --limit NAME=VALUE, passed on to every point
-    bool write_records = true;  // false on MPI ranks other than 0, which send them to rank 0
+    bool write_records = true;        // false on MPI ranks other than 0, which send them to rank 0
     // Called after every finished point: (done, total, failed).
     std::function<void(size_t, size_t, size_t)> progress;
 };

@@ -56,17 +56,20 @@ std::string resolve_relative(const std::string& name, const std::string& sweep_d
 void apply(YAML::Node root, const std::string& key, const std::string& value) {
     std::vector<std::string> parts;
     size_t start = 0;
-    for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1) parts.push_back(key.substr(start, dot - start));
+    for (size_t dot; (dot = key.find('.', start)) != std::string::npos; start = dot + 1)
+        parts.push_back(key.substr(start, dot - start));
     parts.push_back(key.substr(start));
     try {
         YAML::Node node = root;
         for (size_t i = 0; i + 1 < parts.size(); ++i) {
-            if (!node.IsMap()) throw ConfigError(fmt::format("sweep key '{}' goes through a value that is not a mapping", key));
+            if (!node.IsMap())
+                throw ConfigError(fmt::format("sweep key '{}' goes through a value that is not a mapping", key));
             YAML::Node next = node[parts[i]];
             if (!next.IsDefined() || next.IsNull()) node[parts[i]] = YAML::Node(YAML::NodeType::Map);
             node.reset(node[parts[i]]);
         }
-        if (!node.IsMap()) throw ConfigError(fmt::format("sweep key '{}' goes through a value that is not a mapping", key));
+        if (!node.IsMap())
+            throw ConfigError(fmt::format("sweep key '{}' goes through a value that is not a mapping", key));
         node[parts.back()] = YAML::Load(value);
     } catch (const YAML::Exception& e) {
         throw ConfigError(fmt::format("sweep key '{}' = '{}': {}", key, value, e.msg));
@@ -81,7 +84,8 @@ void check_run_value(const std::string& path, const SweepOverride& o) {
         char* end = nullptr;
         const long long batch = std::strtoll(o.value.c_str(), &end, 10);
         if (o.value.empty() || *end != '\0' || batch < 1 || batch > 1000000)
-            throw ConfigError(fmt::format("{}: run.batch: expected an integer in [1, 1000000], got '{}'", path, o.value));
+            throw ConfigError(
+                fmt::format("{}: run.batch: expected an integer in [1, 1000000], got '{}'", path, o.value));
     } else if (Precision p; o.key == "run.precision" && !parse_precision(o.value, p)) {
         throw ConfigError(fmt::format("{}: run.precision: expected int8, fp16 or fp32, got '{}'", path, o.value));
     }
@@ -130,8 +134,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
         if (!fs::is_regular_file(r)) root.fail(key, fmt::format("'{}' is not a file", r));
         return r;
     };
-    s.base_design = resolved("base", root.get_string("base"),
-                             [&](const std::string& n) { return resolve_design(n, arch_dir); });
+    s.base_design =
+        resolved("base", root.get_string("base"), [&](const std::string& n) { return resolve_design(n, arch_dir); });
     if (fs::path(s.base_design).extension() == ".cfg")
         root.fail("base", "sweeps take an npusim design YAML (convert the SCALE-Sim .cfg first)");
     s.base_yaml = read_file_or_throw<ConfigError>(s.base_design);
@@ -174,7 +178,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
             for (const auto& v : variants)
                 for (const std::string& value : values) {
                     if (int64_t(grown.size()) >= max_points)
-                        axes.fail(axis, fmt::format("the grid has more than {} points (raise --max-points)", max_points));
+                        axes.fail(axis,
+                                  fmt::format("the grid has more than {} points (raise --max-points)", max_points));
                     auto next = v;
                     for (const std::string& key : split_keys(axis)) next.push_back({key, value});
                     grown.push_back(std::move(next));

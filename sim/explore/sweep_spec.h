@@ -19,23 +19,23 @@ struct SweepOverride {
 };
 
 struct SweepPoint {
-    size_t index = 0;          // position in the expansion (workloads outer)
-    std::string id;            // stable across runs: a hash of workload and overrides
-    std::string workload;      // as given in the sweep file
+    size_t index = 0;      // position in the expansion (workloads outer)
+    std::string id;        // stable across runs: a hash of workload and overrides
+    std::string workload;  // as given in the sweep file
     std::vector<SweepOverride> overrides;
 };
 
 struct SweepSpec {
     std::string name;
-    std::string source;        // the sweep file
-    std::string base_design;   // resolved path of the base design YAML
-    std::string base_yaml;     // its text, read once
+    std::string source;                  // the sweep file
+    std::string base_design;             // resolved path of the base design YAML
+    std::string base_yaml;               // its text, read once
     std::vector<std::string> workloads;  // resolved paths
     std::vector<std::string> workload_names;
     std::vector<std::string> axis_keys;  // column names, in order
     std::vector<SweepOverride> fixed;    // `set`: applied to every point before its own values
     bool functional = false;
-    std::string precision;     // empty: the design's first
+    std::string precision;  // empty: the design's first
     int64_t batch = 1;
     std::vector<SweepPoint> points;
 };

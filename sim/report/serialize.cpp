@@ -44,8 +44,8 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     j["vector_ops"] = l.vector_ops;
     j["energy"] = energy_json(l.energy);
     if (l.checked) {
-        j["check"] = {{"mismatches", l.mismatches}, {"max_abs_error", l.max_abs_error},
-                      {"relative_error", l.relative_error}};
+        j["check"] = {
+            {"mismatches", l.mismatches}, {"max_abs_error", l.max_abs_error}, {"relative_error", l.relative_error}};
     }
     return j;
 }
@@ -112,9 +112,14 @@ std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace) {
     nlohmann::ordered_json events = nlohmann::ordered_json::array();
     const isa::Queue units[] = {isa::Queue::Load, isa::Queue::Array, isa::Queue::Vector, isa::Queue::Store};
     for (int tid = 0; tid < 4; ++tid)
-        events.push_back({{"name", "thread_name"}, {"ph", "M"}, {"pid", 1}, {"tid", tid},
+        events.push_back({{"name", "thread_name"},
+                          {"ph", "M"},
+                          {"pid", 1},
+                          {"tid", tid},
                           {"args", {{"name", isa::queue_name(units[tid])}}}});
-    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", 1},
+    events.push_back({{"name", "process_name"},
+                      {"ph", "M"},
+                      {"pid", 1},
                       {"args", {{"name", fmt::format("npu {} ({})", r.design, r.workload)}}}});
     auto tid_of = [&](isa::Queue q) {
         for (int t = 0; t < 4; ++t)
@@ -129,9 +134,14 @@ std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace) {
     for (const TraceEvent& e : trace.events()) {
         const std::string& layer = names[e.layer];
         // Chrome trace timestamps are microseconds.
-        events.push_back({{"name", layer}, {"cat", isa::queue_name(e.unit)}, {"ph", "X"}, {"pid", 1},
-                          {"tid", tid_of(e.unit)}, {"ts", (e.start_ns - first) / 1e3},
-                          {"dur", (e.end_ns - e.start_ns) / 1e3}, {"args", {{"instruction", e.instruction}}}});
+        events.push_back({{"name", layer},
+                          {"cat", isa::queue_name(e.unit)},
+                          {"ph", "X"},
+                          {"pid", 1},
+                          {"tid", tid_of(e.unit)},
+                          {"ts", (e.start_ns - first) / 1e3},
+                          {"dur", (e.end_ns - e.start_ns) / 1e3},
+                          {"args", {{"instruction", e.instruction}}}});
     }
     nlohmann::ordered_json j;
     j["traceEvents"] = events;

@@ -30,25 +30,23 @@ std::string human_energy(double pj) {
 }  // namespace
 
 void print_table(std::ostream& out, const RunResult& r) {
-    fmt::print(out, "npusim: {} on {} ({}x{} {}, {} MHz, peak {:.3g} TOPS), {}, batch {}, {}\n\n",
-               r.workload, r.design, r.rows, r.cols, r.dataflow, r.clock_mhz, r.peak_tops, r.precision,
-               r.batch,
+    fmt::print(out, "npusim: {} on {} ({}x{} {}, {} MHz, peak {:.3g} TOPS), {}, batch {}, {}\n\n", r.workload, r.design,
+               r.rows, r.cols, r.dataflow, r.clock_mhz, r.peak_tops, r.precision, r.batch,
                r.timing_model == "scalesim" ? "SCALE-Sim v2 timing (ideal memory)"
-               : r.functional              ? "functional"
-                                           : "timing only");
-    fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>10}{}\n", "layer",
-               "type", "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr",
-               "energy", r.checked ? "  check" : "");
+               : r.functional               ? "functional"
+                                            : "timing only");
+    fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>10}{}\n", "layer", "type",
+               "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr", "energy",
+               r.checked ? "  check" : "");
     const double cells = double(r.rows * r.cols);
     for (const LayerResult& l : r.layers) {
         const double util = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * cells) : 0.0;
         std::string check;
         if (l.checked) check = l.mismatches ? fmt::format("  FAIL {}", l.mismatches) : "  ok";
         fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>5.1f}% {:>9} {:>9} {:>10}{}\n",
-                   l.name.substr(0, 24), l.kind.substr(0, 16), l.output.str(), human_count(double(l.macs)),
-                   l.cycles, l.compute_cycles, l.stall_cycles, 100.0 * util,
-                   human_bytes(double(l.dram_read_bytes)), human_bytes(double(l.dram_write_bytes)),
-                   human_energy(l.energy.total_pj()), check);
+                   l.name.substr(0, 24), l.kind.substr(0, 16), l.output.str(), human_count(double(l.macs)), l.cycles,
+                   l.compute_cycles, l.stall_cycles, 100.0 * util, human_bytes(double(l.dram_read_bytes)),
+                   human_bytes(double(l.dram_write_bytes)), human_energy(l.energy.total_pj()), check);
     }
     const double time_ms = r.time_ns() / 1e6;
     fmt::print(out, "\ntotal: {} MACs in {} cycles = {:.3f} ms ({} compute, {} memory stall)\n",
@@ -67,14 +65,13 @@ void print_table(std::ostream& out, const RunResult& r) {
     std::string sram;
     for (const auto& [name, pj] : e.sram_pj) sram += fmt::format(", {} {}", name, human_energy(pj));
     fmt::print(out, "energy: {} = MAC {}, DRAM {}, vector {}, static {}{}\n", human_energy(e.total_pj()),
-               human_energy(e.mac_pj), human_energy(e.dram_pj), human_energy(e.vector_pj),
-               human_energy(e.static_pj), sram);
+               human_energy(e.mac_pj), human_energy(e.dram_pj), human_energy(e.vector_pj), human_energy(e.static_pj),
+               sram);
     fmt::print(out, "        {:.2f} TOPS/W, {:.3f} mJ per inference\n", r.tops_per_watt(),
                e.total_pj() / 1e9 / double(r.batch));
     fmt::print(out, "area:   {:.2f} mm2 = PEs {:.2f}, SRAM {:.2f}, vector {:.2f}, other {:.2f} (first-order model)\n",
                r.area.total_mm2(), r.area.pe_mm2, r.area.sram_mm2, r.area.vector_mm2, r.area.overhead_mm2);
-    if (r.checked)
-        fmt::print(out, "check: {} ({})\n", r.check_passed ? "PASS" : "FAIL", r.check_rule);
+    if (r.checked) fmt::print(out, "check: {} ({})\n", r.check_passed ? "PASS" : "FAIL", r.check_rule);
 }
 
 }  // namespace npu

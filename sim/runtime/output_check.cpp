@@ -14,8 +14,7 @@ bool float_close(float a, float b, Precision p, float floor_magnitude) {
     const float magnitude = std::max({std::fabs(a), std::fabs(b), floor_magnitude});
     if (p == Precision::Fp32) return std::fabs(a - b) <= kFp32RelativeTolerance * magnitude;
     // binary16 has 10 fraction bits; below 2^-14 the spacing is the subnormal 2^-24.
-    const float ulp = magnitude < 6.103515625e-05f ? 5.9604645e-08f
-                                                    : std::ldexp(1.0f, std::ilogb(magnitude) - 10);
+    const float ulp = magnitude < 6.103515625e-05f ? 5.9604645e-08f : std::ldexp(1.0f, std::ilogb(magnitude) - 10);
     return std::fabs(a - b) <= float(kFp16Ulps) * ulp;
 }
 
@@ -31,8 +30,7 @@ std::string check_rule(Precision p) {
     return "";
 }
 
-void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const uint8_t* dram,
-                         RunResult& r) {
+void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const uint8_t* dram, RunResult& r) {
     const Graph& g = model.graph;
     const bool int8 = model.precision == Precision::Int8;
     std::vector<HostTensor> npu_outputs(g.layers.size());

@@ -14,9 +14,7 @@
 
 namespace npu {
 
-void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const uint8_t* dram,
-                         RunResult& result);
-
+void check_layer_outputs(const QuantModel& model, const DramPlan& plan, const uint8_t* dram, RunResult& result);
 
 constexpr int kFp16Ulps = 2;
 constexpr float kFp32RelativeTolerance = 1e-5f;

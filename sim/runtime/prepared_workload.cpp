@@ -4,8 +4,7 @@
 
 namespace npu {
 
-PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional,
-                                  uint64_t seed) {
+PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional, uint64_t seed) {
     PreparedWorkload w;
     if (functional) {
         w.model = quantize_model(prepare_for_inference(make_float_model(source, seed)), precision);

@@ -15,7 +15,6 @@ struct PreparedWorkload {
 
 // Timing-only runs need only the inference graph; functional runs generate seeded weights and
 // inputs, fold batchnorm and calibrate INT8 scales.
-PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional,
-                                  uint64_t seed);
+PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional, uint64_t seed);
 
 }  // namespace npu

@@ -37,9 +37,9 @@ struct LayerResult {
     EnergyBreakdown energy;
     // Functional check against the CPU reference.
     bool checked = false;
-    int64_t mismatches = 0;        // INT8: elements that differ; FP16: outside tolerance
+    int64_t mismatches = 0;  // INT8: elements that differ; FP16: outside tolerance
     double max_abs_error = 0.0;
-    double relative_error = 0.0;   // ||npu - ref|| / ||ref||
+    double relative_error = 0.0;  // ||npu - ref|| / ||ref||
 
     int64_t occupied_cycles() const { return cycles > compute_cycles ? cycles : compute_cycles; }
 };

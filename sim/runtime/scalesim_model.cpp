@@ -10,7 +10,9 @@ GemmDims scalesim_gemm(const Graph& g, int index) {
     const Shape in = g.layers[size_t(l.inputs[0])].output;
     if (l.kind == LayerKind::FullyConnected) return GemmDims{in.n, in.per_image(), l.fc.out_features};
     const Window2d& w = l.conv.window;
-    auto out = [](int64_t size, int64_t extent, int64_t stride) { return (size - extent + stride + stride - 1) / stride; };
+    auto out = [](int64_t size, int64_t extent, int64_t stride) {
+        return (size - extent + stride + stride - 1) / stride;
+    };
     const int64_t oh = out(in.h + w.pad_top + w.pad_bottom, w.extent_h(), w.stride_h);
     const int64_t ow = out(in.w + w.pad_left + w.pad_right, w.extent_w(), w.stride_w);
     const int64_t groups = l.conv.groups;

@@ -13,8 +13,8 @@ namespace npu {
 
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
-    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.fidelity, options.functional,
-                                  options.trace ? &m_trace : nullptr);
+    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.fidelity,
+                                  options.functional, options.trace ? &m_trace : nullptr);
 }
 
 Simulation::~Simulation() = default;
@@ -131,8 +131,7 @@ HostTensor Simulation::layer_output(const Graph& graph, int layer) const {
     HostTensor t = m_compiled.dram.element_bytes[size_t(layer)] == 4 && m_options.precision == Precision::Int8
                        ? HostTensor::zeros_int32(shape)
                        : HostTensor::zeros(shape, m_options.precision);
-    std::memcpy(t.bytes.data(), m_npu->dram.backing() + m_compiled.dram.output_address[size_t(layer)],
-                t.bytes.size());
+    std::memcpy(t.bytes.data(), m_npu->dram.backing() + m_compiled.dram.output_address[size_t(layer)], t.bytes.size());
     return t;
 }
 

@@ -19,7 +19,7 @@ struct SimulationOptions {
     bool functional = true;  // real bytes and arithmetic; false: timing only (same cycles)
     bool trace = false;      // record busy intervals for a timeline
     Fidelity fidelity = Fidelity::Fast;
-    bool check = true;       // functional runs: compare every layer with the CPU reference
+    bool check = true;  // functional runs: compare every layer with the CPU reference
     // SystemC name of the NPU instance: several simulations may share one elaboration.
     std::string instance_name = "npu";
 };

@@ -40,8 +40,8 @@ int main(int argc, char* argv[]) {
     const double budget = argc > 1 ? std::atof(argv[1]) : 0.5;
     fmt::print("detailed PE array speed (one thread)\n");
     for (npu::ArrayShape shape : {npu::ArrayShape{32, 32}, npu::ArrayShape{128, 128}})
-        for (npu::Dataflow d : {npu::Dataflow::WeightStationary, npu::Dataflow::OutputStationary,
-                                npu::Dataflow::InputStationary}) {
+        for (npu::Dataflow d :
+             {npu::Dataflow::WeightStationary, npu::Dataflow::OutputStationary, npu::Dataflow::InputStationary}) {
             measure<int32_t>(d, shape, budget, "int8");
             measure<float>(d, shape, budget, "fp16");
         }

@@ -23,8 +23,7 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 
 int run_mode(const std::string& design, const std::string& model, bool functional, int repeats,
              const npu::DataPaths& paths) {
-    const npu::NpuConfig config =
-        npu::load_design(npu::resolve_design(design, paths.arch_dir()), paths.energy_dir());
+    const npu::NpuConfig config = npu::load_design(npu::resolve_design(design, paths.arch_dir()), paths.energy_dir());
     const npu::Graph graph = npu::load_model_file(npu::resolve_model(model, paths.models_dir()));
     const npu::Precision precision = config.precisions.front();
     auto t0 = std::chrono::steady_clock::now();
@@ -42,11 +41,11 @@ int run_mode(const std::string& design, const std::string& model, bool functiona
         best = std::min(best, seconds_since(t0));
         cycles = double(r.cycles);
     }
-    fmt::print("{:<11} {} on {} ({}): simulate {:.3f} s (best of {}), prepare {:.3f} s, "
-               "{} instructions, {:.0f} simulated cycles, {:.1f} M simulated MAC/s\n",
-               functional ? "functional" : "timing", model, design, npu::precision_name(precision), best,
-               repeats, prepare_s, sim.last_compiled().program.instructions.size(), cycles,
-               double(npu::total_macs(w.model.graph)) / best / 1e6);
+    fmt::print(
+        "{:<11} {} on {} ({}): simulate {:.3f} s (best of {}), prepare {:.3f} s, "
+        "{} instructions, {:.0f} simulated cycles, {:.1f} M simulated MAC/s\n",
+        functional ? "functional" : "timing", model, design, npu::precision_name(precision), best, repeats, prepare_s,
+        sim.last_compiled().program.instructions.size(), cycles, double(npu::total_macs(w.model.graph)) / best / 1e6);
     return 0;
 }
 

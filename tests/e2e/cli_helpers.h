@@ -2,12 +2,12 @@
 // Running the npusim binary (or any shell command) from a test and reading what it wrote.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 namespace npu::test {
 

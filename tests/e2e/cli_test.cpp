@@ -1,15 +1,15 @@
 // End-to-end tests of the npusim command line: outputs, files, exit codes and error lines.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 
 #include "cli_helpers.h"
 #include "test_paths.h"
@@ -28,8 +28,8 @@ TEST_CASE("npusim list shows designs and models", "[e2e]") {
 
 TEST_CASE("npusim run writes the table, JSON, CSV and a Chrome trace", "[e2e]") {
     const std::string json = temp_path("seed.json"), csv = temp_path("seed.csv"), trace = temp_path("seed.trace.json");
-    const Result r = npusim("run --arch tiny_4x4 --workload seed --json " + json + " --csv " + csv +
-                            " --trace " + trace);
+    const Result r =
+        npusim("run --arch tiny_4x4 --workload seed --json " + json + " --csv " + csv + " --trace " + trace);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("conv") && Contains("check: PASS") && Contains("TOPS/W"));
     const auto j = nlohmann::json::parse(read(json));
@@ -202,8 +202,8 @@ TEST_CASE("npusim explain refuses large arrays and layers", "[e2e][explain]") {
 
 TEST_CASE("SCALE-Sim files run unchanged, in both timing models", "[e2e][scalesim]") {
     const std::string data = std::string(NPUSIM_SOURCE_DIR) + "/tests/data/scalesim/";
-    const Result scalesim = npusim("run --arch " + data + "small.cfg --workload " + data +
-                                   "small_mnk.csv --timing-model scalesim");
+    const Result scalesim =
+        npusim("run --arch " + data + "small.cfg --workload " + data + "small_mnk.csv --timing-model scalesim");
     REQUIRE(scalesim.status == 0);
     CHECK_THAT(scalesim.out, Contains("SCALE-Sim v2 timing") && Contains("in 533 cycles"));
     const Result own = npusim("run --arch " + data + "small.cfg --workload " + data + "small_convs.csv");

@@ -129,8 +129,7 @@ TEST_CASE("under mpirun with 2 ranks the shipped sweep's results equal a local r
     // OpenMPI keeps allocations until exit by design: under the asan preset, LeakSanitizer would
     // report them, so leak checking is off for this one command (ASan's other checks stay on).
     const Result r = shell("ASAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 2 " +
-                           std::string(NPUSIM_BINARY) +
-                           " sweep " + sweep + " --out " + mpi + " --jobs 1");
+                           std::string(NPUSIM_BINARY) + " sweep " + sweep + " --out " + mpi + " --jobs 1");
     INFO(r.out);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("over 2 MPI ranks") && Contains("45 rows (0 failed)"));

@@ -4,7 +4,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return npu::fuzz::run_guarded([&] {
-        const npu::OnnxImport m = npu::import_onnx_bytes(std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx");
+        const npu::OnnxImport m =
+            npu::import_onnx_bytes(std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx");
         volatile int64_t sink = npu::total_macs(m.graph);
         (void)sink;
     });

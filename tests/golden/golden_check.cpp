@@ -29,7 +29,8 @@ const std::map<std::string, const char*> kLeftOut = {
     {"tiny_4x4,vgg16,is,4", "timing-only memory grows past 24 GiB and the process is killed (issue 18)"},
 };
 
-const char* const kHeader = "design,model,dataflow,batch,cycles,compute_cycles,stall_cycles,dram_read_bytes,dram_write_bytes";
+const char* const kHeader =
+    "design,model,dataflow,batch,cycles,compute_cycles,stall_cycles,dram_read_bytes,dram_write_bytes";
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path);
@@ -51,9 +52,10 @@ std::string run_point(const std::string& npusim, const std::string& key, const s
                       const std::string& dataflow, int batch, const std::string& json_path) {
     const std::string design = key.substr(0, key.find(','));
     fs::remove(json_path);
-    const std::string command = fmt::format("{} run --arch {} --workload {} --dataflow {} --batch {} "
-                                            "--timing-only --quiet --json {} 2>&1",
-                                            npusim, design, model, dataflow, batch, json_path);
+    const std::string command = fmt::format(
+        "{} run --arch {} --workload {} --dataflow {} --batch {} "
+        "--timing-only --quiet --json {} 2>&1",
+        npusim, design, model, dataflow, batch, json_path);
     FILE* pipe = popen(command.c_str(), "r");
     std::string out;
     std::array<char, 4096> buffer;

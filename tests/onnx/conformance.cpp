@@ -34,9 +34,9 @@ struct CaseResult {
     std::vector<std::string> operators;
     bool supported = false;
     bool passed = false;
-    std::string detail;          // why unsupported, or what failed
-    double fp16_max_rel = 0.0;   // FP16 deviation from the expected output, relative to its max
-    bool float_model = false;    // checked in FP32 (else an integer model checked in INT8)
+    std::string detail;         // why unsupported, or what failed
+    double fp16_max_rel = 0.0;  // FP16 deviation from the expected output, relative to its max
+    bool float_model = false;   // checked in FP32 (else an integer model checked in INT8)
 };
 
 std::vector<std::string> graph_input_names(const std::string& model_path) {
@@ -147,8 +147,9 @@ private:
         for (size_t k = 0; k < expected.size() && k < imported.output_layers.size(); ++k) {
             const int layer = imported.output_layers[size_t(k)];
             const double offset = w.model.layers[size_t(layer)].unsigned_values ? 128.0 : 0.0;
-            for (const auto& [who, got] : {std::pair<const char*, HostTensor>{"CPU reference", reference[size_t(layer)]},
-                                           {"NPU INT8", m_int8->layer_output(w.model.graph, layer)}}) {
+            for (const auto& [who, got] :
+                 {std::pair<const char*, HostTensor>{"CPU reference", reference[size_t(layer)]},
+                  {"NPU INT8", m_int8->layer_output(w.model.graph, layer)}}) {
                 if (!problem.empty()) break;
                 if (got.elements() != expected[k].elements()) problem = fmt::format("{}: element count", who);
                 for (int64_t i = 0; i < got.elements() && problem.empty(); ++i)
@@ -178,10 +179,12 @@ private:
         std::string problem;
         for (size_t k = 0; k < expected.size() && k < imported.output_layers.size(); ++k) {
             const int layer = plan.index_of[size_t(imported.output_layers[k])];
-            for (const std::string& p : {compare(reference[size_t(layer)], expected[k], "CPU reference"),
-                                         compare(m_fp32->layer_output(fp32.model.graph, layer), expected[k], "NPU FP32")})
+            for (const std::string& p :
+                 {compare(reference[size_t(layer)], expected[k], "CPU reference"),
+                  compare(m_fp32->layer_output(fp32.model.graph, layer), expected[k], "NPU FP32")})
                 if (problem.empty()) problem = p;
-            r.fp16_max_rel = std::max(r.fp16_max_rel, max_relative(m_fp16->layer_output(fp16.model.graph, layer), expected[k]));
+            r.fp16_max_rel =
+                std::max(r.fp16_max_rel, max_relative(m_fp16->layer_output(fp16.model.graph, layer), expected[k]));
         }
         r.passed = problem.empty();
         r.detail = problem;
@@ -203,12 +206,17 @@ int sc_main(int argc, char* argv[]) {
     bool verbose = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--data" && i + 1 < argc) data_root = argv[++i];
-        else if (a == "--markdown" && i + 1 < argc) markdown = argv[++i];
-        else if (a == "--only" && i + 1 < argc) only = argv[++i];
-        else if (a == "--verbose") verbose = true;
+        if (a == "--data" && i + 1 < argc)
+            data_root = argv[++i];
+        else if (a == "--markdown" && i + 1 < argc)
+            markdown = argv[++i];
+        else if (a == "--only" && i + 1 < argc)
+            only = argv[++i];
+        else if (a == "--verbose")
+            verbose = true;
         else {
-            fmt::print(stderr, "usage: npusim_onnx_conformance [--data DIR] [--markdown FILE] [--verbose] [--only TEXT]\n");
+            fmt::print(stderr,
+                       "usage: npusim_onnx_conformance [--data DIR] [--markdown FILE] [--verbose] [--only TEXT]\n");
             return 2;
         }
     }
@@ -251,15 +259,16 @@ int sc_main(int argc, char* argv[]) {
                                     : (r.supported ? "FAIL " : "unsupported: ") + r.detail);
         }
     }
-    std::string table = "| operator | cases | supported | passed | worst FP16 deviation (max abs error / max expected) |\n"
-                        "|---|---|---|---|---|\n";
+    std::string table =
+        "| operator | cases | supported | passed | worst FP16 deviation (max abs error / max expected) |\n"
+        "|---|---|---|---|---|\n";
     for (const std::string& op : supported_onnx_operators())
         if (rows.count(op))
-            table += fmt::format("| {} | {} | {} | {} | {} |\n", op, rows[op].cases, rows[op].supported,
-                                 rows[op].passed,
-                                 rows[op].float_passed ? fmt::format("{:.1e}", rows[op].fp16_worst)
-                                 : rows[op].passed    ? "integer: exact"
-                                                      : "-");
+            table +=
+                fmt::format("| {} | {} | {} | {} | {} |\n", op, rows[op].cases, rows[op].supported, rows[op].passed,
+                            rows[op].float_passed ? fmt::format("{:.1e}", rows[op].fp16_worst)
+                            : rows[op].passed     ? "integer: exact"
+                                                  : "-");
     table += fmt::format("| all cases | {} | {} | {} | |\n", total, supported, passed);
     fmt::print("{}", table);
     for (const std::string& f : failures) fmt::print("FAILED {}\n", f);

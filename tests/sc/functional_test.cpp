@@ -77,7 +77,8 @@ TEST_CASE("LeNet-5 FP16 on the 4x4 teaching array", "[sc][functional]") {
     require_bit_exact("tiny_4x4", test::model("lenet5"), Precision::Fp16);
 }
 
-TEST_CASE("every layer type (clip, concat, reshape, softmax on an axis, standalone batchnorm) in FP32", "[sc][functional]") {
+TEST_CASE("every layer type (clip, concat, reshape, softmax on an axis, standalone batchnorm) in FP32",
+          "[sc][functional]") {
     Graph g = load_model_file(test::source_dir() + "/tests/data/models/ops_mix.yaml");
     reshape_input(g, 2);
     require_bit_exact("tiny_4x4", g, Precision::Fp32);

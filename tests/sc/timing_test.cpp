@@ -129,5 +129,6 @@ TEST_CASE("fast and detailed fidelity agree on MobileNetV2 (ws, fp16)", "[sc][fi
 }
 
 TEST_CASE("fast and detailed fidelity agree on LeNet-5 (os and is, fp16)", "[sc][fidelity]") {
-    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::OutputStationary, test::model("lenet5", 2), Precision::Fp16);
+    require_fidelities_agree(test::design("tiny_4x4"), Dataflow::OutputStationary, test::model("lenet5", 2),
+                             Precision::Fp16);
 }

@@ -14,11 +14,12 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-
 NpuConfig parse(const std::string& text) { return parse_design(text, "test.yaml", test::energy_dir()); }
 
 // The test design with the first occurrence of `from` replaced by `to`.
-std::string edit(const std::string& from, const std::string& to) { return test::replace_once(test::kDesignYaml, from, to); }
+std::string edit(const std::string& from, const std::string& to) {
+    return test::replace_once(test::kDesignYaml, from, to);
+}
 
 }  // namespace
 
@@ -108,15 +109,15 @@ TEST_CASE("a dedicated weight buffer smaller than two array folds is refused", "
 }
 
 TEST_CASE("a unified buffer too small for one tile of every operand is refused", "[config][errors]") {
-    const std::string text = std::regex_replace(edit("size_kib: 64", "size_kib: 8"),
-                                                std::regex("rows: 8, cols: 8"), "rows: 64, cols: 64");
+    const std::string text =
+        std::regex_replace(edit("size_kib: 64", "size_kib: 8"), std::regex("rows: 8, cols: 8"), "rows: 64, cols: 64");
     REQUIRE_THROWS_WITH(parse(text), Contains("test.yaml:6: buffers.unified: 8 KiB cannot hold one "
                                               "double-buffered tile of every operand it hosts"));
 }
 
 TEST_CASE("an accumulator without two rows is refused", "[config][errors]") {
-    const std::string text = std::regex_replace(edit("size_kib: 64", "size_kib: 1024"),
-                                                std::regex("rows: 8, cols: 8"), "rows: 8, cols: 4096");
+    const std::string text = std::regex_replace(edit("size_kib: 64", "size_kib: 1024"), std::regex("rows: 8, cols: 8"),
+                                                "rows: 8, cols: 4096");
     REQUIRE_THROWS_WITH(parse(text), Contains("accumulator") && Contains("fewer than two rows"));
 }
 

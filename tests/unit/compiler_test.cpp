@@ -17,9 +17,7 @@ using namespace npu;
 
 namespace {
 
-NpuConfig design(const std::string& name) {
-    return load_design(test::arch_file(name), test::energy_dir());
-}
+NpuConfig design(const std::string& name) { return load_design(test::arch_file(name), test::energy_dir()); }
 
 Graph inference(const std::string& model, int64_t batch = 1, int64_t size = 0) {
     Graph g = load_model_file(test::model_file(model));
@@ -49,8 +47,9 @@ void check_program(const NpuConfig& c, const isa::Program& p, Precision precisio
                 REQUIRE(t.dram.extent[size_t(d)] >= 1);
                 REQUIRE(t.dram.start[size_t(d)] + t.dram.extent[size_t(d)] <= t.dram.dims[size_t(d)]);
             }
-            REQUIRE(t.dram.base + uint64_t(t.dram.dims[0] * t.dram.dims[1] * t.dram.dims[2] *
-                                           t.dram.dims[3] * t.dram.element_bytes) <= p.dram_bytes);
+            REQUIRE(t.dram.base + uint64_t(t.dram.dims[0] * t.dram.dims[1] * t.dram.dims[2] * t.dram.dims[3] *
+                                           t.dram.element_bytes) <=
+                    p.dram_bytes);
         } else if (in.queue == isa::Queue::Array) {
             const isa::Gemm& g = in.gemm();
             require_inside(c, g.input.region);
@@ -105,8 +104,9 @@ void check_conv_coverage(const Graph& g, const isa::Program& p, int layer) {
     }
     REQUIRE(macs == layer_macs(g, layer));
     for (size_t i = 0; i < covered.size(); ++i)
-        if (covered[i] != 1) FAIL("layer " << l.name << ": output " << i / size_t(cg) << ", channel "
-                                           << i % size_t(cg) << " covered " << int(covered[i]) << " times");
+        if (covered[i] != 1)
+            FAIL("layer " << l.name << ": output " << i / size_t(cg) << ", channel " << i % size_t(cg) << " covered "
+                          << int(covered[i]) << " times");
 }
 
 }  // namespace

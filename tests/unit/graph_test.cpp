@@ -71,7 +71,8 @@ TEST_CASE("shape errors name the model, file, line and layer", "[ir][shapes]") {
     REQUIRE_THROWS_WITH(parse("  - {name: c, type: conv2d, filters: 2, kernel: 3, padding: 3}\n"),
                         Contains("smaller than the 3x3 window"));
     REQUIRE_THROWS_WITH(parse("  - {name: s, type: softmax, axis: 4}\n"), Contains("softmax axis must be 0..3"));
-    REQUIRE_THROWS_WITH(parse("  - {name: r, type: reshape, shape: [5, 5, 5]}\n"), Contains("changes the element count"));
+    REQUIRE_THROWS_WITH(parse("  - {name: r, type: reshape, shape: [5, 5, 5]}\n"),
+                        Contains("changes the element count"));
     REQUIRE_THROWS_WITH(parse("  - {name: k, type: clip, min: 2, max: 1}\n"), Contains("clip min 2 is above max 1"));
     REQUIRE_THROWS_WITH(parse("  - {name: a, type: conv2d, filters: 2, kernel: 1}\n"
                               "  - {name: b, type: conv2d, filters: 2, kernel: 3, inputs: [input]}\n"

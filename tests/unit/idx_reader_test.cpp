@@ -1,7 +1,7 @@
 // The IDX (MNIST format) reader: every element type, big-endian decoding, gzip, and one clear
 // error per kind of malformed file, checked before anything is allocated.
-#include <catch2/catch.hpp>
 #include <zlib.h>
+#include <catch2/catch.hpp>
 
 #include <cstring>
 #include <fstream>

@@ -25,7 +25,7 @@ struct ScopedLimit {
     ScopedLimit(const std::string& n, int64_t value) : name(n) { set_limit(n + "=" + std::to_string(value)); }
     ~ScopedLimit() {
         const Limits defaults;
-        const int64_t v = name == "tensor_elements" ? defaults.tensor_elements
+        const int64_t v = name == "tensor_elements"  ? defaults.tensor_elements
                           : name == "model_elements" ? defaults.model_elements
                           : name == "array_pes"      ? defaults.array_pes
                           : name == "sram_mib"       ? defaults.sram_mib
@@ -106,8 +106,8 @@ TEST_CASE("designs with absurd arrays or SRAM are refused at load", "[limits][er
         return parse_design(t, "t.yaml", test::energy_dir());
     };
     CHECK_NOTHROW(design("8", "64"));
-    CHECK_THROWS_WITH(design("1000000000", "64"), Contains("t.yaml:2: array.cols: a 1000000000 x 8 array") &&
-                                                      Contains("limit array_pes"));
+    CHECK_THROWS_WITH(design("1000000000", "64"),
+                      Contains("t.yaml:2: array.cols: a 1000000000 x 8 array") && Contains("limit array_pes"));
     CHECK_THROWS_WITH(design("8", "2000000000"), Contains("buffers.unified.size_kib") && Contains("limit sram_mib"));
     {
         ScopedLimit small("sram_mib", 1);
@@ -122,7 +122,7 @@ TEST_CASE("a program past the instruction limit is refused at the layer that pas
     const PreparedWorkload w = prepare_workload(g, Precision::Int8, false, 1);
     ScopedLimit small("instructions", 1000);
     CHECK_THROWS_AS(compile(w.model.graph, w.model.layers, c, Precision::Int8), CompileError);
-    CHECK_THROWS_WITH(compile(w.model.graph, w.model.layers, c, Precision::Int8),
-                      Contains("model 'resnet18'") && Contains("layer '") &&
-                          Contains("the program grows past 1000 instructions"));
+    CHECK_THROWS_WITH(
+        compile(w.model.graph, w.model.layers, c, Precision::Int8),
+        Contains("model 'resnet18'") && Contains("layer '") && Contains("the program grows past 1000 instructions"));
 }

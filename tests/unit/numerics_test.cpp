@@ -83,10 +83,10 @@ TEST_CASE("add_requantize rounds the sum once", "[numerics][int8]") {
 }
 
 TEST_CASE("average_multiplier divides with the same rounding rule", "[numerics][int8]") {
-    CHECK(rounding_scale(10, average_multiplier(4)) == 3);   // 2.5 -> 3
-    CHECK(rounding_scale(-10, average_multiplier(4)) == -2); // -2.5 -> -2
+    CHECK(rounding_scale(10, average_multiplier(4)) == 3);    // 2.5 -> 3
+    CHECK(rounding_scale(-10, average_multiplier(4)) == -2);  // -2.5 -> -2
     CHECK(rounding_scale(9, average_multiplier(9)) == 1);
-    CHECK(rounding_scale(12, average_multiplier(9)) == 1);   // 1.33
+    CHECK(rounding_scale(12, average_multiplier(9)) == 1);  // 1.33
 }
 
 TEST_CASE("float_to_half rounds to nearest even", "[numerics][fp16]") {
@@ -117,9 +117,9 @@ TEST_CASE("float_to_half subnormals and underflow", "[numerics][fp16]") {
     const float smallest = std::ldexp(1.0f, -24);
     CHECK(float_to_half(smallest).bits == 0x0001);
     CHECK(half_to_float(Half{0x0001}) == smallest);
-    CHECK(float_to_half(smallest / 2).bits == 0x0000);          // tie with 0: even
-    CHECK(float_to_half(smallest * 0.75f).bits == 0x0001);      // above the tie
-    CHECK(float_to_half(smallest * 1.5f).bits == 0x0002);       // tie between 1 and 2: even
+    CHECK(float_to_half(smallest / 2).bits == 0x0000);           // tie with 0: even
+    CHECK(float_to_half(smallest * 0.75f).bits == 0x0001);       // above the tie
+    CHECK(float_to_half(smallest * 1.5f).bits == 0x0002);        // tie between 1 and 2: even
     CHECK(float_to_half(std::ldexp(1.0f, -14)).bits == 0x0400);  // smallest normal
     CHECK(half_to_float(Half{0x03FF}) == std::ldexp(1023.0f, -24));
     CHECK(float_to_half(-smallest).bits == 0x8001);

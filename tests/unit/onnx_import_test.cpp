@@ -117,7 +117,7 @@ TEST_CASE("ONNX Conv with auto_pad SAME_UPPER, Relu and Gemm with transB, alpha 
     const Layer& fc = g.layers[4];
     CHECK(fc.kind == LayerKind::FullyConnected);
     CHECK(fc.output == Shape{1, 4, 1, 1});
-    CHECK(fc.weights[0] == 0.5f);  // alpha folded in
+    CHECK(fc.weights[0] == 0.5f);                             // alpha folded in
     CHECK(fc.bias_values == std::vector<float>{2, 4, 6, 8});  // beta folded in
     CHECK(m.output_layers == std::vector<int>{4});
     CHECK(m.operators == std::vector<std::string>{"Conv", "Flatten", "Gemm", "Relu"});

@@ -11,8 +11,7 @@ using namespace npu;
 
 namespace {
 
-const Dataflow kDataflows[] = {Dataflow::WeightStationary, Dataflow::OutputStationary,
-                               Dataflow::InputStationary};
+const Dataflow kDataflows[] = {Dataflow::WeightStationary, Dataflow::OutputStationary, Dataflow::InputStationary};
 
 // Records what an observer sees.
 struct Recorder : PeObserver {
@@ -144,7 +143,7 @@ TEST_CASE("3x3 arrays on the seed example: cycles and the first output, per data
     struct Expect {
         Dataflow d;
         int64_t cycles;
-        PeOutput first;  // the first result to leave the array
+        PeOutput first;   // the first result to leave the array
         int64_t outputs;  // results leaving the array in all
     };
     // ws: preload 3, then 3 row folds of 9 + 3 + 1 - 2 = 11: 36. The first partial sum (fold 0,

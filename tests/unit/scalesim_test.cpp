@@ -18,9 +18,7 @@ namespace {
 std::string data(const std::string& name) { return test::source_dir() + "/tests/data/scalesim/" + name; }
 
 // The SCALE-Sim files shipped beside the project (../shared/scalesim), when present.
-std::string shared(const std::string& name) {
-    return test::source_dir() + "/../shared/scalesim/" + name;
-}
+std::string shared(const std::string& name) { return test::source_dir() + "/../shared/scalesim/" + name; }
 
 const Dataflow kWs = Dataflow::WeightStationary, kOs = Dataflow::OutputStationary, kIs = Dataflow::InputStationary;
 
@@ -37,8 +35,9 @@ TEST_CASE("SCALE-Sim conv topology: fields, strides, depthwise", "[scalesim][top
     CHECK_FALSE(t.gemm_format);
     REQUIRE(t.layers.size() == 5);
     const ScaleSimLayer& s = t.layers[1];
-    CHECK((s.ifmap_h == 11 && s.filter_h == 3 && s.channels == 8 && s.filters == 16 && s.stride_h == 2 && s.stride_w == 2));
-    CHECK(s.ofmap_h() == 5);  // ceil((11 - 3 + 2) / 2)
+    CHECK((s.ifmap_h == 11 && s.filter_h == 3 && s.channels == 8 && s.filters == 16 && s.stride_h == 2 &&
+           s.stride_w == 2));
+    CHECK(s.ofmap_h() == 5);            // ceil((11 - 3 + 2) / 2)
     CHECK(t.layers[2].ofmap_h() == 4);  // ceil((6 - 1 + 2) / 2) = 4 where a plain conv gives 3
     CHECK(t.layers[3].depthwise);
     CHECK((t.layers[4].stride_h == 2 && t.layers[4].stride_w == 1));
@@ -75,7 +74,8 @@ TEST_CASE("SCALE-Sim GEMM topology: M, N, K", "[scalesim][topology]") {
 }
 
 TEST_CASE("SCALE-Sim topology errors name the file and line", "[scalesim][topology][errors]") {
-    const std::string header = "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
+    const std::string header =
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n";
     CHECK_THROWS_WITH(parse_scalesim_topology("a,b\n", "t.csv"), Contains("t.csv:1: not a SCALE-Sim topology header"));
     CHECK_THROWS_WITH(parse_scalesim_topology(header + "c, 8, 8, 3, 3, 2,\n", "t.csv"),
                       Contains("t.csv:2: expected 8 or 9 values, got 6"));
@@ -105,16 +105,18 @@ TEST_CASE("SCALE-Sim config maps onto an npusim design", "[scalesim][config]") {
 }
 
 TEST_CASE("SCALE-Sim config errors name the file, line and key", "[scalesim][config][errors]") {
-    const std::string base = "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 16\n"
-                             "FilterSramSzkB: 16\nOfmapSramSzkB: 16\nDataflow: ws\n";
+    const std::string base =
+        "[architecture_presets]\nArrayHeight: 8\nArrayWidth: 8\nIfmapSramSzkB: 16\n"
+        "FilterSramSzkB: 16\nOfmapSramSzkB: 16\nDataflow: ws\n";
     auto parse = [](const std::string& text) { return parse_scalesim_config(text, "t.cfg", test::energy_dir()); };
     CHECK_NOTHROW(parse(base));
     CHECK_THROWS_WITH(parse(base + "Colour: red\n"), Contains("t.cfg:8: architecture_presets.Colour: unknown key"));
     CHECK_THROWS_WITH(parse(base + "[extras]\n"), Contains("t.cfg:8: [extras]: unknown section"));
     CHECK_THROWS_WITH(parse("[architecture_presets]\nArrayHeight: 8\n"),
                       Contains("t.cfg: architecture_presets.ArrayWidth: missing required key"));
-    CHECK_THROWS_WITH(parse(base + "MemoryBanks: two\n"),
-                      Contains("t.cfg:8: architecture_presets.MemoryBanks: expected a positive integer below 2^31, got 'two'"));
+    CHECK_THROWS_WITH(
+        parse(base + "MemoryBanks: two\n"),
+        Contains("t.cfg:8: architecture_presets.MemoryBanks: expected a positive integer below 2^31, got 'two'"));
     std::string bad = base;
     bad.replace(bad.find("ws"), 2, "rs");
     CHECK_THROWS_WITH(parse(bad), Contains("t.cfg:7: architecture_presets.Dataflow: expected os, ws or is"));
@@ -177,5 +179,6 @@ TEST_CASE("SCALE-Sim's shipped configs and topologies, totals by hand", "[scales
     CHECK(r18.layers.size() == 21);  // 20 convolutions and the FC (as a 1x1 conv)
     // Every shipped topology loads with every shipped config.
     for (const char* topo : {"conv_nets/alexnet.csv", "conv_nets/Resnet18.csv", "mlperf/Resnet50.csv"})
-        for (const std::string& cfg : {google, scale, eyeriss}) CHECK(network_cycles(cfg, shared(std::string("topologies/") + topo)) > 0);
+        for (const std::string& cfg : {google, scale, eyeriss})
+            CHECK(network_cycles(cfg, shared(std::string("topologies/") + topo)) > 0);
 }

@@ -100,7 +100,8 @@ points:
   - {run.batch: 4}
 )");
     REQUIRE(s.points.size() == 3);
-    CHECK(s.axis_keys == std::vector<std::string>{"array.rows", "array.cols", "dram.type", "dram.bandwidth_gbps", "run.batch"});
+    CHECK(s.axis_keys ==
+          std::vector<std::string>{"array.rows", "array.cols", "dram.type", "dram.bandwidth_gbps", "run.batch"});
     const NpuConfig c = parse_design(point_design_yaml(s, s.points[0]), "p.yaml", test::energy_dir());
     CHECK(c.rows == 8);
     CHECK(c.cols == 32);
@@ -131,9 +132,11 @@ TEST_CASE("sweep errors name the file and key, before any point runs", "[sweep][
         {"array.dataflow: [ws, os, is]", "array.dataflow: []", "axes.array.dataflow: expected a non-empty list"},
         {"array.dataflow: [ws, os, is]", "array.dataflow: [[ws]]", "axes.array.dataflow: expected a string"},
         {"array.dataflow: [ws, os, is]", "array.dataflo: [ws]", "sweep key 'array.dataflo' is not a design key"},
-        {"array.dataflow: [ws, os, is]", "clock_mhz.x: [1]", "sweep key 'clock_mhz.x' goes through a value that is not a mapping"},
+        {"array.dataflow: [ws, os, is]", "clock_mhz.x: [1]",
+         "sweep key 'clock_mhz.x' goes through a value that is not a mapping"},
         {"array.dataflow: [ws, os, is]", "array.dataflow: ['[ws']", "sweep key 'array.dataflow' = '[ws'"},
-        {"run.precision: [int8, fp16]", "run.precision: [int4]", "run.precision: expected int8, fp16 or fp32, got 'int4'"},
+        {"run.precision: [int8, fp16]", "run.precision: [int4]",
+         "run.precision: expected int8, fp16 or fp32, got 'int4'"},
         {"run.precision: [int8, fp16]", "run.batch: [0]", "run.batch: expected an integer in [1, 1000000], got '0'"},
         {"run.precision: [int8, fp16]", "run.batch: [two]", "run.batch: expected an integer"},
         {"run.precision: [int8, fp16]", "run.seed: [1]", "unknown run option 'run.seed'"},

@@ -16,7 +16,7 @@ TEST_CASE("zoo MAC and parameter totals match REFERENCE.md within 1%", "[zoo]") 
         double params;
     };
     const Expected table[] = {
-        {"lenet5", 0.42e6, 60e3},  {"alexnet", 724e6, 61e6},      {"vgg16", 15.5e9, 138e6},
+        {"lenet5", 0.42e6, 60e3},     {"alexnet", 724e6, 61e6},      {"vgg16", 15.5e9, 138e6},
         {"resnet18", 1.81e9, 11.7e6}, {"resnet50", 4.09e9, 25.56e6}, {"mobilenetv2", 300.8e6, 3.5e6},
     };
     for (const Expected& e : table) {
@@ -42,6 +42,5 @@ TEST_CASE("every zoo model loads and names resolve", "[zoo]") {
         CHECK_NOTHROW(load_model_file(resolve_model(name, test::models_dir())));
     }
     CHECK_THROWS_WITH(resolve_model("resnet1000", test::models_dir()),
-                      Catch::Matchers::Contains("unknown model 'resnet1000'") &&
-                          Catch::Matchers::Contains("resnet50"));
+                      Catch::Matchers::Contains("unknown model 'resnet1000'") && Catch::Matchers::Contains("resnet50"));
 }

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <numeric>
 #include <functional>
+#include <numeric>
 #include <set>
 
 #include "workloads/io/error.h"
@@ -17,22 +17,38 @@
 namespace npu {
 
 const std::vector<std::string>& supported_onnx_operators() {
-    static const std::vector<std::string> ops = {
-        "Add",     "AveragePool", "BatchNormalization", "Clip",       "Concat",       "Constant",
-        "Conv",    "ConvInteger", "Flatten",            "Gemm",       "GlobalAveragePool", "MatMul",
-        "MaxPool", "QLinearConv", "QLinearMatMul",      "Relu",       "Reshape",      "Softmax"};
+    static const std::vector<std::string> ops = {"Add",
+                                                 "AveragePool",
+                                                 "BatchNormalization",
+                                                 "Clip",
+                                                 "Concat",
+                                                 "Constant",
+                                                 "Conv",
+                                                 "ConvInteger",
+                                                 "Flatten",
+                                                 "Gemm",
+                                                 "GlobalAveragePool",
+                                                 "MatMul",
+                                                 "MaxPool",
+                                                 "QLinearConv",
+                                                 "QLinearMatMul",
+                                                 "Relu",
+                                                 "Reshape",
+                                                 "Softmax"};
     return ops;
 }
 
 Shape onnx_shape(const std::vector<int64_t>& d, const std::string& where) {
     for (int64_t v : d) {
         if (v < 1) throw UnsupportedError(fmt::format("{}: dimension {} (empty tensors are unsupported)", where, v));
-        if (v > kMaxFileInteger) throw WorkloadError(fmt::format("{}: dimension {} is out of range (below 2^31)", where, v));
+        if (v > kMaxFileInteger)
+            throw WorkloadError(fmt::format("{}: dimension {} is out of range (below 2^31)", where, v));
     }
     int64_t elements = 1;
     for (int64_t v : d) elements = saturating_mul(elements, v);
     if (elements > limits().tensor_elements)
-        throw WorkloadError(fmt::format("{}: a tensor of {} elements {}", where, elements, limit_hint("tensor_elements")));
+        throw WorkloadError(
+            fmt::format("{}: a tensor of {} elements {}", where, elements, limit_hint("tensor_elements")));
     switch (d.size()) {
         case 1: return Shape{1, d[0], 1, 1};
         case 2: return Shape{d[0], d[1], 1, 1};
@@ -45,7 +61,8 @@ Shape onnx_shape(const std::vector<int64_t>& d, const std::string& where) {
 
 int onnx_axis(int64_t axis, size_t rank, const std::string& where) {
     const int64_t a = axis < 0 ? axis + int64_t(rank) : axis;
-    if (a < 0 || a >= int64_t(rank)) throw WorkloadError(fmt::format("{}: axis {} out of range for rank {}", where, axis, rank));
+    if (a < 0 || a >= int64_t(rank))
+        throw WorkloadError(fmt::format("{}: axis {} out of range for rank {}", where, axis, rank));
     static const int map[5][4] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 1, 3, 0}, {0, 1, 2, 3}};
     return map[rank][a];
 }
@@ -78,8 +95,10 @@ public:
             const auto bound = m_options.bound.find(in.name());
             if (constant_slots.count(in.name())) {
                 if (bound == m_options.bound.end())
-                    throw UnsupportedError(fmt::format("{}: graph input '{}' is used as a weight but has no value "
-                                                       "(give it as an initializer)", m_path, in.name()));
+                    throw UnsupportedError(
+                        fmt::format("{}: graph input '{}' is used as a weight but has no value "
+                                    "(give it as an initializer)",
+                                    m_path, in.name()));
                 m_constants[in.name()] = bound->second;
                 continue;
             }
@@ -91,8 +110,8 @@ public:
         for (const auto& out : g.output()) {
             const auto v = m_values.find(out.name());
             if (v == m_values.end())
-                throw UnsupportedError(fmt::format("{}: graph output '{}' is not computed by a supported node", m_path,
-                                                   out.name()));
+                throw UnsupportedError(
+                    fmt::format("{}: graph output '{}' is not computed by a supported node", m_path, out.name()));
             m_out.output_names.push_back(out.name());
             m_out.output_layers.push_back(v->second.layer);
         }
@@ -113,8 +132,10 @@ private:
         const auto& ok = supported_onnx_operators();
         for (const auto& n : g.node()) {
             seen.insert(n.op_type());
-            if (!n.domain().empty() && n.domain() != "ai.onnx") missing.insert(n.domain() + "." + n.op_type());
-            else if (std::find(ok.begin(), ok.end(), n.op_type()) == ok.end()) missing.insert(n.op_type());
+            if (!n.domain().empty() && n.domain() != "ai.onnx")
+                missing.insert(n.domain() + "." + n.op_type());
+            else if (std::find(ok.begin(), ok.end(), n.op_type()) == ok.end())
+                missing.insert(n.op_type());
         }
         m_out.operators.assign(seen.begin(), seen.end());
         if (!missing.empty())
@@ -178,7 +199,8 @@ private:
         if (i >= n.input_size() || n.input(i).empty()) return nullptr;
         const auto c = m_constants.find(n.input(i));
         if (c == m_constants.end())
-            throw UnsupportedError(fmt::format("{}: input '{}' must be a constant (initializer)", where(n), n.input(i)));
+            throw UnsupportedError(
+                fmt::format("{}: input '{}' must be a constant (initializer)", where(n), n.input(i)));
         return &c->second;
     }
 
@@ -231,7 +253,8 @@ private:
         if (spatial != 1 && spatial != 2)
             throw UnsupportedError(fmt::format("{}: {}-D windows are unsupported (1-D and 2-D)", where(n), spatial));
         if (kernel.empty()) kernel = attr_ints(n, "kernel_shape");
-        if (kernel.size() != spatial) throw WorkloadError(fmt::format("{}: kernel_shape needs {} values", where(n), spatial));
+        if (kernel.size() != spatial)
+            throw WorkloadError(fmt::format("{}: kernel_shape needs {} values", where(n), spatial));
         auto spatial_attr = [&](const char* name, int64_t fallback, size_t count) {
             std::vector<int64_t> v = attr_ints(n, name);
             if (v.empty()) v.assign(count, fallback);
@@ -243,7 +266,8 @@ private:
         std::vector<int64_t> pads = spatial_attr("pads", 0, 2 * spatial);  // begins, then ends
         for (size_t d = 0; d < spatial; ++d)
             if (kernel[d] < 1 || strides[d] < 1 || dilations[d] < 1 || pads[d] < 0 || pads[spatial + d] < 0)
-                throw WorkloadError(fmt::format("{}: kernel, strides and dilations must be >= 1 and pads >= 0", where(n)));
+                throw WorkloadError(
+                    fmt::format("{}: kernel, strides and dilations must be >= 1 and pads >= 0", where(n)));
         const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
         for (size_t d = 0; d < spatial; ++d) {
             const int64_t size = in[2 + d], extent = (kernel[d] - 1) * dilations[d] + 1;
@@ -320,10 +344,12 @@ private:
         l.conv.filters = w->dims[0];
         l.conv.groups = attr_int(n, "group", 1);
         if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
-            throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups",
-                                            where(n), w->dims[1], x.dims[1], l.conv.groups));
+            throw WorkloadError(
+                fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups", where(n),
+                            w->dims[1], x.dims[1], l.conv.groups));
         if (b && int64_t(b->values.size()) != w->dims[0])
-            throw WorkloadError(fmt::format("{}: B holds {} values for {} filters", where(n), b->values.size(), w->dims[0]));
+            throw WorkloadError(
+                fmt::format("{}: B holds {} values for {} filters", where(n), b->values.size(), w->dims[0]));
         l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
         l.conv.bias = b != nullptr;
         l.weights.assign(w->values.begin(), w->values.end());
@@ -338,15 +364,18 @@ private:
         const OnnxTensor* b = constant(n, 1);
         const bool is_gemm = n.op_type() == "Gemm";
         if (a.dims.size() != 2 || !b || b->dims.size() != 2)
-            throw UnsupportedError(fmt::format("{}: only a 2-D input times a constant 2-D matrix (batched MatMul is "
-                                               "unsupported)", where(n)));
+            throw UnsupportedError(
+                fmt::format("{}: only a 2-D input times a constant 2-D matrix (batched MatMul is "
+                            "unsupported)",
+                            where(n)));
         if (is_gemm && attr_int(n, "transA", 0) != 0)
             throw UnsupportedError(fmt::format("{}: transA = 1 is unsupported", where(n)));
         const bool trans_b = is_gemm && attr_int(n, "transB", 0) != 0;
         const float alpha = is_gemm ? attr_float(n, "alpha", 1.0f) : 1.0f;
         const float beta = is_gemm ? attr_float(n, "beta", 1.0f) : 1.0f;
         const int64_t k = trans_b ? b->dims[1] : b->dims[0], outs = trans_b ? b->dims[0] : b->dims[1];
-        if (k != a.dims[1]) throw WorkloadError(fmt::format("{}: A is {}x{} but B has {} rows", where(n), a.dims[0], a.dims[1], k));
+        if (k != a.dims[1])
+            throw WorkloadError(fmt::format("{}: A is {}x{} but B has {} rows", where(n), a.dims[0], a.dims[1], k));
         Layer l;
         l.kind = LayerKind::FullyConnected;
         l.inputs = {a.layer};
@@ -363,7 +392,8 @@ private:
             if (c->elements() != 1 && !row)
                 throw UnsupportedError(fmt::format("{}: C of shape [{}] (only a scalar or one value per output)",
                                                    where(n), fmt::join(c->dims, ", ")));
-            for (int64_t o = 0; o < outs; ++o) l.bias_values.push_back(float(beta * c->values[size_t(c->elements() == 1 ? 0 : o)]));
+            for (int64_t o = 0; o < outs; ++o)
+                l.bias_values.push_back(float(beta * c->values[size_t(c->elements() == 1 ? 0 : o)]));
         }
         add_layer(std::move(l), n, {a.dims[0], outs});
     }
@@ -451,7 +481,8 @@ private:
         if (n.output_size() > 1 || attr_int(n, "training_mode", 0) != 0)
             throw UnsupportedError(fmt::format("{}: training mode is unsupported (inference only)", where(n)));
         const OnnxTensor *scale = constant(n, 1), *bias = constant(n, 2), *mean = constant(n, 3), *var = constant(n, 4);
-        if (!scale || !bias || !mean || !var) throw WorkloadError(fmt::format("{}: needs scale, B, mean and var", where(n)));
+        if (!scale || !bias || !mean || !var)
+            throw WorkloadError(fmt::format("{}: needs scale, B, mean and var", where(n)));
         if (x.dims.size() < 2) throw WorkloadError(fmt::format("{}: needs an input of rank 2 or more", where(n)));
         for (const OnnxTensor* t : {scale, bias, mean, var})
             if (int64_t(t->values.size()) != x.dims[1])
@@ -479,7 +510,8 @@ private:
             int64_t axis = attr_int(n, "axis", 1);
             if (axis < 0) axis += rank;
             if (axis < 0 || axis > rank)
-                throw WorkloadError(fmt::format("{}: axis {} out of range for rank {}", where(n), attr_int(n, "axis", 1), rank));
+                throw WorkloadError(
+                    fmt::format("{}: axis {} out of range for rank {}", where(n), attr_int(n, "axis", 1), rank));
             int64_t rows = 1;
             for (int64_t d = 0; d < axis; ++d) rows *= x.dims[size_t(d)];
             dims = {rows, total / rows};
@@ -495,12 +527,15 @@ private:
                 int64_t v = int64_t(value);
                 if (v == 0 && !allow_zero) {
                     if (d >= x.dims.size())
-                        throw WorkloadError(fmt::format("{}: target dimension {} copies an input dimension that does "
-                                                        "not exist (input rank {})", where(n), d, x.dims.size()));
+                        throw WorkloadError(
+                            fmt::format("{}: target dimension {} copies an input dimension that does "
+                                        "not exist (input rank {})",
+                                        where(n), d, x.dims.size()));
                     v = x.dims[d];
                 }
                 if (v == -1) {
-                    if (infer >= 0) throw WorkloadError(fmt::format("{}: more than one target dimension is -1", where(n)));
+                    if (infer >= 0)
+                        throw WorkloadError(fmt::format("{}: more than one target dimension is -1", where(n)));
                     infer = int64_t(d);
                 } else {
                     known = saturating_mul(known, v);
@@ -508,7 +543,8 @@ private:
                 dims.push_back(v);
             }
             if (infer >= 0) dims[size_t(infer)] = known > 0 && total % known == 0 ? total / known : 0;
-        }        Layer l;
+        }
+        Layer l;
         l.kind = LayerKind::Reshape;
         l.inputs = {x.layer};
         l.reshape_to = onnx_shape(dims, where(n));
@@ -536,7 +572,8 @@ private:
         l.concat_axis = onnx_axis(axis, dims.size(), where(n));
         for (int i = 0; i < n.input_size(); ++i) {
             const Value& v = value(n, i);
-            if (v.dims.size() != dims.size()) throw WorkloadError(fmt::format("{}: inputs of different ranks", where(n)));
+            if (v.dims.size() != dims.size())
+                throw WorkloadError(fmt::format("{}: inputs of different ranks", where(n)));
             l.inputs.push_back(v.layer);
             if (i > 0) dims[size_t(axis)] += v.dims[size_t(axis)];
         }
@@ -550,10 +587,12 @@ private:
             if (is_unsigned) *is_unsigned = true;  // ONNX's default zero point type is uint8
             return -128;
         }
-        if (t->values.empty()) throw WorkloadError(fmt::format("{}: zero point '{}' holds no value", where(n), t->name));
+        if (t->values.empty())
+            throw WorkloadError(fmt::format("{}: zero point '{}' holds no value", where(n), t->name));
         for (double v : t->values)
             if (v != t->values.front())
-                throw UnsupportedError(fmt::format("{}: per-channel zero points (one zero point per tensor only)", where(n)));
+                throw UnsupportedError(
+                    fmt::format("{}: per-channel zero points (one zero point per tensor only)", where(n)));
         const bool u = t->type == OnnxType::Uint8;
         if (!u && t->type != OnnxType::Int8)
             throw UnsupportedError(fmt::format("{}: zero point of type {}", where(n), onnx_type_name(t->type)));
@@ -631,18 +670,21 @@ private:
             l.fc.out_features = outs;
             l.fc.bias = false;
             for (int64_t o = 0; o < outs; ++o)
-                for (int64_t i = 0; i < k; ++i) l.quant.weights.push_back(int32_t(w->values[size_t(i * outs + o)]) - shift);
+                for (int64_t i = 0; i < k; ++i)
+                    l.quant.weights.push_back(int32_t(w->values[size_t(i * outs + o)]) - shift);
             dims = {x.dims[0], outs};
         } else {
             l.kind = LayerKind::Conv2d;
             if (w->dims.size() != x.dims.size() || x.dims.size() < 3)
-                throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)", where(n),
-                                                w->dims.size(), x.dims.size()));
+                throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)",
+                                                where(n), w->dims.size(), x.dims.size()));
             l.conv.filters = w->dims[0];
             l.conv.groups = attr_int(n, "group", 1);
             if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
-                throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} "
-                                                "groups", where(n), w->dims[1], x.dims[1], l.conv.groups));
+                throw WorkloadError(
+                    fmt::format("{}: W holds {} input channels per group for {} input channels in {} "
+                                "groups",
+                                where(n), w->dims[1], x.dims[1], l.conv.groups));
             l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
             for (double v : w->values) l.quant.weights.push_back(int32_t(v) - shift);
             const OnnxTensor* b = integer_out ? nullptr : constant(n, 8);
@@ -681,7 +723,8 @@ OnnxImport import_onnx(const std::string& path, const OnnxImportOptions& options
 
 OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source, const OnnxImportOptions& options) {
     onnx::ModelProto model;
-    if (!model.ParseFromString(bytes)) throw WorkloadError(fmt::format("{}: not an ONNX model (protobuf parse failed)", source));
+    if (!model.ParseFromString(bytes))
+        throw WorkloadError(fmt::format("{}: not an ONNX model (protobuf parse failed)", source));
     return Converter(model, source, options).run();
 }
 

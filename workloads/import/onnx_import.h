@@ -32,7 +32,8 @@ struct OnnxImport {
 
 OnnxImport import_onnx(const std::string& path, const OnnxImportOptions& options = {});
 // The same from a serialized model in memory; `source` names it in errors.
-OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source, const OnnxImportOptions& options = {});
+OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source,
+                             const OnnxImportOptions& options = {});
 
 // The operator types the importer understands.
 const std::vector<std::string>& supported_onnx_operators();

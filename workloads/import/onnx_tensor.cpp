@@ -71,33 +71,46 @@ OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where) {
     const std::string& raw = p.raw_data();
     switch (t.type) {
         case OnnxType::Float:
-            if (!raw.empty()) read_raw<float>(raw, t.values);
-            else t.values.assign(p.float_data().begin(), p.float_data().end());
+            if (!raw.empty())
+                read_raw<float>(raw, t.values);
+            else
+                t.values.assign(p.float_data().begin(), p.float_data().end());
             break;
         case OnnxType::Double:
-            if (!raw.empty()) read_raw<double>(raw, t.values);
-            else t.values.assign(p.double_data().begin(), p.double_data().end());
+            if (!raw.empty())
+                read_raw<double>(raw, t.values);
+            else
+                t.values.assign(p.double_data().begin(), p.double_data().end());
             break;
         case OnnxType::Uint8:
-            if (!raw.empty()) read_raw<uint8_t>(raw, t.values);
-            else t.values.assign(p.int32_data().begin(), p.int32_data().end());
+            if (!raw.empty())
+                read_raw<uint8_t>(raw, t.values);
+            else
+                t.values.assign(p.int32_data().begin(), p.int32_data().end());
             break;
         case OnnxType::Int8:
-            if (!raw.empty()) read_raw<int8_t>(raw, t.values);
-            else t.values.assign(p.int32_data().begin(), p.int32_data().end());
+            if (!raw.empty())
+                read_raw<int8_t>(raw, t.values);
+            else
+                t.values.assign(p.int32_data().begin(), p.int32_data().end());
             break;
         case OnnxType::Int32:
-            if (!raw.empty()) read_raw<int32_t>(raw, t.values);
-            else t.values.assign(p.int32_data().begin(), p.int32_data().end());
+            if (!raw.empty())
+                read_raw<int32_t>(raw, t.values);
+            else
+                t.values.assign(p.int32_data().begin(), p.int32_data().end());
             break;
         case OnnxType::Int64:
-            if (!raw.empty()) read_raw<int64_t>(raw, t.values);
-            else t.values.assign(p.int64_data().begin(), p.int64_data().end());
+            if (!raw.empty())
+                read_raw<int64_t>(raw, t.values);
+            else
+                t.values.assign(p.int64_data().begin(), p.int64_data().end());
             break;
         case OnnxType::Other:
-            throw UnsupportedError(fmt::format("{}: tensor '{}' has element type {}, npusim reads float32, float64, "
-                                               "int8, uint8, int32 and int64",
-                                               where, p.name(), p.data_type()));
+            throw UnsupportedError(
+                fmt::format("{}: tensor '{}' has element type {}, npusim reads float32, float64, "
+                            "int8, uint8, int32 and int64",
+                            where, p.name(), p.data_type()));
     }
     if (int64_t(t.values.size()) != t.elements())
         throw WorkloadError(fmt::format("{}: tensor '{}' holds {} values for dims of {} elements", where, p.name(),

@@ -20,7 +20,9 @@ struct OnnxTensor {
     std::vector<double> values;
 
     int64_t elements() const;
-    bool integral() const { return type == OnnxType::Uint8 || type == OnnxType::Int8 || type == OnnxType::Int32 || type == OnnxType::Int64; }
+    bool integral() const {
+        return type == OnnxType::Uint8 || type == OnnxType::Int8 || type == OnnxType::Int32 || type == OnnxType::Int64;
+    }
 };
 
 // Throws UnsupportedError for element types or storage npusim does not read (external data).

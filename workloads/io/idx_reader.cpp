@@ -49,13 +49,16 @@ std::string gunzip(const std::string& in, size_t max_bytes, const std::string& s
         rc = inflate(&z, Z_NO_FLUSH);
         if (rc != Z_OK && rc != Z_STREAM_END) {
             inflateEnd(&z);
-            throw WorkloadError(fmt::format("{}: corrupt gzip data ({})", source, rc == Z_BUF_ERROR ? "truncated" : z.msg ? z.msg : "inflate failed"));
+            throw WorkloadError(fmt::format("{}: corrupt gzip data ({})", source,
+                                            rc == Z_BUF_ERROR ? "truncated"
+                                            : z.msg           ? z.msg
+                                                              : "inflate failed"));
         }
         out.append(chunk, sizeof(chunk) - z.avail_out);
         if (out.size() > max_bytes) {
             inflateEnd(&z);
-            throw WorkloadError(fmt::format("{}: inflates to more than {} bytes {}", source, max_bytes,
-                                            limit_hint("tensor_elements")));
+            throw WorkloadError(
+                fmt::format("{}: inflates to more than {} bytes {}", source, max_bytes, limit_hint("tensor_elements")));
         }
     }
     inflateEnd(&z);
@@ -77,10 +80,26 @@ double IdxArray::value(size_t i) const {
     switch (type) {
         case IdxType::U8: return *p;
         case IdxType::I8: return int8_t(*p);
-        case IdxType::I16: { int16_t v; std::memcpy(&v, p, 2); return v; }
-        case IdxType::I32: { int32_t v; std::memcpy(&v, p, 4); return v; }
-        case IdxType::F32: { float v; std::memcpy(&v, p, 4); return v; }
-        case IdxType::F64: { double v; std::memcpy(&v, p, 8); return v; }
+        case IdxType::I16: {
+            int16_t v;
+            std::memcpy(&v, p, 2);
+            return v;
+        }
+        case IdxType::I32: {
+            int32_t v;
+            std::memcpy(&v, p, 4);
+            return v;
+        }
+        case IdxType::F32: {
+            float v;
+            std::memcpy(&v, p, 4);
+            return v;
+        }
+        case IdxType::F64: {
+            double v;
+            std::memcpy(&v, p, 8);
+            return v;
+        }
     }
     return 0.0;
 }
@@ -103,10 +122,13 @@ IdxArray parse_idx(const std::string& file, const std::string& source) {
     const std::string data = gzip ? gunzip(file, max_bytes, source) : file;
     auto byte = [&](size_t i) { return uint8_t(data[i]); };
     if (data.size() < 4 || byte(0) != 0 || byte(1) != 0)
-        throw WorkloadError(fmt::format("{}: not an IDX file (it must start with two zero bytes, a type and a rank)", source));
+        throw WorkloadError(
+            fmt::format("{}: not an IDX file (it must start with two zero bytes, a type and a rank)", source));
     if (!known_type(byte(2)))
-        throw WorkloadError(fmt::format("{}: unknown IDX element type 0x{:02x} (0x08 uint8, 0x09 int8, 0x0b int16, "
-                                        "0x0c int32, 0x0d float32, 0x0e float64)", source, byte(2)));
+        throw WorkloadError(
+            fmt::format("{}: unknown IDX element type 0x{:02x} (0x08 uint8, 0x09 int8, 0x0b int16, "
+                        "0x0c int32, 0x0d float32, 0x0e float64)",
+                        source, byte(2)));
     IdxArray a;
     a.type = IdxType(byte(2));
     const size_t rank = byte(3);
@@ -126,8 +148,9 @@ IdxArray parse_idx(const std::string& file, const std::string& source) {
                                         limit_hint("tensor_elements")));
     const size_t expected = header + size_t(elements) * a.element_bytes();
     if (data.size() != expected)
-        throw WorkloadError(fmt::format("{}: the header says {} {} ({} bytes with the header) but the file holds {} bytes",
-                                        source, fmt::join(a.dims, "x"), idx_type_name(a.type), expected, data.size()));
+        throw WorkloadError(
+            fmt::format("{}: the header says {} {} ({} bytes with the header) but the file holds {} bytes", source,
+                        fmt::join(a.dims, "x"), idx_type_name(a.type), expected, data.size()));
     a.bytes.resize(size_t(elements) * a.element_bytes());
     const size_t width = a.element_bytes();
     for (size_t i = 0; i < size_t(elements); ++i)  // big-endian to host (little-endian) order
@@ -135,8 +158,6 @@ IdxArray parse_idx(const std::string& file, const std::string& source) {
     return a;
 }
 
-IdxArray read_idx_file(const std::string& path) {
-    return parse_idx(read_file_or_throw<WorkloadError>(path), path);
-}
+IdxArray read_idx_file(const std::string& path) { return parse_idx(read_file_or_throw<WorkloadError>(path), path); }
 
 }  // namespace npu

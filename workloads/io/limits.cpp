@@ -49,7 +49,8 @@ void set_limit(const std::string& assignment) {
     const std::string name = assignment.substr(0, eq);
     const Entry* e = find(name);
     if (eq == std::string::npos || !e)
-        throw UsageError(fmt::format("--limit: expected NAME=VALUE with NAME one of {}, got '{}'", names(), assignment));
+        throw UsageError(
+            fmt::format("--limit: expected NAME=VALUE with NAME one of {}, got '{}'", names(), assignment));
     const std::string text = assignment.substr(eq + 1);
     char* end = nullptr;
     errno = 0;

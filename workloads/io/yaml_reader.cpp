@@ -53,9 +53,7 @@ YamlMap::YamlMap(YAML::Node node, std::string file, std::string path, YamlErrorK
                                            m_path.empty() ? "" : m_path + ": "));
 }
 
-std::string YamlMap::key_path(const std::string& key) const {
-    return m_path.empty() ? key : m_path + "." + key;
-}
+std::string YamlMap::key_path(const std::string& key) const { return m_path.empty() ? key : m_path + "." + key; }
 
 int YamlMap::line() const { return m_node.Mark().line + 1; }
 
@@ -70,8 +68,7 @@ void YamlMap::fail(const std::string& key, const std::string& message) const {
 }
 
 void YamlMap::fail_here(const std::string& message) const {
-    throw_kind(m_kind, fmt::format("{}:{}: {}{}", m_file, line(),
-                                   m_path.empty() ? "" : m_path + ": ", message));
+    throw_kind(m_kind, fmt::format("{}:{}: {}{}", m_file, line(), m_path.empty() ? "" : m_path + ": ", message));
 }
 
 bool YamlMap::has(const std::string& key) const {
@@ -108,8 +105,7 @@ YAML::Node YamlMap::value(const std::string& key) const {
         for (const std::string& present : keys())
             if (!m_consumed->count(present) && edit_distance(present, key) <= 2)
                 hint = fmt::format(" (is '{}' a typo?)", present);
-        throw_kind(m_kind, fmt::format("{}:{}: {}: missing required key{}", m_file, line(),
-                                       key_path(key), hint));
+        throw_kind(m_kind, fmt::format("{}:{}: {}: missing required key{}", m_file, line(), key_path(key), hint));
     }
     return v;
 }
@@ -139,9 +135,7 @@ double YamlMap::get_double(const std::string& key) const {
     return v;
 }
 
-bool YamlMap::get_bool(const std::string& key) const {
-    return convert<bool>(key, value(key), "true or false");
-}
+bool YamlMap::get_bool(const std::string& key) const { return convert<bool>(key, value(key), "true or false"); }
 
 std::string YamlMap::get_string(const std::string& key) const {
     return convert<std::string>(key, value(key), "a string");
@@ -178,9 +172,7 @@ double YamlMap::get_double_or(const std::string& key, double fallback) const {
     return has(key) ? get_double(key) : fallback;
 }
 
-bool YamlMap::get_bool_or(const std::string& key, bool fallback) const {
-    return has(key) ? get_bool(key) : fallback;
-}
+bool YamlMap::get_bool_or(const std::string& key, bool fallback) const { return has(key) ? get_bool(key) : fallback; }
 
 std::string YamlMap::get_string_or(const std::string& key, const std::string& fallback) const {
     return has(key) ? get_string(key) : fallback;
@@ -205,8 +197,7 @@ std::vector<YamlMap> YamlMap::map_list(const std::string& key) const {
     for (const YAML::Node& item : v) {
         const std::string path = fmt::format("{}[{}]", key_path(key), index++);
         if (!item.IsMap())
-            throw_kind(m_kind, fmt::format("{}:{}: {}: expected a mapping", m_file,
-                                           item.Mark().line + 1, path));
+            throw_kind(m_kind, fmt::format("{}:{}: {}: expected a mapping", m_file, item.Mark().line + 1, path));
         out.emplace_back(item, m_file, path, m_kind);
     }
     return out;
@@ -222,8 +213,7 @@ void YamlMap::finish() const {
     for (auto it = m_node.begin(); it != m_node.end(); ++it) {
         const std::string key = it->first.Scalar();
         if (!m_consumed->count(key))
-            throw_kind(m_kind, fmt::format("{}:{}: {}: unknown key", m_file,
-                                           it->first.Mark().line + 1, key_path(key)));
+            throw_kind(m_kind, fmt::format("{}:{}: {}: unknown key", m_file, it->first.Mark().line + 1, key_path(key)));
     }
 }
 

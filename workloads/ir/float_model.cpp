@@ -59,8 +59,7 @@ FloatModel make_float_model(const Graph& graph, uint64_t seed) {
     FloatModel m;
     m.graph = graph;
     SeededRng rng(seed);
-    for (size_t i = 0; i < graph.layers.size(); ++i)
-        m.tensors.push_back(make_tensors(graph, int(i), rng));
+    for (size_t i = 0; i < graph.layers.size(); ++i) m.tensors.push_back(make_tensors(graph, int(i), rng));
     m.inputs.resize(graph.layers.size());
     for (int i : graph.input_indices()) {
         const Layer& in = graph.layers[size_t(i)];
@@ -115,8 +114,7 @@ InferenceGraph inference_graph(const Graph& source) {
     for (size_t i = 1; i < count; ++i) {
         Layer& l = g.layers[i];
         for (int& in : l.inputs) in = resolve(in);
-        if (l.kind != LayerKind::BatchNorm && l.kind != LayerKind::Relu && l.kind != LayerKind::Relu6)
-            continue;
+        if (l.kind != LayerKind::BatchNorm && l.kind != LayerKind::Relu && l.kind != LayerKind::Relu6) continue;
         const int p = l.inputs[0];
         Layer& producer = g.layers[size_t(p)];
         size_t readers = 0;  // of the producer, in the graph as folded so far
@@ -127,8 +125,10 @@ InferenceGraph inference_graph(const Graph& source) {
         if (readers != 1 || !can_absorb(producer, l.kind)) continue;
         if (l.kind == LayerKind::BatchNorm) {
             out.folds.emplace_back(int(i), p);
-            if (producer.kind == LayerKind::Conv2d) producer.conv.bias = true;
-            else producer.fc.bias = true;
+            if (producer.kind == LayerKind::Conv2d)
+                producer.conv.bias = true;
+            else
+                producer.fc.bias = true;
         } else {
             producer.activation = l.kind == LayerKind::Relu ? Activation::Relu : Activation::Relu6;
         }

@@ -16,7 +16,7 @@ struct LayerTensors {
 
 struct FloatModel {
     Graph graph;
-    std::vector<LayerTensors> tensors;  // one entry per layer (empty for layers without weights)
+    std::vector<LayerTensors> tensors;       // one entry per layer (empty for layers without weights)
     std::vector<std::vector<float>> inputs;  // per layer: NCHW values of Input layers, else empty
 };
 
@@ -29,9 +29,9 @@ FloatModel make_float_model(const Graph& graph, uint64_t seed);
 // fold into which producers. Needs no parameters, so timing-only runs skip weight generation.
 struct InferenceGraph {
     Graph graph;
-    std::vector<int> origin;                  // new layer index -> layer index in the source
-    std::vector<int> index_of;                // source layer -> the new layer holding its value
-    std::vector<std::pair<int, int>> folds;   // (batchnorm, producer) in source indices
+    std::vector<int> origin;                 // new layer index -> layer index in the source
+    std::vector<int> index_of;               // source layer -> the new layer holding its value
+    std::vector<std::pair<int, int>> folds;  // (batchnorm, producer) in source indices
 };
 InferenceGraph inference_graph(const Graph& graph);
 

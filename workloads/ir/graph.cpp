@@ -10,12 +10,11 @@
 namespace npu {
 
 int Graph::add(Layer layer) {
-    if (find(layer.name) >= 0)
-        throw WorkloadError(fmt::format("{}: duplicate layer name '{}'", where(-1), layer.name));
+    if (find(layer.name) >= 0) throw WorkloadError(fmt::format("{}: duplicate layer name '{}'", where(-1), layer.name));
     for (int in : layer.inputs)
         if (in < 0 || in >= int(layers.size()))
-            throw WorkloadError(fmt::format("{}: layer '{}' reads a layer that does not precede it",
-                                            where(-1), layer.name));
+            throw WorkloadError(
+                fmt::format("{}: layer '{}' reads a layer that does not precede it", where(-1), layer.name));
     layers.push_back(std::move(layer));
     return int(layers.size()) - 1;
 }
@@ -43,14 +42,12 @@ std::vector<std::vector<int>> Graph::consumers() const {
 std::string Graph::where(int layer_index) const {
     std::string text = fmt::format("model '{}'", name);
     const int line = layer_index >= 0 ? layers[size_t(layer_index)].source_line : 0;
-    if (!source.empty()) text += line > 0 ? fmt::format(" ({}:{})", source, line)
-                                          : fmt::format(" ({})", source);
+    if (!source.empty()) text += line > 0 ? fmt::format(" ({}:{})", source, line) : fmt::format(" ({})", source);
     if (layer_index >= 0) text += fmt::format(", layer '{}'", layers[size_t(layer_index)].name);
     return text;
 }
 
-int64_t window_output(int64_t in, int64_t pad_before, int64_t pad_after, int64_t extent,
-                      int64_t stride) {
+int64_t window_output(int64_t in, int64_t pad_before, int64_t pad_after, int64_t extent, int64_t stride) {
     const int64_t span = in + pad_before + pad_after - extent;
     if (span < 0 || stride < 1) return 0;  // callers report an empty output
     return span / stride + 1;
@@ -59,18 +56,15 @@ int64_t window_output(int64_t in, int64_t pad_before, int64_t pad_after, int64_t
 namespace {
 
 void check_window(const Graph& g, int i, const Window2d& w) {
-    auto fail = [&](const std::string& what) {
-        throw WorkloadError(fmt::format("{}: {}", g.where(i), what));
-    };
+    auto fail = [&](const std::string& what) { throw WorkloadError(fmt::format("{}: {}", g.where(i), what)); };
     if (w.kernel_h < 1 || w.kernel_w < 1) fail("kernel must be >= 1");
     if (w.stride_h < 1 || w.stride_w < 1) fail("stride must be >= 1");
     if (w.dilation_h < 1 || w.dilation_w < 1) fail("dilation must be >= 1");
-    if (w.pad_top < 0 || w.pad_left < 0 || w.pad_bottom < 0 || w.pad_right < 0)
-        fail("padding must be >= 0");
+    if (w.pad_top < 0 || w.pad_left < 0 || w.pad_bottom < 0 || w.pad_right < 0) fail("padding must be >= 0");
     // A window that sees only padding has no defined value (and no hardware reads it).
     if (std::max(w.pad_top, w.pad_bottom) >= w.extent_h() || std::max(w.pad_left, w.pad_right) >= w.extent_w())
-        fail(fmt::format("padding {},{},{},{} must be smaller than the {}x{} window extent", w.pad_top,
-                         w.pad_left, w.pad_bottom, w.pad_right, w.extent_h(), w.extent_w()));
+        fail(fmt::format("padding {},{},{},{} must be smaller than the {}x{} window extent", w.pad_top, w.pad_left,
+                         w.pad_bottom, w.pad_right, w.extent_h(), w.extent_w()));
 }
 
 Shape window_shape(const Graph& g, int i, const Shape& in, const Window2d& w, int64_t channels) {
@@ -78,11 +72,11 @@ Shape window_shape(const Graph& g, int i, const Shape& in, const Window2d& w, in
     Shape out{in.n, channels, window_output(in.h, w.pad_top, w.pad_bottom, w.extent_h(), w.stride_h),
               window_output(in.w, w.pad_left, w.pad_right, w.extent_w(), w.stride_w)};
     if (out.h < 1 || out.w < 1)
-        throw WorkloadError(fmt::format(
-            "{}: a {}x{} window (dilated extent {}x{}) does not fit the {}x{} input with padding "
-            "{},{},{},{}",
-            g.where(i), w.kernel_h, w.kernel_w, w.extent_h(), w.extent_w(), in.h, in.w, w.pad_top,
-            w.pad_left, w.pad_bottom, w.pad_right));
+        throw WorkloadError(
+            fmt::format("{}: a {}x{} window (dilated extent {}x{}) does not fit the {}x{} input with padding "
+                        "{},{},{},{}",
+                        g.where(i), w.kernel_h, w.kernel_w, w.extent_h(), w.extent_w(), in.h, in.w, w.pad_top,
+                        w.pad_left, w.pad_bottom, w.pad_right));
     return out;
 }
 
@@ -109,17 +103,14 @@ Shape concat_shape(const Graph& g, int i) {
 
 Shape infer_one(const Graph& g, int i) {
     const Layer& l = g.layers[size_t(i)];
-    auto fail = [&](const std::string& what) {
-        throw WorkloadError(fmt::format("{}: {}", g.where(i), what));
-    };
+    auto fail = [&](const std::string& what) { throw WorkloadError(fmt::format("{}: {}", g.where(i), what)); };
     if (l.kind == LayerKind::Concat) {
         if (l.inputs.empty()) fail("concat needs at least one input");
         if (l.concat_axis < 0 || l.concat_axis > 3) fail("concat axis must be 0..3 (n, c, h, w)");
         return concat_shape(g, i);
     }
     if (l.inputs.size() != expected_inputs(l.kind))
-        fail(fmt::format("{} takes {} input(s), got {}", kind_name(l.kind),
-                         expected_inputs(l.kind), l.inputs.size()));
+        fail(fmt::format("{} takes {} input(s), got {}", kind_name(l.kind), expected_inputs(l.kind), l.inputs.size()));
     if (l.kind == LayerKind::Input) {
         if (l.output.n < 1 || l.output.c < 1 || l.output.h < 1 || l.output.w < 1)
             fail(fmt::format("input shape {} must be positive", l.output.str()));
@@ -141,16 +132,14 @@ Shape infer_one(const Graph& g, int i) {
             if (l.fc.out_features < 1) fail("out_features must be >= 1");
             return Shape{in.n, l.fc.out_features, 1, 1};
         case LayerKind::MaxPool:
-        case LayerKind::AvgPool:
-            return window_shape(g, i, in, l.pool.window, in.c);
+        case LayerKind::AvgPool: return window_shape(g, i, in, l.pool.window, in.c);
         case LayerKind::GlobalAvgPool: return Shape{in.n, in.c, 1, 1};
         case LayerKind::Flatten: return Shape{in.n, in.per_image(), 1, 1};
         case LayerKind::Softmax:
             if (l.softmax.axis < 0 || l.softmax.axis > 3) fail("softmax axis must be 0..3 (n, c, h, w)");
             return in;
         case LayerKind::Clip:
-            if (!(l.clip.min <= l.clip.max))
-                fail(fmt::format("clip min {} is above max {}", l.clip.min, l.clip.max));
+            if (!(l.clip.min <= l.clip.max)) fail(fmt::format("clip min {} is above max {}", l.clip.min, l.clip.max));
             return in;
         case LayerKind::Reshape:
             if (saturating_product({l.reshape_to.n, l.reshape_to.c, l.reshape_to.h, l.reshape_to.w}) != in.elements())
@@ -161,8 +150,7 @@ Shape infer_one(const Graph& g, int i) {
             const Shape other = g.layers[size_t(l.inputs[1])].output;
             if (other != in)
                 fail(fmt::format("add needs equal shapes, got {} ('{}') and {} ('{}')", in.str(),
-                                 g.layers[size_t(l.inputs[0])].name, other.str(),
-                                 g.layers[size_t(l.inputs[1])].name));
+                                 g.layers[size_t(l.inputs[0])].name, other.str(), g.layers[size_t(l.inputs[1])].name));
             return in;
         }
         case LayerKind::Relu:
@@ -185,7 +173,8 @@ void infer_shapes(Graph& graph) {
         const Shape out = infer_one(graph, int(i));
         const int64_t elements = saturating_product({out.n, out.c, out.h, out.w});
         if (out.n < 1 || out.c < 1 || out.h < 1 || out.w < 1)
-            throw WorkloadError(fmt::format("{}: output shape {} has an empty dimension", graph.where(int(i)), out.str()));
+            throw WorkloadError(
+                fmt::format("{}: output shape {} has an empty dimension", graph.where(int(i)), out.str()));
         if (elements > limits().tensor_elements)
             throw WorkloadError(fmt::format("{}: output {} has {} elements {}", graph.where(int(i)), out.str(),
                                             count_text(elements), limit_hint("tensor_elements")));
@@ -197,7 +186,8 @@ void infer_shapes(Graph& graph) {
         total = std::min(total + elements + weights, limits().model_elements + 1);
         if (total > limits().model_elements)
             throw WorkloadError(fmt::format("{}: the model's tensors up to here hold over {} elements {}",
-                                            graph.where(int(i)), limits().model_elements, limit_hint("model_elements")));
+                                            graph.where(int(i)), limits().model_elements,
+                                            limit_hint("model_elements")));
     }
 }
 
@@ -220,7 +210,8 @@ int64_t layer_weights(const Graph& graph, int i) {
     if (l.inputs.empty()) return 0;
     const Shape in = graph.layers[size_t(l.inputs[0])].output;
     if (l.kind == LayerKind::Conv2d)
-        return saturating_product({l.conv.filters, in.c / l.conv.groups, l.conv.window.kernel_h, l.conv.window.kernel_w});
+        return saturating_product(
+            {l.conv.filters, in.c / l.conv.groups, l.conv.window.kernel_h, l.conv.window.kernel_w});
     if (l.kind == LayerKind::FullyConnected) return saturating_product({in.per_image(), l.fc.out_features});
     return 0;
 }
@@ -229,8 +220,7 @@ int64_t layer_params(const Graph& graph, int i) {
     const Layer& l = graph.layers[size_t(i)];
     switch (l.kind) {
         case LayerKind::Conv2d: return layer_weights(graph, i) + (l.conv.bias ? l.conv.filters : 0);
-        case LayerKind::FullyConnected:
-            return layer_weights(graph, i) + (l.fc.bias ? l.fc.out_features : 0);
+        case LayerKind::FullyConnected: return layer_weights(graph, i) + (l.fc.bias ? l.fc.out_features : 0);
         case LayerKind::BatchNorm: return 2 * l.output.c;
         default: return 0;
     }

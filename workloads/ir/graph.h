@@ -41,7 +41,6 @@ int64_t total_macs(const Graph& graph);
 int64_t total_params(const Graph& graph);
 
 // Output spatial size of a sliding window: floor((in + pads - extent) / stride) + 1.
-int64_t window_output(int64_t in, int64_t pad_before, int64_t pad_after, int64_t extent,
-                      int64_t stride);
+int64_t window_output(int64_t in, int64_t pad_before, int64_t pad_after, int64_t extent, int64_t stride);
 
 }  // namespace npu

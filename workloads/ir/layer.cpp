@@ -37,8 +37,7 @@ const char* activation_name(Activation a) {
 }
 
 bool has_weights(LayerKind kind) {
-    return kind == LayerKind::Conv2d || kind == LayerKind::FullyConnected ||
-           kind == LayerKind::BatchNorm;
+    return kind == LayerKind::Conv2d || kind == LayerKind::FullyConnected || kind == LayerKind::BatchNorm;
 }
 
 }  // namespace npu

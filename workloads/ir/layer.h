@@ -74,8 +74,8 @@ struct SoftmaxAttrs {
 // shifted by -128, so x - zero_point is unchanged and [0, 255] saturation is [-128, 127].
 struct GivenQuant {
     bool present = false;
-    float scale = 1.0f;       // the layer's output scale (an input layer: its data's)
-    int32_t zero_point = 0;   // the layer's output zero point
+    float scale = 1.0f;            // the layer's output scale (an input layer: its data's)
+    int32_t zero_point = 0;        // the layer's output zero point
     bool unsigned_values = false;  // the model's tensor was uint8 (add 128 to report it)
     // conv2d / fc:
     std::vector<int32_t> weights;  // same layout as Layer::weights
@@ -94,8 +94,8 @@ struct Layer {
     FcAttrs fc;
     ClipAttrs clip;
     SoftmaxAttrs softmax;
-    int concat_axis = 1;   // 0..3 of NCHW
-    Shape reshape_to;      // Reshape's output
+    int concat_axis = 1;               // 0..3 of NCHW
+    Shape reshape_to;                  // Reshape's output
     bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML models)
     Activation activation = Activation::None;
     Shape output;  // filled by shape inference (Input: given)
