@@ -9,9 +9,9 @@
 #include <variant>
 #include <vector>
 
+#include "common/op_attributes.h"
 #include "kernels/numerics/int8.h"
 #include "kernels/numerics/precision.h"
-#include "workloads/ir/layer.h"
 
 namespace npu::isa {
 

@@ -7,6 +7,7 @@
 
 #include "arch/area_model.h"
 #include "arch/energy_table.h"
+#include "common/clock.h"
 #include "kernels/numerics/precision.h"
 
 namespace npu {
@@ -57,7 +58,8 @@ struct NpuConfig {
     EnergyTable energy;  // per-operation energies scaled to technology_nm
     AreaTable area;      // silicon area per component, scaled to technology_nm
 
-    double cycle_ns() const { return 1000.0 / clock_mhz; }
+    Clock clock() const { return Clock{clock_mhz}; }
+    double cycle_ns() const { return clock().cycle_ns(); }
     int64_t macs_per_cycle() const { return rows * cols; }
     int64_t accumulator_depth() const { return accumulator.size_bytes / (cols * 4); }
     bool supports(Precision p) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/shape.h"
 #include "kernels/numerics/vector_math.h"
 
 namespace npu {

@@ -4,8 +4,8 @@
 
 #include <map>
 
-#include "workloads/io/error.h"
-#include "workloads/io/yaml_reader.h"
+#include "common/error.h"
+#include "common/yaml_reader.h"
 
 namespace npu {
 namespace {
@@ -183,7 +183,7 @@ void check_given_values(const Graph& g) {
     }
 }
 
-Graph read_graph(const YamlMap& root) {
+Graph read_graph(const YamlMap& root, const Limits& limits) {
     Graph g;
     g.name = root.get_string("name");
     g.source = root.file();
@@ -207,20 +207,22 @@ Graph read_graph(const YamlMap& root) {
     }
     root.finish();
     if (g.layers.size() < 2) root.fail("layers", "a model needs at least one layer");
-    infer_shapes(g);
+    infer_shapes(g, limits);
     check_given_values(g);
     return g;
 }
 
 }  // namespace
 
-Graph load_model_file(const std::string& path) { return read_graph(YamlMap::load_file(path, YamlErrorKind::Workload)); }
-
-Graph parse_model_yaml(const std::string& text, const std::string& source_name) {
-    return read_graph(YamlMap::load_string(text, source_name, YamlErrorKind::Workload));
+Graph load_model_file(const std::string& path, const Limits& limits) {
+    return read_graph(YamlMap::load_file(path, YamlErrorKind::Workload), limits);
 }
 
-void reshape_input(Graph& graph, int64_t batch, int64_t height, int64_t width) {
+Graph parse_model_yaml(const std::string& text, const std::string& source_name, const Limits& limits) {
+    return read_graph(YamlMap::load_string(text, source_name, YamlErrorKind::Workload), limits);
+}
+
+void reshape_input(Graph& graph, int64_t batch, int64_t height, int64_t width, const Limits& limits) {
     // The batch applies to every input; a new resolution to the first (the image).
     for (int i : graph.input_indices())
         if (batch > 0) graph.layers[size_t(i)].output.n = batch;
@@ -229,7 +231,7 @@ void reshape_input(Graph& graph, int64_t batch, int64_t height, int64_t width) {
     Layer& in = graph.layers.front();
     if (height > 0) in.output.h = height;
     if (width > 0) in.output.w = width;
-    infer_shapes(graph);
+    infer_shapes(graph, limits);
 }
 
 }  // namespace npu

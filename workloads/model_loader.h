@@ -7,10 +7,10 @@
 
 namespace npu {
 
-Graph load_model_file(const std::string& path);
-Graph parse_model_yaml(const std::string& text, const std::string& source_name);
+Graph load_model_file(const std::string& path, const Limits& limits = Limits{});
+Graph parse_model_yaml(const std::string& text, const std::string& source_name, const Limits& limits = Limits{});
 
 // Sets the batch and, where non-zero, the input resolution, then re-runs shape inference.
-void reshape_input(Graph& graph, int64_t batch, int64_t height = 0, int64_t width = 0);
+void reshape_input(Graph& graph, int64_t batch, int64_t height = 0, int64_t width = 0, const Limits& limits = Limits{});
 
 }  // namespace npu

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "workloads/io/error.h"
+#include "common/error.h"
 
 namespace npu {
 

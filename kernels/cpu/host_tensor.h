@@ -5,9 +5,9 @@
 #include <cstring>
 #include <vector>
 
+#include "common/shape.h"
 #include "kernels/numerics/element.h"
 #include "kernels/numerics/precision.h"
-#include "workloads/ir/shape.h"
 
 namespace npu {
 

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
+#include "common/error.h"
 #include "kernels/cpu/reference_ops.h"
 #include "kernels/numerics/vector_math.h"
-#include "workloads/io/error.h"
 
 namespace npu {
 namespace {

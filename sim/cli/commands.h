@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch/npu_config.h"
+#include "common/limits.h"
 #include "sim/config/data_paths.h"
 
 namespace npu::cli {
@@ -20,19 +21,26 @@ Action add_sweep_command(CLI::App& app, const DataPaths& paths);
 Action add_report_command(CLI::App& app, const DataPaths& paths);
 
 // Options every command that simulates shares: the design, a dataflow override, the precision,
-// and raised limits on input sizes (workloads/io/limits.h).
+// and raised limits on input sizes (common/limits.h).
 struct DesignArgs {
     std::string arch;
     std::string dataflow;
     std::string precision;
     std::vector<std::string> limits;  // "name=value"
 };
-// --limit NAME=VALUE (repeatable); apply_limits sets them before any file is read.
+// --limit NAME=VALUE (repeatable); parse_limits reads them before any file is read.
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits);
-void apply_limits(const std::vector<std::string>& limits);
+Limits parse_limits(const std::vector<std::string>& limits);
 void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help);
-// Applies the limits, loads the design (npusim YAML or SCALE-Sim .cfg), applies the dataflow override and picks the
-// precision (the design's first unless given); throws UsageError naming the option.
-NpuConfig resolve_design_args(const DesignArgs& args, const DataPaths& paths, Precision& precision);
+
+struct ResolvedDesign {
+    NpuConfig config;
+    Precision precision = Precision::Int8;
+    Limits limits;  // every later load and compile of the command uses these
+};
+// Reads the limits, loads the design (npusim YAML or SCALE-Sim .cfg), applies the dataflow
+// override and picks the precision (the design's first unless given); throws UsageError naming
+// the option.
+ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& paths);
 
 }  // namespace npu::cli

@@ -3,13 +3,14 @@
 #include <iostream>
 #include <memory>
 
+#include "common/error.h"
 #include "sim/cli/commands.h"
 #include "sim/config/design_files.h"
 #include "sim/explain/explain.h"
 #include "sim/report/report.h"
 #include "sim/runtime/simulation.h"
-#include "workloads/io/error.h"
 #include "workloads/model_loader.h"
+#include "workloads/workload_files.h"
 #include "workloads/zoo.h"
 
 namespace npu::cli {
@@ -26,12 +27,13 @@ struct ExplainArgs {
 };
 
 int explain(const ExplainArgs& a, const DataPaths& paths) {
-    Precision precision;
-    const NpuConfig config = resolve_design_args(a.design, paths, precision);
+    const ResolvedDesign design = resolve_design_args(a.design, paths);
+    const NpuConfig& config = design.config;
+    const Precision precision = design.precision;
     if (config.rows * config.cols > kMaxExplainPes)
         throw UsageError(fmt::format("--arch: explain shows every PE; '{}' has {}x{} (at most {} PEs, e.g. tiny_4x4)",
                                      config.name, config.rows, config.cols, kMaxExplainPes));
-    const Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()));
+    const Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()), design.limits);
     const PreparedWorkload w = prepare_workload(graph, precision, true, 1);
     int index = -1;
     for (size_t i = 1; i < w.model.graph.layers.size() && index < 0; ++i) {

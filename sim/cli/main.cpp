@@ -6,9 +6,9 @@
 #include <iostream>
 #include <map>
 
+#include "common/error.h"
 #include "sim/cli/commands.h"
 #include "sim/explore/sweep_mpi.h"
-#include "workloads/io/error.h"
 
 int sc_main(int argc, char* argv[]) {
     const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);

@@ -1,9 +1,9 @@
 #include <fmt/format.h>
 
+#include "common/error.h"
+#include "common/limits.h"
 #include "sim/cli/commands.h"
 #include "sim/config/design_files.h"
-#include "workloads/io/error.h"
-#include "workloads/io/limits.h"
 
 namespace npu::cli {
 
@@ -20,12 +20,14 @@ Dataflow parse_dataflow_option(const std::string& text) {
 
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits) {
     std::string help = "Raise a limit on input sizes, NAME=VALUE (repeatable). Defaults:";
-    for (const std::string& line : describe_limits()) help += "\n  " + line;
+    for (const std::string& line : Limits::describe()) help += "\n  " + line;
     app.add_option("--limit", limits, help)->type_name("NAME=VALUE");
 }
 
-void apply_limits(const std::vector<std::string>& limits) {
-    for (const std::string& l : limits) set_limit(l);
+Limits parse_limits(const std::vector<std::string>& assignments) {
+    Limits limits;
+    for (const std::string& a : assignments) limits.set(a);
+    return limits;
 }
 
 void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help) {
@@ -35,14 +37,15 @@ void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch
     add_limit_option(app, args.limits);
 }
 
-NpuConfig resolve_design_args(const DesignArgs& args, const DataPaths& paths, Precision& precision) {
-    apply_limits(args.limits);
-    NpuConfig config = load_design_file(resolve_design(args.arch, paths.arch_dir()), paths.energy_dir());
-    if (!args.dataflow.empty()) config.dataflow = parse_dataflow_option(args.dataflow);
-    precision = config.precisions.front();
-    if (!args.precision.empty() && !parse_precision(args.precision, precision))
+ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& paths) {
+    ResolvedDesign d;
+    d.limits = parse_limits(args.limits);
+    d.config = load_design_file(resolve_design(args.arch, paths.arch_dir()), paths.energy_dir(), d.limits);
+    if (!args.dataflow.empty()) d.config.dataflow = parse_dataflow_option(args.dataflow);
+    d.precision = d.config.precisions.front();
+    if (!args.precision.empty() && !parse_precision(args.precision, d.precision))
         throw UsageError(fmt::format("--precision: unknown '{}' (int8, fp16, fp32)", args.precision));
-    return config;
+    return d;
 }
 
 }  // namespace npu::cli

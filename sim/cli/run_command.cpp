@@ -6,15 +6,16 @@
 #include <iostream>
 #include <memory>
 
+#include "common/error.h"
 #include "sim/cli/commands.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/design_files.h"
 #include "sim/report/report.h"
 #include "sim/runtime/scalesim_model.h"
 #include "sim/runtime/simulation.h"
-#include "workloads/io/error.h"
 #include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
+#include "workloads/workload_files.h"
 #include "workloads/zoo.h"
 
 namespace npu::cli {
@@ -57,13 +58,14 @@ int run(const RunArgs& a, const DataPaths& paths) {
     check_writable(a.json, "--json");
     check_writable(a.csv, "--csv");
     check_writable(a.trace, "--trace");
-    Precision precision;
-    const NpuConfig config = resolve_design_args(a.design, paths, precision);
-    Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()));
+    const ResolvedDesign design = resolve_design_args(a.design, paths);
+    const NpuConfig& config = design.config;
+    const Precision precision = design.precision;
+    Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()), design.limits);
     int64_t h = 0, w = 0;
     parse_input_size(a.input_size, h, w);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
-    reshape_input(graph, a.batch, h, w);
+    reshape_input(graph, a.batch, h, w, design.limits);
 
     if (a.timing_model != "npusim" && a.timing_model != "scalesim")
         throw UsageError(fmt::format("--timing-model: unknown '{}' (npusim, scalesim)", a.timing_model));
@@ -87,6 +89,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
     options.check = !a.no_check;
+    options.limits = design.limits;
     if (a.fidelity == "detailed")
         options.fidelity = Fidelity::Detailed;
     else if (a.fidelity != "fast")

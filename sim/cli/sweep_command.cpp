@@ -7,11 +7,11 @@
 #include <memory>
 #include <thread>
 
+#include "common/error.h"
+#include "common/json_text.h"
 #include "sim/cli/commands.h"
 #include "sim/explore/sweep_mpi.h"
 #include "sim/explore/sweep_runner.h"
-#include "sim/report/json_text.h"
-#include "workloads/io/error.h"
 
 namespace npu::cli {
 namespace {
@@ -36,13 +36,14 @@ std::string duration(double seconds) {
 int sweep(const SweepArgs& a, const DataPaths& paths) {
     if (a.jobs < 1) throw UsageError(fmt::format("--jobs: must be >= 1, got {}", a.jobs));
     if (a.max_points < 1) throw UsageError(fmt::format("--max-points: must be >= 1, got {}", a.max_points));
-    apply_limits(a.limits);
+    const Limits limits = parse_limits(a.limits);
     const MpiRanks ranks = mpi_start(nullptr, nullptr);
     struct Finalize {
         const MpiRanks& r;
         ~Finalize() { mpi_stop(r); }
     } finalize{ranks};
-    const SweepSpec spec = load_sweep(a.sweep, paths.arch_dir(), paths.models_dir(), paths.energy_dir(), a.max_points);
+    const SweepSpec spec =
+        load_sweep(a.sweep, paths.arch_dir(), paths.models_dir(), paths.energy_dir(), a.max_points, limits);
     SweepRunOptions o;
     o.out_dir = a.out.empty() ? spec.name + ".sweep" : a.out;
     o.npusim_exe = fs::canonical("/proc/self/exe").string();

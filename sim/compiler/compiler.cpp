@@ -2,13 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "common/error.h"
 #include "sim/compiler/lowering.h"
-#include "workloads/io/error.h"
 
 namespace npu {
 
 CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
-                      Precision precision) {
+                      Precision precision, const Limits& limits) {
     if (!config.supports(precision))
         throw CompileError(
             fmt::format("design '{}' has no {} MACs (it supports: {})", config.name, precision_name(precision), [&] {
@@ -18,7 +18,7 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
             }()));
     CompiledModel out;
     out.dram = plan_dram(graph, precision, quant);
-    ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size());
+    ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
     const LoweringContext ctx{config, precision, graph, quant, out.dram, builder};
     for (size_t i = 1; i < graph.layers.size(); ++i) {
         builder.set_layer(int32_t(i));

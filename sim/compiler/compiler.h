@@ -6,6 +6,7 @@
 
 #include "arch/isa.h"
 #include "arch/npu_config.h"
+#include "common/limits.h"
 #include "kernels/cpu/quantized_model.h"
 #include "sim/compiler/dram_plan.h"
 
@@ -19,6 +20,6 @@ struct CompiledModel {
 // `quant` holds one QuantLayer per graph layer (clamps, rescales, softmax scale); timing-only
 // runs may pass default-constructed ones. Throws CompileError if the design cannot run it.
 CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
-                      Precision precision);
+                      Precision precision, const Limits& limits = Limits{});
 
 }  // namespace npu

@@ -8,8 +8,8 @@
 
 #include "arch/isa.h"
 #include "arch/systolic_timing.h"
+#include "common/error.h"
 #include "sim/compiler/window_span.h"
-#include "workloads/io/error.h"
 
 namespace npu {
 namespace {

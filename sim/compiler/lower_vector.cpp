@@ -3,10 +3,10 @@
 #include <limits>
 #include <tuple>
 
+#include "common/error.h"
 #include "sim/compiler/buffer_plan.h"
 #include "sim/compiler/lowering.h"
 #include "sim/compiler/window_span.h"
-#include "workloads/io/error.h"
 
 namespace npu {
 namespace {

@@ -4,12 +4,13 @@
 
 #include <algorithm>
 
-#include "workloads/io/error.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/limits.h"
 
 namespace npu {
 
-ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tensors) : m_last_store(tensors, -1) {
+ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tensors, const Limits& limits)
+    : m_limits(limits), m_last_store(tensors, -1) {
     m_program.precision = precision;
     m_program.layers = layers;
 }
@@ -17,9 +18,9 @@ ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tenso
 int32_t ProgramBuilder::append(isa::Queue queue, std::variant<isa::Transfer, isa::Gemm, isa::Vector> body,
                                std::initializer_list<Touch> touches, int32_t extra_dep) {
     const int32_t index = int32_t(m_program.instructions.size());
-    if (index >= limits().instructions)
-        throw LimitError(fmt::format("the program grows past {} instructions {}", limits().instructions,
-                                     limit_hint("instructions")));
+    if (index >= m_limits.instructions)
+        throw LimitError(fmt::format("the program grows past {} instructions {}", m_limits.instructions,
+                                     m_limits.hint("instructions")));
     isa::Instruction in;
     in.queue = queue;
     in.layer = m_layer;

@@ -5,13 +5,14 @@
 #include <vector>
 
 #include "arch/isa.h"
+#include "common/limits.h"
 #include "sim/compiler/hazard_tracker.h"
 
 namespace npu {
 
 class ProgramBuilder {
 public:
-    ProgramBuilder(Precision precision, int32_t layers, size_t tensors);
+    ProgramBuilder(Precision precision, int32_t layers, size_t tensors, const Limits& limits);
 
     void set_layer(int32_t layer) { m_layer = layer; }
     // DRAM -> SRAM; waits for the stores that wrote tensor `tensor` (-1: written before the run).
@@ -32,6 +33,7 @@ private:
     int32_t append(isa::Queue queue, std::variant<isa::Transfer, isa::Gemm, isa::Vector> body,
                    std::initializer_list<Touch> touches, int32_t extra_dep);
 
+    Limits m_limits;
     isa::Program m_program;
     int32_t m_layer = 0;
     std::array<HazardTracker, 5> m_buffers;  // indexed by isa::Buffer

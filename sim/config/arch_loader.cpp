@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <map>
 
-#include "workloads/io/error.h"
-#include "workloads/io/limits.h"
-#include "workloads/io/yaml_reader.h"
+#include "common/error.h"
+#include "common/limits.h"
+#include "common/yaml_reader.h"
 
 namespace npu {
 namespace {
@@ -112,11 +112,11 @@ Dataflow read_dataflow(const YamlMap& m) {
     m.fail("dataflow", fmt::format("unknown dataflow '{}' (ws, os, is)", d));
 }
 
-BufferConfig read_buffer(const YamlMap& m) {
+BufferConfig read_buffer(const YamlMap& m, const Limits& limits) {
     BufferConfig b;
     const int64_t kib = positive_int(m, "size_kib");
-    if (kib > limits().sram_mib * 1024)
-        m.fail("size_kib", fmt::format("{} KiB is beyond the on-chip SRAM limit {}", kib, limit_hint("sram_mib")));
+    if (kib > limits.sram_mib * 1024)
+        m.fail("size_kib", fmt::format("{} KiB is beyond the on-chip SRAM limit {}", kib, limits.hint("sram_mib")));
     b.size_bytes = kib * 1024;
     b.banks = m.has("banks") ? positive_int(m, "banks") : 1;
     b.bytes_per_cycle = positive_int(m, "bytes_per_cycle");
@@ -153,7 +153,7 @@ void check_minimum_tiles(const NpuConfig& c, const YamlMap& buffers, const YamlM
                                              c.accumulator.size_bytes, c.cols));
 }
 
-NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
+NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const Limits& limits) {
     NpuConfig c;
     c.name = root.get_string("name");
     c.source = root.file();
@@ -162,9 +162,9 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     c.rows = positive_int(array, "rows");
     c.cols = positive_int(array, "cols");
     c.dataflow = read_dataflow(array);
-    if (saturating_mul(c.rows, c.cols) > limits().array_pes)
+    if (saturating_mul(c.rows, c.cols) > limits.array_pes)
         array.fail("cols", fmt::format("a {} x {} array has more PEs than the limit {}", c.rows, c.cols,
-                                       limit_hint("array_pes")));
+                                       limits.hint("array_pes")));
     array.finish();
     for (const std::string& name : root.get_string_list("precisions")) {
         Precision p;
@@ -177,18 +177,18 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
     if (c.clock_mhz > 100000) root.fail("clock_mhz", fmt::format("{} MHz is beyond 100 GHz", c.clock_mhz));
 
     const YamlMap buffers = root.child("buffers");
-    if (auto b = buffers.child_opt("unified")) c.unified = read_buffer(*b);
-    if (auto b = buffers.child_opt("ifmap")) c.ifmap = read_buffer(*b);
-    if (auto b = buffers.child_opt("weight")) c.weight = read_buffer(*b);
-    if (auto b = buffers.child_opt("output")) c.output = read_buffer(*b);
+    if (auto b = buffers.child_opt("unified")) c.unified = read_buffer(*b, limits);
+    if (auto b = buffers.child_opt("ifmap")) c.ifmap = read_buffer(*b, limits);
+    if (auto b = buffers.child_opt("weight")) c.weight = read_buffer(*b, limits);
+    if (auto b = buffers.child_opt("output")) c.output = read_buffer(*b, limits);
     buffers.finish();
-    c.accumulator = read_buffer(root.child("accumulator"));
+    c.accumulator = read_buffer(root.child("accumulator"), limits);
     int64_t sram_bytes = 0;
     for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator})
         sram_bytes += b->size_bytes;
-    if (sram_bytes > limits().sram_mib * 1024 * 1024)
+    if (sram_bytes > limits.sram_mib * 1024 * 1024)
         root.fail_here(fmt::format("the buffers hold {} MiB together, beyond the limit {}", sram_bytes >> 20,
-                                   limit_hint("sram_mib")));
+                                   limits.hint("sram_mib")));
 
     const YamlMap tech = root.child("technology");
     c.technology_nm = positive(tech, "node_nm");
@@ -242,12 +242,13 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir) {
 
 }  // namespace
 
-NpuConfig load_design(const std::string& path, const std::string& energy_dir) {
-    return read_design(YamlMap::load_file(path, YamlErrorKind::Config), energy_dir);
+NpuConfig load_design(const std::string& path, const std::string& energy_dir, const Limits& limits) {
+    return read_design(YamlMap::load_file(path, YamlErrorKind::Config), energy_dir, limits);
 }
 
-NpuConfig parse_design(const std::string& text, const std::string& source_name, const std::string& energy_dir) {
-    return read_design(YamlMap::load_string(text, source_name, YamlErrorKind::Config), energy_dir);
+NpuConfig parse_design(const std::string& text, const std::string& source_name, const std::string& energy_dir,
+                       const Limits& limits) {
+    return read_design(YamlMap::load_string(text, source_name, YamlErrorKind::Config), energy_dir, limits);
 }
 
 EnergyTable load_energy_table(const std::string& path) { return load_technology(path).table; }

@@ -4,11 +4,13 @@
 #include <string>
 
 #include "arch/npu_config.h"
+#include "common/limits.h"
 
 namespace npu {
 
-NpuConfig load_design(const std::string& path, const std::string& energy_dir);
-NpuConfig parse_design(const std::string& yaml_text, const std::string& source_name, const std::string& energy_dir);
+NpuConfig load_design(const std::string& path, const std::string& energy_dir, const Limits& limits = Limits{});
+NpuConfig parse_design(const std::string& yaml_text, const std::string& source_name, const std::string& energy_dir,
+                       const Limits& limits = Limits{});
 
 EnergyTable load_energy_table(const std::string& path);
 

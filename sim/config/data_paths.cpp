@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "workloads/io/error.h"
+#include "common/error.h"
 #include "workloads/zoo.h"
 
 #ifndef NPUSIM_SOURCE_DATA_DIR

@@ -9,12 +9,12 @@
 #include <set>
 #include <sstream>
 
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/json_text.h"
+#include "common/limits.h"
+#include "common/text.h"
 #include "sim/config/arch_loader.h"
-#include "sim/report/json_text.h"
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
-#include "workloads/io/limits.h"
-#include "workloads/io/text.h"
 
 namespace npu {
 namespace {
@@ -152,13 +152,14 @@ std::string design_yaml(const IniReader& r, const std::string& name, const std::
 
 }  // namespace
 
-NpuConfig parse_scalesim_config(const std::string& text, const std::string& source, const std::string& energy_dir) {
+NpuConfig parse_scalesim_config(const std::string& text, const std::string& source, const std::string& energy_dir,
+                                const Limits& limits) {
     const Ini ini = parse_ini(text, source);
     const IniReader reader(ini, source);
     const std::string name = reader.text("general", "run_name", std::filesystem::path(source).stem().string());
     const std::string yaml = design_yaml(reader, name, source);
     try {
-        NpuConfig c = parse_design(yaml, source, energy_dir);
+        NpuConfig c = parse_design(yaml, source, energy_dir, limits);
         c.source = source;
         return c;
     } catch (const ConfigError& e) {
@@ -168,8 +169,8 @@ NpuConfig parse_scalesim_config(const std::string& text, const std::string& sour
     }
 }
 
-NpuConfig load_scalesim_config(const std::string& path, const std::string& energy_dir) {
-    return parse_scalesim_config(read_file_or_throw<ConfigError>(path), path, energy_dir);
+NpuConfig load_scalesim_config(const std::string& path, const std::string& energy_dir, const Limits& limits) {
+    return parse_scalesim_config(read_file_or_throw<ConfigError>(path), path, energy_dir, limits);
 }
 
 }  // namespace npu

@@ -12,10 +12,12 @@
 #include <string>
 
 #include "arch/npu_config.h"
+#include "common/limits.h"
 
 namespace npu {
 
-NpuConfig load_scalesim_config(const std::string& path, const std::string& energy_dir);
-NpuConfig parse_scalesim_config(const std::string& text, const std::string& source, const std::string& energy_dir);
+NpuConfig load_scalesim_config(const std::string& path, const std::string& energy_dir, const Limits& limits = Limits{});
+NpuConfig parse_scalesim_config(const std::string& text, const std::string& source, const std::string& energy_dir,
+                                const Limits& limits = Limits{});
 
 }  // namespace npu

@@ -2,8 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.h"
 #include "sim/explain/explain.h"
-#include "sim/report/json_text.h"
 
 namespace npu {
 namespace {

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
+#include "common/error.h"
 #include "kernels/cpu/reference_ops.h"
 #include "sim/explain/explain.h"
-#include "workloads/io/error.h"
 
 namespace npu {
 

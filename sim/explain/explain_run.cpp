@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "common/clock.h"
 #include "sim/explain/explain.h"
 
 namespace npu {
@@ -162,7 +163,7 @@ ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape sh
         vcd->set_time_unit(1, sc_core::SC_NS);
     }
     {
-        PeArrayTracer tracer("explain", p, dataflow, shape, 1000.0 / clock_mhz, vcd, log);
+        PeArrayTracer tracer("explain", p, dataflow, shape, Clock{clock_mhz}.cycle_ns(), vcd, log);
         sc_core::sc_start();
         if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
     }

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "workloads/io/error.h"
+#include "common/error.h"
 
 #ifdef NPUSIM_WITH_MPI
 #include <mpi.h>

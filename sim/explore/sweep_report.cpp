@@ -6,9 +6,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
+#include "common/error.h"
+#include "common/file_text.h"
 #include "sim/explore/svg_plot.h"
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
 
 namespace npu {
 
@@ -169,7 +170,7 @@ std::string layer_section(const Json& record) {
         if (macs > 0 && bytes > 0 && cycles > 0) {
             ScatterPoint p;
             p.x = 2 * macs / bytes;
-            p.y = 2 * macs / (cycles * 1000.0 / clock) / 1e3;  // ops per ns = TOPS / 1e3 ... in TOPS
+            p.y = 2 * macs / Clock{clock}.ns(int64_t(cycles)) / 1e3;  // ops per ns / 1e3 = TOPS
             p.color = std::min(1.0, macs / (cycles * pes));
             p.tooltip = fmt::format("{}: {:.3g} ops/byte, {:.3g} TOPS", l["name"].get<std::string>(), p.x, p.y);
             roof_points.push_back(p);

@@ -13,10 +13,10 @@
 #include <map>
 #include <sstream>
 
-#include "sim/report/json_text.h"
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/json_text.h"
 #include "sim/report/report.h"
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
 
 extern char** environ;
 

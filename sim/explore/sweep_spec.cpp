@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <set>
 
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/yaml_reader.h"
 #include "kernels/numerics/precision.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/data_paths.h"
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
-#include "workloads/io/yaml_reader.h"
 #include "workloads/zoo.h"
 
 namespace npu {
@@ -116,7 +116,7 @@ int64_t point_batch(const SweepSpec& spec, const SweepPoint& point) {
 }
 
 SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const std::string& models_dir,
-                     const std::string& energy_dir, int64_t max_points) {
+                     const std::string& energy_dir, int64_t max_points, const Limits& limits) {
     const YamlMap root = YamlMap::load_file(path, YamlErrorKind::Config);
     const std::string dir = fs::path(path).parent_path().string();
     SweepSpec s;
@@ -140,7 +140,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
         root.fail("base", "sweeps take an npusim design YAML (convert the SCALE-Sim .cfg first)");
     s.base_yaml = read_file_or_throw<ConfigError>(s.base_design);
     // The base must be a valid design itself (file, line and key of its own errors).
-    parse_design(s.base_yaml, s.base_design, energy_dir);
+    parse_design(s.base_yaml, s.base_design, energy_dir, limits);
     for (const std::string& w : root.get_string_list("workloads")) {
         s.workload_names.push_back(w);
         s.workloads.push_back(
@@ -212,7 +212,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
     };
     if (!s.fixed.empty()) {
         try {
-            parse_design(point_design_yaml(s, SweepPoint{}), path, energy_dir);
+            parse_design(point_design_yaml(s, SweepPoint{}), path, energy_dir, limits);
         } catch (const ConfigError& e) {
             throw ConfigError(fmt::format("{}: `set` makes the base design invalid: {}", path, e.what()));
         }
@@ -231,7 +231,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
             throw ConfigError(fmt::format("{}: {}", path, e.what()));
         }
         try {
-            parse_design(design, path, energy_dir);
+            parse_design(design, path, energy_dir, limits);
         } catch (const ConfigError& e) {
             // Other errors may be this one value's; the point records them when it runs.
             if (std::string(e.what()).find("unknown key") != std::string::npos)

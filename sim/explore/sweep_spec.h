@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "arch/npu_config.h"
+#include "common/limits.h"
 
 namespace npu {
 
@@ -43,7 +44,7 @@ struct SweepSpec {
 // Paths: designs and models resolve as in `npusim run` (shipped names, or files relative to the
 // sweep file's directory). Throws ConfigError naming file, line and key.
 SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const std::string& models_dir,
-                     const std::string& energy_dir, int64_t max_points);
+                     const std::string& energy_dir, int64_t max_points, const Limits& limits = Limits{});
 
 // The base design with a point's design overrides applied, as YAML text.
 std::string point_design_yaml(const SweepSpec& spec, const SweepPoint& point);

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "sim/report/json_text.h"
+#include "common/error.h"
+#include "common/json_text.h"
 #include "sim/report/report.h"
-#include "workloads/io/error.h"
 
 namespace npu {
 namespace {

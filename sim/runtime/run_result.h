@@ -8,8 +8,9 @@
 #include "arch/area_model.h"
 #include "arch/energy_model.h"
 #include "arch/npu_config.h"
+#include "common/clock.h"
+#include "common/shape.h"
 #include "workloads/ir/graph.h"
-#include "workloads/ir/shape.h"
 
 namespace npu {
 
@@ -73,7 +74,7 @@ struct RunResult {
     bool check_passed = false;
     std::string check_rule;
 
-    double time_ns() const { return double(cycles) * 1000.0 / clock_mhz; }
+    double time_ns() const { return Clock{clock_mhz}.ns(cycles); }
     double utilization() const { return cycles ? double(macs) / (double(cycles) * double(rows * cols)) : 0.0; }
     double achieved_tops() const { return time_ns() > 0 ? 2.0 * double(macs) / time_ns() / 1e3 : 0.0; }
     double tops_per_watt() const {

@@ -37,9 +37,9 @@ RunResult run_scalesim_model(const Graph& g, const NpuConfig& c, Precision preci
             lr.cycles = groups * scalesim_layer_cycles(c.dataflow, gemm, array);
         }
         lr.compute_cycles = lr.cycles;
-        lr.end_ns = double(r.cycles + lr.cycles) * c.cycle_ns();
+        lr.end_ns = c.clock().ns(r.cycles + lr.cycles);
         lr.activity.macs = lr.macs;
-        lr.activity.time_ns = double(lr.cycles) * c.cycle_ns();
+        lr.activity.time_ns = c.clock().ns(lr.cycles);
         lr.energy = energy_of(c, precision, lr.activity);  // MACs and leakage only: no memory model
         r.macs += lr.macs;
         r.cycles += lr.cycles;

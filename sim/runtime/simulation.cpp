@@ -22,7 +22,7 @@ Simulation::~Simulation() = default;
 RunResult Simulation::run(const PreparedWorkload& w) {
     if (m_options.functional && !w.has_values)
         throw std::logic_error("functional simulation needs a workload with values");
-    m_compiled = compile(w.model.graph, w.model.layers, m_config, m_options.precision);
+    m_compiled = compile(w.model.graph, w.model.layers, m_config, m_options.precision, m_options.limits);
     m_trace.clear();
     m_npu->start(m_compiled.program);
     if (w.has_values && m_options.functional) {
@@ -59,7 +59,6 @@ const char* computing_unit(LayerKind kind) {
 RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const {
     const Graph& g = w.model.graph;
     const NpuConfig& c = m_config;
-    const double cycle_ns = c.cycle_ns();
     RunResult r = run_header(c, g, m_options.precision);
     r.functional = m_options.functional;
     r.instructions = int64_t(m_compiled.program.instructions.size());
@@ -82,7 +81,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
         lr.folds = m_npu->array.stats().folds.at(i);
         const double end = instructions[i] ? std::max(previous_end, m_npu->scoreboard.layer_end_ns(i)) : previous_end;
         lr.end_ns = end - start_ns;
-        lr.cycles = std::llround((end - previous_end) / cycle_ns);
+        lr.cycles = c.clock().cycles(end - previous_end);
         previous_end = end;
         lr.compute_cycles = lr.unit == std::string("array") ? m_npu->array.stats().busy_cycles.at(i)
                                                             : m_npu->vector.stats().busy_cycles.at(i);
@@ -105,7 +104,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
         a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
         a.dram_bytes_moved = (dma.dram_read_bursts.at(i) + dma.dram_write_bursts.at(i)) * c.dram.burst_bytes;
         a.vector_ops = lr.vector_ops;
-        a.time_ns = double(lr.cycles) * cycle_ns;
+        a.time_ns = c.clock().ns(lr.cycles);
         lr.energy = energy_of(c, m_options.precision, a);
 
         r.macs += lr.macs;

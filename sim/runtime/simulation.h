@@ -8,6 +8,7 @@
 
 #include "arch/npu.h"
 #include "arch/trace_recorder.h"
+#include "common/limits.h"
 #include "sim/compiler/compiler.h"
 #include "sim/runtime/prepared_workload.h"
 #include "sim/runtime/run_result.h"
@@ -20,6 +21,7 @@ struct SimulationOptions {
     bool trace = false;      // record busy intervals for a timeline
     Fidelity fidelity = Fidelity::Fast;
     bool check = true;  // functional runs: compare every layer with the CPU reference
+    Limits limits;      // on the compiled program's size
     // SystemC name of the NPU instance: several simulations may share one elaboration.
     std::string instance_name = "npu";
 };

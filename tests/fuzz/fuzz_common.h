@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "workloads/io/error.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/limits.h"
 
 #ifndef NPUSIM_SOURCE_DIR
 #error "NPUSIM_SOURCE_DIR must be defined by the build"
@@ -19,21 +19,21 @@ inline std::string energy_dir() { return std::string(NPUSIM_SOURCE_DIR) + "/conf
 
 // Smaller limits than the command line's, so that one input costs milliseconds and megabytes:
 // the fuzzer looks for crashes, not for the largest model that fits.
-inline void small_limits() {
-    static const bool once = [] {
-        set_limit("tensor_elements=1000000");
-        set_limit("model_elements=4000000");
-        set_limit("array_pes=65536");
-        set_limit("sram_mib=64");
-        set_limit("instructions=20000");
-        return true;
+inline const Limits& small_limits() {
+    static const Limits limits = [] {
+        Limits l;
+        l.tensor_elements = 1000000;
+        l.model_elements = 4000000;
+        l.array_pes = 65536;
+        l.sram_mib = 64;
+        l.instructions = 20000;
+        return l;
     }();
-    (void)once;
+    return limits;
 }
 
 template <class Body>
 int run_guarded(Body body) {
-    small_limits();
     try {
         body();
     } catch (const Error&) {

@@ -8,14 +8,16 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const npu::NpuConfig design =
-        npu::load_design(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch/tiny_4x4.yaml", npu::fuzz::energy_dir());
+        npu::load_design(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch/tiny_4x4.yaml", npu::fuzz::energy_dir(),
+                         npu::fuzz::small_limits());
     return npu::fuzz::run_guarded([&] {
-        const npu::Graph g = npu::parse_model_yaml(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml");
+        const npu::Graph g = npu::parse_model_yaml(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml",
+                                                   npu::fuzz::small_limits());
         volatile int64_t sink = npu::total_macs(g) + npu::total_params(g);
         (void)sink;
         for (npu::Precision p : {npu::Precision::Int8, npu::Precision::Fp16}) {
             const npu::PreparedWorkload w = npu::prepare_workload(g, p, false, 1);
-            npu::compile(w.model.graph, w.model.layers, design, p);
+            npu::compile(w.model.graph, w.model.layers, design, p, npu::fuzz::small_limits());
         }
     });
 }

@@ -5,6 +5,6 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return npu::fuzz::run_guarded([&] {
         npu::parse_scalesim_config(std::string(reinterpret_cast<const char*>(data), size), "fuzz.cfg",
-                                   npu::fuzz::energy_dir());
+                                   npu::fuzz::energy_dir(), npu::fuzz::small_limits());
     });
 }

@@ -15,10 +15,10 @@
 #include <map>
 #include <set>
 
+#include "common/error.h"
 #include "sim/config/arch_loader.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/import/onnx_import.h"
-#include "workloads/io/error.h"
 #include "workloads/ir/float_model.h"
 
 namespace fs = std::filesystem;

@@ -3,11 +3,11 @@
 #include <cmath>
 #include <regex>
 
+#include "common/error.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/data_paths.h"
 #include "test_designs.h"
 #include "test_paths.h"
-#include "workloads/io/error.h"
 
 using namespace npu;
 using Catch::Matchers::Contains;

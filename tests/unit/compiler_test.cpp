@@ -3,13 +3,13 @@
 #include <map>
 #include <set>
 
+#include "common/error.h"
 #include "sim/compiler/buffer_plan.h"
 #include "sim/compiler/compiler.h"
 #include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/hazard_tracker.h"
 #include "sim/config/arch_loader.h"
 #include "test_paths.h"
-#include "workloads/io/error.h"
 #include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
 

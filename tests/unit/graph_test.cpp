@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "common/error.h"
 #include "kernels/cpu/quantized_model.h"
-#include "workloads/io/error.h"
 #include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
 

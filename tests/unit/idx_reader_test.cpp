@@ -6,8 +6,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "workloads/io/error.h"
-#include "workloads/io/idx_reader.h"
+#include "common/error.h"
+#include "workloads/data/idx_reader.h"
 
 using namespace npu;
 using Catch::Matchers::Contains;

@@ -4,8 +4,8 @@
 
 #include <fstream>
 
+#include "common/error.h"
 #include "workloads/import/onnx_import.h"
-#include "workloads/io/error.h"
 
 using namespace npu;
 using Catch::Matchers::Contains;
@@ -80,11 +80,11 @@ struct ModelBuilder {
 }  // namespace
 
 TEST_CASE("ONNX shapes and axes map onto NCHW", "[onnx]") {
-    CHECK(onnx_shape({7}, "t") == Shape{1, 7, 1, 1});
-    CHECK(onnx_shape({2, 5}, "t") == Shape{2, 5, 1, 1});
-    CHECK(onnx_shape({2, 3, 9}, "t") == Shape{2, 3, 1, 9});
-    CHECK(onnx_shape({2, 3, 4, 5}, "t") == Shape{2, 3, 4, 5});
-    CHECK_THROWS_AS(onnx_shape({1, 2, 3, 4, 5}, "t"), UnsupportedError);
+    CHECK(onnx_shape({7}, "t", Limits{}) == Shape{1, 7, 1, 1});
+    CHECK(onnx_shape({2, 5}, "t", Limits{}) == Shape{2, 5, 1, 1});
+    CHECK(onnx_shape({2, 3, 9}, "t", Limits{}) == Shape{2, 3, 1, 9});
+    CHECK(onnx_shape({2, 3, 4, 5}, "t", Limits{}) == Shape{2, 3, 4, 5});
+    CHECK_THROWS_AS(onnx_shape({1, 2, 3, 4, 5}, "t", Limits{}), UnsupportedError);
     CHECK(onnx_axis(2, 3, "t") == 3);
     CHECK(onnx_axis(-1, 3, "t") == 3);
     CHECK(onnx_axis(-1, 2, "t") == 1);

@@ -3,12 +3,12 @@
 #include <filesystem>
 
 #include "arch/scalesim_timing.h"
+#include "common/error.h"
 #include "sim/config/scalesim_config.h"
 #include "sim/runtime/scalesim_model.h"
 #include "test_paths.h"
 #include "test_skip.h"
 #include "workloads/import/scalesim_topology.h"
-#include "workloads/io/error.h"
 
 using namespace npu;
 using Catch::Matchers::Contains;

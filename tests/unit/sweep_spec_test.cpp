@@ -6,10 +6,10 @@
 #include <fstream>
 #include <set>
 
+#include "common/error.h"
 #include "sim/config/arch_loader.h"
 #include "sim/explore/sweep_spec.h"
 #include "test_paths.h"
-#include "workloads/io/error.h"
 
 using namespace npu;
 using Catch::Matchers::Contains;

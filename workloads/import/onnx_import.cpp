@@ -10,9 +10,9 @@
 #include <numeric>
 #include <set>
 
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/limits.h"
 
 namespace npu {
 
@@ -38,7 +38,7 @@ const std::vector<std::string>& supported_onnx_operators() {
     return ops;
 }
 
-Shape onnx_shape(const std::vector<int64_t>& d, const std::string& where) {
+Shape onnx_shape(const std::vector<int64_t>& d, const std::string& where, const Limits& limits) {
     for (int64_t v : d) {
         if (v < 1) throw UnsupportedError(fmt::format("{}: dimension {} (empty tensors are unsupported)", where, v));
         if (v > kMaxFileInteger)
@@ -46,9 +46,9 @@ Shape onnx_shape(const std::vector<int64_t>& d, const std::string& where) {
     }
     int64_t elements = 1;
     for (int64_t v : d) elements = saturating_mul(elements, v);
-    if (elements > limits().tensor_elements)
+    if (elements > limits.tensor_elements)
         throw WorkloadError(
-            fmt::format("{}: a tensor of {} elements {}", where, elements, limit_hint("tensor_elements")));
+            fmt::format("{}: a tensor of {} elements {}", where, elements, limits.hint("tensor_elements")));
     switch (d.size()) {
         case 1: return Shape{1, d[0], 1, 1};
         case 2: return Shape{d[0], d[1], 1, 1};
@@ -115,7 +115,7 @@ public:
             m_out.output_names.push_back(out.name());
             m_out.output_layers.push_back(v->second.layer);
         }
-        infer_shapes(m_out.graph);
+        infer_shapes(m_out.graph, m_options.limits);
         return std::move(m_out);
     }
 
@@ -171,7 +171,7 @@ private:
         Layer l;
         l.name = in.name();
         l.kind = LayerKind::Input;
-        l.output = onnx_shape(dims, where);
+        l.output = onnx_shape(dims, where, m_options.limits);
         if (value) l.input_data.assign(value->values.begin(), value->values.end());
         if (type != onnx::TensorProto::FLOAT) {  // integers: scale and zero point come from the reader
             l.quant.present = true;
@@ -239,7 +239,7 @@ private:
     int add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims) {
         // Every computed tensor passes the same checks as a graph input (rank, positive sizes,
         // limits), so later nodes may multiply its dimensions safely.
-        onnx_shape(dims, where(n));
+        onnx_shape(dims, where(n), m_options.limits);
         l.name = node_name(n);
         while (m_out.graph.find(l.name) >= 0) l.name += "_";
         const int index = m_out.graph.add(std::move(l));
@@ -547,7 +547,7 @@ private:
         Layer l;
         l.kind = LayerKind::Reshape;
         l.inputs = {x.layer};
-        l.reshape_to = onnx_shape(dims, where(n));
+        l.reshape_to = onnx_shape(dims, where(n), m_options.limits);
         add_layer(std::move(l), n, dims);
     }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/limits.h"
 #include "workloads/import/onnx_tensor.h"
 #include "workloads/ir/graph.h"
 
@@ -20,6 +21,7 @@ namespace npu {
 struct OnnxImportOptions {
     std::map<std::string, OnnxTensor> bound;  // values for graph inputs, by name
     int64_t symbolic_dim = 1;                 // size of dimensions without a fixed value (batch)
+    Limits limits;                            // tensor sizes refused while the model loads
 };
 
 struct OnnxImport {
@@ -39,7 +41,7 @@ OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source
 const std::vector<std::string>& supported_onnx_operators();
 
 // ONNX dims (rank 1 to 4) as an NCHW shape, and an ONNX axis of that rank as an NCHW axis.
-Shape onnx_shape(const std::vector<int64_t>& dims, const std::string& where);
+Shape onnx_shape(const std::vector<int64_t>& dims, const std::string& where, const Limits& limits);
 int onnx_axis(int64_t axis, size_t rank, const std::string& where);
 
 }  // namespace npu

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <numeric>
 
-#include "workloads/io/error.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/limits.h"
 
 namespace npu {
 

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
-#include "workloads/io/limits.h"
-#include "workloads/io/text.h"
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/limits.h"
+#include "common/text.h"
 
 namespace npu {
 namespace {
@@ -101,7 +101,7 @@ ScaleSimTopology load_scalesim_topology(const std::string& path) {
     return parse_scalesim_topology(read_file_or_throw<WorkloadError>(path), path);
 }
 
-Graph topology_graph(const ScaleSimTopology& t) {
+Graph topology_graph(const ScaleSimTopology& t, const Limits& limits) {
     Graph g;
     g.name = t.name;
     g.source = t.name + ".csv";
@@ -129,7 +129,7 @@ Graph topology_graph(const ScaleSimTopology& t) {
         w.stride_w = s.stride_w;
         g.add(conv);
     }
-    infer_shapes(g);
+    infer_shapes(g, limits);
     return g;
 }
 

@@ -41,6 +41,6 @@ ScaleSimTopology parse_scalesim_topology(const std::string& text, const std::str
 // ceil((H - F + S) / S) exceeds a plain convolution's floor((H - F) / S) + 1, the ifmap grows to
 // (ofmap - 1) x S + F rows (columns) so the output sizes and MAC counts agree; a depthwise
 // layer becomes a grouped conv (groups = channels).
-Graph topology_graph(const ScaleSimTopology& topology);
+Graph topology_graph(const ScaleSimTopology& topology, const Limits& limits = Limits{});
 
 }  // namespace npu

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "workloads/io/error.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/limits.h"
 
 namespace npu {
 
@@ -163,7 +163,7 @@ Shape infer_one(const Graph& g, int i) {
 
 }  // namespace
 
-void infer_shapes(Graph& graph) {
+void infer_shapes(Graph& graph, const Limits& limits) {
     if (graph.layers.empty() || graph.layers[0].kind != LayerKind::Input)
         throw WorkloadError(fmt::format("{}: the first layer must be the input", graph.where(-1)));
     // Every tensor is checked against the limits as soon as its shape is known, so a hostile
@@ -175,19 +175,18 @@ void infer_shapes(Graph& graph) {
         if (out.n < 1 || out.c < 1 || out.h < 1 || out.w < 1)
             throw WorkloadError(
                 fmt::format("{}: output shape {} has an empty dimension", graph.where(int(i)), out.str()));
-        if (elements > limits().tensor_elements)
+        if (elements > limits.tensor_elements)
             throw WorkloadError(fmt::format("{}: output {} has {} elements {}", graph.where(int(i)), out.str(),
-                                            count_text(elements), limit_hint("tensor_elements")));
+                                            count_text(elements), limits.hint("tensor_elements")));
         graph.layers[i].output = out;
         const int64_t weights = layer_weights(graph, int(i));
-        if (weights > limits().tensor_elements)
+        if (weights > limits.tensor_elements)
             throw WorkloadError(fmt::format("{}: {} weights {}", graph.where(int(i)), count_text(weights),
-                                            limit_hint("tensor_elements")));
-        total = std::min(total + elements + weights, limits().model_elements + 1);
-        if (total > limits().model_elements)
+                                            limits.hint("tensor_elements")));
+        total = std::min(total + elements + weights, limits.model_elements + 1);
+        if (total > limits.model_elements)
             throw WorkloadError(fmt::format("{}: the model's tensors up to here hold over {} elements {}",
-                                            graph.where(int(i)), limits().model_elements,
-                                            limit_hint("model_elements")));
+                                            graph.where(int(i)), limits.model_elements, limits.hint("model_elements")));
     }
 }
 

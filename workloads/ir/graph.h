@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "common/limits.h"
 #include "workloads/ir/layer.h"
 
 namespace npu {
@@ -28,8 +29,9 @@ public:
     std::string where(int layer_index) const;
 };
 
-// Fills Layer::output for every layer; throws WorkloadError naming the layer on any mismatch.
-void infer_shapes(Graph& graph);
+// Fills Layer::output for every layer; throws WorkloadError naming the layer on any mismatch or
+// on a tensor past `limits`.
+void infer_shapes(Graph& graph, const Limits& limits);
 
 // Multiply-accumulates of one layer (conv2d and fully connected; 0 for the others).
 int64_t layer_macs(const Graph& graph, int layer_index);

@@ -4,8 +4,6 @@
 
 namespace npu {
 
-std::string Shape::str() const { return fmt::format("{}x{}x{}x{}", n, c, h, w); }
-
 const char* kind_name(LayerKind kind) {
     switch (kind) {
         case LayerKind::Input: return "input";
@@ -23,15 +21,6 @@ const char* kind_name(LayerKind kind) {
         case LayerKind::Clip: return "clip";
         case LayerKind::Concat: return "concat";
         case LayerKind::Reshape: return "reshape";
-    }
-    return "?";
-}
-
-const char* activation_name(Activation a) {
-    switch (a) {
-        case Activation::None: return "";
-        case Activation::Relu: return "relu";
-        case Activation::Relu6: return "relu6";
     }
     return "?";
 }

@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "workloads/ir/shape.h"
+#include "common/op_attributes.h"
+#include "common/shape.h"
 
 namespace npu {
 
@@ -24,19 +25,6 @@ enum class LayerKind {
     Clip,     // clamp to [min, max]
     Concat,   // inputs joined along one axis
     Reshape,  // same bytes, another shape (row-major)
-};
-
-// Activation applied to a layer's output inside the same instruction (fused at lowering).
-enum class Activation { None, Relu, Relu6 };
-
-struct Window2d {
-    int64_t kernel_h = 1, kernel_w = 1;
-    int64_t stride_h = 1, stride_w = 1;
-    int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
-    int64_t dilation_h = 1, dilation_w = 1;
-
-    int64_t extent_h() const { return (kernel_h - 1) * dilation_h + 1; }
-    int64_t extent_w() const { return (kernel_w - 1) * dilation_w + 1; }
 };
 
 struct ConvAttrs {
@@ -59,14 +47,6 @@ struct FcAttrs {
 struct ClipAttrs {
     float min = -3.4028235e38f;
     float max = 3.4028235e38f;
-};
-
-// Softmax along `axis` of the NCHW shape (0..3). With `flatten`, the axis and every axis after
-// it form one row (ONNX before opset 13); otherwise each position of the later axes has its own
-// softmax over `axis` (ONNX 13).
-struct SoftmaxAttrs {
-    int axis = 1;
-    bool flatten = true;
 };
 
 // Quantization an imported model gives (ONNX QLinearConv, QLinearMatMul, ConvInteger) instead of
@@ -112,7 +92,6 @@ struct Layer {
 };
 
 const char* kind_name(LayerKind kind);
-const char* activation_name(Activation a);
 bool has_weights(LayerKind kind);  // conv2d, fully connected (and batchnorm's affine)
 
 }  // namespace npu

@@ -1,5 +1,6 @@
 #pragma once
-// Activation tensor shape, NCHW. Fully connected outputs are N x C x 1 x 1.
+// Activation tensor shape, NCHW (the base vocabulary of the IR, the kernels and the ISA).(the base vocabulary of the
+// IR, the kernels and the ISA). Fully connected outputs are N x C x 1 x 1.
 #include <cstdint>
 #include <string>
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/limits.h"
+
 namespace npu {
 
 enum class IdxType : uint8_t { U8 = 0x08, I8 = 0x09, I16 = 0x0B, I32 = 0x0C, F32 = 0x0D, F64 = 0x0E };
@@ -25,8 +27,8 @@ struct IdxArray {
 
 const char* idx_type_name(IdxType type);
 
-IdxArray read_idx_file(const std::string& path);
+IdxArray read_idx_file(const std::string& path, const Limits& limits = Limits{});
 // `bytes` is the file's content (gzip or plain); `source` names it in errors.
-IdxArray parse_idx(const std::string& bytes, const std::string& source);
+IdxArray parse_idx(const std::string& bytes, const std::string& source, const Limits& limits = Limits{});
 
 }  // namespace npu

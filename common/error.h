@@ -35,7 +35,7 @@ public:
     using Error::Error;
 };
 
-// A compiled program would pass a limit of workloads/io/limits.h (the compiler adds the layer).
+// A compiled program would pass a limit of common/limits.h (the compiler adds the layer).
 class LimitError : public CompileError {
 public:
     using CompileError::CompileError;

@@ -1,13 +1,13 @@
-#include "workloads/io/yaml_reader.h"
+#include "common/yaml_reader.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/limits.h"
 
 namespace npu {
 namespace {

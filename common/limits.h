@@ -2,8 +2,8 @@
 // Limits on hostile input: a design or model that would need absurd memory or time is refused
 // before anything is allocated, with a message naming the limit and how to raise it
 // (`--limit NAME=VALUE` on the command line; README "Limits"). The defaults are far above every
-// shipped design and model. These are process-wide settings: the command line sets them once,
-// before loading anything; everything else only reads them.
+// shipped design and model. A Limits object is passed to every loader and to the compiler: the
+// command line owns one, tests and tools make their own; there is no process-wide setting.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,15 +16,18 @@ struct Limits {
     int64_t array_pes = int64_t(1) << 24;        // rows x cols (4096 x 4096)
     int64_t sram_mib = 1024;                     // all on-chip buffers of a design together
     int64_t instructions = 4'000'000;            // one compiled NPU program (~600 B each)
-};
 
-const Limits& limits();
-// "name=value" from the command line; throws UsageError naming the option on a bad name or value.
-void set_limit(const std::string& assignment);
-// Names, defaults and meanings, for --help and the README.
-std::vector<std::string> describe_limits();
-// "(limit tensor_elements = 268435456; raise with --limit tensor_elements=N)"
-std::string limit_hint(const std::string& name);
+    // "name=value" from the command line; throws UsageError naming the option on a bad name or
+    // value.
+    void set(const std::string& assignment);
+    // "(limit tensor_elements = 268435456; raise with --limit tensor_elements=N)"
+    std::string hint(const std::string& name) const;
+    // Names, defaults and meanings, for --help and the README.
+    static std::vector<std::string> describe();
+    // No practical limit (2^62): for graphs derived from one already checked (folding only shrinks
+    // them).
+    static Limits none();
+};
 
 // a * b, or INT64_MAX when the true product does not fit (operands >= 0): sizes computed from
 // untrusted dimensions are compared with a limit, never allowed to wrap.

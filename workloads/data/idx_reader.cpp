@@ -1,4 +1,4 @@
-#include "workloads/io/idx_reader.h"
+#include "workloads/data/idx_reader.h"
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "workloads/io/error.h"
-#include "workloads/io/file_text.h"
-#include "workloads/io/limits.h"
+#include "common/error.h"
+#include "common/file_text.h"
+#include "common/limits.h"
 
 namespace npu {
 
@@ -35,7 +35,7 @@ bool known_type(uint8_t code) {
 constexpr size_t kMaxHeaderBytes = 4 + 4 * 255;
 
 // Inflates gzip data, refusing to grow past `max_bytes` (a small file may claim gigabytes).
-std::string gunzip(const std::string& in, size_t max_bytes, const std::string& source) {
+std::string gunzip(const std::string& in, size_t max_bytes, const std::string& source, const std::string& hint) {
     z_stream z{};
     if (inflateInit2(&z, 15 + 16) != Z_OK) throw WorkloadError(fmt::format("{}: cannot start gzip decoding", source));
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
@@ -57,8 +57,7 @@ std::string gunzip(const std::string& in, size_t max_bytes, const std::string& s
         out.append(chunk, sizeof(chunk) - z.avail_out);
         if (out.size() > max_bytes) {
             inflateEnd(&z);
-            throw WorkloadError(
-                fmt::format("{}: inflates to more than {} bytes {}", source, max_bytes, limit_hint("tensor_elements")));
+            throw WorkloadError(fmt::format("{}: inflates to more than {} bytes {}", source, max_bytes, hint));
         }
     }
     inflateEnd(&z);
@@ -116,10 +115,10 @@ const char* idx_type_name(IdxType t) {
     return "?";
 }
 
-IdxArray parse_idx(const std::string& file, const std::string& source) {
+IdxArray parse_idx(const std::string& file, const std::string& source, const Limits& limits) {
     const bool gzip = file.size() >= 2 && uint8_t(file[0]) == 0x1f && uint8_t(file[1]) == 0x8b;
-    const size_t max_bytes = size_t(limits().tensor_elements) * 8 + kMaxHeaderBytes;
-    const std::string data = gzip ? gunzip(file, max_bytes, source) : file;
+    const size_t max_bytes = size_t(limits.tensor_elements) * 8 + kMaxHeaderBytes;
+    const std::string data = gzip ? gunzip(file, max_bytes, source, limits.hint("tensor_elements")) : file;
     auto byte = [&](size_t i) { return uint8_t(data[i]); };
     if (data.size() < 4 || byte(0) != 0 || byte(1) != 0)
         throw WorkloadError(
@@ -143,9 +142,9 @@ IdxArray parse_idx(const std::string& file, const std::string& source) {
                                  uint32_t(byte(at + 3))));
     }
     const int64_t elements = a.elements();
-    if (elements > limits().tensor_elements)
+    if (elements > limits.tensor_elements)
         throw WorkloadError(fmt::format("{}: {} {} elements {}", source, fmt::join(a.dims, "x"), idx_type_name(a.type),
-                                        limit_hint("tensor_elements")));
+                                        limits.hint("tensor_elements")));
     const size_t expected = header + size_t(elements) * a.element_bytes();
     if (data.size() != expected)
         throw WorkloadError(
@@ -158,6 +157,8 @@ IdxArray parse_idx(const std::string& file, const std::string& source) {
     return a;
 }
 
-IdxArray read_idx_file(const std::string& path) { return parse_idx(read_file_or_throw<WorkloadError>(path), path); }
+IdxArray read_idx_file(const std::string& path, const Limits& limits) {
+    return parse_idx(read_file_or_throw<WorkloadError>(path), path, limits);
+}
 
 }  // namespace npu

@@ -1,4 +1,4 @@
-#include "workloads/io/limits.h"
+#include "common/limits.h"
 
 #include <fmt/format.h>
 
@@ -6,13 +6,11 @@
 #include <cstdlib>
 #include <limits>
 
-#include "workloads/io/error.h"
+#include "common/error.h"
 
 namespace npu {
 
 namespace {
-
-Limits g_limits;
 
 struct Entry {
     const char* name;
@@ -42,9 +40,7 @@ std::string names() {
 
 }  // namespace
 
-const Limits& limits() { return g_limits; }
-
-void set_limit(const std::string& assignment) {
+void Limits::set(const std::string& assignment) {
     const size_t eq = assignment.find('=');
     const std::string name = assignment.substr(0, eq);
     const Entry* e = find(name);
@@ -57,19 +53,27 @@ void set_limit(const std::string& assignment) {
     const long long value = std::strtoll(text.c_str(), &end, 10);
     if (text.empty() || *end != '\0' || errno == ERANGE || value < 1)
         throw UsageError(fmt::format("--limit {}: expected a positive integer, got '{}'", name, text));
-    g_limits.*(e->field) = value;
+    this->*(e->field) = value;
 }
 
-std::vector<std::string> describe_limits() {
+std::vector<std::string> Limits::describe() {
     const Limits defaults;
     std::vector<std::string> lines;
     for (const Entry& e : kEntries) lines.push_back(fmt::format("{}={} ({})", e.name, defaults.*(e.field), e.meaning));
     return lines;
 }
 
-std::string limit_hint(const std::string& name) {
+std::string Limits::hint(const std::string& name) const {
     const Entry* e = find(name);
-    return fmt::format("(limit {} = {}; raise with --limit {}=N)", name, e ? g_limits.*(e->field) : 0, name);
+    return fmt::format("(limit {} = {}; raise with --limit {}=N)", name, e ? this->*(e->field) : 0, name);
+}
+
+Limits Limits::none() {
+    Limits l;
+    // 2^62, not INT64_MAX: sums of checked sizes stay representable, and a saturated product
+    // (an overflow) is still refused.
+    for (const Entry& e : kEntries) l.*(e.field) = int64_t(1) << 62;
+    return l;
 }
 
 int64_t saturating_mul(int64_t a, int64_t b) {

@@ -1,4 +1,4 @@
-#include "workloads/io/file_text.h"
+#include "common/file_text.h"
 
 #include <fstream>
 #include <sstream>

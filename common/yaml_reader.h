@@ -58,7 +58,7 @@ private:
     YAML::Node value(const std::string& key) const;  // required
     template <class T>
     T convert(const std::string& key, const YAML::Node& node, const char* type_name) const;
-    // An integer within +-kMaxFileInteger (workloads/io/limits.h), or an error naming the key.
+    // An integer within +-kMaxFileInteger (common/limits.h), or an error naming the key.
     int64_t to_int(const std::string& key, const YAML::Node& node) const;
 
     YAML::Node m_node;

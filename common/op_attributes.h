@@ -1,0 +1,32 @@
+#pragma once
+// Attributes shared by the workload IR, the ISA and the kernels: a 2-D window, a fused
+// activation, a softmax axis. They live in the base library so that arch/ (the hardware) can
+// describe an instruction without depending on workloads/ (models and their files).
+#include <cstdint>
+
+namespace npu {
+
+// Activation applied to a layer's output inside the same instruction (fused at lowering).
+enum class Activation { None, Relu, Relu6 };
+
+struct Window2d {
+    int64_t kernel_h = 1, kernel_w = 1;
+    int64_t stride_h = 1, stride_w = 1;
+    int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
+    int64_t dilation_h = 1, dilation_w = 1;
+
+    int64_t extent_h() const { return (kernel_h - 1) * dilation_h + 1; }
+    int64_t extent_w() const { return (kernel_w - 1) * dilation_w + 1; }
+};
+
+// Softmax along `axis` of the NCHW shape (0..3). With `flatten`, the axis and every axis after
+// it form one row (ONNX before opset 13); otherwise each position of the later axes has its own
+// softmax over `axis` (ONNX 13).
+struct SoftmaxAttrs {
+    int axis = 1;
+    bool flatten = true;
+};
+
+const char* activation_name(Activation a);
+
+}  // namespace npu
