@@ -6,8 +6,13 @@
 
 namespace npu {
 
-Accumulator::Accumulator(sc_core::sc_module_name name, const BufferConfig& config, bool functional)
-    : sc_module(name), m_config(config), m_functional(functional) {}
+Accumulator::Accumulator(sc_core::sc_module_name name, const BufferConfig& config, bool functional,
+                         StatsRegistry& stats)
+    : sc_module(name),
+      m_config(config),
+      m_functional(functional),
+      m_reads(stats.add(std::string(this->name()) + ".reads", "entries", "partial sums read")),
+      m_writes(stats.add(std::string(this->name()) + ".writes", "entries", "partial sums written")) {}
 
 void Accumulator::check(int64_t offset, int64_t count) const {
     if (offset < 0 || count < 0 || offset + count > entries())
@@ -27,11 +32,6 @@ float* Accumulator::fp32(int64_t offset, int64_t count) {
     if (!m_functional) return nullptr;
     if (m_fp32.empty()) m_fp32.assign(size_t(entries()), 0.0f);
     return m_fp32.data() + offset;
-}
-
-void Accumulator::reset_stats(size_t layers) {
-    m_reads.reset(layers);
-    m_writes.reset(layers);
 }
 
 }  // namespace npu

@@ -7,24 +7,21 @@
 #include <vector>
 
 #include "arch/npu_config.h"
-#include "arch/per_layer.h"
+#include "arch/stats_registry.h"
 
 namespace npu {
 
 class Accumulator : public sc_core::sc_module {
 public:
-    Accumulator(sc_core::sc_module_name name, const BufferConfig& config, bool functional);
+    Accumulator(sc_core::sc_module_name name, const BufferConfig& config, bool functional, StatsRegistry& stats);
 
     int32_t* int32(int64_t offset, int64_t entries);
     float* fp32(int64_t offset, int64_t entries);
     void count_reads(int32_t layer, int64_t entries) { m_reads.add(layer, entries); }
     void count_writes(int32_t layer, int64_t entries) { m_writes.add(layer, entries); }
 
-    void reset_stats(size_t layers);
     int64_t entries() const { return m_config.size_bytes / 4; }
     const BufferConfig& config() const { return m_config; }
-    const PerLayer& reads() const { return m_reads; }
-    const PerLayer& writes() const { return m_writes; }
 
 private:
     void check(int64_t offset, int64_t entries) const;
@@ -34,8 +31,8 @@ private:
     // One of the two is allocated, on first use: a run is either INT8 or FP16.
     std::vector<int32_t> m_int32;
     std::vector<float> m_fp32;
-    PerLayer m_reads;
-    PerLayer m_writes;
+    TaggedCounter& m_reads;  // entries
+    TaggedCounter& m_writes;
 };
 
 }  // namespace npu

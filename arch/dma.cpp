@@ -7,21 +7,19 @@
 
 namespace npu {
 
-void DmaStats::reset(size_t layers) {
-    for (PerLayer* p :
-         {&dram_read_bytes, &dram_write_bytes, &dram_read_bursts, &dram_write_bursts, &load_busy_ps, &store_busy_ps})
-        p->reset(layers);
-}
-
 Dma::Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
-         double cycle_ns, TraceRecorder* trace)
+         double cycle_ns, StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       socket("socket"),
       m_controller(controller),
       m_scoreboard(scoreboard),
       m_buffers(buffers),
       m_cycle_ns(cycle_ns),
-      m_trace(trace) {
+      m_trace(trace),
+      m_stats{stats.add(std::string(this->name()) + ".dram_read_bytes", "bytes", "bytes loaded from DRAM"),
+              stats.add(std::string(this->name()) + ".dram_write_bytes", "bytes", "bytes stored to DRAM"),
+              stats.add(std::string(this->name()) + ".dram_read_bursts", "bursts", "DRAM bursts read"),
+              stats.add(std::string(this->name()) + ".dram_write_bursts", "bursts", "DRAM bursts written")} {
     SC_THREAD(load_thread);
     SC_THREAD(store_thread);
 }
@@ -56,7 +54,6 @@ void Dma::serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payl
         const int32_t layer = instruction.layer;
         (is_load ? m_stats.dram_read_bytes : m_stats.dram_write_bytes).add(layer, t.dram.bytes());
         (is_load ? m_stats.dram_read_bursts : m_stats.dram_write_bursts).add(layer, extension->bursts);
-        (is_load ? m_stats.load_busy_ps : m_stats.store_busy_ps).add(layer, std::llround(busy_ns * 1e3));
         if (m_trace)
             m_trace->record(
                 {is_load ? isa::Queue::Load : isa::Queue::Store, layer, index, start_ns, start_ns + busy_ns});

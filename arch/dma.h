@@ -9,20 +9,17 @@
 #include "arch/buffer_set.h"
 #include "arch/controller.h"
 #include "arch/dram.h"
-#include "arch/per_layer.h"
 #include "arch/scoreboard.h"
+#include "arch/stats_registry.h"
 #include "arch/trace_recorder.h"
 
 namespace npu {
 
 struct DmaStats {
-    PerLayer dram_read_bytes;  // useful bytes
-    PerLayer dram_write_bytes;
-    PerLayer dram_read_bursts;  // what the DRAM actually moved, in bursts
-    PerLayer dram_write_bursts;
-    PerLayer load_busy_ps;
-    PerLayer store_busy_ps;
-    void reset(size_t layers);
+    TaggedCounter& dram_read_bytes;  // useful bytes
+    TaggedCounter& dram_write_bytes;
+    TaggedCounter& dram_read_bursts;  // what the DRAM actually moved, in bursts
+    TaggedCounter& dram_write_bursts;
 };
 
 class Dma : public sc_core::sc_module {
@@ -31,10 +28,7 @@ public:
 
     SC_HAS_PROCESS(Dma);
     Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
-        double cycle_ns, TraceRecorder* trace);
-
-    void reset_stats(size_t layers) { m_stats.reset(layers); }
-    const DmaStats& stats() const { return m_stats; }
+        double cycle_ns, StatsRegistry& stats, TraceRecorder* trace);
 
 private:
     void load_thread();

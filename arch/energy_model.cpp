@@ -47,4 +47,19 @@ EnergyBreakdown energy_of(const NpuConfig& c, Precision p, const ActivityCounts&
     return e;
 }
 
+double EnergyBreakdown::sram_total_pj() const {
+    double pj = 0.0;
+    for (const auto& [name, value] : sram_pj) pj += value;
+    return pj;
+}
+
+EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
+    mac_pj += o.mac_pj;
+    dram_pj += o.dram_pj;
+    vector_pj += o.vector_pj;
+    static_pj += o.static_pj;
+    for (const auto& [name, pj] : o.sram_pj) sram_pj[name] += pj;
+    return *this;
+}
+
 }  // namespace npu

@@ -28,6 +28,8 @@ struct EnergyBreakdown {
     double vector_pj = 0.0;
     double static_pj = 0.0;
     double total_pj() const;
+    double sram_total_pj() const;  // every buffer and the accumulator
+    EnergyBreakdown& operator+=(const EnergyBreakdown& o);
 };
 
 // The BufferConfig of a buffer by its report name ("unified", "ifmap", ..., "accumulator").

@@ -2,36 +2,32 @@
 
 namespace npu {
 
-std::unique_ptr<Scratchpad> Npu::make_buffer(const char* name, const BufferConfig& c, bool functional) {
-    return c.present() ? std::make_unique<Scratchpad>(name, c, functional) : nullptr;
+std::unique_ptr<Scratchpad> Npu::make_buffer(const char* name, const BufferConfig& c, bool functional,
+                                             StatsRegistry& stats) {
+    return c.present() ? std::make_unique<Scratchpad>(name, c, functional, stats) : nullptr;
 }
 
 Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
-         TraceRecorder* trace)
+         StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_config(config),
-      m_unified(make_buffer("unified_buffer", config.unified, functional)),
-      m_ifmap(make_buffer("ifmap_buffer", config.ifmap, functional)),
-      m_weight(make_buffer("weight_buffer", config.weight, functional)),
-      m_output(make_buffer("output_buffer", config.output, functional)),
-      accumulator("accumulator", config.accumulator, functional),
+      m_stats(stats),
+      m_unified(make_buffer("unified_buffer", config.unified, functional, stats)),
+      m_ifmap(make_buffer("ifmap_buffer", config.ifmap, functional, stats)),
+      m_weight(make_buffer("weight_buffer", config.weight, functional, stats)),
+      m_output(make_buffer("output_buffer", config.output, functional, stats)),
+      accumulator("accumulator", config.accumulator, functional, stats),
       controller("controller", scoreboard),
       dram("dram", config.dram, functional),
       m_buffers{m_unified.get(), m_ifmap.get(), m_weight.get(), m_output.get(), &accumulator},
-      dma("dma", controller, scoreboard, m_buffers, config.cycle_ns(), trace),
-      array("systolic_array", config, precision, fidelity, controller, scoreboard, m_buffers, trace),
-      vector("vector_unit", config, precision, controller, scoreboard, m_buffers, trace) {
+      dma("dma", controller, scoreboard, m_buffers, config.cycle_ns(), stats, trace),
+      array("systolic_array", config, precision, fidelity, controller, scoreboard, m_buffers, stats, trace),
+      vector("vector_unit", config, precision, controller, scoreboard, m_buffers, stats, trace) {
     dma.socket.bind(dram.socket);
 }
 
 void Npu::start(const isa::Program& program) {
-    const size_t layers = size_t(program.layers);
-    for (Scratchpad* b : {m_unified.get(), m_ifmap.get(), m_weight.get(), m_output.get()})
-        if (b) b->reset_stats(layers);
-    accumulator.reset_stats(layers);
-    dma.reset_stats(layers);
-    array.reset_stats(layers);
-    vector.reset_stats(layers);
+    m_stats.reset(size_t(program.layers));
     dram.reset(program.dram_bytes);
     controller.start(program);
 }

@@ -23,6 +23,7 @@
 #include "arch/npu_config.h"
 #include "arch/scoreboard.h"
 #include "arch/scratchpad.h"
+#include "arch/stats_registry.h"
 #include "arch/systolic_array.h"
 #include "arch/trace_recorder.h"
 #include "arch/vector_unit.h"
@@ -31,10 +32,11 @@ namespace npu {
 
 class Npu : public sc_core::sc_module {
 public:
+    // Every block registers its counters in `stats` under its hierarchical name.
     Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
-        TraceRecorder* trace);
+        StatsRegistry& stats, TraceRecorder* trace);
 
-    // Loads a program: sizes DRAM, clears the per-layer counters, queues the dispatch. The
+    // Loads a program: sizes DRAM, clears the counters (one tag per layer), queues the dispatch. The
     // caller runs sc_start() until the program completes.
     void start(const isa::Program& program);
 
@@ -42,9 +44,11 @@ public:
     const BufferSet& buffers() const { return m_buffers; }
 
 private:
-    static std::unique_ptr<Scratchpad> make_buffer(const char* name, const BufferConfig& c, bool functional);
+    static std::unique_ptr<Scratchpad> make_buffer(const char* name, const BufferConfig& c, bool functional,
+                                                   StatsRegistry& stats);
 
     NpuConfig m_config;
+    StatsRegistry& m_stats;
     std::unique_ptr<Scratchpad> m_unified, m_ifmap, m_weight, m_output;
 
 public:

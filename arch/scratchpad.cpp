@@ -7,8 +7,11 @@
 
 namespace npu {
 
-Scratchpad::Scratchpad(sc_core::sc_module_name name, const BufferConfig& config, bool functional)
-    : sc_module(name), m_config(config) {
+Scratchpad::Scratchpad(sc_core::sc_module_name name, const BufferConfig& config, bool functional, StatsRegistry& stats)
+    : sc_module(name),
+      m_config(config),
+      m_read_bytes(stats.add(std::string(this->name()) + ".read_bytes", "bytes", "bytes read")),
+      m_write_bytes(stats.add(std::string(this->name()) + ".write_bytes", "bytes", "bytes written")) {
     if (functional) m_storage.assign(size_t(config.size_bytes), 0);
 }
 
@@ -19,26 +22,9 @@ void Scratchpad::check(int64_t offset, int64_t bytes) const {
             fmt::format("{}: access [{}, {}) outside {} bytes", name(), offset, offset + bytes, m_config.size_bytes));
 }
 
-void Scratchpad::write(int64_t offset, const uint8_t* src, int64_t bytes, int32_t layer) {
-    check(offset, bytes);
-    if (!m_storage.empty()) std::memcpy(m_storage.data() + offset, src, size_t(bytes));
-    m_write_bytes.add(layer, bytes);
-}
-
-void Scratchpad::read(int64_t offset, uint8_t* dst, int64_t bytes, int32_t layer) {
-    check(offset, bytes);
-    if (!m_storage.empty()) std::memcpy(dst, m_storage.data() + offset, size_t(bytes));
-    m_read_bytes.add(layer, bytes);
-}
-
 uint8_t* Scratchpad::data(int64_t offset, int64_t bytes) {
     check(offset, bytes);
     return m_storage.empty() ? nullptr : m_storage.data() + offset;
-}
-
-void Scratchpad::reset_stats(size_t layers) {
-    m_read_bytes.reset(layers);
-    m_write_bytes.reset(layers);
 }
 
 }  // namespace npu

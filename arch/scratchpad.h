@@ -8,34 +8,29 @@
 #include <vector>
 
 #include "arch/npu_config.h"
-#include "arch/per_layer.h"
+#include "arch/stats_registry.h"
 
 namespace npu {
 
 class Scratchpad : public sc_core::sc_module {
 public:
-    Scratchpad(sc_core::sc_module_name name, const BufferConfig& config, bool functional);
+    Scratchpad(sc_core::sc_module_name name, const BufferConfig& config, bool functional, StatsRegistry& stats);
 
-    void write(int64_t offset, const uint8_t* src, int64_t bytes, int32_t layer);
-    void read(int64_t offset, uint8_t* dst, int64_t bytes, int32_t layer);
     // Direct pointer for datapaths that read in place (the array's operand feeders).
     uint8_t* data(int64_t offset, int64_t bytes);
     // Access counting without data (timing-only runs, and datapaths that use data()).
     void count_read(int32_t layer, int64_t bytes) { m_read_bytes.add(layer, bytes); }
     void count_write(int32_t layer, int64_t bytes) { m_write_bytes.add(layer, bytes); }
 
-    void reset_stats(size_t layers);
     const BufferConfig& config() const { return m_config; }
-    const PerLayer& read_bytes() const { return m_read_bytes; }
-    const PerLayer& write_bytes() const { return m_write_bytes; }
 
 private:
     void check(int64_t offset, int64_t bytes) const;
 
     BufferConfig m_config;
     std::vector<uint8_t> m_storage;  // empty in timing-only runs
-    PerLayer m_read_bytes;
-    PerLayer m_write_bytes;
+    TaggedCounter& m_read_bytes;
+    TaggedCounter& m_write_bytes;
 };
 
 }  // namespace npu

@@ -4,15 +4,9 @@
 
 namespace npu {
 
-void ArrayStats::reset(size_t layers) {
-    busy_cycles.reset(layers);
-    macs.reset(layers);
-    folds.reset(layers);
-}
-
 SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
                              Fidelity fidelity, Controller& controller, Scoreboard& scoreboard,
-                             const BufferSet& buffers, TraceRecorder* trace)
+                             const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_dataflow(config.dataflow),
       m_shape{config.rows, config.cols},
@@ -23,7 +17,10 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& conf
       m_controller(controller),
       m_scoreboard(scoreboard),
       m_buffers(buffers),
-      m_trace(trace) {
+      m_trace(trace),
+      m_stats{stats.add(std::string(this->name()) + ".busy_cycles", "cycles", "cycles computing GEMMs"),
+              stats.add(std::string(this->name()) + ".macs", "macs", "multiply-accumulates"),
+              stats.add(std::string(this->name()) + ".folds", "folds", "array loads of the stationary operand")} {
     SC_THREAD(run_thread);
     // The datapath runs Eigen kernels on this coroutine's stack (default: 64 KiB).
     set_stack_size(kDatapathStackBytes);

@@ -7,8 +7,8 @@
 #include "arch/controller.h"
 #include "arch/npu_config.h"
 #include "arch/pe_array.h"
-#include "arch/per_layer.h"
 #include "arch/scoreboard.h"
+#include "arch/stats_registry.h"
 #include "arch/systolic_timing.h"
 #include "arch/trace_recorder.h"
 
@@ -19,26 +19,23 @@ namespace npu {
 enum class Fidelity { Fast, Detailed };
 
 struct ArrayStats {
-    PerLayer busy_cycles;
-    PerLayer macs;
-    PerLayer folds;
-    void reset(size_t layers);
+    TaggedCounter& busy_cycles;
+    TaggedCounter& macs;
+    TaggedCounter& folds;
 };
 
 class SystolicArray : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(SystolicArray);
     SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity,
-                  Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace);
+                  Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats,
+                  TraceRecorder* trace);
 
     // Cycles the array is busy with one GEMM instruction (all its groups, back to back), by
     // the fast formula.
     Cycles instruction_cycles(const isa::Gemm& g) const;
     // PE register updates of detailed runs so far.
     int64_t pe_updates() const { return m_pe_array.pe_updates(); }
-
-    void reset_stats(size_t layers) { m_stats.reset(layers); }
-    const ArrayStats& stats() const { return m_stats; }
 
 private:
     void run_thread();

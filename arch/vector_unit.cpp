@@ -4,13 +4,9 @@
 
 namespace npu {
 
-void VectorStats::reset(size_t layers) {
-    busy_cycles.reset(layers);
-    element_ops.reset(layers);
-}
-
 VectorUnit::VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-                       Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace)
+                       Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats,
+                       TraceRecorder* trace)
     : sc_module(name),
       m_lanes(config.vector_lanes),
       m_precision(precision),
@@ -18,7 +14,9 @@ VectorUnit::VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Pr
       m_controller(controller),
       m_scoreboard(scoreboard),
       m_buffers(buffers),
-      m_trace(trace) {
+      m_trace(trace),
+      m_stats{stats.add(std::string(this->name()) + ".busy_cycles", "cycles", "cycles computing vector instructions"),
+              stats.add(std::string(this->name()) + ".element_ops", "elements", "elements produced")} {
     SC_THREAD(run_thread);
     // The datapath runs Eigen kernels on this coroutine's stack (default: 64 KiB).
     set_stack_size(kDatapathStackBytes);

@@ -6,26 +6,22 @@
 #include "arch/buffer_set.h"
 #include "arch/controller.h"
 #include "arch/npu_config.h"
-#include "arch/per_layer.h"
 #include "arch/scoreboard.h"
+#include "arch/stats_registry.h"
 #include "arch/trace_recorder.h"
 
 namespace npu {
 
 struct VectorStats {
-    PerLayer busy_cycles;
-    PerLayer element_ops;
-    void reset(size_t layers);
+    TaggedCounter& busy_cycles;
+    TaggedCounter& element_ops;
 };
 
 class VectorUnit : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(VectorUnit);
     VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Controller& controller,
-               Scoreboard& scoreboard, const BufferSet& buffers, TraceRecorder* trace);
-
-    void reset_stats(size_t layers) { m_stats.reset(layers); }
-    const VectorStats& stats() const { return m_stats; }
+               Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace);
 
 private:
     void run_thread();

@@ -32,7 +32,7 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     j["cycles"] = l.cycles;
     j["compute_cycles"] = l.compute_cycles;
     j["stall_cycles"] = l.stall_cycles;
-    j["utilization"] = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * double(r.rows * r.cols)) : 0.0;
+    j["utilization"] = l.utilization(r.rows * r.cols);
     j["folds"] = l.folds;
     j["instructions"] = l.instructions;
     j["dram_read_bytes"] = l.dram_read_bytes;
@@ -47,6 +47,30 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
         j["check"] = {
             {"mismatches", l.mismatches}, {"max_abs_error", l.max_abs_error}, {"relative_error", l.relative_error}};
     }
+    return j;
+}
+
+nlohmann::ordered_json provenance_json(const Provenance& p, const std::string& timing_model) {
+    nlohmann::ordered_json j;
+    j["npusim_version"] = p.npusim_version;
+    j["schema_version"] = p.schema_version;
+    j["seed"] = p.seed;
+    j["timing_model"] = timing_model;
+    if (!p.fidelity.empty()) j["fidelity"] = p.fidelity;
+    j["input_size"] = p.input_size;
+    return j;
+}
+
+// Every raw counter by hierarchical name: its unit, total and share of each layer (by the
+// layer's graph index; `tags` names them).
+nlohmann::ordered_json stats_json(const RunResult& r) {
+    nlohmann::ordered_json j;
+    j["tags"] = nlohmann::ordered_json::array();
+    for (const std::string& name : r.stats_tags) j["tags"].push_back(name);
+    nlohmann::ordered_json counters;
+    for (const CounterDump& c : r.stats)
+        counters[c.name] = {{"unit", c.unit}, {"total", c.total}, {"by_tag", c.by_tag}};
+    j["counters"] = counters;
     return j;
 }
 
@@ -88,6 +112,8 @@ std::string to_json(const RunResult& r) {
     j["total"] = t;
     if (r.checked) j["check"] = {{"passed", r.check_passed}, {"rule", r.check_rule}};
     for (const LayerResult& l : r.layers) j["layers"].push_back(layer_json(l, r));
+    j["provenance"] = provenance_json(r.provenance, r.timing_model);
+    if (!r.stats.empty()) j["stats"] = stats_json(r);
     return json_text(j, 2) + "\n";
 }
 
@@ -96,9 +122,8 @@ std::string to_csv(const RunResult& r) {
     out << "layer,type,n,c,h,w,macs,cycles,compute_cycles,stall_cycles,utilization,dram_read_bytes,"
            "dram_write_bytes,energy_pj,mac_pj,sram_pj,dram_pj,vector_pj,static_pj,mismatches\n";
     for (const LayerResult& l : r.layers) {
-        double sram = 0.0;
-        for (const auto& [name, pj] : l.energy.sram_pj) sram += pj;
-        const double util = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * double(r.rows * r.cols)) : 0.0;
+        const double sram = l.energy.sram_total_pj();
+        const double util = l.utilization(r.rows * r.cols);
         out << fmt::format("{},{},{},{},{},{},{},{},{},{},{:.6f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{}\n",
                            l.name, l.kind, l.output.n, l.output.c, l.output.h, l.output.w, l.macs, l.cycles,
                            l.compute_cycles, l.stall_cycles, util, l.dram_read_bytes, l.dram_write_bytes,

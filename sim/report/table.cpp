@@ -38,9 +38,8 @@ void print_table(std::ostream& out, const RunResult& r) {
     fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>10}{}\n", "layer", "type",
                "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr", "energy",
                r.checked ? "  check" : "");
-    const double cells = double(r.rows * r.cols);
     for (const LayerResult& l : r.layers) {
-        const double util = l.macs ? double(l.macs) / (double(l.occupied_cycles()) * cells) : 0.0;
+        const double util = l.utilization(r.rows * r.cols);
         std::string check;
         if (l.checked) check = l.mismatches ? fmt::format("  FAIL {}", l.mismatches) : "  ok";
         fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>5.1f}% {:>9} {:>9} {:>10}{}\n",

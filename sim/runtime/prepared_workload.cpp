@@ -6,6 +6,7 @@ namespace npu {
 
 PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional, uint64_t seed) {
     PreparedWorkload w;
+    w.seed = seed;
     if (functional) {
         w.model = quantize_model(prepare_for_inference(make_float_model(source, seed)), precision);
         w.has_values = true;

@@ -11,6 +11,7 @@ namespace npu {
 struct PreparedWorkload {
     QuantModel model;
     bool has_values = false;
+    uint64_t seed = 0;  // of the generated weights and inputs
 };
 
 // Timing-only runs need only the inference graph; functional runs generate seeded weights and

@@ -1,5 +1,7 @@
 #include "sim/runtime/run_result.h"
 
+#include "sim/version.h"
+
 namespace npu {
 
 LayerResult layer_header(const Graph& g, int index) {
@@ -26,6 +28,8 @@ RunResult run_header(const NpuConfig& c, const Graph& g, Precision precision) {
     r.peak_tops = c.peak_tops();
     r.dram_bandwidth_gbps = c.dram.bandwidth_gbps;
     r.area = area_of(c);
+    r.provenance.npusim_version = npusim_version();
+    r.provenance.input_size = g.input().output.str();
     return r;
 }
 

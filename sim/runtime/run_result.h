@@ -43,6 +43,30 @@ struct LayerResult {
     double relative_error = 0.0;  // ||npu - ref|| / ||ref||
 
     int64_t occupied_cycles() const { return cycles > compute_cycles ? cycles : compute_cycles; }
+    // MACs / (occupied cycles x PEs): where parallel branches make a layer's own cycles shorter
+    // than its array time, the array time counts, so this never exceeds 1.
+    double utilization(int64_t pes) const {
+        return macs ? double(macs) / (double(occupied_cycles()) * double(pes)) : 0.0;
+    }
+};
+
+// One raw counter of the hardware model under its hierarchical name (arch/stats_registry.h);
+// by_tag[i] is the share of graph layer i.
+struct CounterDump {
+    std::string name;
+    std::string unit;
+    int64_t total = 0;
+    std::vector<int64_t> by_tag;
+};
+
+// Where a report came from, so a figure can be traced back to the build and the run.
+constexpr int kReportSchemaVersion = 2;  // 2: `stats` and `provenance` objects
+struct Provenance {
+    std::string npusim_version;  // git describe of the build
+    int schema_version = kReportSchemaVersion;
+    uint64_t seed = 0;
+    std::string fidelity;    // fast or detailed (npusim timing model only)
+    std::string input_size;  // the input tensor, NxCxHxW
 };
 
 struct RunResult {
@@ -73,6 +97,9 @@ struct RunResult {
     bool checked = false;
     bool check_passed = false;
     std::string check_rule;
+    std::vector<CounterDump> stats;       // every raw counter (empty for the SCALE-Sim timing model)
+    std::vector<std::string> stats_tags;  // what each tag of the counters is: the graph's layer names
+    Provenance provenance;
 
     double time_ns() const { return Clock{clock_mhz}.ns(cycles); }
     double utilization() const { return cycles ? double(macs) / (double(cycles) * double(rows * cols)) : 0.0; }

@@ -14,7 +14,7 @@ namespace npu {
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
     m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.fidelity,
-                                  options.functional, options.trace ? &m_trace : nullptr);
+                                  options.functional, m_stats, options.trace ? &m_trace : nullptr);
 }
 
 Simulation::~Simulation() = default;
@@ -64,12 +64,11 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
     r.instructions = int64_t(m_compiled.program.instructions.size());
     std::vector<int64_t> instructions(g.layers.size(), 0);
     for (const isa::Instruction& in : m_compiled.program.instructions) ++instructions[size_t(in.layer)];
-
-    const std::pair<const char*, Scratchpad*> buffers[] = {{"unified", m_npu->buffers().unified},
-                                                           {"ifmap", m_npu->buffers().ifmap},
-                                                           {"weight", m_npu->buffers().weight},
-                                                           {"output", m_npu->buffers().output}};
-    const DmaStats& dma = m_npu->dma.stats();
+    // Counters by hierarchical name (arch/stats_registry.h); the tag is the layer index.
+    const std::string npu = m_npu->name();
+    auto counter = [&](const std::string& block, const char* stat) -> const TaggedCounter& {
+        return m_stats.at(npu + "." + block + "." + stat);
+    };
     double previous_end = start_ns;
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
@@ -77,32 +76,33 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
         LayerResult lr = layer_header(g, int(i));
         lr.unit = computing_unit(l.kind);
         lr.instructions = instructions[i];
-        lr.macs = m_npu->array.stats().macs.at(i);
-        lr.folds = m_npu->array.stats().folds.at(i);
+        lr.macs = counter("systolic_array", "macs").at(i);
+        lr.folds = counter("systolic_array", "folds").at(i);
         const double end = instructions[i] ? std::max(previous_end, m_npu->scoreboard.layer_end_ns(i)) : previous_end;
         lr.end_ns = end - start_ns;
         lr.cycles = c.clock().cycles(end - previous_end);
         previous_end = end;
-        lr.compute_cycles = lr.unit == std::string("array") ? m_npu->array.stats().busy_cycles.at(i)
-                                                            : m_npu->vector.stats().busy_cycles.at(i);
+        lr.compute_cycles =
+            counter(lr.unit == std::string("array") ? "systolic_array" : "vector_unit", "busy_cycles").at(i);
         lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
-        lr.dram_read_bytes = dma.dram_read_bytes.at(i);
-        lr.dram_write_bytes = dma.dram_write_bytes.at(i);
-        for (const auto& [name, buffer] : buffers) {
-            if (!buffer) continue;
-            lr.sram_read_bytes[name] = buffer->read_bytes().at(i);
-            lr.sram_write_bytes[name] = buffer->write_bytes().at(i);
+        lr.dram_read_bytes = counter("dma", "dram_read_bytes").at(i);
+        lr.dram_write_bytes = counter("dma", "dram_write_bytes").at(i);
+        for (const char* buffer : {"unified", "ifmap", "weight", "output"}) {
+            if (!m_stats.has(npu + "." + buffer + "_buffer.read_bytes")) continue;  // the design has no such buffer
+            lr.sram_read_bytes[buffer] = counter(std::string(buffer) + "_buffer", "read_bytes").at(i);
+            lr.sram_write_bytes[buffer] = counter(std::string(buffer) + "_buffer", "write_bytes").at(i);
         }
-        lr.accumulator_reads = m_npu->accumulator.reads().at(i);
-        lr.accumulator_writes = m_npu->accumulator.writes().at(i);
-        lr.vector_ops = m_npu->vector.stats().element_ops.at(i);
+        lr.accumulator_reads = counter("accumulator", "reads").at(i);
+        lr.accumulator_writes = counter("accumulator", "writes").at(i);
+        lr.vector_ops = counter("vector_unit", "element_ops").at(i);
 
         ActivityCounts& a = lr.activity;
         a.macs = lr.macs;
         a.sram_read_bytes = lr.sram_read_bytes;
         a.sram_write_bytes = lr.sram_write_bytes;
         a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
-        a.dram_bytes_moved = (dma.dram_read_bursts.at(i) + dma.dram_write_bursts.at(i)) * c.dram.burst_bytes;
+        a.dram_bytes_moved =
+            (counter("dma", "dram_read_bursts").at(i) + counter("dma", "dram_write_bursts").at(i)) * c.dram.burst_bytes;
         a.vector_ops = lr.vector_ops;
         a.time_ns = c.clock().ns(lr.cycles);
         lr.energy = energy_of(c, m_options.precision, a);
@@ -112,16 +112,27 @@ RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const 
         r.compute_cycles += lr.compute_cycles;
         r.dram_read_bytes += lr.dram_read_bytes;
         r.dram_write_bytes += lr.dram_write_bytes;
-        r.energy.mac_pj += lr.energy.mac_pj;
-        r.energy.dram_pj += lr.energy.dram_pj;
-        r.energy.vector_pj += lr.energy.vector_pj;
-        r.energy.static_pj += lr.energy.static_pj;
-        for (const auto& [name, pj] : lr.energy.sram_pj) r.energy.sram_pj[name] += pj;
+        r.energy += lr.energy;
         r.layers.push_back(std::move(lr));
     }
     r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
     r.compulsory_dram_bytes = int64_t(m_compiled.dram.compulsory_bytes);
+    r.stats = dump_stats(g);
+    for (const Layer& l : g.layers) r.stats_tags.push_back(l.name);
+    r.provenance.seed = w.seed;
+    r.provenance.fidelity = m_options.fidelity == Fidelity::Detailed ? "detailed" : "fast";
+
     return r;
+}
+
+std::vector<CounterDump> Simulation::dump_stats(const Graph& g) const {
+    std::vector<CounterDump> dump;
+    for (const StatsRegistry::Entry& e : m_stats.entries()) {
+        CounterDump d{e.name, e.unit, e.counter.total(), {}};
+        for (size_t i = 0; i < g.layers.size(); ++i) d.by_tag.push_back(e.counter.at(i));
+        dump.push_back(std::move(d));
+    }
+    return dump;
 }
 
 HostTensor Simulation::layer_output(const Graph& graph, int layer) const {

@@ -45,11 +45,13 @@ public:
 
 private:
     RunResult collect(const PreparedWorkload& w, double start_ns) const;
+    std::vector<CounterDump> dump_stats(const Graph& graph) const;
     void check_outputs(const PreparedWorkload& w, RunResult& result) const;
 
     NpuConfig m_config;
     SimulationOptions m_options;
     TraceRecorder m_trace;
+    StatsRegistry m_stats;  // owned here, filled by the NPU's blocks
     std::unique_ptr<Npu> m_npu;
     CompiledModel m_compiled;
     Progress m_progress;

@@ -54,6 +54,43 @@ TEST_CASE("npusim run writes the table, JSON, CSV and a Chrome trace", "[e2e]") 
     CHECK(threads.size() == 4);
 }
 
+TEST_CASE("npusim run --json holds every raw counter by hierarchical name and the provenance", "[e2e][stats]") {
+    const std::string json = temp_path("lenet_stats.json");
+    REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --seed 3 --json " + json).status == 0);
+    const auto j = nlohmann::json::parse(read(json));
+    const auto& p = j["provenance"];
+    CHECK(p["schema_version"] == 2);
+    CHECK(p["seed"] == 3);
+    CHECK(p["fidelity"] == "fast");
+    CHECK(p["timing_model"] == "npusim");
+    CHECK(p["input_size"] == "1x1x32x32");
+    CHECK_FALSE(p["npusim_version"].get<std::string>().empty());
+    const auto& c = j["stats"]["counters"];
+    for (const char* name : {"npu.systolic_array.busy_cycles", "npu.systolic_array.macs", "npu.systolic_array.folds",
+                             "npu.vector_unit.busy_cycles", "npu.vector_unit.element_ops", "npu.dma.dram_read_bytes",
+                             "npu.dma.dram_write_bytes", "npu.dma.dram_read_bursts", "npu.dma.dram_write_bursts",
+                             "npu.accumulator.reads", "npu.accumulator.writes"})
+        CHECK(c.contains(name));
+    // The report's figures are these counters: totals agree exactly, and per layer too.
+    CHECK(c["npu.systolic_array.macs"]["total"] == j["total"]["macs"]);
+    CHECK(c["npu.dma.dram_read_bytes"]["total"] == j["total"]["dram_read_bytes"]);
+    CHECK(c["npu.dma.dram_write_bytes"]["total"] == j["total"]["dram_write_bytes"]);
+    const auto& tags = j["stats"]["tags"];
+    REQUIRE(tags.size() == c["npu.systolic_array.macs"]["by_tag"].size());
+    for (const auto& layer : j["layers"]) {
+        size_t tag = 0;
+        while (tag < tags.size() && tags[tag] != layer["name"]) ++tag;
+        REQUIRE(tag < tags.size());
+        CHECK(c["npu.systolic_array.macs"]["by_tag"][tag] == layer["macs"]);
+        CHECK(c["npu.dma.dram_read_bytes"]["by_tag"][tag] == layer["dram_read_bytes"]);
+    }
+    // SCALE-Sim's formula has no hardware counters, but says where it came from.
+    REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --timing-model scalesim --json " + json).status == 0);
+    const auto s = nlohmann::json::parse(read(json));
+    CHECK(s["provenance"]["timing_model"] == "scalesim");
+    CHECK_FALSE(s.contains("stats"));
+}
+
 TEST_CASE("npusim run prints ResNet-18 per layer on the TPU v1-like design", "[e2e]") {
     const Result r = npusim("run --arch tpu_v1 --workload resnet18 --timing-only");
     REQUIRE(r.status == 0);
