@@ -4,6 +4,15 @@
 
 namespace npu {
 
+bool parse_dataflow(const std::string& name, Dataflow& dataflow) {
+    for (Dataflow d : {Dataflow::WeightStationary, Dataflow::OutputStationary, Dataflow::InputStationary})
+        if (name == dataflow_name(d)) {
+            dataflow = d;
+            return true;
+        }
+    return false;
+}
+
 const char* dataflow_name(Dataflow d) {
     switch (d) {
         case Dataflow::WeightStationary: return "ws";

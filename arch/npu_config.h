@@ -14,6 +14,8 @@ namespace npu {
 
 enum class Dataflow { WeightStationary, OutputStationary, InputStationary };
 const char* dataflow_name(Dataflow d);  // "ws", "os", "is"
+// The one reader of dataflow names (design files, the command line, sweeps); false if unknown.
+bool parse_dataflow(const std::string& name, Dataflow& dataflow);
 
 struct BufferConfig {
     int64_t size_bytes = 0;  // 0: the design has no such buffer

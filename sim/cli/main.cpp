@@ -30,6 +30,10 @@ int sc_main(int argc, char* argv[]) {
     actions[list] = npu::cli::add_list_command(*list, paths);
     try {
         app.parse(argc, argv);
+    } catch (const CLI::ValidationError& e) {
+        // A bad option value: the same one line and status as npusim's own usage errors.
+        std::cerr << "npusim: " << e.what() << "\n";
+        return 2;
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }

@@ -7,16 +7,17 @@
 
 namespace npu::cli {
 
-namespace {
+namespace {}  // namespace
 
-Dataflow parse_dataflow_option(const std::string& text) {
-    if (text == "ws") return Dataflow::WeightStationary;
-    if (text == "os") return Dataflow::OutputStationary;
-    if (text == "is") return Dataflow::InputStationary;
-    throw UsageError(fmt::format("--dataflow: unknown '{}' (ws, os, is)", text));
+CLI::Option* add_choice_option(CLI::App& app, const std::string& name, std::string& value,
+                               const std::vector<std::string>& choices, const std::string& help) {
+    auto check = [choices](std::string& v) -> std::string {
+        for (const std::string& c : choices)
+            if (v == c) return "";
+        return fmt::format("unknown '{}' ({})", v, fmt::join(choices, ", "));
+    };
+    return app.add_option(name, value, help)->check(CLI::Validator(check, "", "choice"));
 }
-
-}  // namespace
 
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits) {
     std::string help = "Raise a limit on input sizes, NAME=VALUE (repeatable). Defaults:";
@@ -32,8 +33,10 @@ Limits parse_limits(const std::vector<std::string>& assignments) {
 
 void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help) {
     app.add_option("--arch", args.arch, arch_help)->required();
-    app.add_option("--dataflow", args.dataflow, "Override the design's dataflow: ws, os or is");
-    app.add_option("--precision", args.precision, "int8, fp16 or fp32 (default: the design's first)");
+    add_choice_option(app, "--dataflow", args.dataflow, {"ws", "os", "is"},
+                      "Override the design's dataflow: ws, os or is");
+    add_choice_option(app, "--precision", args.precision, {"int8", "fp16", "fp32"},
+                      "int8, fp16 or fp32 (default: the design's first)");
     add_limit_option(app, args.limits);
 }
 
@@ -41,10 +44,12 @@ ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& path
     ResolvedDesign d;
     d.limits = parse_limits(args.limits);
     d.config = load_design_file(resolve_design(args.arch, paths.arch_dir()), paths.energy_dir(), d.limits);
-    if (!args.dataflow.empty()) d.config.dataflow = parse_dataflow_option(args.dataflow);
+    // The parser checked both values (add_choice_option).
+    if (!args.dataflow.empty() && !parse_dataflow(args.dataflow, d.config.dataflow))
+        throw std::logic_error("--dataflow passed the parser unchecked");
     d.precision = d.config.precisions.front();
     if (!args.precision.empty() && !parse_precision(args.precision, d.precision))
-        throw UsageError(fmt::format("--precision: unknown '{}' (int8, fp16, fp32)", args.precision));
+        throw std::logic_error("--precision passed the parser unchecked");
     return d;
 }
 

@@ -67,8 +67,6 @@ int run(const RunArgs& a, const DataPaths& paths) {
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
     reshape_input(graph, a.batch, h, w, design.limits);
 
-    if (a.timing_model != "npusim" && a.timing_model != "scalesim")
-        throw UsageError(fmt::format("--timing-model: unknown '{}' (npusim, scalesim)", a.timing_model));
     if (!config.supports(precision))
         throw CompileError(fmt::format("design '{}' has no {} MACs", config.name, precision_name(precision)));
     if (a.timing_model == "scalesim") {
@@ -90,10 +88,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
     options.trace = !a.trace.empty();
     options.check = !a.no_check;
     options.limits = design.limits;
-    if (a.fidelity == "detailed")
-        options.fidelity = Fidelity::Detailed;
-    else if (a.fidelity != "fast")
-        throw UsageError(fmt::format("--fidelity: unknown '{}' (fast, detailed)", a.fidelity));
+    if (a.fidelity == "detailed") options.fidelity = Fidelity::Detailed;  // checked by the parser
     Simulation sim(config, options);
     if (show_progress)
         sim.on_progress([&](int32_t layer, int32_t layers) {
@@ -124,10 +119,10 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--json", a->json, "Write the full report as JSON");
     app.add_option("--csv", a->csv, "Write the per-layer table as CSV");
     app.add_option("--trace", a->trace, "Write a Chrome trace (Perfetto) of DMA, array and vector activity");
-    app.add_option("--timing-model", a->timing_model,
-                   "npusim (this simulator) or scalesim (SCALE-Sim v2's ideal-memory cycle formula)");
-    app.add_option("--fidelity", a->fidelity,
-                   "fast (tile-level timing) or detailed (cycle-exact PE grid; same cycles, slower)");
+    add_choice_option(app, "--timing-model", a->timing_model, {"npusim", "scalesim"},
+                      "npusim (this simulator) or scalesim (SCALE-Sim v2's ideal-memory cycle formula)");
+    add_choice_option(app, "--fidelity", a->fidelity, {"fast", "detailed"},
+                      "fast (tile-level timing) or detailed (cycle-exact PE grid; same cycles, slower)");
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");

@@ -106,9 +106,8 @@ Technology load_technology(const std::string& path) {
 
 Dataflow read_dataflow(const YamlMap& m) {
     const std::string d = m.get_string("dataflow");
-    if (d == "ws") return Dataflow::WeightStationary;
-    if (d == "os") return Dataflow::OutputStationary;
-    if (d == "is") return Dataflow::InputStationary;
+    Dataflow dataflow;
+    if (parse_dataflow(d, dataflow)) return dataflow;
     m.fail("dataflow", fmt::format("unknown dataflow '{}' (ws, os, is)", d));
 }
 

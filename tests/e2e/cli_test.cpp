@@ -113,6 +113,15 @@ TEST_CASE("bad input: one clear line and a non-zero exit", "[e2e][errors]") {
         {"run --arch tpu_v9 --workload lenet5", 1, "unknown design 'tpu_v9'"},
         {"run --arch tpu_v1 --workload lenet7", 1, "unknown model 'lenet7'"},
         {"run --arch tpu_v1 --workload lenet5 --precision int4", 2, "--precision: unknown 'int4'"},
+        // Option values are checked while parsing, before any file is read: the missing design
+        // file is not what is reported.
+        {"run --arch no_such.yaml --workload lenet5 --fidelity exact", 2,
+         "--fidelity: unknown 'exact' (fast, detailed)"},
+        {"run --arch no_such.yaml --workload lenet5 --timing-model gem5", 2,
+         "--timing-model: unknown 'gem5' (npusim, scalesim)"},
+        {"run --arch no_such.yaml --workload lenet5 --dataflow rs", 2, "--dataflow: unknown 'rs' (ws, os, is)"},
+        {"explain --arch no_such.yaml --workload seed --precision int4", 2,
+         "--precision: unknown 'int4' (int8, fp16, fp32)"},
         {"run --arch tpu_v1 --workload lenet5 --precision fp16", 1, "no fp16 MACs"},
         {"run --arch tpu_v1 --workload lenet5 --batch 0", 2, "--batch: must be >= 1"},
         {"run --arch tpu_v1 --workload lenet5 --input-size 3x", 2, "--input-size"},

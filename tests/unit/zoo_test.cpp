@@ -34,6 +34,29 @@ TEST_CASE("LeNet-5 MACs layer by layer", "[zoo]") {
     CHECK(total_macs(g) == 117600 + 240000 + 48000 + 10080 + 840);
 }
 
+// Exact totals from the architectures' own formulas (output pixels x filters x channels x kernel
+// area per conv, in x out per fc), written out here independently of the shape inference.
+TEST_CASE("ResNet-18 and VGG-16 MACs equal their hand formulas exactly", "[zoo]") {
+    auto conv = [](int64_t out_hw, int64_t filters, int64_t channels, int64_t kernel) {
+        return out_hw * out_hw * filters * channels * kernel * kernel;
+    };
+    // ResNet-18: the 7x7 stem, four stages of two basic blocks, 1x1 projections, the classifier.
+    int64_t resnet18 = conv(112, 64, 3, 7) + 4 * conv(56, 64, 64, 3);
+    for (int64_t s = 0, hw = 28, c = 128; s < 3; ++s, hw /= 2, c *= 2)
+        resnet18 += conv(hw, c, c / 2, 3) + 3 * conv(hw, c, c, 3) + conv(hw, c, c / 2, 1);
+    resnet18 += 512 * 1000;
+    CHECK(resnet18 == 1814073344);
+    CHECK(total_macs(load_model_file(test::model_file("resnet18"))) == resnet18);
+    // VGG-16: thirteen 3x3 convs in five stages, three fc layers.
+    const int64_t vgg16 = conv(224, 64, 3, 3) + conv(224, 64, 64, 3) + conv(112, 128, 64, 3) + conv(112, 128, 128, 3) +
+                          conv(56, 256, 128, 3) + 2 * conv(56, 256, 256, 3) + conv(28, 512, 256, 3) +
+                          2 * conv(28, 512, 512, 3) + 3 * conv(14, 512, 512, 3) + 25088 * 4096 + 4096 * 4096 +
+                          4096 * 1000;
+    CHECK(total_macs(load_model_file(test::model_file("vgg16"))) == vgg16);
+    // The seed example: a 3x3 kernel over a 5x5 image, 3x3 outputs.
+    CHECK(total_macs(load_model_file(test::model_file("seed"))) == conv(3, 1, 1, 3));
+}
+
 TEST_CASE("every zoo model loads and names resolve", "[zoo]") {
     const std::vector<std::string> names = zoo_names(test::models_dir());
     CHECK(names.size() >= 7);
