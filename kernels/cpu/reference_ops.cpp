@@ -8,19 +8,6 @@
 
 namespace npu {
 
-ConvGeometry ConvGeometry::from_layer(const Layer& layer, const Shape& input) {
-    ConvGeometry g;
-    g.output = layer.output;
-    if (layer.kind == LayerKind::FullyConnected) {
-        g.input = Shape{input.n, input.per_image(), 1, 1};
-        return g;
-    }
-    g.input = input;
-    g.groups = layer.conv.groups;
-    g.window = layer.conv.window;
-    return g;
-}
-
 namespace {
 
 template <class T>

@@ -5,25 +5,12 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/cpu/host_tensor.h"
+#include "kernels/model/conv_geometry.h"
+#include "kernels/model/host_tensor.h"
 #include "kernels/numerics/int8.h"
 #include "workloads/ir/layer.h"
 
 namespace npu {
-
-// A convolution seen as a GEMM per group; fully connected layers are 1x1 convolutions on an
-// N x (C*H*W) x 1 x 1 input.
-struct ConvGeometry {
-    Shape input;
-    Shape output;
-    int64_t groups = 1;
-    Window2d window;
-
-    static ConvGeometry from_layer(const Layer& layer, const Shape& input);
-    int64_t in_per_group() const { return input.c / groups; }
-    int64_t out_per_group() const { return output.c / groups; }
-    int64_t k_per_group() const { return in_per_group() * window.kernel_h * window.kernel_w; }
-};
 
 // Int32 accumulators (products plus bias), NCHW over the output shape. With zero points the
 // products are (x - input_zero_point) * (w - weight_zero_point); padding contributes 0.

@@ -7,7 +7,7 @@
 #include "arch/isa.h"
 #include "arch/npu_config.h"
 #include "common/limits.h"
-#include "kernels/cpu/quantized_model.h"
+#include "kernels/model/prepared_model.h"
 #include "sim/compiler/dram_plan.h"
 
 namespace npu {

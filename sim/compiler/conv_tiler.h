@@ -12,7 +12,7 @@
 #include <cstdint>
 
 #include "arch/npu_config.h"
-#include "kernels/cpu/reference_ops.h"
+#include "kernels/model/conv_geometry.h"
 #include "sim/compiler/buffer_plan.h"
 
 namespace npu {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/cpu/quantized_model.h"
+#include "kernels/model/prepared_model.h"
 
 namespace npu {
 

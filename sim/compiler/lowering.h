@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "arch/npu_config.h"
-#include "kernels/cpu/quantized_model.h"
+#include "kernels/model/prepared_model.h"
 #include "sim/compiler/dram_plan.h"
 #include "sim/compiler/program_builder.h"
 

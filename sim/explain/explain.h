@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "arch/pe_array.h"
-#include "kernels/cpu/quantized_model.h"
+#include "kernels/model/prepared_model.h"
 
 namespace npu {
 

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-#include "kernels/cpu/reference_ops.h"
+#include "kernels/model/conv_geometry.h"
 #include "sim/explain/explain.h"
 
 namespace npu {

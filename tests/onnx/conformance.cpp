@@ -16,6 +16,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "kernels/cpu/cpu_backend.h"
 #include "sim/config/arch_loader.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/import/onnx_import.h"

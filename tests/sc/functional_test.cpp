@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "kernels/cpu/cpu_backend.h"
 #include "sc_helpers.h"
 
 using namespace npu;

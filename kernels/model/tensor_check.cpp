@@ -1,0 +1,27 @@
+#include "kernels/model/tensor_check.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kernels/numerics/check_rule.h"
+
+namespace npu {
+
+TensorCheck check_tensor(const HostTensor& got, const HostTensor& want, Precision precision) {
+    TensorCheck c;
+    double diff2 = 0.0, ref2 = 0.0;
+    for (int64_t k = 0; k < want.elements(); ++k) ref2 += double(want.value(k)) * want.value(k);
+    const float rms = float(std::sqrt(ref2 / double(std::max<int64_t>(1, want.elements()))));
+    const bool exact = precision == Precision::Int8;
+    for (int64_t k = 0; k < got.elements(); ++k) {
+        const float a = got.value(k), b = want.value(k);
+        const bool same = exact ? a == b : float_close(a, b, precision, rms);
+        c.mismatches += same ? 0 : 1;
+        c.max_abs_error = std::max(c.max_abs_error, double(std::fabs(a - b)));
+        diff2 += double(a - b) * double(a - b);
+    }
+    c.relative_error = ref2 > 0 ? std::sqrt(diff2 / ref2) : std::sqrt(diff2);
+    return c;
+}
+
+}  // namespace npu
