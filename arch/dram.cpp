@@ -21,8 +21,8 @@ Dram::Dram(sc_core::sc_module_name name, const DramConfig& config, bool function
     socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
 }
 
-void Dram::reset(uint64_t bytes) {
-    if (m_functional) m_storage.assign(bytes, 0);
+void Dram::prepare(uint64_t bytes) {
+    if (m_functional && m_storage.size() < bytes) m_storage.resize(bytes, 0);
     std::fill(m_channel_free_ns.begin(), m_channel_free_ns.end(), 0.0);
 }
 

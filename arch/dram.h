@@ -32,8 +32,9 @@ public:
 
     Dram(sc_core::sc_module_name name, const struct DramConfig& config, bool functional);
 
-    // Sizes the functional backing store (no-op in timing-only runs) and idles every channel.
-    void reset(uint64_t bytes);
+    // Grows the functional backing store to at least `bytes`, keeping what it holds (tensors
+    // persist across programs; no-op in timing-only runs), and idles every channel.
+    void prepare(uint64_t bytes);
     uint8_t* backing() { return m_storage.empty() ? nullptr : m_storage.data(); }
     uint64_t size() const { return m_storage.size(); }
 

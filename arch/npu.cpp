@@ -28,7 +28,7 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precis
 
 void Npu::start(const isa::Program& program) {
     m_stats.reset(size_t(program.layers));
-    dram.reset(program.dram_bytes);
+    dram.prepare(program.dram_bytes);
     controller.start(program);
 }
 

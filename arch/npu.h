@@ -36,7 +36,8 @@ public:
     Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
         StatsRegistry& stats, TraceRecorder* trace);
 
-    // Loads a program: sizes DRAM, clears the counters (one tag per layer), queues the dispatch. The
+    // Loads a program: grows DRAM to the program's addresses (keeping its contents), clears the
+    // counters (one tag per layer), queues the dispatch. The
     // caller runs sc_start() until the program completes.
     void start(const isa::Program& program);
 

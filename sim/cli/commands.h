@@ -9,6 +9,7 @@
 #include "arch/npu_config.h"
 #include "common/limits.h"
 #include "sim/config/data_paths.h"
+#include "workloads/ir/graph.h"
 
 namespace npu::cli {
 
@@ -46,5 +47,13 @@ struct ResolvedDesign {
 // override and picks the precision (the design's first unless given); throws UsageError naming
 // the option.
 ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& paths);
+
+// What every simulating command loads first: the design (above) and the workload (a zoo name or
+// a model file), under the same limits.
+struct LoadedInputs {
+    ResolvedDesign design;
+    Graph graph;
+};
+LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, const DataPaths& paths);
 
 }  // namespace npu::cli

@@ -27,13 +27,13 @@ struct ExplainArgs {
 };
 
 int explain(const ExplainArgs& a, const DataPaths& paths) {
-    const ResolvedDesign design = resolve_design_args(a.design, paths);
-    const NpuConfig& config = design.config;
-    const Precision precision = design.precision;
+    const LoadedInputs in = load_inputs(a.design, a.workload, paths);
+    const NpuConfig& config = in.design.config;
+    const Precision precision = in.design.precision;
     if (config.rows * config.cols > kMaxExplainPes)
         throw UsageError(fmt::format("--arch: explain shows every PE; '{}' has {}x{} (at most {} PEs, e.g. tiny_4x4)",
                                      config.name, config.rows, config.cols, kMaxExplainPes));
-    const Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()), design.limits);
+    const Graph& graph = in.graph;
     const PreparedWorkload w = prepare_workload(graph, precision, true, 1);
     int index = -1;
     for (size_t i = 1; i < w.model.graph.layers.size() && index < 0; ++i) {

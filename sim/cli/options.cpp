@@ -4,6 +4,8 @@
 #include "common/limits.h"
 #include "sim/cli/commands.h"
 #include "sim/config/design_files.h"
+#include "workloads/workload_files.h"
+#include "workloads/zoo.h"
 
 namespace npu::cli {
 
@@ -51,6 +53,13 @@ ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& path
     if (!args.precision.empty() && !parse_precision(args.precision, d.precision))
         throw std::logic_error("--precision passed the parser unchecked");
     return d;
+}
+
+LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, const DataPaths& paths) {
+    LoadedInputs in;
+    in.design = resolve_design_args(args, paths);
+    in.graph = load_workload_file(resolve_model(workload, paths.models_dir()), in.design.limits);
+    return in;
 }
 
 }  // namespace npu::cli

@@ -58,10 +58,11 @@ int run(const RunArgs& a, const DataPaths& paths) {
     check_writable(a.json, "--json");
     check_writable(a.csv, "--csv");
     check_writable(a.trace, "--trace");
-    const ResolvedDesign design = resolve_design_args(a.design, paths);
+    LoadedInputs in = load_inputs(a.design, a.workload, paths);
+    const ResolvedDesign& design = in.design;
     const NpuConfig& config = design.config;
     const Precision precision = design.precision;
-    Graph graph = load_workload_file(resolve_model(a.workload, paths.models_dir()), design.limits);
+    Graph& graph = in.graph;
     int64_t h = 0, w = 0;
     parse_input_size(a.input_size, h, w);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));

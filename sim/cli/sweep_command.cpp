@@ -46,11 +46,19 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
         load_sweep(a.sweep, paths.arch_dir(), paths.models_dir(), paths.energy_dir(), a.max_points, limits);
     SweepRunOptions o;
     o.out_dir = a.out.empty() ? spec.name + ".sweep" : a.out;
-    o.npusim_exe = fs::canonical("/proc/self/exe").string();
+    // Each point is one `npusim run` of this same binary, with the sweep's limits.
+    o.command = [exe = fs::canonical("/proc/self/exe").string(), limits = a.limits](const PointJob& job) {
+        std::vector<std::string> args = {
+            exe,           "run",     "--arch",  job.design_path,          "--workload", job.workload_path, "--json",
+            job.json_path, "--quiet", "--batch", std::to_string(job.batch)};
+        if (!job.precision.empty()) args.insert(args.end(), {"--precision", job.precision});
+        if (!job.functional) args.push_back("--timing-only");
+        for (const std::string& limit : limits) args.insert(args.end(), {"--limit", limit});
+        return args;
+    };
     o.work_dir = (fs::path(o.out_dir) / "work" / fmt::format("rank{}", ranks.rank)).string();
     o.jobs = a.jobs;
     o.retry_failed = a.retry_failed;
-    o.limits = a.limits;
     o.write_records = ranks.rank == 0;
     const bool root = ranks.rank == 0;
     std::vector<size_t> pending = root ? pending_points(spec, o) : std::vector<size_t>{};

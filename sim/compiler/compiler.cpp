@@ -8,7 +8,7 @@
 namespace npu {
 
 CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
-                      Precision precision, const Limits& limits) {
+                      Precision precision, const Limits& limits, DramAllocator* dram) {
     if (!config.supports(precision))
         throw CompileError(
             fmt::format("design '{}' has no {} MACs (it supports: {})", config.name, precision_name(precision), [&] {
@@ -17,7 +17,8 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
                 return s;
             }()));
     CompiledModel out;
-    out.dram = plan_dram(graph, precision, quant);
+    DramAllocator fresh;  // without the simulation's allocator: a program of its own, from address 0
+    out.dram = plan_dram(graph, precision, quant, dram ? *dram : fresh);
     ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
     const LoweringContext ctx{config, precision, graph, quant, out.dram, builder};
     for (size_t i = 1; i < graph.layers.size(); ++i) {

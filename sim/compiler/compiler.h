@@ -18,8 +18,9 @@ struct CompiledModel {
 };
 
 // `quant` holds one QuantLayer per graph layer (clamps, rescales, softmax scale); timing-only
-// runs may pass default-constructed ones. Throws CompileError if the design cannot run it.
+// runs may pass default-constructed ones. Tensors are placed with `dram` after what it holds
+// (nullptr: from address 0). Throws CompileError if the design cannot run it.
 CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
-                      Precision precision, const Limits& limits = Limits{});
+                      Precision precision, const Limits& limits = Limits{}, DramAllocator* dram = nullptr);
 
 }  // namespace npu

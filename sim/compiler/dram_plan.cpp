@@ -8,8 +8,6 @@
 namespace npu {
 namespace {
 
-uint64_t align(uint64_t v) { return (v + kDramAlignment - 1) / kDramAlignment * kDramAlignment; }
-
 int64_t output_channels(const Layer& l) {
     if (l.kind == LayerKind::BatchNorm) return l.output.c;
     return l.kind == LayerKind::Conv2d ? l.conv.filters : l.fc.out_features;
@@ -21,7 +19,7 @@ bool has_channel_params(const Layer& l) {
 
 }  // namespace
 
-DramPlan plan_dram(const Graph& g, Precision precision, const std::vector<QuantLayer>& quant) {
+DramPlan plan_dram(const Graph& g, Precision precision, const std::vector<QuantLayer>& quant, DramAllocator& dram) {
     const size_t n = g.layers.size();
     const uint64_t e = element_bytes(precision);
     DramPlan p;
@@ -30,7 +28,7 @@ DramPlan plan_dram(const Graph& g, Precision precision, const std::vector<QuantL
     p.weight_address.assign(n, 0);
     p.param_address.assign(n, 0);
     p.element_bytes.assign(n, int64_t(e));
-    uint64_t next = 0;
+    p.base_address = dram.end();
     for (size_t i = 0; i < n; ++i) {
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape) {  // same bytes as its input
@@ -40,21 +38,18 @@ DramPlan plan_dram(const Graph& g, Precision precision, const std::vector<QuantL
         }
         p.tensor_id[i] = int32_t(i);
         if (quant[i].out_int32) p.element_bytes[i] = 4;
-        p.output_address[i] = next;
         const uint64_t output_bytes = uint64_t(l.output.elements() * p.element_bytes[i]);
-        next = align(next + output_bytes);
+        p.output_address[i] = dram.allocate(output_bytes);
         p.compulsory_bytes += output_bytes;
         if (has_channel_params(l)) {
             const uint64_t weight_bytes = uint64_t(layer_weights(g, int(i))) * e;
             const uint64_t param_bytes = uint64_t(output_channels(l)) * isa::kChannelParamBytes;
-            p.weight_address[i] = next;
-            next = align(next + weight_bytes);
-            p.param_address[i] = next;
-            next = align(next + param_bytes);
+            p.weight_address[i] = dram.allocate(weight_bytes);
+            p.param_address[i] = dram.allocate(param_bytes);
             p.compulsory_bytes += weight_bytes + param_bytes;
         }
     }
-    p.total_bytes = next;
+    p.total_bytes = dram.end();
     return p;
 }
 
@@ -86,25 +81,26 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
 }
 
 std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
-    std::vector<uint8_t> image(p.total_bytes, 0);
+    std::vector<uint8_t> storage(p.total_bytes - p.base_address, 0);
+    uint8_t* image = storage.data() - p.base_address;  // indexed by DRAM address
     for (int i : m.graph.input_indices()) {
         const HostTensor& in = m.inputs[size_t(i)];
-        std::memcpy(image.data() + p.output_address[size_t(i)], in.bytes.data(), in.bytes.size());
+        std::memcpy(image + p.output_address[size_t(i)], in.bytes.data(), in.bytes.size());
     }
     for (size_t i = 0; i < m.graph.layers.size(); ++i) {
         const Layer& l = m.graph.layers[i];
         if (!has_channel_params(l)) continue;
         const QuantLayer& q = m.layers[i];
         if (m.precision == Precision::Int8) {
-            std::memcpy(image.data() + p.weight_address[i], q.weight_q.data(), q.weight_q.size());
+            std::memcpy(image + p.weight_address[i], q.weight_q.data(), q.weight_q.size());
         } else if (l.kind != LayerKind::BatchNorm) {
             for (size_t k = 0; k < q.weight_f.size(); ++k)
-                store_real(image.data() + p.weight_address[i], int64_t(k), q.weight_f[k], m.precision);
+                store_real(image + p.weight_address[i], int64_t(k), q.weight_f[k], m.precision);
         }
         const std::vector<uint8_t> params = channel_params(m, int(i));
-        std::memcpy(image.data() + p.param_address[i], params.data(), params.size());
+        std::memcpy(image + p.param_address[i], params.data(), params.size());
     }
-    return image;
+    return storage;
 }
 
 }  // namespace npu

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/model/prepared_model.h"
+#include "sim/compiler/dram_allocator.h"
 
 namespace npu {
 
@@ -15,18 +16,19 @@ struct DramPlan {
     std::vector<uint64_t> weight_address;  // per layer, conv/fc only
     std::vector<uint64_t> param_address;   // per layer, conv/fc only
     std::vector<int64_t> element_bytes;    // per layer: its output's element size
-    uint64_t total_bytes = 0;
+    uint64_t base_address = 0;             // the first address of this plan's tensors
+    uint64_t total_bytes = 0;              // one past its last address (aligned)
     // Bytes every run must move at least once: inputs, weights, channel parameters and each
     // stored output (aliases excluded).
     uint64_t compulsory_bytes = 0;
 };
 
-constexpr uint64_t kDramAlignment = 64;
+// Places every tensor with `dram`, after what it already holds. `quant` gives per-layer output
+// types (int32 sums of imported ConvInteger layers).
+DramPlan plan_dram(const Graph& graph, Precision precision, const std::vector<QuantLayer>& quant, DramAllocator& dram);
 
-// `quant` gives per-layer output types (int32 sums of imported ConvInteger layers).
-DramPlan plan_dram(const Graph& graph, Precision precision, const std::vector<QuantLayer>& quant);
-
-// The DRAM contents before a run: input, weights and channel parameters at their addresses.
+// The DRAM contents of [base_address, total_bytes) before a run: input, weights and channel
+// parameters at their addresses, zeros elsewhere.
 std::vector<uint8_t> dram_image(const QuantModel& model, const DramPlan& plan);
 
 // Per-channel parameter records (isa::kChannelParamBytes each) of a conv/fc layer.

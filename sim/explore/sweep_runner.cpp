@@ -144,23 +144,16 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             const SweepPoint& p = spec.points[points[next++]];
             const std::string base = (fs::path(o.work_dir) / p.id).string();
             Child c{p.index, base + ".json", base + ".log"};
-            std::vector<std::string> args = {
-                o.npusim_exe,
-                "run",
-                "--arch",
-                base + ".yaml",
-                "--workload",
+            PointJob job;
+            job.design_path = base + ".yaml";
+            job.workload_path =
                 spec.workloads[size_t(std::find(spec.workload_names.begin(), spec.workload_names.end(), p.workload) -
-                                      spec.workload_names.begin())],
-                "--json",
-                c.json,
-                "--quiet",
-                "--batch",
-                std::to_string(point_batch(spec, p))};
-            const std::string precision = point_precision(spec, p);
-            if (!precision.empty()) args.insert(args.end(), {"--precision", precision});
-            if (!spec.functional) args.push_back("--timing-only");
-            for (const std::string& limit : o.limits) args.insert(args.end(), {"--limit", limit});
+                                      spec.workload_names.begin())];
+            job.json_path = c.json;
+            job.batch = point_batch(spec, p);
+            job.precision = point_precision(spec, p);
+            job.functional = spec.functional;
+            const std::vector<std::string> args = o.command(job);
             try {
                 write_file(base + ".yaml", point_design_yaml(spec, p));
                 running[spawn(args, c.log)] = c;

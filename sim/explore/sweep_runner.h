@@ -1,8 +1,8 @@
 #pragma once
-// Runs a sweep's points, each in its own `npusim run` process (SystemC elaborates once per
-// process), up to `jobs` at a time; records every point's outcome in <out>/points/<id>.json
-// (success with the full report, or the error), so an interrupted sweep resumes where it
-// stopped; and writes <out>/results.{json,csv}, one row per point, in point order.
+// Runs a sweep's points, each in its own process (SystemC elaborates once per process; the
+// command line comes from the caller, so this library knows no CLI flags), up to `jobs` at a time; records every
+// point's outcome in <out>/points/<id>.json (success with the full report, or the error), so an interrupted sweep
+// resumes where it stopped; and writes <out>/results.{json,csv}, one row per point, in point order.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,14 +12,25 @@
 
 namespace npu {
 
+// What one point's process must do: simulate `workload_path` on `design_path` and write the
+// JSON report to `json_path`.
+struct PointJob {
+    std::string design_path;
+    std::string workload_path;
+    std::string json_path;
+    int64_t batch = 1;
+    std::string precision;  // empty: the design's first
+    bool functional = false;
+};
+
 struct SweepRunOptions {
     std::string out_dir;
-    std::string npusim_exe;  // the binary that runs one point
-    std::string work_dir;    // per-point designs, reports and logs while running
+    std::string work_dir;  // per-point designs, reports and logs while running
+    // The argv (program first) of the process that runs one point.
+    std::function<std::vector<std::string>(const PointJob&)> command;
     int jobs = 1;
     bool retry_failed = false;
-    std::vector<std::string> limits;  // --limit NAME=VALUE, passed on to every point
-    bool write_records = true;        // false on MPI ranks other than 0, which send them to rank 0
+    bool write_records = true;  // false on MPI ranks other than 0, which send them to rank 0
     // Called after every finished point: (done, total, failed).
     std::function<void(size_t, size_t, size_t)> progress;
 };

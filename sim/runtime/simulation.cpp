@@ -22,14 +22,28 @@ Simulation::~Simulation() = default;
 RunResult Simulation::run(const PreparedWorkload& w) {
     if (m_options.functional && !w.has_values)
         throw std::logic_error("functional simulation needs a workload with values");
-    m_compiled = compile(w.model.graph, w.model.layers, m_config, m_options.precision, m_options.limits);
+    release_dram();
+    m_compiled = compile(w);
     m_trace.clear();
-    m_npu->start(m_compiled.program);
-    if (w.has_values && m_options.functional) {
-        const std::vector<uint8_t> image = dram_image(w.model, m_compiled.dram);
-        std::memcpy(m_npu->dram.backing(), image.data(), image.size());
-    }
-    const int32_t layers = m_compiled.program.layers;
+    if (m_options.functional) load(w.model, m_compiled);
+    const double start_ns = execute(m_compiled.program);
+    RunResult result = collect(w, m_compiled, start_ns);
+    if (m_options.functional && m_options.check) check(w, m_compiled, result);
+    return result;
+}
+
+CompiledModel Simulation::compile(const PreparedWorkload& w) {
+    return npu::compile(w.model.graph, w.model.layers, m_config, m_options.precision, m_options.limits, &m_dram);
+}
+
+void Simulation::load(const QuantModel& model, const CompiledModel& compiled) {
+    require_functional("load");
+    write_dram(compiled.dram.base_address, dram_image(model, compiled.dram));
+}
+
+double Simulation::execute(const isa::Program& program) {
+    m_npu->start(program);
+    const int32_t layers = program.layers;
     m_npu->scoreboard.on_layer_done([this, layers](int32_t layer, double) {
         if (m_progress) m_progress(layer, layers);
     });
@@ -37,117 +51,40 @@ RunResult Simulation::run(const PreparedWorkload& w) {
     sc_core::sc_start();
     if (!m_npu->scoreboard.all_done())
         throw std::logic_error("simulation stopped with instructions pending (program deadlock)");
-    RunResult result = collect(w, start_ns);
-    if (m_options.functional && m_options.check) check_outputs(w, result);
-    return result;
+    return start_ns;
 }
 
-namespace {
-
-const char* computing_unit(LayerKind kind) {
-    switch (kind) {
-        case LayerKind::Conv2d:
-        case LayerKind::FullyConnected: return "array";
-        case LayerKind::Input:
-        case LayerKind::Flatten: return "";
-        default: return "vector";
-    }
+void Simulation::require_functional(const char* what) const {
+    if (!m_options.functional) throw std::logic_error(std::string(what) + " needs a functional simulation");
 }
 
-}  // namespace
-
-RunResult Simulation::collect(const PreparedWorkload& w, double start_ns) const {
-    const Graph& g = w.model.graph;
-    const NpuConfig& c = m_config;
-    RunResult r = run_header(c, g, m_options.precision);
-    r.functional = m_options.functional;
-    r.instructions = int64_t(m_compiled.program.instructions.size());
-    std::vector<int64_t> instructions(g.layers.size(), 0);
-    for (const isa::Instruction& in : m_compiled.program.instructions) ++instructions[size_t(in.layer)];
-    // Counters by hierarchical name (arch/stats_registry.h); the tag is the layer index.
-    const std::string npu = m_npu->name();
-    auto counter = [&](const std::string& block, const char* stat) -> const TaggedCounter& {
-        return m_stats.at(npu + "." + block + "." + stat);
-    };
-    double previous_end = start_ns;
-    for (size_t i = 1; i < g.layers.size(); ++i) {
-        const Layer& l = g.layers[i];
-        if (l.kind == LayerKind::Input) continue;
-        LayerResult lr = layer_header(g, int(i));
-        lr.unit = computing_unit(l.kind);
-        lr.instructions = instructions[i];
-        lr.macs = counter("systolic_array", "macs").at(i);
-        lr.folds = counter("systolic_array", "folds").at(i);
-        const double end = instructions[i] ? std::max(previous_end, m_npu->scoreboard.layer_end_ns(i)) : previous_end;
-        lr.end_ns = end - start_ns;
-        lr.cycles = c.clock().cycles(end - previous_end);
-        previous_end = end;
-        lr.compute_cycles =
-            counter(lr.unit == std::string("array") ? "systolic_array" : "vector_unit", "busy_cycles").at(i);
-        lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
-        lr.dram_read_bytes = counter("dma", "dram_read_bytes").at(i);
-        lr.dram_write_bytes = counter("dma", "dram_write_bytes").at(i);
-        for (const char* buffer : {"unified", "ifmap", "weight", "output"}) {
-            if (!m_stats.has(npu + "." + buffer + "_buffer.read_bytes")) continue;  // the design has no such buffer
-            lr.sram_read_bytes[buffer] = counter(std::string(buffer) + "_buffer", "read_bytes").at(i);
-            lr.sram_write_bytes[buffer] = counter(std::string(buffer) + "_buffer", "write_bytes").at(i);
-        }
-        lr.accumulator_reads = counter("accumulator", "reads").at(i);
-        lr.accumulator_writes = counter("accumulator", "writes").at(i);
-        lr.vector_ops = counter("vector_unit", "element_ops").at(i);
-
-        ActivityCounts& a = lr.activity;
-        a.macs = lr.macs;
-        a.sram_read_bytes = lr.sram_read_bytes;
-        a.sram_write_bytes = lr.sram_write_bytes;
-        a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
-        a.dram_bytes_moved =
-            (counter("dma", "dram_read_bursts").at(i) + counter("dma", "dram_write_bursts").at(i)) * c.dram.burst_bytes;
-        a.vector_ops = lr.vector_ops;
-        a.time_ns = c.clock().ns(lr.cycles);
-        lr.energy = energy_of(c, m_options.precision, a);
-
-        r.macs += lr.macs;
-        r.cycles += lr.cycles;
-        r.compute_cycles += lr.compute_cycles;
-        r.dram_read_bytes += lr.dram_read_bytes;
-        r.dram_write_bytes += lr.dram_write_bytes;
-        r.energy += lr.energy;
-        r.layers.push_back(std::move(lr));
-    }
-    r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
-    r.compulsory_dram_bytes = int64_t(m_compiled.dram.compulsory_bytes);
-    r.stats = dump_stats(g);
-    for (const Layer& l : g.layers) r.stats_tags.push_back(l.name);
-    r.provenance.seed = w.seed;
-    r.provenance.fidelity = m_options.fidelity == Fidelity::Detailed ? "detailed" : "fast";
-
-    return r;
+void Simulation::write_dram(uint64_t address, const std::vector<uint8_t>& bytes) {
+    require_functional("write_dram");
+    m_npu->dram.prepare(address + bytes.size());
+    std::memcpy(m_npu->dram.backing() + address, bytes.data(), bytes.size());
 }
 
-std::vector<CounterDump> Simulation::dump_stats(const Graph& g) const {
-    std::vector<CounterDump> dump;
-    for (const StatsRegistry::Entry& e : m_stats.entries()) {
-        CounterDump d{e.name, e.unit, e.counter.total(), {}};
-        for (size_t i = 0; i < g.layers.size(); ++i) d.by_tag.push_back(e.counter.at(i));
-        dump.push_back(std::move(d));
-    }
-    return dump;
+std::vector<uint8_t> Simulation::read_dram(uint64_t address, uint64_t bytes) const {
+    require_functional("read_dram");
+    if (address + bytes > m_npu->dram.size())
+        throw std::logic_error(fmt::format("read_dram: [{}, {}) is outside the {} bytes of DRAM", address,
+                                           address + bytes, m_npu->dram.size()));
+    const uint8_t* from = m_npu->dram.backing() + address;
+    return std::vector<uint8_t>(from, from + bytes);
 }
 
-HostTensor Simulation::layer_output(const Graph& graph, int layer) const {
-    if (!m_options.functional) throw std::logic_error("layer_output needs a functional simulation");
+HostTensor Simulation::read_tensor(const CompiledModel& compiled, const Graph& graph, int layer) const {
     const Shape shape = graph.layers[size_t(layer)].output;
-    HostTensor t = m_compiled.dram.element_bytes[size_t(layer)] == 4 && m_options.precision == Precision::Int8
+    HostTensor t = compiled.dram.element_bytes[size_t(layer)] == 4 && m_options.precision == Precision::Int8
                        ? HostTensor::zeros_int32(shape)
                        : HostTensor::zeros(shape, m_options.precision);
-    std::memcpy(t.bytes.data(), m_npu->dram.backing() + m_compiled.dram.output_address[size_t(layer)], t.bytes.size());
+    t.bytes = read_dram(compiled.dram.output_address[size_t(layer)], t.bytes.size());
     return t;
 }
 
-void Simulation::check_outputs(const PreparedWorkload& w, RunResult& r) const {
-    const uint8_t* dram = m_npu->dram.backing();
-    check_layer_outputs(w.model, m_compiled.dram, dram, r);
+void Simulation::check(const PreparedWorkload& w, const CompiledModel& compiled, RunResult& r) const {
+    require_functional("check");
+    check_layer_outputs(w.model, compiled.dram, m_npu->dram.backing(), r);
 }
 
 }  // namespace npu

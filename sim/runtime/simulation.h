@@ -10,6 +10,7 @@
 #include "arch/trace_recorder.h"
 #include "common/limits.h"
 #include "sim/compiler/compiler.h"
+#include "sim/compiler/dram_allocator.h"
 #include "sim/runtime/prepared_workload.h"
 #include "sim/runtime/run_result.h"
 
@@ -26,6 +27,10 @@ struct SimulationOptions {
     std::string instance_name = "npu";
 };
 
+// The driver's view of one NPU: compile a workload, place and write tensors in its DRAM, execute
+// programs, read tensors back, collect the statistics, check against the CPU reference.
+// `npusim run` composes these once (run()); a training driver composes them per step, with the
+// weights staying in DRAM between programs.
 class Simulation {
 public:
     Simulation(const NpuConfig& config, const SimulationOptions& options);
@@ -35,25 +40,44 @@ public:
     using Progress = std::function<void(int32_t layer, int32_t layers)>;
     void on_progress(Progress progress) { m_progress = std::move(progress); }
 
-    // Compiles and runs; in functional runs also checks every layer against the CPU reference.
+    // One inference: forgets earlier placements, then compiles, loads, executes, collects and
+    // (functional runs) checks every layer against the CPU reference.
     RunResult run(const PreparedWorkload& workload);
+
+    // Compiles for this design, placing the workload's tensors in DRAM after those already there.
+    CompiledModel compile(const PreparedWorkload& workload);
+    // Writes the model's inputs, weights and channel parameters at their places (functional).
+    void load(const QuantModel& model, const CompiledModel& compiled);
+    // Runs one program to completion; returns the simulated time it started at, in ns.
+    double execute(const isa::Program& program);
+    RunResult collect(const PreparedWorkload& workload, const CompiledModel& compiled, double start_ns) const;
+    void check(const PreparedWorkload& workload, const CompiledModel& compiled, RunResult& result) const;
+    // Raw DRAM access (functional simulations): tensors persist across programs.
+    void write_dram(uint64_t address, const std::vector<uint8_t>& bytes);
+    std::vector<uint8_t> read_dram(uint64_t address, uint64_t bytes) const;
+    // A layer's output as a compiled model's program left it in DRAM.
+    HostTensor read_tensor(const CompiledModel& compiled, const Graph& graph, int layer) const;
+    // Forgets every placement: the next compile places from address 0 again.
+    void release_dram() { m_dram.release_all(); }
+
     const TraceRecorder& trace() const { return m_trace; }
     const NpuConfig& config() const { return m_config; }
     const CompiledModel& last_compiled() const { return m_compiled; }
-    // A layer's output as the last functional run left it in the NPU's DRAM.
-    HostTensor layer_output(const Graph& graph, int layer) const;
+    // A layer's output as the last run() left it.
+    HostTensor layer_output(const Graph& graph, int layer) const { return read_tensor(m_compiled, graph, layer); }
 
 private:
-    RunResult collect(const PreparedWorkload& w, double start_ns) const;
     std::vector<CounterDump> dump_stats(const Graph& graph) const;
-    void check_outputs(const PreparedWorkload& w, RunResult& result) const;
+    void fill_layer_counters(LayerResult& layer, int index) const;
+    void require_functional(const char* what) const;
 
     NpuConfig m_config;
     SimulationOptions m_options;
     TraceRecorder m_trace;
     StatsRegistry m_stats;  // owned here, filled by the NPU's blocks
+    DramAllocator m_dram;   // where tensors live, across programs
     std::unique_ptr<Npu> m_npu;
-    CompiledModel m_compiled;
+    CompiledModel m_compiled;  // of the last run()
     Progress m_progress;
 };
 
