@@ -23,15 +23,15 @@ void Accumulator::check(int64_t offset, int64_t count) const {
 int32_t* Accumulator::int32(int64_t offset, int64_t count) {
     check(offset, count);
     if (!m_functional) return nullptr;
-    if (m_int32.empty()) m_int32.assign(size_t(entries()), 0);
-    return m_int32.data() + offset;
+    if (m_words.empty()) m_words.assign(size_t(entries()), 0);
+    return reinterpret_cast<int32_t*>(m_words.data()) + offset;
 }
 
 float* Accumulator::fp32(int64_t offset, int64_t count) {
     check(offset, count);
     if (!m_functional) return nullptr;
-    if (m_fp32.empty()) m_fp32.assign(size_t(entries()), 0.0f);
-    return m_fp32.data() + offset;
+    if (m_words.empty()) m_words.assign(size_t(entries()), 0);
+    return reinterpret_cast<float*>(m_words.data()) + offset;
 }
 
 }  // namespace npu

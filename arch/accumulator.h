@@ -1,6 +1,6 @@
 #pragma once
 // The accumulator SRAM below the array: `depth` rows of `cols` 32-bit partial sums (int32 for
-// INT8 runs, fp32 for FP16 runs). Regions are addressed in entries.
+// INT8 instructions, fp32 for FP16 and FP32 ones). Regions are addressed in entries.
 #include <systemc>
 
 #include <cstdint>
@@ -28,9 +28,9 @@ private:
 
     BufferConfig m_config;
     bool m_functional;
-    // One of the two is allocated, on first use: a run is either INT8 or FP16.
-    std::vector<int32_t> m_int32;
-    std::vector<float> m_fp32;
+    // 32-bit words, seen as int32 by INT8 instructions and as fp32 by the others: one run may
+    // mix precisions (zero is all-zero bits in both). Allocated on first use.
+    std::vector<uint32_t> m_words;
     TaggedCounter& m_reads;  // entries
     TaggedCounter& m_writes;
 };

@@ -73,6 +73,9 @@ struct Gemm {
     int64_t out_channel0 = 0;
     Region accumulator;       // [groups][M][filters] entries
     bool accumulate = false;  // add onto the partial sums already there
+    // Operand precision of this instruction; the partial sums are int32 (INT8) or fp32 (FP16,
+    // FP32). Any precision the design lists, instruction by instruction.
+    Precision precision = Precision::Int8;
     // Asymmetric INT8 (imported models): the feeders subtract these from every operand read
     // from SRAM; padding stays 0.
     int32_t input_zero_point = 0;
@@ -119,6 +122,9 @@ struct Vector {
     RequantRule rule = RequantRule::Multiplier;
     int32_t out_zero_point = 0;  // OnnxFloat
     SoftmaxAttrs softmax;        // Softmax: axis of the tile's (n, c, h, w) box
+    // Element precision of src, src2 and dst (Requantize: of dst; its accumulator source is
+    // int32 for INT8, fp32 otherwise).
+    Precision precision = Precision::Int8;
     float softmax_scale = 1.0f;  // INT8 softmax input scale
 
     int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
@@ -140,8 +146,7 @@ struct Instruction {
 
 struct Program {
     std::vector<Instruction> instructions;
-    int32_t layers = 0;  // layer indices run 0 .. layers-1
-    Precision precision = Precision::Int8;
+    int32_t layers = 0;       // layer indices run 0 .. layers-1
     uint64_t dram_bytes = 0;  // highest DRAM address used + 1
 };
 

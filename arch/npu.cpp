@@ -7,7 +7,7 @@ std::unique_ptr<Scratchpad> Npu::make_buffer(const char* name, const BufferConfi
     return c.present() ? std::make_unique<Scratchpad>(name, c, functional, stats) : nullptr;
 }
 
-Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
+Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, bool functional,
          StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_config(config),
@@ -21,8 +21,8 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precis
       dram("dram", config.dram, functional),
       m_buffers{m_unified.get(), m_ifmap.get(), m_weight.get(), m_output.get(), &accumulator},
       dma("dma", controller, scoreboard, m_buffers, config.cycle_ns(), stats, trace),
-      array("systolic_array", config, precision, fidelity, controller, scoreboard, m_buffers, stats, trace),
-      vector("vector_unit", config, precision, controller, scoreboard, m_buffers, stats, trace) {
+      array("systolic_array", config, fidelity, controller, scoreboard, m_buffers, stats, trace),
+      vector("vector_unit", config, controller, scoreboard, m_buffers, stats, trace) {
     dma.socket.bind(dram.socket);
 }
 

@@ -33,8 +33,8 @@ namespace npu {
 class Npu : public sc_core::sc_module {
 public:
     // Every block registers its counters in `stats` under its hierarchical name.
-    Npu(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity, bool functional,
-        StatsRegistry& stats, TraceRecorder* trace);
+    Npu(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, bool functional, StatsRegistry& stats,
+        TraceRecorder* trace);
 
     // Loads a program: grows DRAM to the program's addresses (keeping its contents), clears the
     // counters (one tag per layer), queues the dispatch. The

@@ -4,13 +4,12 @@
 
 namespace npu {
 
-SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-                             Fidelity fidelity, Controller& controller, Scoreboard& scoreboard,
-                             const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace)
+SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity,
+                             Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers,
+                             StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_dataflow(config.dataflow),
       m_shape{config.rows, config.cols},
-      m_precision(precision),
       m_fidelity(fidelity),
       m_cycle_ns(config.cycle_ns()),
       m_pe_array(config.dataflow, ArrayShape{config.rows, config.cols}),
@@ -59,7 +58,7 @@ void SystolicArray::run_thread() {
 
 void SystolicArray::count_traffic(const isa::Gemm& g, int32_t layer) {
     const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape, g.accumulate);
-    const int64_t bytes = int64_t(element_bytes(m_precision));
+    const int64_t bytes = int64_t(element_bytes(g.precision));
     m_buffers.at(g.input.region.buffer).count_read(layer, t.ifmap_reads * g.groups * bytes);
     m_buffers.at(g.weights.buffer).count_read(layer, t.weight_reads * g.groups * bytes);
     m_buffers.accumulator->count_reads(layer, t.acc_reads * g.groups);
@@ -71,13 +70,13 @@ void SystolicArray::compute_fast(const isa::Gemm& g) {
     const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
     if (!in || !w) return;  // timing-only
     const int64_t entries = g.accumulator.size;
-    if (m_precision == Precision::Int8) {
+    if (g.precision == Precision::Int8) {
         gemm_int8(g, reinterpret_cast<const int8_t*>(in), reinterpret_cast<const int8_t*>(w),
                   m_buffers.accumulator->int32(g.accumulator.offset, entries));
     } else {
         // ws and is fold the reduction over the rows; os streams all of K into one PE.
         const int64_t fold_rows = m_dataflow == Dataflow::OutputStationary ? g.k() : m_shape.rows;
-        gemm_float(g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows, m_precision);
+        gemm_float(g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows, g.precision);
     }
 }
 
@@ -107,11 +106,11 @@ Cycles SystolicArray::compute_detailed(const isa::Gemm& g) {
     const uint8_t* in = m_buffers.at(g.input.region.buffer).data(g.input.region.offset, g.input.region.size);
     const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
     const int64_t entries = g.accumulator.size;
-    if (m_precision == Precision::Int8)
+    if (g.precision == Precision::Int8)
         return Cycles(
-            run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries), m_precision));
+            run_groups(m_pe_array, g, in, w, m_buffers.accumulator->int32(g.accumulator.offset, entries), g.precision));
     return Cycles(
-        run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), m_precision));
+        run_groups(m_pe_array, g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), g.precision));
 }
 
 }  // namespace npu

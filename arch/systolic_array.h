@@ -27,9 +27,8 @@ struct ArrayStats {
 class SystolicArray : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(SystolicArray);
-    SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Fidelity fidelity,
-                  Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats,
-                  TraceRecorder* trace);
+    SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, Controller& controller,
+                  Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace);
 
     // Cycles the array is busy with one GEMM instruction (all its groups, back to back), by
     // the fast formula.
@@ -46,7 +45,6 @@ private:
 
     Dataflow m_dataflow;
     ArrayShape m_shape;
-    Precision m_precision;
     Fidelity m_fidelity;
     double m_cycle_ns;
     PeArray m_pe_array;

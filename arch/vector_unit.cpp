@@ -4,12 +4,10 @@
 
 namespace npu {
 
-VectorUnit::VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision,
-                       Controller& controller, Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats,
-                       TraceRecorder* trace)
+VectorUnit::VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Controller& controller,
+                       Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_lanes(config.vector_lanes),
-      m_precision(precision),
       m_cycle_ns(config.cycle_ns()),
       m_controller(controller),
       m_scoreboard(scoreboard),
@@ -54,7 +52,7 @@ void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
     if (v.op == isa::VectorOp::Requantize) {
         const int64_t entries = v.src.size;
         m_buffers.accumulator->count_reads(layer, entries);
-        if (m_precision == Precision::Int8)
+        if (v.precision == Precision::Int8)
             o.accumulator = m_buffers.accumulator->int32(v.src.offset, entries);
         else
             o.accumulator = m_buffers.accumulator->fp32(v.src.offset, entries);
@@ -68,7 +66,7 @@ void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
             o.src2 = src2.data(v.src2.offset, v.src2.size);
         }
     }
-    if (o.dst) execute_vector(v, m_precision, o);
+    if (o.dst) execute_vector(v, v.precision, o);
 }
 
 }  // namespace npu

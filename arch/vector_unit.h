@@ -20,15 +20,14 @@ struct VectorStats {
 class VectorUnit : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(VectorUnit);
-    VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Precision precision, Controller& controller,
-               Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace);
+    VectorUnit(sc_core::sc_module_name name, const NpuConfig& config, Controller& controller, Scoreboard& scoreboard,
+               const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace);
 
 private:
     void run_thread();
     void compute(const isa::Vector& v, int32_t layer);
 
     int64_t m_lanes;
-    Precision m_precision;
     double m_cycle_ns;
     Controller& m_controller;
     Scoreboard& m_scoreboard;

@@ -84,7 +84,6 @@ int run(const RunArgs& a, const DataPaths& paths) {
         fmt::print(stderr, "preparing {} ({})...", graph.name, a.timing_only ? "timing only" : "functional");
     const PreparedWorkload workload = prepare_workload(graph, precision, !a.timing_only, a.seed);
     SimulationOptions options;
-    options.precision = precision;
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
     options.check = !a.no_check;

@@ -17,6 +17,7 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
                 return s;
             }()));
     CompiledModel out;
+    out.precision = precision;
     DramAllocator fresh;  // without the simulation's allocator: a program of its own, from address 0
     out.dram = plan_dram(graph, precision, quant, dram ? *dram : fresh);
     ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);

@@ -15,6 +15,7 @@ namespace npu {
 struct CompiledModel {
     isa::Program program;
     DramPlan dram;
+    Precision precision = Precision::Int8;  // of its tensors and instructions
 };
 
 // `quant` holds one QuantLayer per graph layer (clamps, rescales, softmax scale); timing-only

@@ -10,8 +10,7 @@
 namespace npu {
 
 ProgramBuilder::ProgramBuilder(Precision precision, int32_t layers, size_t tensors, const Limits& limits)
-    : m_limits(limits), m_last_store(tensors, -1) {
-    m_program.precision = precision;
+    : m_limits(limits), m_precision(precision), m_last_store(tensors, -1) {
     m_program.layers = layers;
 }
 
@@ -46,12 +45,16 @@ int32_t ProgramBuilder::store(const isa::Region& src, const isa::DramBox& box, i
     return index;
 }
 
-int32_t ProgramBuilder::gemm(const isa::Gemm& g) {
+int32_t ProgramBuilder::gemm(const isa::Gemm& gemm) {
+    isa::Gemm g = gemm;
+    g.precision = m_precision;
     // The accumulator tile is read-modify-written: a write covers both hazards.
     return append(isa::Queue::Array, g, {{g.input.region, false}, {g.weights, false}, {g.accumulator, true}}, -1);
 }
 
-int32_t ProgramBuilder::vector(const isa::Vector& v) {
+int32_t ProgramBuilder::vector(const isa::Vector& vector) {
+    isa::Vector v = vector;
+    v.precision = m_precision;
     if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine)
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.params, false}, {v.dst, true}}, -1);
     if (v.op == isa::VectorOp::Add)

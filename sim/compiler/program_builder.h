@@ -15,6 +15,8 @@ public:
     ProgramBuilder(Precision precision, int32_t layers, size_t tensors, const Limits& limits);
 
     void set_layer(int32_t layer) { m_layer = layer; }
+    // The precision stamped on the GEMM and vector instructions appended from now on.
+    void set_precision(Precision precision) { m_precision = precision; }
     // DRAM -> SRAM; waits for the stores that wrote tensor `tensor` (-1: written before the run).
     int32_t load(const isa::DramBox& box, const isa::Region& dst, int32_t tensor);
     // SRAM -> DRAM of tensor `tensor`.
@@ -36,6 +38,7 @@ private:
     Limits m_limits;
     isa::Program m_program;
     int32_t m_layer = 0;
+    Precision m_precision;
     std::array<HazardTracker, 5> m_buffers;  // indexed by isa::Buffer
     std::vector<int32_t> m_last_store;       // per tensor
 };

@@ -13,8 +13,8 @@ namespace npu {
 
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
-    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.precision, options.fidelity,
-                                  options.functional, m_stats, options.trace ? &m_trace : nullptr);
+    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.fidelity, options.functional, m_stats,
+                                  options.trace ? &m_trace : nullptr);
 }
 
 Simulation::~Simulation() = default;
@@ -33,7 +33,9 @@ RunResult Simulation::run(const PreparedWorkload& w) {
 }
 
 CompiledModel Simulation::compile(const PreparedWorkload& w) {
-    return npu::compile(w.model.graph, w.model.layers, m_config, m_options.precision, m_options.limits, &m_dram);
+    // The prepared model's precision: one elaborated NPU runs programs of every precision its
+    // design lists (the precision is per instruction).
+    return npu::compile(w.model.graph, w.model.layers, m_config, w.model.precision, m_options.limits, &m_dram);
 }
 
 void Simulation::load(const QuantModel& model, const CompiledModel& compiled) {
@@ -75,9 +77,9 @@ std::vector<uint8_t> Simulation::read_dram(uint64_t address, uint64_t bytes) con
 
 HostTensor Simulation::read_tensor(const CompiledModel& compiled, const Graph& graph, int layer) const {
     const Shape shape = graph.layers[size_t(layer)].output;
-    HostTensor t = compiled.dram.element_bytes[size_t(layer)] == 4 && m_options.precision == Precision::Int8
+    HostTensor t = compiled.dram.element_bytes[size_t(layer)] == 4 && compiled.precision == Precision::Int8
                        ? HostTensor::zeros_int32(shape)
-                       : HostTensor::zeros(shape, m_options.precision);
+                       : HostTensor::zeros(shape, compiled.precision);
     t.bytes = read_dram(compiled.dram.output_address[size_t(layer)], t.bytes.size());
     return t;
 }

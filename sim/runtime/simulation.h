@@ -17,7 +17,6 @@
 namespace npu {
 
 struct SimulationOptions {
-    Precision precision = Precision::Int8;
     bool functional = true;  // real bytes and arithmetic; false: timing only (same cycles)
     bool trace = false;      // record busy intervals for a timeline
     Fidelity fidelity = Fidelity::Fast;
@@ -68,7 +67,7 @@ public:
 
 private:
     std::vector<CounterDump> dump_stats(const Graph& graph) const;
-    void fill_layer_counters(LayerResult& layer, int index) const;
+    void fill_layer_counters(LayerResult& layer, int index, Precision precision) const;
     void require_functional(const char* what) const;
 
     NpuConfig m_config;

@@ -21,7 +21,7 @@ const char* computing_unit(LayerKind kind) {
 
 // A layer's figures from the counters, by hierarchical name (arch/stats_registry.h); the tag is
 // the layer's graph index. Needs lr.cycles (for stalls and static energy).
-void Simulation::fill_layer_counters(LayerResult& lr, int i) const {
+void Simulation::fill_layer_counters(LayerResult& lr, int i, Precision precision) const {
     const std::string npu = m_npu->name();
     auto counter = [&](const std::string& block, const char* stat) -> const TaggedCounter& {
         return m_stats.at(npu + "." + block + "." + stat);
@@ -52,13 +52,13 @@ void Simulation::fill_layer_counters(LayerResult& lr, int i) const {
         (counter("dma", "dram_read_bursts").at(i) + counter("dma", "dram_write_bursts").at(i)) * c.dram.burst_bytes;
     a.vector_ops = lr.vector_ops;
     a.time_ns = c.clock().ns(lr.cycles);
-    lr.energy = energy_of(c, m_options.precision, a);
+    lr.energy = energy_of(c, precision, a);
 }
 
 RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& compiled, double start_ns) const {
     const Graph& g = w.model.graph;
     const NpuConfig& c = m_config;
-    RunResult r = run_header(c, g, m_options.precision);
+    RunResult r = run_header(c, g, compiled.precision);
     r.functional = m_options.functional;
     r.instructions = int64_t(compiled.program.instructions.size());
     std::vector<int64_t> instructions(g.layers.size(), 0);
@@ -74,7 +74,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         lr.end_ns = end - start_ns;
         lr.cycles = c.clock().cycles(end - previous_end);
         previous_end = end;
-        fill_layer_counters(lr, int(i));
+        fill_layer_counters(lr, int(i), compiled.precision);
 
         r.macs += lr.macs;
         r.cycles += lr.cycles;

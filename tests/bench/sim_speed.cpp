@@ -30,7 +30,6 @@ int run_mode(const std::string& design, const std::string& model, bool functiona
     const npu::PreparedWorkload w = npu::prepare_workload(graph, precision, functional, 1);
     const double prepare_s = seconds_since(t0);
     npu::SimulationOptions options;
-    options.precision = precision;
     options.functional = functional;
     options.check = false;
     npu::Simulation sim(config, options);

@@ -87,9 +87,6 @@ class Harness {
 public:
     explicit Harness(const NpuConfig& design) : m_design(design) {
         SimulationOptions fp32, fp16, int8;
-        fp32.precision = Precision::Fp32;
-        fp16.precision = Precision::Fp16;
-        int8.precision = Precision::Int8;
         fp32.instance_name = "npu_fp32";
         fp16.instance_name = "npu_fp16";
         int8.instance_name = "npu_int8";

@@ -36,7 +36,6 @@ namespace {
 // output to equal the reference's whole-network output (no per-layer resynchronization).
 void require_bit_exact(const std::string& design, const Graph& g, Precision p) {
     SimulationOptions options;
-    options.precision = p;
     Simulation sim(test::design(design), options);
     const PreparedWorkload w = prepare_workload(g, p, true, 1234);
     const RunResult r = sim.run(w);
@@ -134,4 +133,30 @@ TEST_CASE("tensors persist in DRAM across programs (the Simulation API a trainin
     // run() starts a fresh placement.
     sim.run(second);
     CHECK(sim.last_compiled().dram.base_address == 0);
+}
+
+TEST_CASE("one elaborated NPU runs INT8, FP16 and FP32 programs: precision is per instruction", "[sc][functional]") {
+    // tiny_4x4 lists all three precisions; the accumulator holds int32 or fp32 words as each
+    // GEMM needs, and the vector unit serves each instruction in its own precision.
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    const Graph g = test::model("lenet5");
+    std::vector<CompiledModel> programs;
+    std::vector<PreparedWorkload> workloads;
+    for (Precision p : {Precision::Int8, Precision::Fp16, Precision::Fp32}) {
+        workloads.push_back(prepare_workload(g, p, true, 21));
+        programs.push_back(sim.compile(workloads.back()));
+        for (const isa::Instruction& in : programs.back().program.instructions) {
+            if (in.queue == isa::Queue::Array) CHECK(in.gemm().precision == p);
+            if (in.queue == isa::Queue::Vector) CHECK(in.vector().precision == p);
+        }
+        sim.load(workloads.back().model, programs.back());
+    }
+    // Interleaved on the same hardware, each checked against the CPU reference afterwards.
+    for (size_t k : {size_t(1), size_t(0), size_t(2)}) {
+        RunResult r = sim.collect(workloads[k], programs[k], sim.execute(programs[k].program));
+        sim.check(workloads[k], programs[k], r);
+        INFO(r.precision);
+        CHECK(r.check_passed);
+        CHECK(r.precision == precision_name(workloads[k].model.precision));
+    }
 }

@@ -16,13 +16,12 @@ void check_invariants(const std::string& design_name) {
     const NpuConfig c = test::design(design_name);
     SimulationOptions options;
     options.functional = false;
-    options.precision = c.precisions.front();
     Simulation sim(c, options);
     const double pes = double(c.rows * c.cols);
     for (const std::string& name : zoo_names(test::models_dir())) {
         INFO(design_name << " " << name);
         const Graph g = test::model(name);
-        const PreparedWorkload w = prepare_workload(g, options.precision, false, 1);
+        const PreparedWorkload w = prepare_workload(g, c.precisions.front(), false, 1);
         const RunResult r = sim.run(w);
         CHECK(r.macs == total_macs(g));
         CHECK(r.dram_read_bytes + r.dram_write_bytes >= r.compulsory_dram_bytes);

@@ -102,7 +102,6 @@ namespace {
 void require_fidelities_agree(NpuConfig c, Dataflow dataflow, const Graph& g, Precision p) {
     c.dataflow = dataflow;
     SimulationOptions fast, detailed;
-    fast.precision = detailed.precision = p;
     fast.instance_name = "fast";
     detailed.instance_name = "detailed";
     detailed.fidelity = Fidelity::Detailed;
