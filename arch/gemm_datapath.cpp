@@ -17,6 +17,12 @@ T load_element(const uint8_t* base, int64_t index, Precision p) {
 
 template <class T>
 void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, Precision p, T* a) {
+    if (g.form == isa::GemmForm::Matrix) {  // a strided view, no window
+        for (int64_t m = 0; m < g.a.rows; ++m)
+            for (int64_t k = 0; k < g.a.cols; ++k)
+                a[m * g.a.cols + k] = T(load_element<T>(tile, g.a.at(m, k), p) - T(g.input_zero_point));
+        return;
+    }
     const isa::InputTile& in = g.input;
     const Window2d& w = g.window;
     const int64_t box_c = in.extent[1], box_h = in.extent[2], box_w = in.extent[3];
@@ -50,6 +56,12 @@ void gather_a(const isa::Gemm& g, int64_t group, const uint8_t* tile, Precision 
 
 template <class T>
 void gather_b(const isa::Gemm& g, int64_t group, const uint8_t* weights, Precision p, T* b) {
+    if (g.form == isa::GemmForm::Matrix) {
+        for (int64_t k = 0; k < g.b.rows; ++k)
+            for (int64_t f = 0; f < g.b.cols; ++f)
+                b[k * g.b.cols + f] = T(load_element<T>(weights, g.b.at(k, f), p) - T(g.weight_zero_point));
+        return;
+    }
     const int64_t k_size = g.k(), f_size = g.filters;
     const int64_t base = group * f_size * k_size;
     for (int64_t f = 0; f < f_size; ++f)
@@ -71,8 +83,14 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
     const auto* tile = reinterpret_cast<const uint8_t*>(input_tile);
     for (int64_t group = 0; group < g.groups; ++group) {
         gather_a(g, group, tile, Precision::Int8, a.data());
-        const int8_t* wg = weights + group * f_size * k_size;
-        for (int64_t i = 0; i < f_size * k_size; ++i) b[size_t(i)] = int16_t(wg[i] - g.weight_zero_point);
+        if (g.form == isa::GemmForm::Matrix) {  // B[k][f] from its strided view, kept [f][k] here
+            for (int64_t f = 0; f < f_size; ++f)
+                for (int64_t k = 0; k < k_size; ++k)
+                    b[size_t(f * k_size + k)] = int16_t(weights[g.b.at(k, f)] - g.weight_zero_point);
+        } else {
+            const int8_t* wg = weights + group * f_size * k_size;
+            for (int64_t i = 0; i < f_size * k_size; ++i) b[size_t(i)] = int16_t(wg[i] - g.weight_zero_point);
+        }
         int32_t* cg = acc + group * m_size * f_size;
         for (int64_t m = 0; m < m_size; ++m) {
             const int16_t* row = a.data() + m * k_size;

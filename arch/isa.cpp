@@ -1,5 +1,8 @@
 #include "arch/isa.h"
 
+#include <stdexcept>
+#include <string>
+
 #include "arch/npu_config.h"
 
 namespace npu {
@@ -64,6 +67,20 @@ const char* queue_name(Queue q) {
         case Queue::Vector: return "vector_unit";
     }
     return "?";
+}
+
+Gemm Gemm::matrix(const MatrixOperand& a, const MatrixOperand& b, Region accumulator, bool accumulate) {
+    if (a.cols != b.rows)
+        throw std::logic_error("matrix GEMM: A has " + std::to_string(a.cols) + " columns, B " +
+                               std::to_string(b.rows) + " rows");
+    Gemm g;
+    g.form = GemmForm::Matrix;
+    g.a = a;
+    g.b = b;
+    g.filters = b.cols;  // N, as the conv form names it
+    g.accumulator = accumulator;
+    g.accumulate = accumulate;
+    return g;
 }
 
 }  // namespace isa

@@ -53,10 +53,34 @@ struct InputTile {
     int64_t tensor_h = 1, tensor_w = 1;
 };
 
-// One buffer tile of a convolution (or fully connected layer) as `groups` independent GEMMs:
-// for each group j: C[m][f] (+)= sum_k A[m][k] * B[k][f], where m runs over the output box
-// (n, oh, ow), k over (channel, r, s) of `channels` input channels, f over `filters`.
+// A matrix operand in SRAM: element (r, c) of the rows x cols operand is stored at element
+// r * row_stride + c * col_stride of `region`. A row-major matrix has strides (cols, 1); its
+// transpose, read in place, has strides (1, cols of the stored matrix).
+struct MatrixOperand {
+    Region region;
+    int64_t rows = 1, cols = 1;
+    int64_t row_stride = 1, col_stride = 1;  // in elements
+
+    int64_t at(int64_t r, int64_t c) const { return r * row_stride + c * col_stride; }
+    static MatrixOperand row_major(Region region, int64_t rows, int64_t cols) { return {region, rows, cols, cols, 1}; }
+    // The transpose of a stored row-major `stored_rows` x `stored_cols` matrix.
+    static MatrixOperand transposed(Region region, int64_t stored_rows, int64_t stored_cols) {
+        return {region, stored_cols, stored_rows, 1, stored_cols};
+    }
+};
+
+// The two shapes of a GEMM instruction. ConvWindow: one buffer tile of a convolution (or fully
+// connected layer) as `groups` independent GEMMs: for each group j: C[m][f] (+)= sum_k A[m][k] *
+// B[k][f], where m runs over the output box (n, oh, ow), k over (channel, r, s) of `channels`
+// input channels, f over `filters`. Matrix: one GEMM C[m][n] (+)= sum_k A[m][k] * B[k][n] of two
+// strided matrix operands (`a`, `b`), which expresses the backward passes: the weight gradient
+// dW = im2col(X)^T * dY and the data gradient dX = dY * W^T (then col2im). The timing sees only
+// M, K and N, so both forms cost the same for the same dimensions.
+enum class GemmForm { ConvWindow, Matrix };
+
 struct Gemm {
+    GemmForm form = GemmForm::ConvWindow;
+    MatrixOperand a, b;  // Matrix form: A is M x K, B is K x N
     InputTile input;
     Window2d window;
     std::array<int64_t, 3> out_start{0, 0, 0};   // n, oh, ow of the output box
@@ -81,9 +105,16 @@ struct Gemm {
     int32_t input_zero_point = 0;
     int32_t weight_zero_point = 0;
 
-    int64_t m() const { return out_extent[0] * out_extent[1] * out_extent[2]; }
-    int64_t k() const { return channels * window.kernel_h * window.kernel_w; }
-    int64_t macs() const { return groups * m() * k() * filters; }
+    int64_t m() const { return form == GemmForm::Matrix ? a.rows : out_extent[0] * out_extent[1] * out_extent[2]; }
+    int64_t k() const { return form == GemmForm::Matrix ? a.cols : channels * window.kernel_h * window.kernel_w; }
+    int64_t n() const { return form == GemmForm::Matrix ? b.cols : filters; }
+    int64_t macs() const { return groups * m() * k() * n(); }
+    // Where the streamed (A) and stationary-side (B) operands are read from.
+    const Region& a_region() const { return form == GemmForm::Matrix ? a.region : input.region; }
+    const Region& b_region() const { return form == GemmForm::Matrix ? b.region : weights; }
+
+    // A Matrix-form GEMM into `accumulator` ([M][N] entries); A's cols must equal B's rows.
+    static Gemm matrix(const MatrixOperand& a, const MatrixOperand& b, Region accumulator, bool accumulate);
 };
 
 // Clamp: relu, relu6, clip; Affine: a standalone batchnorm (per-channel scale and shift);

@@ -59,15 +59,15 @@ void SystolicArray::run_thread() {
 void SystolicArray::count_traffic(const isa::Gemm& g, int32_t layer) {
     const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape, g.accumulate);
     const int64_t bytes = int64_t(element_bytes(g.precision));
-    m_buffers.at(g.input.region.buffer).count_read(layer, t.ifmap_reads * g.groups * bytes);
-    m_buffers.at(g.weights.buffer).count_read(layer, t.weight_reads * g.groups * bytes);
+    m_buffers.at(g.a_region().buffer).count_read(layer, t.ifmap_reads * g.groups * bytes);
+    m_buffers.at(g.b_region().buffer).count_read(layer, t.weight_reads * g.groups * bytes);
     m_buffers.accumulator->count_reads(layer, t.acc_reads * g.groups);
     m_buffers.accumulator->count_writes(layer, t.acc_writes * g.groups);
 }
 
 void SystolicArray::compute_fast(const isa::Gemm& g) {
-    const uint8_t* in = m_buffers.at(g.input.region.buffer).data(g.input.region.offset, g.input.region.size);
-    const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
+    const uint8_t* in = m_buffers.at(g.a_region().buffer).data(g.a_region().offset, g.a_region().size);
+    const uint8_t* w = m_buffers.at(g.b_region().buffer).data(g.b_region().offset, g.b_region().size);
     if (!in || !w) return;  // timing-only
     const int64_t entries = g.accumulator.size;
     if (g.precision == Precision::Int8) {
@@ -103,8 +103,8 @@ int64_t run_groups(PeArray& pe, const isa::Gemm& g, const uint8_t* in, const uin
 }  // namespace
 
 Cycles SystolicArray::compute_detailed(const isa::Gemm& g) {
-    const uint8_t* in = m_buffers.at(g.input.region.buffer).data(g.input.region.offset, g.input.region.size);
-    const uint8_t* w = m_buffers.at(g.weights.buffer).data(g.weights.offset, g.weights.size);
+    const uint8_t* in = m_buffers.at(g.a_region().buffer).data(g.a_region().offset, g.a_region().size);
+    const uint8_t* w = m_buffers.at(g.b_region().buffer).data(g.b_region().offset, g.b_region().size);
     const int64_t entries = g.accumulator.size;
     if (g.precision == Precision::Int8)
         return Cycles(

@@ -49,7 +49,7 @@ int32_t ProgramBuilder::gemm(const isa::Gemm& gemm) {
     isa::Gemm g = gemm;
     g.precision = m_precision;
     // The accumulator tile is read-modify-written: a write covers both hazards.
-    return append(isa::Queue::Array, g, {{g.input.region, false}, {g.weights, false}, {g.accumulator, true}}, -1);
+    return append(isa::Queue::Array, g, {{g.a_region(), false}, {g.b_region(), false}, {g.accumulator, true}}, -1);
 }
 
 int32_t ProgramBuilder::vector(const isa::Vector& vector) {
