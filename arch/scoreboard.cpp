@@ -12,8 +12,13 @@ void Scoreboard::reset(const isa::Program& program) {
 }
 
 void Scoreboard::wait_for_dependencies(int32_t index) {
-    for (int32_t dep : m_program->instructions[size_t(index)].deps)
-        while (!m_done[size_t(dep)]) sc_core::wait(m_completed);
+    const isa::Instruction& in = m_program->instructions[size_t(index)];
+    Waiter& waiter = m_waiters[size_t(in.queue)];
+    for (int32_t dep : in.deps)
+        while (!m_done[size_t(dep)]) {
+            waiter.awaited = dep;
+            sc_core::wait(waiter.wake);
+        }
 }
 
 void Scoreboard::complete(int32_t index) {
@@ -23,7 +28,12 @@ void Scoreboard::complete(int32_t index) {
     const double now_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
     m_layer_end_ns[size_t(layer)] = std::max(m_layer_end_ns[size_t(layer)], now_ns);
     if (--m_layer_pending[size_t(layer)] == 0 && m_layer_done) m_layer_done(layer, now_ns);
-    m_completed.notify(sc_core::SC_ZERO_TIME);
+    // Wake only the queue waiting for this instruction, if any (at most one waiter per queue).
+    for (Waiter& w : m_waiters)
+        if (w.awaited == index) {
+            w.awaited = -1;
+            w.wake.notify(sc_core::SC_ZERO_TIME);
+        }
 }
 
 }  // namespace npu

@@ -3,6 +3,7 @@
 // Units wait here for their instruction's dependencies; it also records when each layer ends.
 #include <systemc>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -31,7 +32,13 @@ private:
     std::vector<int64_t> m_layer_pending;  // instructions of each layer not yet complete
     std::vector<double> m_layer_end_ns;
     int64_t m_remaining = 0;
-    sc_core::sc_event m_completed;
+    // The thread serving each queue waits for one dependency at a time; completing that
+    // instruction wakes it, and no other thread.
+    struct Waiter {
+        int32_t awaited = -1;
+        sc_core::sc_event wake;
+    };
+    std::array<Waiter, 4> m_waiters;  // indexed by isa::Queue
     LayerDoneCallback m_layer_done;
 };
 
