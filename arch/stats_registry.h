@@ -1,10 +1,10 @@
 #pragma once
 // Statistics of the hardware model. Every SystemC module registers its typed counters once, at
-// construction, under its hierarchical name ("npu.systolic_array.busy_cycles"), and adds to them
-// on the hot path through a reference (no strings). Each counter is indexed by a tag: the region
-// of the program an instruction belongs to (a workload layer today; a training phase, a step or
-// a core later). Reports read the counters by name at dump time and derive every metric in one
-// place (sim/report/metrics.h).
+// construction, under its hierarchical name ("npu.core0.systolic_array.busy_cycles"), and adds
+// to them on the hot path through a reference (no strings). Each counter is indexed by a tag:
+// the region of the program an instruction belongs to (a workload layer today; a training
+// phase or a step later). Reports read the counters by name at dump time (sim/runtime
+// simulation_collect.cpp) and derive every metric in one place (RunResult, run_result.h).
 #include <cstdint>
 #include <deque>
 #include <string>

@@ -13,8 +13,8 @@ namespace npu {
 
 Simulation::Simulation(const NpuConfig& config, const SimulationOptions& options)
     : m_config(config), m_options(options) {
-    m_npu = std::make_unique<Npu>(options.instance_name.c_str(), config, options.fidelity, options.functional, m_stats,
-                                  options.trace ? &m_trace : nullptr);
+    m_system = std::make_unique<NpuSystem>(options.instance_name.c_str(), config, 1, options.fidelity,
+                                           options.functional, m_stats, options.trace ? &m_trace : nullptr);
 }
 
 Simulation::~Simulation() = default;
@@ -44,14 +44,14 @@ void Simulation::load(const QuantModel& model, const CompiledModel& compiled) {
 }
 
 double Simulation::execute(const isa::Program& program) {
-    m_npu->start(program);
+    m_system->start(program, 0);
     const int32_t layers = program.layers;
-    m_npu->scoreboard.on_layer_done([this, layers](int32_t layer, double) {
+    m_system->core(0).scoreboard.on_layer_done([this, layers](int32_t layer, double) {
         if (m_progress) m_progress(layer, layers);
     });
     const double start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
     sc_core::sc_start();
-    if (!m_npu->scoreboard.all_done())
+    if (!m_system->core(0).scoreboard.all_done())
         throw std::logic_error("simulation stopped with instructions pending (program deadlock)");
     return start_ns;
 }
@@ -62,16 +62,16 @@ void Simulation::require_functional(const char* what) const {
 
 void Simulation::write_dram(uint64_t address, const std::vector<uint8_t>& bytes) {
     require_functional("write_dram");
-    m_npu->dram.prepare(address + bytes.size());
-    std::memcpy(m_npu->dram.backing() + address, bytes.data(), bytes.size());
+    m_system->dram.prepare(address + bytes.size());
+    std::memcpy(m_system->dram.backing() + address, bytes.data(), bytes.size());
 }
 
 std::vector<uint8_t> Simulation::read_dram(uint64_t address, uint64_t bytes) const {
     require_functional("read_dram");
-    if (address + bytes > m_npu->dram.size())
+    if (address + bytes > m_system->dram.size())
         throw std::logic_error(fmt::format("read_dram: [{}, {}) is outside the {} bytes of DRAM", address,
-                                           address + bytes, m_npu->dram.size()));
-    const uint8_t* from = m_npu->dram.backing() + address;
+                                           address + bytes, m_system->dram.size()));
+    const uint8_t* from = m_system->dram.backing() + address;
     return std::vector<uint8_t>(from, from + bytes);
 }
 
@@ -86,7 +86,7 @@ HostTensor Simulation::read_tensor(const CompiledModel& compiled, const Graph& g
 
 void Simulation::check(const PreparedWorkload& w, const CompiledModel& compiled, RunResult& r) const {
     require_functional("check");
-    check_layer_outputs(w.model, compiled.dram, m_npu->dram.backing(), r);
+    check_layer_outputs(w.model, compiled.dram, m_system->dram.backing(), r);
 }
 
 }  // namespace npu

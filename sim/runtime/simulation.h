@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "arch/npu.h"
+#include "arch/npu_system.h"
 #include "arch/trace_recorder.h"
 #include "common/limits.h"
 #include "sim/compiler/compiler.h"
@@ -22,7 +22,7 @@ struct SimulationOptions {
     Fidelity fidelity = Fidelity::Fast;
     bool check = true;  // functional runs: compare every layer with the CPU reference
     Limits limits;      // on the compiled program's size
-    // SystemC name of the NPU instance: several simulations may share one elaboration.
+    // SystemC name of the NPU system: several simulations may share one elaboration.
     std::string instance_name = "npu";
 };
 
@@ -73,10 +73,10 @@ private:
     NpuConfig m_config;
     SimulationOptions m_options;
     TraceRecorder m_trace;
-    StatsRegistry m_stats;  // owned here, filled by the NPU's blocks
-    DramAllocator m_dram;   // where tensors live, across programs
-    std::unique_ptr<Npu> m_npu;
-    CompiledModel m_compiled;  // of the last run()
+    StatsRegistry m_stats;                // owned here, filled by the NPU's blocks
+    DramAllocator m_dram;                 // where tensors live, across programs
+    std::unique_ptr<NpuSystem> m_system;  // one core today; programs run on core 0
+    CompiledModel m_compiled;             // of the last run()
     Progress m_progress;
 };
 

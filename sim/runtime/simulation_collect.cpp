@@ -22,7 +22,7 @@ const char* computing_unit(LayerKind kind) {
 // A layer's figures from the counters, by hierarchical name (arch/stats_registry.h); the tag is
 // the layer's graph index. Needs lr.cycles (for stalls and static energy).
 void Simulation::fill_layer_counters(LayerResult& lr, int i, Precision precision) const {
-    const std::string npu = m_npu->name();
+    const std::string npu = m_system->core(0).name();  // "npu.core0"
     auto counter = [&](const std::string& block, const char* stat) -> const TaggedCounter& {
         return m_stats.at(npu + "." + block + "." + stat);
     };
@@ -70,7 +70,8 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         LayerResult lr = layer_header(g, int(i));
         lr.unit = computing_unit(l.kind);
         lr.instructions = instructions[i];
-        const double end = instructions[i] ? std::max(previous_end, m_npu->scoreboard.layer_end_ns(i)) : previous_end;
+        const double end =
+            instructions[i] ? std::max(previous_end, m_system->core(0).scoreboard.layer_end_ns(i)) : previous_end;
         lr.end_ns = end - start_ns;
         lr.cycles = c.clock().cycles(end - previous_end);
         previous_end = end;

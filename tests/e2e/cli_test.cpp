@@ -66,23 +66,24 @@ TEST_CASE("npusim run --json holds every raw counter by hierarchical name and th
     CHECK(p["input_size"] == "1x1x32x32");
     CHECK_FALSE(p["npusim_version"].get<std::string>().empty());
     const auto& c = j["stats"]["counters"];
-    for (const char* name : {"npu.systolic_array.busy_cycles", "npu.systolic_array.macs", "npu.systolic_array.folds",
-                             "npu.vector_unit.busy_cycles", "npu.vector_unit.element_ops", "npu.dma.dram_read_bytes",
-                             "npu.dma.dram_write_bytes", "npu.dma.dram_read_bursts", "npu.dma.dram_write_bursts",
-                             "npu.accumulator.reads", "npu.accumulator.writes"})
+    for (const char* name :
+         {"npu.core0.systolic_array.busy_cycles", "npu.core0.systolic_array.macs", "npu.core0.systolic_array.folds",
+          "npu.core0.vector_unit.busy_cycles", "npu.core0.vector_unit.element_ops", "npu.core0.dma.dram_read_bytes",
+          "npu.core0.dma.dram_write_bytes", "npu.core0.dma.dram_read_bursts", "npu.core0.dma.dram_write_bursts",
+          "npu.core0.accumulator.reads", "npu.core0.accumulator.writes"})
         CHECK(c.contains(name));
     // The report's figures are these counters: totals agree exactly, and per layer too.
-    CHECK(c["npu.systolic_array.macs"]["total"] == j["total"]["macs"]);
-    CHECK(c["npu.dma.dram_read_bytes"]["total"] == j["total"]["dram_read_bytes"]);
-    CHECK(c["npu.dma.dram_write_bytes"]["total"] == j["total"]["dram_write_bytes"]);
+    CHECK(c["npu.core0.systolic_array.macs"]["total"] == j["total"]["macs"]);
+    CHECK(c["npu.core0.dma.dram_read_bytes"]["total"] == j["total"]["dram_read_bytes"]);
+    CHECK(c["npu.core0.dma.dram_write_bytes"]["total"] == j["total"]["dram_write_bytes"]);
     const auto& tags = j["stats"]["tags"];
-    REQUIRE(tags.size() == c["npu.systolic_array.macs"]["by_tag"].size());
+    REQUIRE(tags.size() == c["npu.core0.systolic_array.macs"]["by_tag"].size());
     for (const auto& layer : j["layers"]) {
         size_t tag = 0;
         while (tag < tags.size() && tags[tag] != layer["name"]) ++tag;
         REQUIRE(tag < tags.size());
-        CHECK(c["npu.systolic_array.macs"]["by_tag"][tag] == layer["macs"]);
-        CHECK(c["npu.dma.dram_read_bytes"]["by_tag"][tag] == layer["dram_read_bytes"]);
+        CHECK(c["npu.core0.systolic_array.macs"]["by_tag"][tag] == layer["macs"]);
+        CHECK(c["npu.core0.dma.dram_read_bytes"]["by_tag"][tag] == layer["dram_read_bytes"]);
     }
     // SCALE-Sim's formula has no hardware counters, but says where it came from.
     REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --timing-model scalesim --json " + json).status == 0);

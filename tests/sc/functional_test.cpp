@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "arch/npu_system.h"
 #include "kernels/cpu/cpu_backend.h"
 #include "sc_helpers.h"
 
@@ -159,4 +160,27 @@ TEST_CASE("one elaborated NPU runs INT8, FP16 and FP32 programs: precision is pe
         CHECK(r.check_passed);
         CHECK(r.precision == precision_name(workloads[k].model.precision));
     }
+}
+
+TEST_CASE("an NPU system of two cores shares one DRAM; each core counts under its own name", "[sc][system]") {
+    const NpuConfig c = test::design("tiny_4x4");
+    StatsRegistry stats;
+    NpuSystem system("chip", c, 2, Fidelity::Fast, true, stats, nullptr);
+    for (const char* name : {"chip.core0.systolic_array.macs", "chip.core1.systolic_array.macs",
+                             "chip.core0.dma.dram_read_bytes", "chip.core1.dma.dram_read_bytes"})
+        CHECK(stats.has(name));
+    const PreparedWorkload w = prepare_workload(test::model("seed"), Precision::Int8, true, 1);
+    const CompiledModel compiled = compile(w.model.graph, w.model.layers, c, Precision::Int8);
+    system.dram.prepare(compiled.dram.total_bytes);
+    const std::vector<uint8_t> image = dram_image(w.model, compiled.dram);
+    std::memcpy(system.dram.backing(), image.data(), image.size());
+    // The program runs on core 1 through the memory port; core 0 stays idle.
+    system.start(compiled.program, 1);
+    sc_core::sc_start();
+    REQUIRE(system.core(1).scoreboard.all_done());
+    CHECK(stats.at("chip.core1.systolic_array.macs").total() == 81);
+    CHECK(stats.at("chip.core0.systolic_array.macs").total() == 0);
+    CHECK(stats.at("chip.core1.dma.dram_write_bytes").total() == 9);
+    const int8_t first = int8_t(system.dram.backing()[compiled.dram.output_address[1]]);
+    CHECK(first == 6);
 }

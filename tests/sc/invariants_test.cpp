@@ -46,7 +46,7 @@ void check_invariants(const std::string& design_name) {
             if (l.unit == "array") array_busy += l.compute_cycles;
         int64_t counter_busy = -1;
         for (const CounterDump& d : r.stats)
-            if (d.name == "npu.systolic_array.busy_cycles") counter_busy = d.total;
+            if (d.name == "npu.core0.systolic_array.busy_cycles") counter_busy = d.total;
         CHECK(array_busy == counter_busy);
     }
 }

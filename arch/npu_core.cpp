@@ -1,14 +1,14 @@
-#include "arch/npu.h"
+#include "arch/npu_core.h"
 
 namespace npu {
 
-std::unique_ptr<Scratchpad> Npu::make_buffer(const char* name, const BufferConfig& c, bool functional,
-                                             StatsRegistry& stats) {
+std::unique_ptr<Scratchpad> NpuCore::make_buffer(const char* name, const BufferConfig& c, bool functional,
+                                                 StatsRegistry& stats) {
     return c.present() ? std::make_unique<Scratchpad>(name, c, functional, stats) : nullptr;
 }
 
-Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, bool functional,
-         StatsRegistry& stats, TraceRecorder* trace)
+NpuCore::NpuCore(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, bool functional,
+                 StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_config(config),
       m_stats(stats),
@@ -18,18 +18,11 @@ Npu::Npu(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelit
       m_output(make_buffer("output_buffer", config.output, functional, stats)),
       accumulator("accumulator", config.accumulator, functional, stats),
       controller("controller", scoreboard),
-      dram("dram", config.dram, functional),
       m_buffers{m_unified.get(), m_ifmap.get(), m_weight.get(), m_output.get(), &accumulator},
       dma("dma", controller, scoreboard, m_buffers, config.cycle_ns(), stats, trace),
       array("systolic_array", config, fidelity, controller, scoreboard, m_buffers, stats, trace),
-      vector("vector_unit", config, controller, scoreboard, m_buffers, stats, trace) {
-    dma.socket.bind(dram.socket);
-}
+      vector("vector_unit", config, controller, scoreboard, m_buffers, stats, trace) {}
 
-void Npu::start(const isa::Program& program) {
-    m_stats.reset(size_t(program.layers));
-    dram.prepare(program.dram_bytes);
-    controller.start(program);
-}
+void NpuCore::start(const isa::Program& program) { controller.start(program); }
 
 }  // namespace npu

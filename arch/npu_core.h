@@ -1,9 +1,10 @@
 #pragma once
-// The NPU top level: instantiates the blocks and binds them; nothing else.
+// One NPU core: instantiates its blocks and binds them; nothing else. Its DMA's TLM initiator
+// socket is bound by the system (npu_system.h) to the memory port in front of the DRAM.
 //
-//            +------------+   queues   +-----+   TLM   +------+
-//  program ->| controller |----------->| DMA |<------->| DRAM |
-//            +------------+            +-----+         +------+
+//            +------------+   queues   +-----+   TLM
+//  program ->| controller |----------->| DMA |-------> memory port -> DRAM (npu_system)
+//            +------------+            +-----+
 //                 |   |                   | loads / stores
 //                 |   |     +-------------v------------+
 //                 |   |     | SRAM: unified | ifmap |  |
@@ -19,7 +20,6 @@
 #include "arch/buffer_set.h"
 #include "arch/controller.h"
 #include "arch/dma.h"
-#include "arch/dram.h"
 #include "arch/npu_config.h"
 #include "arch/scoreboard.h"
 #include "arch/scratchpad.h"
@@ -30,14 +30,13 @@
 
 namespace npu {
 
-class Npu : public sc_core::sc_module {
+class NpuCore : public sc_core::sc_module {
 public:
     // Every block registers its counters in `stats` under its hierarchical name.
-    Npu(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, bool functional, StatsRegistry& stats,
-        TraceRecorder* trace);
+    NpuCore(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, bool functional,
+            StatsRegistry& stats, TraceRecorder* trace);
 
-    // Loads a program: grows DRAM to the program's addresses (keeping its contents), clears the
-    // counters (one tag per layer), queues the dispatch. The
+    // Queues a program's dispatch (the system clears the counters first). The
     // caller runs sc_start() until the program completes.
     void start(const isa::Program& program);
 
@@ -56,7 +55,6 @@ public:
     Scoreboard scoreboard;
     Accumulator accumulator;
     Controller controller;
-    Dram dram;
     BufferSet m_buffers;
     Dma dma;
     SystolicArray array;
