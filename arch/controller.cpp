@@ -2,8 +2,13 @@
 
 namespace npu {
 
-Controller::Controller(sc_core::sc_module_name name, Scoreboard& scoreboard)
-    : sc_module(name), m_scoreboard(scoreboard) {
+Controller::Controller(sc_core::sc_module_name name, Scoreboard& scoreboard, int queue_depth)
+    : sc_module(name),
+      load_queue("load_queue", queue_depth),
+      store_queue("store_queue", queue_depth),
+      array_queue("array_queue", queue_depth),
+      vector_queue("vector_queue", queue_depth),
+      m_scoreboard(scoreboard) {
     SC_THREAD(dispatch_thread);
 }
 

@@ -10,19 +10,18 @@
 
 namespace npu {
 
-constexpr int kQueueDepth = 32;
 // Stack of the threads that run datapath arithmetic (Eigen blocks on the stack).
 constexpr size_t kDatapathStackBytes = 8u << 20;
 
 class Controller : public sc_core::sc_module {
 public:
-    sc_core::sc_fifo<int32_t> load_queue{"load_queue", kQueueDepth};
-    sc_core::sc_fifo<int32_t> store_queue{"store_queue", kQueueDepth};
-    sc_core::sc_fifo<int32_t> array_queue{"array_queue", kQueueDepth};
-    sc_core::sc_fifo<int32_t> vector_queue{"vector_queue", kQueueDepth};
+    sc_core::sc_fifo<int32_t> load_queue;
+    sc_core::sc_fifo<int32_t> store_queue;
+    sc_core::sc_fifo<int32_t> array_queue;
+    sc_core::sc_fifo<int32_t> vector_queue;
 
     SC_HAS_PROCESS(Controller);
-    Controller(sc_core::sc_module_name name, Scoreboard& scoreboard);
+    Controller(sc_core::sc_module_name name, Scoreboard& scoreboard, int queue_depth);
 
     // Hands a program over; the dispatch starts at the next delta cycle of sc_start().
     void start(const isa::Program& program);

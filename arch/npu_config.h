@@ -55,6 +55,7 @@ struct NpuConfig {
 
     DramConfig dram;
     int64_t vector_lanes = 0;  // elements per cycle of the vector unit
+    int64_t queue_depth = 32;  // entries of each block's instruction queue (back-pressure on dispatch)
 
     double technology_nm = 45.0;
     EnergyTable energy;  // per-operation energies scaled to technology_nm

@@ -17,7 +17,7 @@ NpuCore::NpuCore(sc_core::sc_module_name name, const NpuConfig& config, Fidelity
       m_weight(make_buffer("weight_buffer", config.weight, functional, stats)),
       m_output(make_buffer("output_buffer", config.output, functional, stats)),
       accumulator("accumulator", config.accumulator, functional, stats),
-      controller("controller", scoreboard),
+      controller("controller", scoreboard, int(config.queue_depth)),
       m_buffers{m_unified.get(), m_ifmap.get(), m_weight.get(), m_output.get(), &accumulator},
       dma("dma", controller, scoreboard, m_buffers, config.cycle_ns(), stats, trace),
       array("systolic_array", config, fidelity, controller, scoreboard, m_buffers, stats, trace),

@@ -17,6 +17,13 @@ public:
     using Error::Error;
 };
 
+// A design or sweep file has a key that does not exist (typed, so that sweeps can tell it from
+// a value that is merely out of range without reading the message).
+class UnknownKeyError : public ConfigError {
+public:
+    using ConfigError::ConfigError;
+};
+
 // A model (YAML, ONNX, CSV) is wrong or uses something unsupported.
 class WorkloadError : public Error {
 public:

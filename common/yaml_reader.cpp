@@ -212,8 +212,12 @@ std::vector<std::string> YamlMap::keys() const {
 void YamlMap::finish() const {
     for (auto it = m_node.begin(); it != m_node.end(); ++it) {
         const std::string key = it->first.Scalar();
-        if (!m_consumed->count(key))
-            throw_kind(m_kind, fmt::format("{}:{}: {}: unknown key", m_file, it->first.Mark().line + 1, key_path(key)));
+        if (!m_consumed->count(key)) {
+            const std::string message =
+                fmt::format("{}:{}: {}: unknown key", m_file, it->first.Mark().line + 1, key_path(key));
+            if (m_kind == YamlErrorKind::Config) throw UnknownKeyError(message);
+            throw_kind(m_kind, message);
+        }
     }
 }
 

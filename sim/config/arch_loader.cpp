@@ -117,7 +117,7 @@ BufferConfig read_buffer(const YamlMap& m, const Limits& limits) {
     if (kib > limits.sram_mib * 1024)
         m.fail("size_kib", fmt::format("{} KiB is beyond the on-chip SRAM limit {}", kib, limits.hint("sram_mib")));
     b.size_bytes = kib * 1024;
-    b.banks = m.has("banks") ? positive_int(m, "banks") : 1;
+    if (m.has("banks")) b.banks = positive_int(m, "banks");
     b.bytes_per_cycle = positive_int(m, "bytes_per_cycle");
     if (b.size_bytes % b.banks != 0)
         m.fail("banks", fmt::format("{} banks do not divide {} KiB evenly", b.banks, b.size_bytes / 1024));
@@ -150,6 +150,33 @@ void check_minimum_tiles(const NpuConfig& c, const YamlMap& buffers, const YamlM
     if (c.accumulator_depth() < 2)
         root.fail("accumulator", fmt::format("{} bytes hold fewer than two rows of {} 32-bit partial sums",
                                              c.accumulator.size_bytes, c.cols));
+}
+
+// The DRAM section; keys left out keep DramConfig's defaults (channels, burst) or the type's
+// preset (latency) from the energy table.
+DramConfig read_dram(const YamlMap& dram, const Technology& t) {
+    DramConfig d;
+    d.type = dram.get_string("type");
+    const auto preset = t.dram.find(d.type);
+    if (preset == t.dram.end()) {
+        std::string known;
+        for (const auto& [name, p] : t.dram) known += (known.empty() ? "" : ", ") + name;
+        dram.fail("type", fmt::format("unknown DRAM type '{}' ({})", d.type, known));
+    }
+    d.energy_pj_per_bit = preset->second.pj_per_bit;
+    d.latency_ns = dram.has("latency_ns") ? dram.get_double("latency_ns") : preset->second.latency_ns;
+    // Bounds that keep a run's time sane: a near-zero bandwidth or huge latency would make every
+    // transfer take longer than SystemC's time range; every transfer visits every channel.
+    if (d.latency_ns < 0.0 || d.latency_ns > 1e6) dram.fail("latency_ns", "must be in [0, 1000000] ns");
+    d.bandwidth_gbps = positive(dram, "bandwidth_gbps");
+    if (d.bandwidth_gbps < 0.01 || d.bandwidth_gbps > 1e6)
+        dram.fail("bandwidth_gbps", fmt::format("{} GB/s is outside [0.01, 1000000]", d.bandwidth_gbps));
+    if (dram.has("channels")) d.channels = positive_int(dram, "channels");
+    if (d.channels > 1024) dram.fail("channels", fmt::format("{} channels: at most 1024", d.channels));
+    if (dram.has("burst_bytes")) d.burst_bytes = positive_int(dram, "burst_bytes");
+    if (d.burst_bytes > (1 << 20)) dram.fail("burst_bytes", "at most 1 MiB");
+    dram.finish();
+    return d;
 }
 
 NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const Limits& limits) {
@@ -209,27 +236,9 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const 
         tech.fail("node_nm", fmt::format("energy table '{}' has no area scaling for {} nm", table, c.technology_nm));
     c.area.scale_to_design = area_scale->second;
 
-    const YamlMap dram = root.child("dram");
-    c.dram.type = dram.get_string("type");
-    const auto preset = t.dram.find(c.dram.type);
-    if (preset == t.dram.end()) {
-        std::string known;
-        for (const auto& [name, p] : t.dram) known += (known.empty() ? "" : ", ") + name;
-        dram.fail("type", fmt::format("unknown DRAM type '{}' ({})", c.dram.type, known));
-    }
-    c.dram.energy_pj_per_bit = preset->second.pj_per_bit;
-    c.dram.latency_ns = dram.has("latency_ns") ? dram.get_double("latency_ns") : preset->second.latency_ns;
-    // Bounds that keep a run's time sane: a near-zero bandwidth or huge latency would make every
-    // transfer take longer than SystemC's time range; every transfer visits every channel.
-    if (c.dram.latency_ns < 0.0 || c.dram.latency_ns > 1e6) dram.fail("latency_ns", "must be in [0, 1000000] ns");
-    c.dram.bandwidth_gbps = positive(dram, "bandwidth_gbps");
-    if (c.dram.bandwidth_gbps < 0.01 || c.dram.bandwidth_gbps > 1e6)
-        dram.fail("bandwidth_gbps", fmt::format("{} GB/s is outside [0.01, 1000000]", c.dram.bandwidth_gbps));
-    c.dram.channels = dram.has("channels") ? positive_int(dram, "channels") : 1;
-    if (c.dram.channels > 1024) dram.fail("channels", fmt::format("{} channels: at most 1024", c.dram.channels));
-    c.dram.burst_bytes = dram.has("burst_bytes") ? positive_int(dram, "burst_bytes") : 64;
-    if (c.dram.burst_bytes > (1 << 20)) dram.fail("burst_bytes", "at most 1 MiB");
-    dram.finish();
+    c.dram = read_dram(root.child("dram"), t);
+    if (root.has("queue_depth")) c.queue_depth = positive_int(root, "queue_depth");
+    if (c.queue_depth > 65536) root.fail("queue_depth", fmt::format("{} entries: at most 65536", c.queue_depth));
 
     const YamlMap vector = root.child("vector");
     c.vector_lanes = positive_int(vector, "lanes");

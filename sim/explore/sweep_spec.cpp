@@ -232,10 +232,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
         }
         try {
             parse_design(design, path, energy_dir, limits);
-        } catch (const ConfigError& e) {
+        } catch (const UnknownKeyError& e) {
+            throw ConfigError(fmt::format("{}: sweep key '{}' is not a design key ({})", path, key, e.what()));
+        } catch (const ConfigError&) {
             // Other errors may be this one value's; the point records them when it runs.
-            if (std::string(e.what()).find("unknown key") != std::string::npos)
-                throw ConfigError(fmt::format("{}: sweep key '{}' is not a design key ({})", path, key, e.what()));
         }
     }
     for (size_t w = 0; w < s.workloads.size(); ++w)

@@ -32,7 +32,14 @@ TEST_CASE("a valid design loads with its derived values", "[config]") {
     CHECK(c.accumulator_depth() == 16 * 1024 / (8 * 4));
     CHECK(c.dram.latency_ns == 100.0);  // lpddr4 preset
     CHECK(c.dram.energy_pj_per_bit == 8.0);
-    CHECK(c.dram.burst_bytes == 64);
+    CHECK(c.dram.burst_bytes == 64);  // DramConfig's default
+    CHECK(c.dram.channels == 2);
+    CHECK(c.unified.banks == 4);
+    CHECK(c.accumulator.banks == 2);
+    CHECK(c.queue_depth == 32);  // NpuConfig's default
+    CHECK(
+        parse(test::replace_once(test::kDesignYaml, "clock_mhz: 500", "clock_mhz: 500\nqueue_depth: 4")).queue_depth ==
+        4);
     CHECK(c.energy.scale_to_design == Approx(0.174));
     CHECK(c.peak_tops() == Approx(2.0 * 64 * 500e6 / 1e12));
 }
@@ -62,6 +69,8 @@ TEST_CASE("design errors name file, line and key path", "[config][errors]") {
         {"clock_mhz: 500", "clock_mhz: 500\nclok: 1", "test.yaml:5: clok: unknown key"},
         {"{rows: 8,", "{rowz: 8,", "array.rows: missing required key"},
         {"lanes: 8}", "lanes: 8, width: 4}", "vector.width: unknown key"},
+        {"clock_mhz: 500", "clock_mhz: 500\nqueue_depth: 0", "queue_depth: "},
+        {"clock_mhz: 500", "clock_mhz: 500\nqueue_depth: 100000", "queue_depth: 100000 entries: at most 65536"},
         {"unified:", "unifed:", "buffers.unifed: unknown key"},
         // missing keys
         {"clock_mhz: 500\n", "", "clock_mhz: missing required key"},
