@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -178,6 +179,44 @@ namespace {
 
 double total(const nlohmann::ordered_json& t, const char* key) { return t.contains(key) ? t[key].get<double>() : 0.0; }
 
+using Json = nlohmann::ordered_json;
+
+double sram_pj(const Json& energy) {
+    double pj = 0.0;
+    for (const auto& [key, value] : energy.items())
+        if (key.rfind("sram_", 0) == 0) pj += value.get<double>();
+    return pj;
+}
+
+// The metric columns of results.csv and results.json, in order, each read from a point's
+// report total: the one table both files are written from.
+struct MetricColumn {
+    const char* name;
+    Json (*value)(const Json& total);
+};
+const MetricColumn kMetricColumns[] = {
+    {"latency_ms", [](const Json& t) { return Json(total(t, "time_ms")); }},
+    {"inferences_per_s", [](const Json& t) { return Json(total(t, "inferences_per_second")); }},
+    {"achieved_tops", [](const Json& t) { return Json(total(t, "achieved_tops")); }},
+    {"utilization", [](const Json& t) { return Json(total(t, "utilization")); }},
+    {"energy_mj", [](const Json& t) { return Json(total(t["energy"], "total_pj") / 1e9); }},
+    {"mac_mj", [](const Json& t) { return Json(total(t["energy"], "mac_pj") / 1e9); }},
+    {"sram_mj", [](const Json& t) { return Json(sram_pj(t["energy"]) / 1e9); }},
+    {"dram_mj", [](const Json& t) { return Json(total(t["energy"], "dram_pj") / 1e9); }},
+    {"vector_mj", [](const Json& t) { return Json(total(t["energy"], "vector_pj") / 1e9); }},
+    {"static_mj", [](const Json& t) { return Json(total(t["energy"], "static_pj") / 1e9); }},
+    {"tops_per_watt", [](const Json& t) { return Json(total(t, "tops_per_watt")); }},
+    {"area_mm2", [](const Json& t) { return Json(total(t, "area_mm2")); }},
+    {"dram_read_mb", [](const Json& t) { return Json(total(t, "dram_read_bytes") / 1e6); }},
+    {"dram_write_mb", [](const Json& t) { return Json(total(t, "dram_write_bytes") / 1e6); }},
+    {"cycles", [](const Json& t) { return t["cycles"]; }},
+};
+
+std::string csv_value(const Json& value) {
+    return value.is_number_integer() ? std::to_string(value.get<int64_t>())
+                                     : fmt::format("{:.6g}", value.get<double>());
+}
+
 }  // namespace
 
 std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string& out_dir) {
@@ -185,8 +224,9 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
     std::ostringstream csv;
     csv << "index,id,workload";
     for (const std::string& k : spec.axis_keys) csv << "," << k;
-    csv << ",status,latency_ms,inferences_per_s,achieved_tops,utilization,energy_mj,mac_mj,sram_mj,dram_mj,"
-           "vector_mj,static_mj,tops_per_watt,area_mm2,dram_read_mb,dram_write_mb,cycles,error\n";
+    csv << ",status";
+    for (const MetricColumn& c : kMetricColumns) csv << "," << c.name;
+    csv << ",error\n";
     size_t failed = 0;
     for (const SweepPoint& p : spec.points) {
         nlohmann::ordered_json record;
@@ -201,37 +241,15 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
             ++failed;
             std::string error = record["error"];
             std::replace(error.begin(), error.end(), ',', ';');
-            csv << ",error,,,,,,,,,,,,,,,," << error << "\n";
+            csv << ",error" << std::string(std::size(kMetricColumns) + 1, ',') << error << "\n";
             rows.push_back(row);
             continue;
         }
-        const auto& t = record["report"]["total"];
-        const auto& e = t["energy"];
-        double sram_pj = 0.0;
-        for (const auto& [key, value] : e.items())
-            if (key.rfind("sram_", 0) == 0) sram_pj += value.get<double>();
-        nlohmann::ordered_json m;
-        m["latency_ms"] = total(t, "time_ms");
-        m["inferences_per_s"] = total(t, "inferences_per_second");
-        m["achieved_tops"] = total(t, "achieved_tops");
-        m["utilization"] = total(t, "utilization");
-        m["energy_mj"] = total(e, "total_pj") / 1e9;
-        m["mac_mj"] = total(e, "mac_pj") / 1e9;
-        m["sram_mj"] = sram_pj / 1e9;
-        m["dram_mj"] = total(e, "dram_pj") / 1e9;
-        m["vector_mj"] = total(e, "vector_pj") / 1e9;
-        m["static_mj"] = total(e, "static_pj") / 1e9;
-        m["tops_per_watt"] = total(t, "tops_per_watt");
-        m["area_mm2"] = total(t, "area_mm2");
-        m["dram_read_mb"] = total(t, "dram_read_bytes") / 1e6;
-        m["dram_write_mb"] = total(t, "dram_write_bytes") / 1e6;
-        m["cycles"] = t["cycles"];
+        const Json& t = record["report"]["total"];
         csv << ",ok";
-        for (const auto& [key, value] : m.items()) {
-            row[key] = value;
-            csv << ","
-                << (value.is_number_integer() ? std::to_string(value.get<int64_t>())
-                                              : fmt::format("{:.6g}", value.get<double>()));
+        for (const MetricColumn& c : kMetricColumns) {
+            row[c.name] = c.value(t);
+            csv << "," << csv_value(row[c.name]);
         }
         csv << ",\n";
         rows.push_back(row);
