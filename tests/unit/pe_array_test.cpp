@@ -237,8 +237,15 @@ TEST_CASE("depthwise and batched convolutions: detailed equals fast", "[pe][equi
             const GemmDims dims{batch * 6 * 6, 9, 1};
             const std::vector<int32_t> a = random_matrix(size_t(dims.m * dims.k), rng);
             const std::vector<int32_t> b = random_matrix(size_t(dims.k), rng);
-            std::vector<int32_t> c(size_t(dims.m));
+            std::vector<int32_t> c(size_t(dims.m), -1);
             PeArray pe(d, {4, 4});
             CHECK(pe.run<int32_t>(dims, a.data(), b.data(), c.data(), false) == gemm_cycles(d, dims, {4, 4}).count());
+            // The values too: every output pixel is its 9-tap dot product.
+            for (int64_t m = 0; m < dims.m; ++m) {
+                int32_t sum = 0;
+                for (int64_t k = 0; k < dims.k; ++k) sum += a[size_t(m * dims.k + k)] * b[size_t(k)];
+                INFO(dataflow_name(d) << " batch " << batch << " pixel " << m);
+                CHECK(c[size_t(m)] == sum);
+            }
         }
 }
