@@ -53,8 +53,53 @@ TEST_CASE("ResNet-18 and VGG-16 MACs equal their hand formulas exactly", "[zoo]"
                           2 * conv(28, 512, 512, 3) + 3 * conv(14, 512, 512, 3) + 25088 * 4096 + 4096 * 4096 +
                           4096 * 1000;
     CHECK(total_macs(load_model_file(test::model_file("vgg16"))) == vgg16);
+    // AlexNet: 227 -> 55 (11x11 stride 4), pools to 27, 13 and 6; conv2, 4 and 5 in two groups.
+    const int64_t alexnet = conv(55, 96, 3, 11) + conv(27, 256, 48, 5) + conv(13, 384, 256, 3) + conv(13, 384, 192, 3) +
+                            conv(13, 256, 192, 3) + 9216 * 4096 + 4096 * 4096 + 4096 * 1000;
+    CHECK(alexnet == 724406816);
+    CHECK(total_macs(load_model_file(test::model_file("alexnet"))) == alexnet);
     // The seed example: a 3x3 kernel over a 5x5 image, 3x3 outputs.
     CHECK(total_macs(load_model_file(test::model_file("seed"))) == conv(3, 1, 1, 3));
+}
+
+TEST_CASE("ResNet-50 and MobileNetV2 MACs equal their block formulas exactly", "[zoo]") {
+    auto conv = [](int64_t out_hw, int64_t filters, int64_t channels, int64_t kernel) {
+        return out_hw * out_hw * filters * channels * kernel * kernel;
+    };
+    // ResNet-50 (v1.5, the stride on the 3x3): bottlenecks 1x1 reduce, 3x3, 1x1 expand (x4), a
+    // 1x1 projection on each stage's first block.
+    int64_t resnet50 = conv(112, 64, 3, 7);
+    int64_t in_c = 64, hw = 56;
+    const int64_t blocks[] = {3, 4, 6, 3};
+    for (int stage = 0; stage < 4; ++stage) {
+        const int64_t width = 64 << stage;
+        for (int64_t b = 0; b < blocks[stage]; ++b) {
+            const int64_t out_hw = (b == 0 && stage > 0) ? hw / 2 : hw;
+            resnet50 += conv(hw, width, in_c, 1) + conv(out_hw, width, width, 3) + conv(out_hw, 4 * width, width, 1);
+            if (b == 0) resnet50 += conv(out_hw, 4 * width, in_c, 1);
+            in_c = 4 * width;
+            hw = out_hw;
+        }
+    }
+    resnet50 += 2048 * 1000;
+    CHECK(total_macs(load_model_file(test::model_file("resnet50"))) == resnet50);
+    // MobileNetV2 1.0: the stem, inverted residuals (expand t, channels c, repeats n, stride s):
+    // 1x1 expand (not for t = 1), 3x3 depthwise, 1x1 project; then a 1x1 to 1280 and the classifier.
+    int64_t mobilenet = conv(112, 32, 3, 3);
+    in_c = 32;
+    hw = 112;
+    const int64_t settings[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2},  {6, 32, 3, 2}, {6, 64, 4, 2},
+                                    {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+    for (const auto& [t, c, n, s] : settings)
+        for (int64_t i = 0; i < n; ++i) {
+            const int64_t hidden = in_c * t, out_hw = i == 0 ? hw / s : hw;
+            if (t != 1) mobilenet += conv(hw, hidden, in_c, 1);
+            mobilenet += conv(out_hw, hidden, 1, 3) + conv(out_hw, c, hidden, 1);
+            in_c = c;
+            hw = out_hw;
+        }
+    mobilenet += conv(7, 1280, 320, 1) + 1280 * 1000;
+    CHECK(total_macs(load_model_file(test::model_file("mobilenetv2"))) == mobilenet);
 }
 
 TEST_CASE("every zoo model loads and names resolve", "[zoo]") {
