@@ -115,6 +115,90 @@ int64_t point_batch(const SweepSpec& spec, const SweepPoint& point) {
     return spec.batch;
 }
 
+namespace {
+
+// The grid of `axes`: every combination of their values, in file order; an axis `a+b` sets both
+// keys to each value. Refused while expanding once it passes `max_points`.
+std::vector<std::vector<SweepOverride>> expand_axes(const YamlMap& root, SweepSpec& s, int64_t max_points) {
+    std::vector<std::vector<SweepOverride>> variants;
+    const YamlMap axes = root.child("axes");
+    variants.push_back({});
+    for (const std::string& axis : axes.keys()) {
+        const std::vector<std::string> values = axes.get_string_list(axis);  // numbers too, as written
+        if (values.empty()) axes.fail(axis, "expected a non-empty list of values");
+        for (const std::string& key : split_keys(axis)) s.axis_keys.push_back(key);
+        std::vector<std::vector<SweepOverride>> grown;
+        for (const auto& v : variants)
+            for (const std::string& value : values) {
+                if (int64_t(grown.size()) >= max_points)
+                    axes.fail(axis, fmt::format("the grid has more than {} points (raise --max-points)", max_points));
+                auto next = v;
+                for (const std::string& key : split_keys(axis)) next.push_back({key, value});
+                grown.push_back(std::move(next));
+            }
+        variants = std::move(grown);
+    }
+    axes.finish();
+    return variants;
+}
+
+// The explicit list of `points`; the columns are every key any point sets, in first-seen order.
+std::vector<std::vector<SweepOverride>> list_points(const YamlMap& root, SweepSpec& s) {
+    std::vector<std::vector<SweepOverride>> variants;
+    std::set<std::string> keys;
+    for (const YamlMap& p : root.map_list("points")) {
+        std::vector<SweepOverride> v;
+        for (const std::string& key : p.keys()) {
+            v.push_back({key, p.get_string(key)});
+            if (keys.insert(key).second) s.axis_keys.push_back(key);
+        }
+        variants.push_back(std::move(v));
+    }
+    return variants;
+}
+
+// Every key must exist in the design (or be a run option): each is checked on its own now, so
+// a typo stops the sweep before it starts instead of failing every point.
+void check_sweep_keys(const YamlMap& root, const SweepSpec& s, const std::vector<std::vector<SweepOverride>>& variants,
+                      const std::string& path, const std::string& energy_dir, const Limits& limits) {
+    auto first_value = [&](const std::string& key) -> const SweepOverride* {
+        for (const auto& v : variants)
+            for (const SweepOverride& o : v)
+                if (o.key == key) return &o;
+        return nullptr;
+    };
+    if (!s.fixed.empty()) {
+        try {
+            parse_design(point_design_yaml(s, SweepPoint{}), path, energy_dir, limits);
+        } catch (const ConfigError& e) {
+            throw ConfigError(fmt::format("{}: `set` makes the base design invalid: {}", path, e.what()));
+        }
+    }
+    for (const auto& v : variants)
+        for (const SweepOverride& o : v) check_run_value(path, o);
+    for (const std::string& key : s.axis_keys) {
+        if (key == "run.precision" || key == "run.batch") continue;
+        if (is_run_key(key)) root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch)", key));
+        SweepPoint probe;
+        probe.overrides = {*first_value(key)};
+        std::string design;
+        try {
+            design = point_design_yaml(s, probe);
+        } catch (const ConfigError& e) {  // the key cannot be set at all
+            throw ConfigError(fmt::format("{}: {}", path, e.what()));
+        }
+        try {
+            parse_design(design, path, energy_dir, limits);
+        } catch (const UnknownKeyError& e) {
+            throw ConfigError(fmt::format("{}: sweep key '{}' is not a design key ({})", path, key, e.what()));
+        } catch (const ConfigError&) {
+            // Other errors may be this one value's; the point records them when it runs.
+        }
+    }
+}
+
+}  // namespace
+
 SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const std::string& models_dir,
                      const std::string& energy_dir, int64_t max_points, const Limits& limits) {
     const YamlMap root = YamlMap::load_file(path, YamlErrorKind::Config);
@@ -164,80 +248,15 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
         set->finish();
     }
     // Design variants: the grid of `axes`, or the list of `points`.
-    std::vector<std::vector<SweepOverride>> variants;
     const bool has_axes = root.has("axes"), has_points = root.has("points");
     if (has_axes == has_points) root.fail_here("give either `axes` (a grid) or `points` (a list), not both or neither");
-    if (has_axes) {
-        const YamlMap axes = root.child("axes");
-        variants.push_back({});
-        for (const std::string& axis : axes.keys()) {
-            const std::vector<std::string> values = axes.get_string_list(axis);  // numbers too, as written
-            if (values.empty()) axes.fail(axis, "expected a non-empty list of values");
-            for (const std::string& key : split_keys(axis)) s.axis_keys.push_back(key);
-            std::vector<std::vector<SweepOverride>> grown;
-            for (const auto& v : variants)
-                for (const std::string& value : values) {
-                    if (int64_t(grown.size()) >= max_points)
-                        axes.fail(axis,
-                                  fmt::format("the grid has more than {} points (raise --max-points)", max_points));
-                    auto next = v;
-                    for (const std::string& key : split_keys(axis)) next.push_back({key, value});
-                    grown.push_back(std::move(next));
-                }
-            variants = std::move(grown);
-        }
-        axes.finish();
-    } else {
-        std::set<std::string> keys;
-        for (const YamlMap& p : root.map_list("points")) {
-            std::vector<SweepOverride> v;
-            for (const std::string& key : p.keys()) {
-                v.push_back({key, p.get_string(key)});
-                if (keys.insert(key).second) s.axis_keys.push_back(key);
-            }
-            variants.push_back(std::move(v));
-        }
-    }
+    const std::vector<std::vector<SweepOverride>> variants =
+        has_axes ? expand_axes(root, s, max_points) : list_points(root, s);
     root.finish();
     if (int64_t(variants.size() * s.workloads.size()) > max_points)
         root.fail_here(fmt::format("{} points exceed the limit of {} (raise --max-points)",
                                    variants.size() * s.workloads.size(), max_points));
-    // Every key must exist in the design (or be a run option): check each on its own now, so a
-    // typo stops the sweep before it starts instead of failing every point.
-    auto first_value = [&](const std::string& key) -> const SweepOverride* {
-        for (const auto& v : variants)
-            for (const SweepOverride& o : v)
-                if (o.key == key) return &o;
-        return nullptr;
-    };
-    if (!s.fixed.empty()) {
-        try {
-            parse_design(point_design_yaml(s, SweepPoint{}), path, energy_dir, limits);
-        } catch (const ConfigError& e) {
-            throw ConfigError(fmt::format("{}: `set` makes the base design invalid: {}", path, e.what()));
-        }
-    }
-    for (const auto& v : variants)
-        for (const SweepOverride& o : v) check_run_value(path, o);
-    for (const std::string& key : s.axis_keys) {
-        if (key == "run.precision" || key == "run.batch") continue;
-        if (is_run_key(key)) root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch)", key));
-        SweepPoint probe;
-        probe.overrides = {*first_value(key)};
-        std::string design;
-        try {
-            design = point_design_yaml(s, probe);
-        } catch (const ConfigError& e) {  // the key cannot be set at all
-            throw ConfigError(fmt::format("{}: {}", path, e.what()));
-        }
-        try {
-            parse_design(design, path, energy_dir, limits);
-        } catch (const UnknownKeyError& e) {
-            throw ConfigError(fmt::format("{}: sweep key '{}' is not a design key ({})", path, key, e.what()));
-        } catch (const ConfigError&) {
-            // Other errors may be this one value's; the point records them when it runs.
-        }
-    }
+    check_sweep_keys(root, s, variants, path, energy_dir, limits);
     for (size_t w = 0; w < s.workloads.size(); ++w)
         for (const auto& v : variants) {
             SweepPoint p;
