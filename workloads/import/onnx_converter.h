@@ -1,0 +1,116 @@
+#pragma once
+// The ONNX-to-graph converter behind import_onnx (onnx_import.h): one pass over the model's
+// nodes in order. Internal to workloads/import: onnx_converter.cpp reads the graph, its inputs,
+// attributes and windows; onnx_converter_ops.cpp turns each supported operator into layers.
+#include <onnx/onnx_pb.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "workloads/import/onnx_import.h"
+#include "workloads/import/onnx_tensor.h"
+
+namespace npu::onnx_convert {
+
+struct Value {
+    int layer;
+    std::vector<int64_t> dims;  // ONNX dims
+};
+
+class Converter {
+public:
+    Converter(const onnx::ModelProto& model, const std::string& path, const OnnxImportOptions& options)
+        : m_model(model), m_path(path), m_options(options) {
+        for (const auto& op : model.opset_import())
+            if (op.domain().empty() || op.domain() == "ai.onnx") m_opset = op.version();
+        m_out.graph.name = std::filesystem::path(path).stem().string();
+        m_out.graph.source = path;
+        m_out.opset = m_opset;
+    }
+
+    OnnxImport run();
+
+private:
+    static std::string node_name(const onnx::NodeProto& n);
+    std::string where(const onnx::NodeProto& n) const;
+
+    void check_operators(const onnx::GraphProto& g);
+
+    // Names that nodes read in weight positions: these must be constants.
+    static std::set<std::string> constant_inputs(const onnx::GraphProto& g);
+
+    void add_input(const onnx::ValueInfoProto& in, const OnnxTensor* value);
+
+    const Value& value(const onnx::NodeProto& n, int i) const;
+    const OnnxTensor* constant(const onnx::NodeProto& n, int i) const;
+
+    static const onnx::AttributeProto* attribute(const onnx::NodeProto& n, const std::string& name);
+    // Integer attributes stay below 2^31 in magnitude, as in every npusim file (limits.h).
+    static int64_t checked_int(const onnx::NodeProto& n, const std::string& name, int64_t v);
+    static int64_t attr_int(const onnx::NodeProto& n, const std::string& name, int64_t fallback);
+    static float attr_float(const onnx::NodeProto& n, const std::string& name, float fallback);
+    static std::vector<int64_t> attr_ints(const onnx::NodeProto& n, const std::string& name);
+    static std::string attr_string(const onnx::NodeProto& n, const std::string& name, const std::string& fallback);
+
+    int add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims);
+
+    // Window attributes of Conv and the pools over a rank-3 or rank-4 input.
+    Window2d window(const onnx::NodeProto& n, const std::vector<int64_t>& in, std::vector<int64_t> kernel);
+
+    static std::vector<int64_t> window_dims(const std::vector<int64_t>& in, int64_t channels, const Window2d& w);
+
+    void convert(const onnx::NodeProto& n);
+
+    void constant_node(const onnx::NodeProto& n);
+
+    void conv(const onnx::NodeProto& n);
+
+    // Gemm: alpha * A' * B' + beta * C; MatMul: A * B. A is [M, K]; the constant B is stored
+    // as an fc layer's [out][in] weights.
+    void gemm(const onnx::NodeProto& n);
+
+    void pool(const onnx::NodeProto& n);
+
+    void clip(const onnx::NodeProto& n);
+
+    void global_pool(const onnx::NodeProto& n);
+
+    void add(const onnx::NodeProto& n);
+
+    void batchnorm(const onnx::NodeProto& n);
+
+    void reshape(const onnx::NodeProto& n);
+
+    void softmax(const onnx::NodeProto& n);
+
+    void concat(const onnx::NodeProto& n);
+
+    // Integer scalars (zero points) in npusim's int8 storage: uint8 shifted by -128.
+    int32_t zero_point(const onnx::NodeProto& n, int i, bool* is_unsigned = nullptr) const;
+    // A scale: one positive, finite float32 (a missing optional scale is 1).
+    float scalar(const onnx::NodeProto& n, const OnnxTensor* t) const;
+
+    // The input's quantization must be what this node reads it with.
+    void bind_input_quant(const onnx::NodeProto& n, const Value& x, float scale, int32_t zero_point);
+
+    // QLinearConv, QLinearMatMul and ConvInteger: integer operands with zero points.
+    void quantized(const onnx::NodeProto& n);
+
+    // ConvInteger's optional zero points default to 0 of the operand's type (-128 in npusim's
+    // storage for uint8).
+    int32_t zero_point_or_zero(const onnx::NodeProto& n, int i, bool operand_unsigned) const;
+
+    std::set<std::string> m_unset_quant;  // integer inputs whose scale a reader has yet to give
+    const onnx::ModelProto& m_model;
+    std::string m_path;
+    const OnnxImportOptions& m_options;
+    int64_t m_opset = 1;
+    OnnxImport m_out;
+    std::map<std::string, OnnxTensor> m_constants;
+    std::map<std::string, Value> m_values;
+};
+
+}  // namespace npu::onnx_convert
