@@ -119,8 +119,8 @@ const Value& Converter::value(const onnx::NodeProto& n, int i) const {
     const auto v = m_values.find(n.input(i));
     if (v == m_values.end()) {
         if (m_constants.count(n.input(i)))
-            throw UnsupportedError(fmt::format("{}: input '{}' is a constant where npusim needs a computed tensor",
-                                               where(n), n.input(i)));
+            throw UnsupportedError(
+                fmt::format("{}: input '{}' is a constant where npusim needs a computed tensor", where(n), n.input(i)));
         throw WorkloadError(fmt::format("{}: input '{}' is not produced by an earlier node", where(n), n.input(i)));
     }
     return v->second;
@@ -130,8 +130,7 @@ const OnnxTensor* Converter::constant(const onnx::NodeProto& n, int i) const {
     if (i >= n.input_size() || n.input(i).empty()) return nullptr;
     const auto c = m_constants.find(n.input(i));
     if (c == m_constants.end())
-        throw UnsupportedError(
-            fmt::format("{}: input '{}' must be a constant (initializer)", where(n), n.input(i)));
+        throw UnsupportedError(fmt::format("{}: input '{}' must be a constant (initializer)", where(n), n.input(i)));
     return &c->second;
 }
 
@@ -200,8 +199,7 @@ Window2d Converter::window(const onnx::NodeProto& n, const std::vector<int64_t>&
     std::vector<int64_t> pads = spatial_attr("pads", 0, 2 * spatial);  // begins, then ends
     for (size_t d = 0; d < spatial; ++d)
         if (kernel[d] < 1 || strides[d] < 1 || dilations[d] < 1 || pads[d] < 0 || pads[spatial + d] < 0)
-            throw WorkloadError(
-                fmt::format("{}: kernel, strides and dilations must be >= 1 and pads >= 0", where(n)));
+            throw WorkloadError(fmt::format("{}: kernel, strides and dilations must be >= 1 and pads >= 0", where(n)));
     const std::string auto_pad = attr_string(n, "auto_pad", "NOTSET");
     for (size_t d = 0; d < spatial; ++d) {
         const int64_t size = in[2 + d], extent = (kernel[d] - 1) * dilations[d] + 1;
@@ -272,8 +270,7 @@ int32_t Converter::zero_point(const onnx::NodeProto& n, int i, bool* is_unsigned
         if (is_unsigned) *is_unsigned = true;  // ONNX's default zero point type is uint8
         return -128;
     }
-    if (t->values.empty())
-        throw WorkloadError(fmt::format("{}: zero point '{}' holds no value", where(n), t->name));
+    if (t->values.empty()) throw WorkloadError(fmt::format("{}: zero point '{}' holds no value", where(n), t->name));
     for (double v : t->values)
         if (v != t->values.front())
             throw UnsupportedError(

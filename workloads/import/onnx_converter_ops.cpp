@@ -29,9 +29,8 @@ void Converter::conv(const onnx::NodeProto& n) {
     l.conv.filters = w->dims[0];
     l.conv.groups = attr_int(n, "group", 1);
     if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
-        throw WorkloadError(
-            fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups", where(n),
-                        w->dims[1], x.dims[1], l.conv.groups));
+        throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups",
+                                        where(n), w->dims[1], x.dims[1], l.conv.groups));
     if (b && int64_t(b->values.size()) != w->dims[0])
         throw WorkloadError(
             fmt::format("{}: B holds {} values for {} filters", where(n), b->values.size(), w->dims[0]));
@@ -73,8 +72,8 @@ void Converter::gemm(const onnx::NodeProto& n) {
         // A scalar or one value per output column; a full M x N matrix is unsupported.
         const bool row = c->elements() == outs && (c->dims.size() < 2 || c->dims[0] == 1);
         if (c->elements() != 1 && !row)
-            throw UnsupportedError(fmt::format("{}: C of shape [{}] (only a scalar or one value per output)",
-                                               where(n), fmt::join(c->dims, ", ")));
+            throw UnsupportedError(fmt::format("{}: C of shape [{}] (only a scalar or one value per output)", where(n),
+                                               fmt::join(c->dims, ", ")));
         for (int64_t o = 0; o < outs; ++o)
             l.bias_values.push_back(float(beta * c->values[size_t(c->elements() == 1 ? 0 : o)]));
     }
@@ -217,8 +216,7 @@ void Converter::reshape(const onnx::NodeProto& n) {
                 v = x.dims[d];
             }
             if (v == -1) {
-                if (infer >= 0)
-                    throw WorkloadError(fmt::format("{}: more than one target dimension is -1", where(n)));
+                if (infer >= 0) throw WorkloadError(fmt::format("{}: more than one target dimension is -1", where(n)));
                 infer = int64_t(d);
             } else {
                 known = saturating_mul(known, v);
@@ -255,8 +253,7 @@ void Converter::concat(const onnx::NodeProto& n) {
     l.concat_axis = onnx_axis(axis, dims.size(), where(n));
     for (int i = 0; i < n.input_size(); ++i) {
         const Value& v = value(n, i);
-        if (v.dims.size() != dims.size())
-            throw WorkloadError(fmt::format("{}: inputs of different ranks", where(n)));
+        if (v.dims.size() != dims.size()) throw WorkloadError(fmt::format("{}: inputs of different ranks", where(n)));
         l.inputs.push_back(v.layer);
         if (i > 0) dims[size_t(axis)] += v.dims[size_t(axis)];
     }
@@ -311,14 +308,13 @@ void Converter::quantized(const onnx::NodeProto& n) {
         l.fc.out_features = outs;
         l.fc.bias = false;
         for (int64_t o = 0; o < outs; ++o)
-            for (int64_t i = 0; i < k; ++i)
-                l.quant.weights.push_back(int32_t(w->values[size_t(i * outs + o)]) - shift);
+            for (int64_t i = 0; i < k; ++i) l.quant.weights.push_back(int32_t(w->values[size_t(i * outs + o)]) - shift);
         dims = {x.dims[0], outs};
     } else {
         l.kind = LayerKind::Conv2d;
         if (w->dims.size() != x.dims.size() || x.dims.size() < 3)
-            throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)",
-                                            where(n), w->dims.size(), x.dims.size()));
+            throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)", where(n),
+                                            w->dims.size(), x.dims.size()));
         l.conv.filters = w->dims[0];
         l.conv.groups = attr_int(n, "group", 1);
         if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
