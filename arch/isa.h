@@ -107,7 +107,7 @@ struct Gemm {
 
     int64_t m() const { return form == GemmForm::Matrix ? a.rows : out_extent[0] * out_extent[1] * out_extent[2]; }
     int64_t k() const { return form == GemmForm::Matrix ? a.cols : channels * window.kernel_h * window.kernel_w; }
-    int64_t n() const { return form == GemmForm::Matrix ? b.cols : filters; }
+    int64_t n() const { return filters; }  // N of both forms (Gemm::matrix sets it to b.cols)
     int64_t macs() const { return groups * m() * k() * n(); }
     // Where the streamed (A) and stationary-side (B) operands are read from.
     const Region& a_region() const { return form == GemmForm::Matrix ? a.region : input.region; }

@@ -67,7 +67,6 @@ public:
 
 private:
     std::vector<CounterDump> dump_stats(const Graph& graph) const;
-    void fill_layer_counters(LayerResult& layer, int index, Precision precision) const;
     void require_functional(const char* what) const;
 
     NpuConfig m_config;

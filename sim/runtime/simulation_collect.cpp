@@ -17,43 +17,61 @@ const char* computing_unit(LayerKind kind) {
     }
 }
 
-}  // namespace
-
-// A layer's figures from the counters, by hierarchical name (arch/stats_registry.h); the tag is
-// the layer's graph index. Needs lr.cycles (for stalls and static energy).
-void Simulation::fill_layer_counters(LayerResult& lr, int i, Precision precision) const {
-    const std::string npu = m_system->core(0).name();  // "npu.core0"
-    auto counter = [&](const std::string& block, const char* stat) -> const TaggedCounter& {
-        return m_stats.at(npu + "." + block + "." + stat);
+// One core's counters, looked up by hierarchical name once per collection (not per layer).
+struct CoreCounters {
+    const TaggedCounter *array_busy, *macs, *folds, *vector_busy, *element_ops;
+    const TaggedCounter *dram_read, *dram_write, *read_bursts, *write_bursts, *acc_reads, *acc_writes;
+    struct Buffer {
+        const char* name;  // report name: "unified", "ifmap", "weight", "output"
+        const TaggedCounter *read_bytes, *write_bytes;
     };
-    const NpuConfig& c = m_config;
-    lr.macs = counter("systolic_array", "macs").at(i);
-    lr.folds = counter("systolic_array", "folds").at(i);
-    lr.compute_cycles =
-        counter(lr.unit == std::string("array") ? "systolic_array" : "vector_unit", "busy_cycles").at(i);
-    lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
-    lr.dram_read_bytes = counter("dma", "dram_read_bytes").at(i);
-    lr.dram_write_bytes = counter("dma", "dram_write_bytes").at(i);
+    std::vector<Buffer> buffers;  // the ones the design has
+};
+
+CoreCounters core_counters(const StatsRegistry& stats, const std::string& core) {
+    auto at = [&](const char* block, const char* stat) { return &stats.at(core + "." + block + "." + stat); };
+    CoreCounters k{
+        at("systolic_array", "busy_cycles"), at("systolic_array", "macs"),     at("systolic_array", "folds"),
+        at("vector_unit", "busy_cycles"),    at("vector_unit", "element_ops"), at("dma", "dram_read_bytes"),
+        at("dma", "dram_write_bytes"),       at("dma", "dram_read_bursts"),    at("dma", "dram_write_bursts"),
+        at("accumulator", "reads"),          at("accumulator", "writes"),      {}};
     for (const char* buffer : {"unified", "ifmap", "weight", "output"}) {
-        if (!m_stats.has(npu + "." + buffer + "_buffer.read_bytes")) continue;  // the design has no such buffer
-        lr.sram_read_bytes[buffer] = counter(std::string(buffer) + "_buffer", "read_bytes").at(i);
-        lr.sram_write_bytes[buffer] = counter(std::string(buffer) + "_buffer", "write_bytes").at(i);
+        const std::string block = std::string(buffer) + "_buffer";
+        if (!stats.has(core + "." + block + ".read_bytes")) continue;  // the design has no such buffer
+        k.buffers.push_back({buffer, at(block.c_str(), "read_bytes"), at(block.c_str(), "write_bytes")});
     }
-    lr.accumulator_reads = counter("accumulator", "reads").at(i);
-    lr.accumulator_writes = counter("accumulator", "writes").at(i);
-    lr.vector_ops = counter("vector_unit", "element_ops").at(i);
+    return k;
+}
+
+// A layer's figures from the counters; the tag is the layer's graph index. Needs lr.cycles (for
+// stalls and static energy).
+void fill_layer_counters(LayerResult& lr, size_t i, const CoreCounters& k, const NpuConfig& c, Precision precision) {
+    lr.macs = k.macs->at(i);
+    lr.folds = k.folds->at(i);
+    lr.compute_cycles = (lr.unit == std::string("array") ? k.array_busy : k.vector_busy)->at(i);
+    lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
+    lr.dram_read_bytes = k.dram_read->at(i);
+    lr.dram_write_bytes = k.dram_write->at(i);
+    for (const CoreCounters::Buffer& b : k.buffers) {
+        lr.sram_read_bytes[b.name] = b.read_bytes->at(i);
+        lr.sram_write_bytes[b.name] = b.write_bytes->at(i);
+    }
+    lr.accumulator_reads = k.acc_reads->at(i);
+    lr.accumulator_writes = k.acc_writes->at(i);
+    lr.vector_ops = k.element_ops->at(i);
 
     ActivityCounts& a = lr.activity;
     a.macs = lr.macs;
     a.sram_read_bytes = lr.sram_read_bytes;
     a.sram_write_bytes = lr.sram_write_bytes;
     a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
-    a.dram_bytes_moved =
-        (counter("dma", "dram_read_bursts").at(i) + counter("dma", "dram_write_bursts").at(i)) * c.dram.burst_bytes;
+    a.dram_bytes_moved = (k.read_bursts->at(i) + k.write_bursts->at(i)) * c.dram.burst_bytes;
     a.vector_ops = lr.vector_ops;
     a.time_ns = c.clock().ns(lr.cycles);
     lr.energy = energy_of(c, precision, a);
 }
+
+}  // namespace
 
 RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& compiled, double start_ns) const {
     const Graph& g = w.model.graph;
@@ -63,6 +81,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     r.instructions = int64_t(compiled.program.instructions.size());
     std::vector<int64_t> instructions(g.layers.size(), 0);
     for (const isa::Instruction& in : compiled.program.instructions) ++instructions[size_t(in.layer)];
+    const CoreCounters counters = core_counters(m_stats, m_system->core(0).name());  // "npu.core0"
     double previous_end = start_ns;
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
@@ -75,7 +94,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         lr.end_ns = end - start_ns;
         lr.cycles = c.clock().cycles(end - previous_end);
         previous_end = end;
-        fill_layer_counters(lr, int(i), compiled.precision);
+        fill_layer_counters(lr, i, counters, c, compiled.precision);
 
         r.macs += lr.macs;
         r.cycles += lr.cycles;
