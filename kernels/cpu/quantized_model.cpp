@@ -8,81 +8,11 @@
 
 #include "common/error.h"
 #include "kernels/cpu/cpu_backend.h"
-#include "kernels/cpu/reference_ops.h"
-#include "kernels/numerics/vector_math.h"
+#include "kernels/cpu/ops/calibration.h"
+#include "kernels/cpu/ops/cpu_op.h"
 
 namespace npu {
 namespace {
-
-// Scale for a set of real values: 1 if they are all integers that fit int8, else max|x| / 127.
-float choose_scale(const float* values, size_t count) {
-    bool integral = true;
-    float max_abs = 0.0f;
-    for (size_t i = 0; i < count; ++i) {
-        max_abs = std::max(max_abs, std::fabs(values[i]));
-        integral = integral && values[i] == std::nearbyint(values[i]);
-    }
-    if (integral && max_abs <= 127.0f) return 1.0f;
-    return max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
-}
-
-Int8Clamp activation_clamp(Activation act, float out_scale) {
-    Int8Clamp c;
-    if (act != Activation::None) c.lo = 0;
-    if (act == Activation::Relu6) c.hi = int32_t(std::min<long>(127, std::lround(6.0 / out_scale)));
-    return c;
-}
-
-float activate(float v, Activation act) {
-    if (act == Activation::Relu) return activate_relu(v);
-    if (act == Activation::Relu6) return activate_relu6(v);
-    return v;
-}
-
-// Quantizes a conv/fc layer and calibrates its output scale on the accumulators of the
-// already-quantized input.
-void quantize_weighted_int8(const FloatModel& fm, int i, QuantModel& qm, const std::vector<HostTensor>& outputs) {
-    const Layer& l = qm.graph.layers[size_t(i)];
-    const LayerTensors& t = fm.tensors[size_t(i)];
-    QuantLayer& q = qm.layers[size_t(i)];
-    const float s_in = qm.layers[size_t(l.inputs[0])].out_scale;
-    const size_t outs = t.bias.size(), per_out = t.weight.size() / outs;
-    std::vector<float> w_scale(outs);
-    q.weight_q.resize(t.weight.size());
-    q.bias_q.resize(outs);
-    for (size_t f = 0; f < outs; ++f) {
-        w_scale[f] = choose_scale(&t.weight[f * per_out], per_out);
-        for (size_t k = 0; k < per_out; ++k)
-            q.weight_q[f * per_out + k] = quantize_int8(t.weight[f * per_out + k], w_scale[f]);
-        const double b = std::nearbyint(double(t.bias[f]) / (double(s_in) * w_scale[f]));
-        q.bias_q[f] = int32_t(std::clamp(b, -2147483648.0, 2147483647.0));
-    }
-    const ConvGeometry g = ConvGeometry::from_layer(l, outputs[size_t(l.inputs[0])].shape);
-    const std::vector<int32_t> acc =
-        conv_accumulate_int8(outputs[size_t(l.inputs[0])], g, q.weight_q.data(), q.bias_q.data());
-    const int64_t pixels = l.output.h * l.output.w;
-    std::vector<float> real(acc.size());
-    for (size_t k = 0; k < acc.size(); ++k)
-        real[k] = activate(float(double(acc[k]) * s_in * w_scale[(k / size_t(pixels)) % outs]), l.activation);
-    q.out_scale = choose_scale(real.data(), real.size());
-    for (size_t f = 0; f < outs; ++f) q.requant.push_back(make_multiplier(double(s_in) * w_scale[f] / q.out_scale));
-    q.clamp = activation_clamp(l.activation, q.out_scale);
-}
-
-void quantize_add_int8(int i, QuantModel& qm, const std::vector<HostTensor>& outputs) {
-    const Layer& l = qm.graph.layers[size_t(i)];
-    QuantLayer& q = qm.layers[size_t(i)];
-    const float sa = qm.layers[size_t(l.inputs[0])].out_scale;
-    const float sb = qm.layers[size_t(l.inputs[1])].out_scale;
-    const HostTensor& a = outputs[size_t(l.inputs[0])];
-    const HostTensor& b = outputs[size_t(l.inputs[1])];
-    std::vector<float> real(size_t(a.elements()));
-    for (size_t k = 0; k < real.size(); ++k)
-        real[k] = activate(float(a.int8()[k]) * sa + float(b.int8()[k]) * sb, l.activation);
-    q.out_scale = choose_scale(real.data(), real.size());
-    q.add = make_add_rescale(double(sa) / q.out_scale, double(sb) / q.out_scale);
-    q.clamp = activation_clamp(l.activation, q.out_scale);
-}
 
 void quantize_float(const FloatModel& fm, int i, QuantModel& qm) {
     const LayerTensors& t = fm.tensors[size_t(i)];
@@ -90,23 +20,6 @@ void quantize_float(const FloatModel& fm, int i, QuantModel& qm) {
     const bool conv = qm.graph.layers[size_t(i)].kind != LayerKind::BatchNorm;
     for (float w : t.weight) q.weight_f.push_back(conv ? round_to(w, qm.precision) : w);
     q.bias_f = t.bias;
-}
-
-// Concat: the output takes the largest input scale; each input is rescaled to it.
-void quantize_concat_int8(int i, QuantModel& qm) {
-    const Layer& l = qm.graph.layers[size_t(i)];
-    QuantLayer& q = qm.layers[size_t(i)];
-    q.out_scale = 0.0f;
-    for (int in : l.inputs) q.out_scale = std::max(q.out_scale, qm.layers[size_t(in)].out_scale);
-    for (int in : l.inputs)
-        q.input_rescale.push_back(make_multiplier(double(qm.layers[size_t(in)].out_scale) / q.out_scale));
-}
-
-Int8Clamp clip_clamp(const ClipAttrs& c, float scale) {
-    Int8Clamp b;
-    b.lo = int32_t(std::clamp<double>(std::ceil(double(c.min) / scale), -128.0, 127.0));
-    b.hi = int32_t(std::clamp<double>(std::floor(double(c.max) / scale), -128.0, 127.0));
-    return b;
 }
 
 // An imported model's own quantization (GivenQuant), without calibration.
@@ -191,25 +104,12 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
     // Calibrate layer by layer on the int8 outputs computed so far.
     std::vector<HostTensor> outputs(fm.graph.layers.size());
     for (size_t i = 0; i < fm.graph.layers.size(); ++i) {
-        const Layer& l = qm.graph.layers[i];
-        QuantLayer& q = qm.layers[i];
-        switch (l.kind) {
-            case LayerKind::Input: break;  // scale chosen above
-            case LayerKind::Conv2d:
-            case LayerKind::FullyConnected: quantize_weighted_int8(fm, int(i), qm, outputs); break;
-            case LayerKind::Add: quantize_add_int8(int(i), qm, outputs); break;
-            case LayerKind::Softmax: q.out_scale = kSoftmaxInt8OutputScale; break;
-            case LayerKind::Concat: quantize_concat_int8(int(i), qm); break;
-            case LayerKind::BatchNorm:
-                throw WorkloadError(
-                    fmt::format("{}: a standalone batchnorm runs in fp16 or fp32, not int8", qm.graph.where(int(i))));
-            default:  // pools, relu, clip, flatten, reshape keep the input scale
-                q.out_scale = qm.layers[size_t(l.inputs[0])].out_scale;
-                if (l.kind == LayerKind::Relu) q.clamp.lo = 0;
-                if (l.kind == LayerKind::Relu6) q.clamp = activation_clamp(Activation::Relu6, q.out_scale);
-                if (l.kind == LayerKind::Clip) q.clamp = clip_clamp(l.clip, q.out_scale);
-                break;
-        }
+        const CpuOp& op = cpu_op(qm.graph.layers[i].kind);
+        const CalibrationCall call{fm, qm, int(i), outputs};
+        if (op.calibrate_int8)
+            op.calibrate_int8(call);
+        else
+            qm.layers[i].out_scale = call.producer().out_scale;
         outputs[i] = reference_layer(qm, int(i), outputs);
     }
     return qm;

@@ -10,6 +10,7 @@
 #include "sim/report/report.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/model_loader.h"
+#include "workloads/ops/op_def.h"
 #include "workloads/workload_files.h"
 #include "workloads/zoo.h"
 
@@ -38,8 +39,7 @@ int explain(const ExplainArgs& a, const DataPaths& paths) {
     int index = -1;
     for (size_t i = 1; i < w.model.graph.layers.size() && index < 0; ++i) {
         const Layer& l = w.model.graph.layers[i];
-        if (a.layer.empty() ? (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) : l.name == a.layer)
-            index = int(i);
+        if (a.layer.empty() ? op_def(l.kind).unit == OpUnit::Array : l.name == a.layer) index = int(i);
     }
     if (index < 0)
         throw UsageError(a.layer.empty() ? fmt::format("--workload: '{}' has no conv2d or fc layer", graph.name)

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-#include "sim/compiler/lowering.h"
+#include "sim/compiler/lowering_table.h"
 
 namespace npu {
 
@@ -25,15 +25,8 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
     for (size_t i = 1; i < graph.layers.size(); ++i) {
         builder.set_layer(int32_t(i));
         try {
-            switch (graph.layers[i].kind) {
-                case LayerKind::Conv2d:
-                case LayerKind::FullyConnected: lower_conv(ctx, int(i)); break;
-                case LayerKind::Input:    // in DRAM before the run
-                case LayerKind::Flatten:  // same bytes as its input
-                case LayerKind::Reshape: break;
-                case LayerKind::Concat: lower_concat(ctx, int(i)); break;
-                default: lower_vector_layer(ctx, int(i)); break;
-            }
+            const Lowering& lowering = lowering_for(graph.layers[i].kind);
+            if (lowering.lower) lowering.lower(ctx, int(i));
         } catch (const LimitError& e) {
             throw CompileError(fmt::format("{}: {}", graph.where(int(i)), e.what()));
         }

@@ -4,18 +4,16 @@
 
 #include "arch/isa.h"
 #include "kernels/numerics/element.h"
+#include "workloads/ops/op_def.h"
 
 namespace npu {
 namespace {
 
-int64_t output_channels(const Layer& l) {
-    if (l.kind == LayerKind::BatchNorm) return l.output.c;
-    return l.kind == LayerKind::Conv2d ? l.conv.filters : l.fc.out_features;
-}
-
-bool has_channel_params(const Layer& l) {
-    return l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected || l.kind == LayerKind::BatchNorm;
-}
+int64_t output_channels(const Layer& l) { return op_def(l.kind).channel_records(l); }
+bool has_channel_params(const Layer& l) { return op_def(l.kind).channel_records != nullptr; }
+// A layer with channel records but no weight tensor (a standalone batchnorm) keeps its per-channel
+// scale and shift in the records.
+bool has_weight_tensor(const Layer& l) { return op_def(l.kind).weights != nullptr; }
 
 }  // namespace
 
@@ -31,7 +29,7 @@ DramPlan plan_dram(const Graph& g, Precision precision, const std::vector<QuantL
     p.base_address = dram.end();
     for (size_t i = 0; i < n; ++i) {
         const Layer& l = g.layers[i];
-        if (l.kind == LayerKind::Flatten || l.kind == LayerKind::Reshape) {  // same bytes as its input
+        if (op_def(l.kind).aliases_input) {  // same bytes as its input
             p.tensor_id[i] = p.tensor_id[size_t(l.inputs[0])];
             p.output_address[i] = p.output_address[size_t(l.inputs[0])];
             continue;
@@ -69,7 +67,7 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
             record[0] = q.bias_q[size_t(c)];
             record[1] = q.requant[size_t(c)].multiplier;
             record[2] = q.requant[size_t(c)].shift;
-        } else if (l.kind == LayerKind::BatchNorm) {  // standalone: scale and shift
+        } else if (!has_weight_tensor(l)) {  // scale and shift
             std::memcpy(&record[0], &q.weight_f[size_t(c)], sizeof(float));
             std::memcpy(&record[1], &q.bias_f[size_t(c)], sizeof(float));
         } else {
@@ -93,7 +91,7 @@ std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
         const QuantLayer& q = m.layers[i];
         if (m.precision == Precision::Int8) {
             std::memcpy(image + p.weight_address[i], q.weight_q.data(), q.weight_q.size());
-        } else if (l.kind != LayerKind::BatchNorm) {
+        } else if (has_weight_tensor(l)) {
             for (size_t k = 0; k < q.weight_f.size(); ++k)
                 store_real(image + p.weight_address[i], int64_t(k), q.weight_f[k], m.precision);
         }

@@ -1,11 +1,10 @@
 #include <fmt/format.h>
 
-#include <limits>
 #include <tuple>
 
 #include "common/error.h"
 #include "sim/compiler/buffer_plan.h"
-#include "sim/compiler/lowering.h"
+#include "sim/compiler/lowering_table.h"
 #include "sim/compiler/window_span.h"
 
 namespace npu {
@@ -17,17 +16,18 @@ using Box4 = std::array<int64_t, 4>;  // n, c, h, w
 struct VectorShape {
     const Layer& layer;
     Shape in;
+    const VectorTraits& traits = lowering_for(layer.kind).vector;
 
     Box4 input_start(const Box4& start, const Box4& extent) const {
-        if (layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool)
+        if (traits.footprint == VectorFootprint::Window)
             return {start[0], start[1], rows(start, extent).begin, cols(start, extent).begin};
-        if (layer.kind == LayerKind::GlobalAvgPool) return {start[0], start[1], 0, 0};
+        if (traits.footprint == VectorFootprint::Plane) return {start[0], start[1], 0, 0};
         return start;
     }
     Box4 input_extent(const Box4& start, const Box4& extent) const {
-        if (layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool)
+        if (traits.footprint == VectorFootprint::Window)
             return {extent[0], extent[1], rows(start, extent).size(), cols(start, extent).size()};
-        if (layer.kind == LayerKind::GlobalAvgPool) return {extent[0], extent[1], in.h, in.w};
+        if (traits.footprint == VectorFootprint::Plane) return {extent[0], extent[1], in.h, in.w};
         return extent;
     }
     Span rows(const Box4& s, const Box4& e) const {
@@ -41,20 +41,17 @@ struct VectorShape {
     // The largest input box any output tile of this size reads (a tile away from the padded
     // border reads the full window span).
     Box4 max_input_extent(const Box4& tile) const {
-        if (layer.kind == LayerKind::MaxPool || layer.kind == LayerKind::AvgPool) {
+        if (traits.footprint == VectorFootprint::Window) {
             const Window2d& w = layer.pool.window;
             return {tile[0], tile[1], std::min(in.h, (tile[2] - 1) * w.stride_h + w.extent_h()),
                     std::min(in.w, (tile[3] - 1) * w.stride_w + w.extent_w())};
         }
         return input_extent(Box4{0, 0, 0, 0}, tile);
     }
-    int inputs() const { return layer.kind == LayerKind::Add ? 2 : 1; }
-    // Which output dimensions a tile may cut: softmax needs its whole rows, global pooling
-    // whole planes.
-    bool may_split(int dim) const {
-        if (layer.kind == LayerKind::Softmax)
-            return dim != layer.softmax.axis && !(layer.softmax.flatten && dim > layer.softmax.axis);
-        return layer.kind != LayerKind::GlobalAvgPool || dim <= 1;
+    int inputs() const { return int(layer.inputs.size()); }
+    bool may_split(int dim) const { return traits.may_split == nullptr || traits.may_split(layer, dim); }
+    std::pair<float, float> float_bounds() const {
+        return traits.float_bounds ? traits.float_bounds(layer) : std::pair{layer.clip.min, layer.clip.max};
     }
 };
 
@@ -66,28 +63,48 @@ OperandNeeds needs_for(const VectorShape& vs, const Box4& tile, int64_t e) {
     n.slots[size_t(Operand::Ifmap)] = 2 * vs.inputs();
     n.slot_bytes[size_t(Operand::Weight)] = 0;
     // A standalone batchnorm brings its channel records next to the output tile.
-    const int64_t params = vs.layer.kind == LayerKind::BatchNorm ? tile[1] * isa::kChannelParamBytes : 0;
+    const int64_t params = vs.traits.channel_records ? tile[1] * isa::kChannelParamBytes : 0;
     n.slot_bytes[size_t(Operand::Output)] = elements(tile) * e + params;
     return n;
 }
 
-isa::VectorOp op_of(LayerKind kind) {
-    switch (kind) {
-        case LayerKind::MaxPool: return isa::VectorOp::MaxPool;
-        case LayerKind::AvgPool: return isa::VectorOp::AvgPool;
-        case LayerKind::GlobalAvgPool: return isa::VectorOp::GlobalAvgPool;
-        case LayerKind::Add: return isa::VectorOp::Add;
-        case LayerKind::Softmax: return isa::VectorOp::Softmax;
-        case LayerKind::BatchNorm: return isa::VectorOp::Affine;
-        default: return isa::VectorOp::Clamp;  // relu, relu6, clip
-    }
+// The DRAM records of channels [first, first + count) of a layer with channel records.
+isa::DramBox channel_records_box(const LoweringContext& ctx, int index, int64_t first, int64_t count) {
+    isa::DramBox records;
+    records.base = ctx.dram.param_address[size_t(index)];
+    records.element_bytes = 1;
+    records.dims = {ctx.graph.layers[size_t(index)].output.c, 1, 1, isa::kChannelParamBytes};
+    records.start = {first, 0, 0, 0};
+    records.extent = {count, 1, 1, isa::kChannelParamBytes};
+    return records;
 }
 
-// Float bounds of a Clamp (INT8 runs use the layer's integer clamp).
-std::pair<float, float> float_bounds(const Layer& l) {
-    if (l.kind == LayerKind::Relu) return {0.0f, std::numeric_limits<float>::infinity()};
-    if (l.kind == LayerKind::Relu6) return {0.0f, 6.0f};
-    return {l.clip.min, l.clip.max};
+struct TileBox {
+    Box4 start, extent;
+};
+
+// Everything of a vector instruction but its operand regions: the tile's place in the tensors,
+// the layer's attributes and its INT8 parameters.
+void describe_tile(const LoweringContext& ctx, int index, const VectorShape& vs, const TileBox& in, const TileBox& out,
+                   isa::Vector& v) {
+    const Layer& l = vs.layer;
+    const QuantLayer& q = ctx.quant[size_t(index)];
+    v.src_extent = in.extent;
+    v.dst_extent = out.extent;
+    v.src_h0 = in.start[2];
+    v.src_w0 = in.start[3];
+    v.dst_h0 = out.start[2];
+    v.dst_w0 = out.start[3];
+    v.tensor_h = vs.in.h;
+    v.tensor_w = vs.in.w;
+    v.window = l.pool.window;
+    v.count_include_pad = l.pool.count_include_pad;
+    v.activation = l.activation;
+    std::tie(v.clamp_min, v.clamp_max) = vs.float_bounds();
+    v.clamp = q.clamp;
+    v.softmax = l.softmax;
+    v.add = q.add;
+    v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
 }
 
 }  // namespace
@@ -107,12 +124,11 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
                         "tile)",
                         l.name, kind_name(l.kind), ctx.config.name, needs_for(vs, tile, e).slot_bytes[0]));
     const BufferPlan buffers(ctx.config, needs_for(vs, tile, e));
-    const QuantLayer& q = ctx.quant[size_t(index)];
     for_each_tile({out.n, out.c, out.h, out.w}, tile, [&](const Box4& start, const Box4& extent, int64_t slot) {
         const Box4 in_start = vs.input_start(start, extent);
         const Box4 in_extent = vs.input_extent(start, extent);
         isa::Vector v;
-        v.op = op_of(l.kind);
+        v.op = vs.traits.op;
         for (int k = 0; k < vs.inputs(); ++k) {
             const int producer = l.inputs[size_t(k)];
             const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(in_extent) * e);
@@ -120,37 +136,16 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
             (k == 0 ? v.src : v.src2) = r;
         }
         const int64_t data_bytes = elements(extent) * e;
-        if (l.kind == LayerKind::BatchNorm) {  // channel records first, then the data
+        if (vs.traits.channel_records) {  // channel records first, then the data
             const int64_t param_bytes = extent[1] * isa::kChannelParamBytes;
             const isa::Region whole = buffers.slot(Operand::Output, slot, param_bytes + data_bytes);
             v.params = isa::Region{whole.buffer, whole.offset, param_bytes};
             v.dst = isa::Region{whole.buffer, whole.offset + param_bytes, data_bytes};
-            isa::DramBox records;
-            records.base = ctx.dram.param_address[size_t(index)];
-            records.element_bytes = 1;
-            records.dims = {out.c, 1, 1, isa::kChannelParamBytes};
-            records.start = {start[1], 0, 0, 0};
-            records.extent = {extent[1], 1, 1, isa::kChannelParamBytes};
-            ctx.builder.load(records, v.params, -1);
+            ctx.builder.load(channel_records_box(ctx, index, start[1], extent[1]), v.params, -1);
         } else {
             v.dst = buffers.slot(Operand::Output, slot, data_bytes);
         }
-        v.src_extent = in_extent;
-        v.dst_extent = extent;
-        v.src_h0 = in_start[2];
-        v.src_w0 = in_start[3];
-        v.dst_h0 = start[2];
-        v.dst_w0 = start[3];
-        v.tensor_h = vs.in.h;
-        v.tensor_w = vs.in.w;
-        v.window = l.pool.window;
-        v.count_include_pad = l.pool.count_include_pad;
-        v.activation = l.activation;
-        std::tie(v.clamp_min, v.clamp_max) = float_bounds(l);
-        v.clamp = q.clamp;
-        v.softmax = l.softmax;
-        v.add = q.add;
-        v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
+        describe_tile(ctx, index, vs, {in_start, in_extent}, {start, extent}, v);
         ctx.builder.vector(v);
         ctx.builder.store(v.dst, sub_box(ctx.tensor_box(index), start, extent), ctx.tensor_id(index));
     });

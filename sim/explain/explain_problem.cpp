@@ -3,12 +3,13 @@
 #include "common/error.h"
 #include "kernels/model/conv_geometry.h"
 #include "sim/explain/explain.h"
+#include "workloads/ops/op_def.h"
 
 namespace npu {
 
 ExplainProblem explain_problem(const QuantModel& model, int index, int64_t max_macs) {
     const Layer& l = model.graph.layers[size_t(index)];
-    if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected)
+    if (op_def(l.kind).unit != OpUnit::Array)
         throw UsageError(
             fmt::format("--layer: '{}' is a {} layer; explain shows conv2d and fc layers", l.name, kind_name(l.kind)));
     const Layer& producer = model.graph.layers[size_t(l.inputs[0])];

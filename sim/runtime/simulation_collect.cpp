@@ -2,20 +2,11 @@
 #include <algorithm>
 
 #include "sim/runtime/simulation.h"
+#include "workloads/ops/op_def.h"
 
 namespace npu {
 
 namespace {
-
-const char* computing_unit(LayerKind kind) {
-    switch (kind) {
-        case LayerKind::Conv2d:
-        case LayerKind::FullyConnected: return "array";
-        case LayerKind::Input:
-        case LayerKind::Flatten: return "";
-        default: return "vector";
-    }
-}
 
 // One core's counters, looked up by hierarchical name once per collection (not per layer).
 struct CoreCounters {
@@ -87,7 +78,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Input) continue;
         LayerResult lr = layer_header(g, int(i));
-        lr.unit = computing_unit(l.kind);
+        lr.unit = unit_name(op_def(l.kind).unit);
         lr.instructions = instructions[i];
         const double end =
             instructions[i] ? std::max(previous_end, m_system->core(0).scoreboard.layer_end_ns(i)) : previous_end;

@@ -1,55 +1,15 @@
 #include "workloads/ir/float_model.h"
 
-#include <fmt/format.h>
-
-#include <cmath>
-
-#include "common/error.h"
 #include "workloads/ir/seeded_rng.h"
+#include "workloads/ops/op_def.h"
 
 namespace npu {
 namespace {
 
-int64_t fan_in(const Graph& g, const Layer& l) {
-    const Shape in = g.layers[size_t(l.inputs[0])].output;
-    if (l.kind == LayerKind::FullyConnected) return in.per_image();
-    return (in.c / l.conv.groups) * l.conv.window.kernel_h * l.conv.window.kernel_w;
-}
-
 LayerTensors make_tensors(const Graph& g, int i, SeededRng& rng) {
-    const Layer& l = g.layers[size_t(i)];
     LayerTensors t;
-    if (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected) {
-        const int64_t outs = l.kind == LayerKind::Conv2d ? l.conv.filters : l.fc.out_features;
-        const bool has_bias = l.kind == LayerKind::Conv2d ? l.conv.bias : l.fc.bias;
-        const int64_t count = outs * fan_in(g, l);
-        const double stddev = std::sqrt(2.0 / double(fan_in(g, l)));
-        t.weight = l.weights;
-        if (t.weight.empty()) {
-            t.weight.resize(size_t(count));
-            for (float& w : t.weight) w = float(rng.normal(0.0, stddev));
-        }
-        t.bias = l.bias_values;
-        if (t.bias.empty()) {
-            t.bias.assign(size_t(outs), 0.0f);
-            if (has_bias)
-                for (float& b : t.bias) b = float(rng.uniform(-0.1, 0.1));
-        }
-    } else if (l.kind == LayerKind::BatchNorm && !l.weights.empty()) {
-        t.weight = l.weights;  // given as scale and shift
-        t.bias = l.bias_values;
-    } else if (l.kind == LayerKind::BatchNorm) {
-        const int64_t channels = l.output.c;
-        t.weight.resize(size_t(channels));
-        t.bias.resize(size_t(channels));
-        for (int64_t c = 0; c < channels; ++c) {
-            const double gamma = rng.uniform(0.5, 1.0), beta = rng.uniform(-0.1, 0.1);
-            const double mean = rng.uniform(-0.1, 0.1), var = rng.uniform(0.5, 1.5);
-            const double scale = gamma / std::sqrt(var + 1e-5);
-            t.weight[size_t(c)] = float(scale);
-            t.bias[size_t(c)] = float(beta - mean * scale);
-        }
-    }
+    const OpDef& op = op_def(g.layers[size_t(i)].kind);
+    if (op.make_tensors) op.make_tensors(LayerView{g, i}, rng, t);
     return t;
 }
 
@@ -88,13 +48,10 @@ void fold_batchnorm(LayerTensors& producer, const LayerTensors& bn) {
 }
 
 bool can_absorb(const Layer& producer, LayerKind follower) {
-    if (follower == LayerKind::BatchNorm)
-        return (producer.kind == LayerKind::Conv2d || producer.kind == LayerKind::FullyConnected) &&
-               producer.activation == Activation::None;
-    if (follower == LayerKind::Relu || follower == LayerKind::Relu6)
-        return (producer.kind == LayerKind::Conv2d || producer.kind == LayerKind::FullyConnected ||
-                producer.kind == LayerKind::Add) &&
-               producer.activation == Activation::None;
+    const OpDef& op = op_def(producer.kind);
+    if (producer.activation != Activation::None) return false;
+    if (follower == LayerKind::BatchNorm) return op.absorb_batchnorm != nullptr;
+    if (follower == LayerKind::Relu || follower == LayerKind::Relu6) return op.takes_activation;
     return false;
 }
 
@@ -125,10 +82,7 @@ InferenceGraph inference_graph(const Graph& source) {
         if (readers != 1 || !can_absorb(producer, l.kind)) continue;
         if (l.kind == LayerKind::BatchNorm) {
             out.folds.emplace_back(int(i), p);
-            if (producer.kind == LayerKind::Conv2d)
-                producer.conv.bias = true;
-            else
-                producer.fc.bias = true;
+            op_def(producer.kind).absorb_batchnorm(producer);
         } else {
             producer.activation = l.kind == LayerKind::Relu ? Activation::Relu : Activation::Relu6;
         }

@@ -1,5 +1,6 @@
 #pragma once
 // One layer of a CNN graph: its kind, attributes, inputs (by layer index) and inferred output.
+// What each kind means (inputs, shape inference, MACs, file syntax) is in workloads/ops/.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,8 +25,9 @@ enum class LayerKind {
     Flatten,
     Clip,     // clamp to [min, max]
     Concat,   // inputs joined along one axis
-    Reshape,  // same bytes, another shape (row-major)
+    Reshape,  // same bytes, another shape (row-major); keep last (kLayerKindCount)
 };
+constexpr int kLayerKindCount = int(LayerKind::Reshape) + 1;
 
 struct ConvAttrs {
     int64_t filters = 0;
@@ -91,6 +93,7 @@ struct Layer {
     int source_line = 0;  // where the layer was defined, for error messages (0: unknown)
 };
 
+// From the op registry (workloads/ops/op_def.h), which says everything else about a kind.
 const char* kind_name(LayerKind kind);
 bool has_weights(LayerKind kind);  // conv2d, fully connected (and batchnorm's affine)
 

@@ -1,0 +1,31 @@
+#include <fmt/format.h>
+
+#include <array>
+#include <stdexcept>
+
+#include "kernels/cpu/ops/cpu_op_parts.h"
+
+namespace npu {
+namespace {
+
+using CpuOpTable = std::array<CpuOp, kLayerKindCount>;
+
+CpuOpTable build_table() {
+    const CpuOpTable table = {cpu_input_op(), cpu_conv2d_op(),    cpu_fc_op(),      cpu_relu_op(),
+                              cpu_relu6_op(), cpu_maxpool_op(),   cpu_avgpool_op(), cpu_global_avgpool_op(),
+                              cpu_add_op(),   cpu_batchnorm_op(), cpu_softmax_op(), cpu_flatten_op(),
+                              cpu_clip_op(),  cpu_concat_op(),    cpu_reshape_op()};
+    for (size_t k = 0; k < table.size(); ++k)
+        if (int(table[k].kind) != int(k) || table[k].run == nullptr)
+            throw std::logic_error(fmt::format("CPU op table: entry {} is out of place or has no run", k));
+    return table;
+}
+
+}  // namespace
+
+const CpuOp& cpu_op(LayerKind kind) {
+    static const CpuOpTable table = build_table();
+    return table[size_t(kind)];
+}
+
+}  // namespace npu

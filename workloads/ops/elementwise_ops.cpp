@@ -1,0 +1,102 @@
+// Element-wise ops on the vector unit: relu, relu6, clip, add, a standalone batchnorm, softmax.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "common/yaml_reader.h"
+#include "workloads/ir/float_model.h"
+#include "workloads/ir/seeded_rng.h"
+#include "workloads/ops/op_registry_parts.h"
+#include "workloads/ops/op_yaml.h"
+
+namespace npu {
+namespace {
+
+Shape same_shape(const LayerView& v) { return v.input(); }
+
+// Scale and shift from random statistics (gamma, beta, mean, variance), unless given.
+void make_batchnorm(const LayerView& v, SeededRng& rng, LayerTensors& t) {
+    const Layer& l = v.layer();
+    if (!l.weights.empty()) {  // given as scale and shift
+        t.weight = l.weights;
+        t.bias = l.bias_values;
+        return;
+    }
+    const int64_t channels = l.output.c;
+    t.weight.resize(size_t(channels));
+    t.bias.resize(size_t(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+        const double gamma = rng.uniform(0.5, 1.0), beta = rng.uniform(-0.1, 0.1);
+        const double mean = rng.uniform(-0.1, 0.1), var = rng.uniform(0.5, 1.5);
+        const double scale = gamma / std::sqrt(var + 1e-5);
+        t.weight[size_t(c)] = float(scale);
+        t.bias[size_t(c)] = float(beta - mean * scale);
+    }
+}
+
+Shape add_shape(const LayerView& v) {
+    const Graph& g = v.graph;
+    const Layer& l = v.layer();
+    if (v.input(1) != v.input(0))
+        v.fail(fmt::format("add needs equal shapes, got {} ('{}') and {} ('{}')", v.input(0).str(),
+                           g.layers[size_t(l.inputs[0])].name, v.input(1).str(), g.layers[size_t(l.inputs[1])].name));
+    return v.input();
+}
+
+}  // namespace
+
+OpDef relu_op() {
+    OpDef d{LayerKind::Relu, "relu"};
+    d.infer_shape = same_shape;
+    return d;
+}
+
+OpDef relu6_op() {
+    OpDef d{LayerKind::Relu6, "relu6"};
+    d.infer_shape = same_shape;
+    return d;
+}
+
+OpDef clip_op() {
+    OpDef d{LayerKind::Clip, "clip"};
+    d.read_yaml = [](const YamlMap& m, const Graph&, Layer& l) {
+        l.clip.min = float(m.get_double_or("min", l.clip.min));
+        l.clip.max = float(m.get_double_or("max", l.clip.max));
+    };
+    d.infer_shape = [](const LayerView& v) {
+        const ClipAttrs& c = v.layer().clip;
+        if (!(c.min <= c.max)) v.fail(fmt::format("clip min {} is above max {}", c.min, c.max));
+        return v.input();
+    };
+    return d;
+}
+
+OpDef add_op() {
+    OpDef d{LayerKind::Add, "add"};
+    d.min_inputs = d.max_inputs = 2;
+    d.takes_activation = true;
+    d.read_yaml = [](const YamlMap& m, const Graph&, Layer& l) { l.activation = read_activation(m); };
+    d.infer_shape = add_shape;
+    return d;
+}
+
+OpDef batchnorm_op() {
+    OpDef d{LayerKind::BatchNorm, "batchnorm"};
+    d.infer_shape = same_shape;
+    d.params = [](const LayerView& v) { return 2 * v.layer().output.c; };
+    d.channel_records = [](const Layer& l) { return l.output.c; };
+    d.make_tensors = make_batchnorm;
+    return d;
+}
+
+OpDef softmax_op() {
+    OpDef d{LayerKind::Softmax, "softmax"};
+    d.read_yaml = [](const YamlMap& m, const Graph&, Layer& l) { l.softmax.axis = int(m.get_int_or("axis", 1)); };
+    d.infer_shape = [](const LayerView& v) {
+        if (v.layer().softmax.axis < 0 || v.layer().softmax.axis > 3) v.fail("softmax axis must be 0..3 (n, c, h, w)");
+        return v.input();
+    };
+    return d;
+}
+
+}  // namespace npu
