@@ -102,6 +102,100 @@ void report_cycle(PeObserver& obs, int64_t cycle, const char* phase, size_t f, c
     obs.on_cycle(s);
 }
 
+// One cycle of the partial sums in a streaming dataflow: they move down one row; rows of the
+// fold add their PE's product, the rows below it pass the sums through.
+template <class T>
+void step_partial_sums(Grid<T>& p, const Grid<T>& h, const Grid<T>& w, const Fold& fd, bool tagged) {
+    const int64_t R = p.rows, C = p.cols;
+    for (int64_t k = R - 1; k >= 0; --k) {
+        T* pk = &p.value[p.at(k, 0)];
+        uint8_t* pvk = &p.valid[p.at(k, 0)];
+        const T* above = k > 0 ? &p.value[p.at(k - 1, 0)] : nullptr;
+        const uint8_t* above_valid = k > 0 ? &p.valid[p.at(k - 1, 0)] : nullptr;
+        if (k < fd.rows) {
+            const T* hk = &h.value[h.at(k, 0)];
+            const uint8_t* hvk = &h.valid[h.at(k, 0)];
+            const T* wk = &w.value[w.at(k, 0)];
+            for (int64_t c = 0; c < C; ++c) pk[c] = (above ? above[c] : T(0)) + hk[c] * wk[c];
+            for (int64_t c = 0; c < C; ++c) pvk[c] = c < fd.cols ? hvk[c] : 0;
+            if (tagged)
+                for (int64_t c = 0; c < C; ++c) p.tag[p.at(k, c)] = pvk[c] ? h.tag[h.at(k, c)] : -1;
+        } else {
+            for (int64_t c = 0; c < C; ++c) pk[c] = above[c];
+            std::memcpy(pvk, above_valid, size_t(C));
+            if (tagged) std::memcpy(&p.tag[p.at(k, 0)], &p.tag[p.at(k - 1, 0)], size_t(C) * sizeof(int64_t));
+        }
+    }
+}
+
+// One cycle of the operands in the output-stationary dataflow: A enters from the left (row i
+// delayed by i cycles), B from the top (column j delayed by j).
+template <class T>
+void inject_operands(Grid<T>& left, Grid<T>& top, const T* a, const T* b, GemmDims g, const Fold& fd, int64_t t) {
+    const int64_t R = left.rows, C = left.cols;
+    left.shift_right();
+    for (int64_t i = 0; i < R; ++i) {
+        const int64_t k = t - i;
+        const bool inject = i < fd.rows && k >= 0 && k < g.k;
+        left.set(left.at(i, 0), inject ? a[(fd.row0 + i) * g.k + k] : T(0), inject, k);
+    }
+    top.shift_down();
+    for (int64_t j = 0; j < C; ++j) {
+        const int64_t k = t - j;
+        const bool inject = j < fd.cols && k >= 0 && k < g.k;
+        top.set(top.at(0, j), inject ? b[k * g.n + fd.col0 + j] : T(0), inject, k);
+    }
+}
+
+// A finished fold's sums move into the drain registers; the sum registers start from zero.
+template <class T>
+void load_drain(Grid<T>& sum, Grid<T>& drain, const Fold& fd) {
+    const int64_t R = sum.rows, C = sum.cols;
+    for (int64_t i = 0; i < R; ++i)
+        for (int64_t j = 0; j < C; ++j) {
+            const size_t x = sum.at(i, j);
+            drain.set(x, sum.value[x], i < fd.rows && j < fd.cols, -1);
+            sum.value[x] = T(0);
+        }
+}
+
+// One preload step: shadow rows shift down, the fold's row (rows-1-step) enters at the top.
+template <class T, class Stationary>
+void preload_row(Grid<T>& shadow, const Fold& fd, int64_t step, const Stationary& stationary) {
+    shadow.shift_down();
+    const int64_t k = fd.rows - 1 - step;
+    for (int64_t c = 0; c < shadow.cols; ++c) {
+        const bool used = c < fd.cols;
+        shadow.set(shadow.at(0, c), used ? stationary(fd.row0 + k, fd.col0 + c) : T(0), used, 0);
+    }
+}
+
+// The array switches to the preloaded weights; rows beyond the fold are bypassed.
+template <class T>
+void switch_to_preloaded(Grid<T>& w, const Grid<T>& shadow, const Fold& fd) {
+    w.value = shadow.value;
+    w.valid = shadow.valid;
+    for (int64_t r = fd.rows; r < w.rows; ++r)
+        for (int64_t c = 0; c < w.cols; ++c) w.valid[w.at(r, c)] = 0;
+}
+
+// Every PE multiplies the pair it just received (invalid registers hold zero); returns the
+// number of valid pairs, the MACs done this cycle.
+template <class T>
+int64_t multiply_pairs(Grid<T>& sum, const Grid<T>& left, const Grid<T>& top) {
+    T* s = sum.value.data();
+    const T* l = left.value.data();
+    const T* u = top.value.data();
+    const uint8_t* lv = left.valid.data();
+    const uint8_t* uv = top.valid.data();
+    int64_t pairs = 0;
+    for (int64_t i = 0; i < sum.rows * sum.cols; ++i) {
+        s[i] += l[i] * u[i];
+        pairs += lv[i] & uv[i];
+    }
+    return pairs;
+}
+
 }  // namespace
 
 PeArray::PeArray(Dataflow dataflow, ArrayShape shape) : m_dataflow(dataflow), m_shape(shape) {}
@@ -134,15 +228,7 @@ int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool acc
         m_pe_updates += R * C;
         if (obs) report_cycle(*obs, cycle - 1, phase, f, folds, h, p, w, shadow);
     };
-    // One preload step: shadow rows shift down, the fold's row (rows-1-step) enters at the top.
-    auto preload_step = [&](const Fold& fd, int64_t step) {
-        shadow.shift_down();
-        const int64_t k = fd.rows - 1 - step;
-        for (int64_t c = 0; c < C; ++c) {
-            const bool used = c < fd.cols;
-            shadow.set(shadow.at(0, c), used ? stationary(fd.row0 + k, fd.col0 + c) : T(0), used, 0);
-        }
-    };
+    auto preload_step = [&](const Fold& fd, int64_t step) { preload_row(shadow, fd, step, stationary); };
 
     for (int64_t step = 0; step < folds[0].rows; ++step) {
         preload_step(folds[0], step);
@@ -150,11 +236,7 @@ int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool acc
     }
     for (size_t f = 0; f < folds.size(); ++f) {
         const Fold& fd = folds[f];
-        // Switch to the preloaded weights; rows beyond the fold are bypassed.
-        w.value = shadow.value;
-        w.valid = shadow.valid;
-        for (int64_t r = fd.rows; r < R; ++r)
-            for (int64_t c = 0; c < C; ++c) w.valid[w.at(r, c)] = 0;
+        switch_to_preloaded(w, shadow, fd);
         const Fold* next = f + 1 < folds.size() ? &folds[f + 1] : nullptr;
         const bool overwrite = fd.row0 == 0 && !accumulate;
         int64_t exits = 0;
@@ -166,26 +248,7 @@ int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool acc
                 const bool inject = k < fd.rows && s >= 0 && s < stream_len;
                 h.set(h.at(k, 0), inject ? streamed(s, fd.row0 + k) : T(0), inject, s);
             }
-            // Partial sums move down one row; used rows add their product, the rest pass.
-            for (int64_t k = R - 1; k >= 0; --k) {
-                T* pk = &p.value[p.at(k, 0)];
-                uint8_t* pvk = &p.valid[p.at(k, 0)];
-                const T* above = k > 0 ? &p.value[p.at(k - 1, 0)] : nullptr;
-                const uint8_t* above_valid = k > 0 ? &p.valid[p.at(k - 1, 0)] : nullptr;
-                if (k < fd.rows) {
-                    const T* hk = &h.value[h.at(k, 0)];
-                    const uint8_t* hvk = &h.valid[h.at(k, 0)];
-                    const T* wk = &w.value[w.at(k, 0)];
-                    for (int64_t c = 0; c < C; ++c) pk[c] = (above ? above[c] : T(0)) + hk[c] * wk[c];
-                    for (int64_t c = 0; c < C; ++c) pvk[c] = c < fd.cols ? hvk[c] : 0;
-                    if (tagged)
-                        for (int64_t c = 0; c < C; ++c) p.tag[p.at(k, c)] = pvk[c] ? h.tag[h.at(k, c)] : -1;
-                } else {
-                    for (int64_t c = 0; c < C; ++c) pk[c] = above[c];
-                    std::memcpy(pvk, above_valid, size_t(C));
-                    if (tagged) std::memcpy(&p.tag[p.at(k, 0)], &p.tag[p.at(k - 1, 0)], size_t(C) * sizeof(int64_t));
-                }
-            }
+            step_partial_sums(p, h, w, fd, tagged);
             // The bottom row's partial sums leave into the accumulator.
             for (int64_t c = 0; c < fd.cols; ++c) {
                 const size_t i = p.at(R - 1, c);
@@ -243,30 +306,8 @@ int64_t PeArray::run_output_stationary(GemmDims g, const T* a, const T* b, T* ac
         for (int64_t i = 0; i < R; ++i)
             for (int64_t j = 0; j < C; ++j) sum.valid[sum.at(i, j)] = i < fd.rows && j < fd.cols;
         for (int64_t t = 0; macs < expected; ++t) {
-            left.shift_right();
-            for (int64_t i = 0; i < R; ++i) {
-                const int64_t k = t - i;
-                const bool inject = i < fd.rows && k >= 0 && k < g.k;
-                left.set(left.at(i, 0), inject ? a[(fd.row0 + i) * g.k + k] : T(0), inject, k);
-            }
-            top.shift_down();
-            for (int64_t j = 0; j < C; ++j) {
-                const int64_t k = t - j;
-                const bool inject = j < fd.cols && k >= 0 && k < g.k;
-                top.set(top.at(0, j), inject ? b[k * g.n + fd.col0 + j] : T(0), inject, k);
-            }
-            // Every PE multiplies the pair it just received (invalid registers hold zero).
-            T* s = sum.value.data();
-            const T* l = left.value.data();
-            const T* u = top.value.data();
-            const uint8_t* lv = left.valid.data();
-            const uint8_t* uv = top.valid.data();
-            int64_t pairs = 0;
-            for (int64_t i = 0; i < R * C; ++i) {
-                s[i] += l[i] * u[i];
-                pairs += lv[i] & uv[i];
-            }
-            macs += pairs;
+            inject_operands(left, top, a, b, g, fd, t);
+            macs += multiply_pairs(sum, left, top);
             if (draining) drain_step();
             notify("compute", f);
         }
@@ -277,12 +318,7 @@ int64_t PeArray::run_output_stationary(GemmDims g, const T* a, const T* b, T* ac
             drain_step();
             notify("stall", f);
         }
-        for (int64_t i = 0; i < R; ++i)
-            for (int64_t j = 0; j < C; ++j) {
-                const size_t x = sum.at(i, j);
-                drain.set(x, sum.value[x], i < fd.rows && j < fd.cols, -1);
-                sum.value[x] = T(0);
-            }
+        load_drain(sum, drain, fd);
         drain_m0 = fd.row0;
         drain_n0 = fd.col0;
         drain_shifts = 0;

@@ -33,6 +33,32 @@ std::string duration(double seconds) {
     return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+// Each point is one `npusim run` of this same binary, with the sweep's limits.
+std::function<std::vector<std::string>(const PointJob&)> point_command(const std::vector<std::string>& limits) {
+    return [exe = fs::canonical("/proc/self/exe").string(), limits](const PointJob& job) {
+        std::vector<std::string> args = {
+            exe,           "run",     "--arch",  job.design_path,          "--workload", job.workload_path, "--json",
+            job.json_path, "--quiet", "--batch", std::to_string(job.batch)};
+        if (!job.precision.empty()) args.insert(args.end(), {"--precision", job.precision});
+        if (!job.functional) args.push_back("--timing-only");
+        for (const std::string& limit : limits) args.insert(args.end(), {"--limit", limit});
+        return args;
+    };
+}
+
+// One line on a terminal: a bar, points done, the rate and the time left.
+std::function<void(size_t, size_t, size_t)> progress_bar(bool show, std::chrono::steady_clock::time_point start) {
+    return [show, start](size_t done, size_t total, size_t failed) {
+        if (!show) return;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const int width = 30, filled = int(double(width) * double(done) / double(total));
+        fmt::print(stderr, "\r\033[K[{}{}] {}/{} points{}, {:.1f}/s, ETA {}", std::string(size_t(filled), '#'),
+                   std::string(size_t(width - filled), '.'), done, total,
+                   failed ? fmt::format(" ({} failed)", failed) : "", double(done) / elapsed,
+                   duration(elapsed / double(done) * double(total - done)));
+    };
+}
+
 int sweep(const SweepArgs& a, const DataPaths& paths) {
     if (a.jobs < 1) throw UsageError(fmt::format("--jobs: must be >= 1, got {}", a.jobs));
     if (a.max_points < 1) throw UsageError(fmt::format("--max-points: must be >= 1, got {}", a.max_points));
@@ -46,16 +72,7 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
         load_sweep(a.sweep, paths.arch_dir(), paths.models_dir(), paths.energy_dir(), a.max_points, limits);
     SweepRunOptions o;
     o.out_dir = a.out.empty() ? spec.name + ".sweep" : a.out;
-    // Each point is one `npusim run` of this same binary, with the sweep's limits.
-    o.command = [exe = fs::canonical("/proc/self/exe").string(), limits = a.limits](const PointJob& job) {
-        std::vector<std::string> args = {
-            exe,           "run",     "--arch",  job.design_path,          "--workload", job.workload_path, "--json",
-            job.json_path, "--quiet", "--batch", std::to_string(job.batch)};
-        if (!job.precision.empty()) args.insert(args.end(), {"--precision", job.precision});
-        if (!job.functional) args.push_back("--timing-only");
-        for (const std::string& limit : limits) args.insert(args.end(), {"--limit", limit});
-        return args;
-    };
+    o.command = point_command(a.limits);
     o.work_dir = (fs::path(o.out_dir) / "work" / fmt::format("rank{}", ranks.rank)).string();
     o.jobs = a.jobs;
     o.retry_failed = a.retry_failed;
@@ -71,15 +88,7 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
                    ranks.active ? fmt::format(", over {} MPI ranks", ranks.size) : "");
     const auto start = std::chrono::steady_clock::now();
     const bool show = root && !a.quiet && isatty(STDERR_FILENO);
-    o.progress = [&](size_t done, size_t total, size_t failed) {
-        if (!show) return;
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const int width = 30, filled = int(double(width) * double(done) / double(total));
-        fmt::print(stderr, "\r\033[K[{}{}] {}/{} points{}, {:.1f}/s, ETA {}", std::string(size_t(filled), '#'),
-                   std::string(size_t(width - filled), '.'), done, total,
-                   failed ? fmt::format(" ({} failed)", failed) : "", double(done) / elapsed,
-                   duration(elapsed / double(done) * double(total - done)));
-    };
+    o.progress = progress_bar(show, start);
     const std::vector<nlohmann::ordered_json> records = run_points(spec, mine, o);
     if (show) fmt::print(stderr, "\n");
     std::vector<std::string> texts;

@@ -179,6 +179,45 @@ DramConfig read_dram(const YamlMap& dram, const Technology& t) {
     return d;
 }
 
+// The SRAM buffers and the accumulator, within the limit on SRAM in all.
+void read_buffers(const YamlMap& root, const YamlMap& buffers, const Limits& limits, NpuConfig& c) {
+    if (auto b = buffers.child_opt("unified")) c.unified = read_buffer(*b, limits);
+    if (auto b = buffers.child_opt("ifmap")) c.ifmap = read_buffer(*b, limits);
+    if (auto b = buffers.child_opt("weight")) c.weight = read_buffer(*b, limits);
+    if (auto b = buffers.child_opt("output")) c.output = read_buffer(*b, limits);
+    buffers.finish();
+    c.accumulator = read_buffer(root.child("accumulator"), limits);
+    int64_t sram_bytes = 0;
+    for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator})
+        sram_bytes += b->size_bytes;
+    if (sram_bytes > limits.sram_mib * 1024 * 1024)
+        root.fail_here(fmt::format("the buffers hold {} MiB together, beyond the limit {}", sram_bytes >> 20,
+                                   limits.hint("sram_mib")));
+}
+
+// The technology block: the node and the energy table, scaled from the table's node to the design's.
+Technology read_technology(const YamlMap& tech, const std::string& energy_dir, NpuConfig& c) {
+    c.technology_nm = positive(tech, "node_nm");
+    const std::string table = tech.get_string("energy_table");
+    const std::string table_path = energy_dir + "/" + table + ".yaml";
+    if (!std::filesystem::exists(table_path))
+        tech.fail("energy_table", fmt::format("no energy table '{}' in {}", table, energy_dir));
+    tech.finish();
+    const Technology t = load_technology(table_path);
+    c.energy = t.table;
+    const auto scale = t.node_scaling.find(c.technology_nm);
+    const auto base = t.node_scaling.find(t.table.node_nm);
+    if (scale == t.node_scaling.end() || base == t.node_scaling.end())
+        tech.fail("node_nm", fmt::format("energy table '{}' has no scaling for {} nm", table, c.technology_nm));
+    c.energy.scale_to_design = scale->second / base->second;
+    c.area = t.area;
+    const auto area_scale = t.area_scaling.find(c.technology_nm);
+    if (area_scale == t.area_scaling.end())
+        tech.fail("node_nm", fmt::format("energy table '{}' has no area scaling for {} nm", table, c.technology_nm));
+    c.area.scale_to_design = area_scale->second;
+    return t;
+}
+
 NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const Limits& limits) {
     NpuConfig c;
     c.name = root.get_string("name");
@@ -203,39 +242,8 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const 
     if (c.clock_mhz > 100000) root.fail("clock_mhz", fmt::format("{} MHz is beyond 100 GHz", c.clock_mhz));
 
     const YamlMap buffers = root.child("buffers");
-    if (auto b = buffers.child_opt("unified")) c.unified = read_buffer(*b, limits);
-    if (auto b = buffers.child_opt("ifmap")) c.ifmap = read_buffer(*b, limits);
-    if (auto b = buffers.child_opt("weight")) c.weight = read_buffer(*b, limits);
-    if (auto b = buffers.child_opt("output")) c.output = read_buffer(*b, limits);
-    buffers.finish();
-    c.accumulator = read_buffer(root.child("accumulator"), limits);
-    int64_t sram_bytes = 0;
-    for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator})
-        sram_bytes += b->size_bytes;
-    if (sram_bytes > limits.sram_mib * 1024 * 1024)
-        root.fail_here(fmt::format("the buffers hold {} MiB together, beyond the limit {}", sram_bytes >> 20,
-                                   limits.hint("sram_mib")));
-
-    const YamlMap tech = root.child("technology");
-    c.technology_nm = positive(tech, "node_nm");
-    const std::string table = tech.get_string("energy_table");
-    const std::string table_path = energy_dir + "/" + table + ".yaml";
-    if (!std::filesystem::exists(table_path))
-        tech.fail("energy_table", fmt::format("no energy table '{}' in {}", table, energy_dir));
-    tech.finish();
-    const Technology t = load_technology(table_path);
-    c.energy = t.table;
-    const auto scale = t.node_scaling.find(c.technology_nm);
-    const auto base = t.node_scaling.find(t.table.node_nm);
-    if (scale == t.node_scaling.end() || base == t.node_scaling.end())
-        tech.fail("node_nm", fmt::format("energy table '{}' has no scaling for {} nm", table, c.technology_nm));
-    c.energy.scale_to_design = scale->second / base->second;
-    c.area = t.area;
-    const auto area_scale = t.area_scaling.find(c.technology_nm);
-    if (area_scale == t.area_scaling.end())
-        tech.fail("node_nm", fmt::format("energy table '{}' has no area scaling for {} nm", table, c.technology_nm));
-    c.area.scale_to_design = area_scale->second;
-
+    read_buffers(root, buffers, limits, c);
+    const Technology t = read_technology(root.child("technology"), energy_dir, c);
     c.dram = read_dram(root.child("dram"), t);
     if (root.has("queue_depth")) c.queue_depth = positive_int(root, "queue_depth");
     if (c.queue_depth > 65536) root.fail("queue_depth", fmt::format("{} entries: at most 65536", c.queue_depth));

@@ -197,81 +197,102 @@ struct OpRow {
     double fp16_worst = 0.0;
 };
 
-}  // namespace
-
-int sc_main(int argc, char* argv[]) {
+struct Options {
     std::string data_root = "/usr/share/libonnx-testdata/data", markdown, only;
     bool verbose = false;
+};
+
+// Returns false on an unknown argument.
+bool parse_args(int argc, char* argv[], Options& o) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--data" && i + 1 < argc)
-            data_root = argv[++i];
+            o.data_root = argv[++i];
         else if (a == "--markdown" && i + 1 < argc)
-            markdown = argv[++i];
+            o.markdown = argv[++i];
         else if (a == "--only" && i + 1 < argc)
-            only = argv[++i];
+            o.only = argv[++i];
         else if (a == "--verbose")
-            verbose = true;
-        else {
-            fmt::print(stderr,
-                       "usage: npusim_onnx_conformance [--data DIR] [--markdown FILE] [--verbose] [--only TEXT]\n");
-            return 2;
-        }
+            o.verbose = true;
+        else
+            return false;
     }
-    if (!fs::exists(data_root)) {
-        fmt::print("NPUSIM_SKIPPED: {} not found (Debian package libonnx-testdata)\n", data_root);
+    return true;
+}
+
+// The results per operator and in all.
+struct Tally {
+    std::map<std::string, OpRow> rows;
+    int total = 0, supported = 0, passed = 0;
+    std::vector<std::string> failures;
+
+    void add(const char* suite, const CaseResult& r, bool verbose) {
+        ++total;
+        supported += r.supported;
+        passed += r.passed;
+        for (const std::string& op : r.operators) {
+            OpRow& row = rows[op];
+            ++row.cases;
+            row.supported += r.supported;
+            row.passed += r.passed;
+            if (r.passed && r.float_model) {
+                ++row.float_passed;
+                row.fp16_worst = std::max(row.fp16_worst, r.fp16_max_rel);
+            }
+        }
+        if (r.supported && !r.passed) failures.push_back(fmt::format("{}/{}: {}", suite, r.name, r.detail));
+        if (verbose)
+            fmt::print("{:<60} {}\n", std::string(suite) + "/" + r.name,
+                       r.passed ? fmt::format("pass (fp16 max rel {:.2e})", r.fp16_max_rel)
+                                : (r.supported ? "FAIL " : "unsupported: ") + r.detail);
+    }
+
+    std::string table() {
+        std::string text =
+            "| operator | cases | supported | passed | worst FP16 deviation (max abs error / max expected) |\n"
+            "|---|---|---|---|---|\n";
+        for (const std::string& op : supported_onnx_operators())
+            if (rows.count(op))
+                text +=
+                    fmt::format("| {} | {} | {} | {} | {} |\n", op, rows[op].cases, rows[op].supported, rows[op].passed,
+                                rows[op].float_passed ? fmt::format("{:.1e}", rows[op].fp16_worst)
+                                : rows[op].passed     ? "integer: exact"
+                                                      : "-");
+        text += fmt::format("| all cases | {} | {} | {} | |\n", total, supported, passed);
+        return text;
+    }
+};
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+    Options o;
+    if (!parse_args(argc, argv, o)) {
+        fmt::print(stderr, "usage: npusim_onnx_conformance [--data DIR] [--markdown FILE] [--verbose] [--only TEXT]\n");
+        return 2;
+    }
+    if (!fs::exists(o.data_root)) {
+        fmt::print("NPUSIM_SKIPPED: {} not found (Debian package libonnx-testdata)\n", o.data_root);
         return 77;
     }
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     const NpuConfig design = load_design(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch/train_128_fp16.yaml",
                                          std::string(NPUSIM_SOURCE_DIR) + "/configs/energy");
     Harness harness(design);
-    std::map<std::string, OpRow> rows;
-    int total = 0, supported = 0, passed = 0;
-    std::vector<std::string> failures;
+    Tally tally;
     for (const char* suite : {"node", "pytorch-converted"}) {
         std::vector<fs::path> cases;
-        for (const auto& entry : fs::directory_iterator(fs::path(data_root) / suite))
-            if (fs::exists(entry.path() / "model.onnx") && entry.path().string().find(only) != std::string::npos)
+        for (const auto& entry : fs::directory_iterator(fs::path(o.data_root) / suite))
+            if (fs::exists(entry.path() / "model.onnx") && entry.path().string().find(o.only) != std::string::npos)
                 cases.push_back(entry.path());
         std::sort(cases.begin(), cases.end());
-        for (const fs::path& dir : cases) {
-            const CaseResult r = harness.run(dir);
-            ++total;
-            supported += r.supported;
-            passed += r.passed;
-            for (const std::string& op : r.operators) {
-                OpRow& row = rows[op];
-                ++row.cases;
-                row.supported += r.supported;
-                row.passed += r.passed;
-                if (r.passed && r.float_model) {
-                    ++row.float_passed;
-                    row.fp16_worst = std::max(row.fp16_worst, r.fp16_max_rel);
-                }
-            }
-            if (r.supported && !r.passed) failures.push_back(fmt::format("{}/{}: {}", suite, r.name, r.detail));
-            if (verbose)
-                fmt::print("{:<60} {}\n", std::string(suite) + "/" + r.name,
-                           r.passed ? fmt::format("pass (fp16 max rel {:.2e})", r.fp16_max_rel)
-                                    : (r.supported ? "FAIL " : "unsupported: ") + r.detail);
-        }
+        for (const fs::path& dir : cases) tally.add(suite, harness.run(dir), o.verbose);
     }
-    std::string table =
-        "| operator | cases | supported | passed | worst FP16 deviation (max abs error / max expected) |\n"
-        "|---|---|---|---|---|\n";
-    for (const std::string& op : supported_onnx_operators())
-        if (rows.count(op))
-            table +=
-                fmt::format("| {} | {} | {} | {} | {} |\n", op, rows[op].cases, rows[op].supported, rows[op].passed,
-                            rows[op].float_passed ? fmt::format("{:.1e}", rows[op].fp16_worst)
-                            : rows[op].passed     ? "integer: exact"
-                                                  : "-");
-    table += fmt::format("| all cases | {} | {} | {} | |\n", total, supported, passed);
+    const std::string table = tally.table();
     fmt::print("{}", table);
-    for (const std::string& f : failures) fmt::print("FAILED {}\n", f);
-    if (!markdown.empty()) std::ofstream(markdown) << table;
-    return failures.empty() ? 0 : 1;
+    for (const std::string& f : tally.failures) fmt::print("FAILED {}\n", f);
+    if (!o.markdown.empty()) std::ofstream(o.markdown) << table;
+    return tally.failures.empty() ? 0 : 1;
 }
 
 int main(int argc, char* argv[]) {

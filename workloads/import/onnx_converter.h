@@ -98,6 +98,13 @@ private:
 
     // QLinearConv, QLinearMatMul and ConvInteger: integer operands with zero points.
     void quantized(const onnx::NodeProto& n);
+    // Its parts: the output scale, zero point and weight scales (QLinear*), and the layer with
+    // its integer weights (shifted by `shift` from uint8) for a matmul or a conv; returns the dims.
+    void quantized_output(const onnx::NodeProto& n, Layer& l);
+    std::vector<int64_t> quantized_matmul(const onnx::NodeProto& n, const Value& x, const OnnxTensor& w, int32_t shift,
+                                          Layer& l);
+    std::vector<int64_t> quantized_conv(const onnx::NodeProto& n, const Value& x, const OnnxTensor& w, int32_t shift,
+                                        bool integer_out, Layer& l);
 
     // ConvInteger's optional zero points default to 0 of the operand's type (-128 in npusim's
     // storage for uint8).

@@ -270,7 +270,6 @@ void Converter::quantized(const onnx::NodeProto& n) {
     const OnnxTensor* w = constant(n, w_at);
     if (!w || (w->type != OnnxType::Uint8 && w->type != OnnxType::Int8))
         throw UnsupportedError(fmt::format("{}: weights must be a constant uint8 or int8 tensor", where(n)));
-    bool y_unsigned = false;
     const bool x_unsigned = m_out.graph.layers[size_t(x.layer)].quant.unsigned_values;
     const bool w_unsigned = w->type == OnnxType::Uint8;
     const int32_t x_zp = integer_out ? zero_point_or_zero(n, 2, x_unsigned) : zero_point(n, 2);
@@ -282,57 +281,65 @@ void Converter::quantized(const onnx::NodeProto& n) {
     l.quant.present = true;
     l.quant.int32_output = integer_out;
     l.quant.weight_zero_point = w_zp;
-    if (!integer_out) {
-        l.quant.scale = scalar(n, constant(n, 6));
-        l.quant.zero_point = zero_point(n, 7, &y_unsigned);
-        l.quant.unsigned_values = y_unsigned;
-        const OnnxTensor* ws = constant(n, 4);
-        if (!ws || ws->values.empty()) throw WorkloadError(fmt::format("{}: needs the weight scale", where(n)));
-        for (double s : ws->values) {
-            if (!(s > 0 && s <= 3.4e38))
-                throw WorkloadError(fmt::format("{}: weight scales must be positive finite values", where(n)));
-            l.quant.weight_scales.push_back(float(s));
-        }
-    } else {
+    if (!integer_out)
+        quantized_output(n, l);
+    else
         l.quant.weight_scales = {1.0f};
-    }
     const int32_t shift = w_unsigned ? 128 : 0;
-    std::vector<int64_t> dims;
-    if (matmul) {
-        if (x.dims.size() != 2 || w->dims.size() != 2)
-            throw UnsupportedError(fmt::format("{}: only a 2-D input times a constant 2-D matrix", where(n)));
-        const int64_t k = w->dims[0], outs = w->dims[1];
-        if (k != x.dims[1])
-            throw WorkloadError(fmt::format("{}: A is {}x{} but B has {} rows", where(n), x.dims[0], x.dims[1], k));
-        l.kind = LayerKind::FullyConnected;
-        l.fc.out_features = outs;
-        l.fc.bias = false;
-        for (int64_t o = 0; o < outs; ++o)
-            for (int64_t i = 0; i < k; ++i) l.quant.weights.push_back(int32_t(w->values[size_t(i * outs + o)]) - shift);
-        dims = {x.dims[0], outs};
-    } else {
-        l.kind = LayerKind::Conv2d;
-        if (w->dims.size() != x.dims.size() || x.dims.size() < 3)
-            throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)", where(n),
-                                            w->dims.size(), x.dims.size()));
-        l.conv.filters = w->dims[0];
-        l.conv.groups = attr_int(n, "group", 1);
-        if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
-            throw WorkloadError(
-                fmt::format("{}: W holds {} input channels per group for {} input channels in {} "
-                            "groups",
-                            where(n), w->dims[1], x.dims[1], l.conv.groups));
-        l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
-        for (double v : w->values) l.quant.weights.push_back(int32_t(v) - shift);
-        const OnnxTensor* b = integer_out ? nullptr : constant(n, 8);
-        if (b && (b->type != OnnxType::Int32 || int64_t(b->values.size()) != w->dims[0]))
-            throw WorkloadError(fmt::format("{}: the bias must be int32 with one value per filter", where(n)));
-        l.conv.bias = b != nullptr;
-        if (b)
-            for (double v : b->values) l.quant.bias.push_back(int32_t(v));
-        dims = window_dims(x.dims, w->dims[0], l.conv.window);
-    }
+    const std::vector<int64_t> dims =
+        matmul ? quantized_matmul(n, x, *w, shift, l) : quantized_conv(n, x, *w, shift, integer_out, l);
     add_layer(std::move(l), n, dims);
+}
+
+void Converter::quantized_output(const onnx::NodeProto& n, Layer& l) {
+    bool y_unsigned = false;
+    l.quant.scale = scalar(n, constant(n, 6));
+    l.quant.zero_point = zero_point(n, 7, &y_unsigned);
+    l.quant.unsigned_values = y_unsigned;
+    const OnnxTensor* ws = constant(n, 4);
+    if (!ws || ws->values.empty()) throw WorkloadError(fmt::format("{}: needs the weight scale", where(n)));
+    for (double s : ws->values) {
+        if (!(s > 0 && s <= 3.4e38))
+            throw WorkloadError(fmt::format("{}: weight scales must be positive finite values", where(n)));
+        l.quant.weight_scales.push_back(float(s));
+    }
+}
+
+std::vector<int64_t> Converter::quantized_matmul(const onnx::NodeProto& n, const Value& x, const OnnxTensor& w,
+                                                 int32_t shift, Layer& l) {
+    if (x.dims.size() != 2 || w.dims.size() != 2)
+        throw UnsupportedError(fmt::format("{}: only a 2-D input times a constant 2-D matrix", where(n)));
+    const int64_t k = w.dims[0], outs = w.dims[1];
+    if (k != x.dims[1])
+        throw WorkloadError(fmt::format("{}: A is {}x{} but B has {} rows", where(n), x.dims[0], x.dims[1], k));
+    l.kind = LayerKind::FullyConnected;
+    l.fc.out_features = outs;
+    l.fc.bias = false;
+    for (int64_t o = 0; o < outs; ++o)
+        for (int64_t i = 0; i < k; ++i) l.quant.weights.push_back(int32_t(w.values[size_t(i * outs + o)]) - shift);
+    return {x.dims[0], outs};
+}
+
+std::vector<int64_t> Converter::quantized_conv(const onnx::NodeProto& n, const Value& x, const OnnxTensor& w,
+                                               int32_t shift, bool integer_out, Layer& l) {
+    l.kind = LayerKind::Conv2d;
+    if (w.dims.size() != x.dims.size() || x.dims.size() < 3)
+        throw WorkloadError(fmt::format("{}: weights of rank {} for an input of rank {} (both 3 or 4)", where(n),
+                                        w.dims.size(), x.dims.size()));
+    l.conv.filters = w.dims[0];
+    l.conv.groups = attr_int(n, "group", 1);
+    if (l.conv.groups < 1 || w.dims[1] * l.conv.groups != x.dims[1])
+        throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups",
+                                        where(n), w.dims[1], x.dims[1], l.conv.groups));
+    l.conv.window = window(n, x.dims, std::vector<int64_t>(w.dims.begin() + 2, w.dims.end()));
+    for (double v : w.values) l.quant.weights.push_back(int32_t(v) - shift);
+    const OnnxTensor* b = integer_out ? nullptr : constant(n, 8);
+    if (b && (b->type != OnnxType::Int32 || int64_t(b->values.size()) != w.dims[0]))
+        throw WorkloadError(fmt::format("{}: the bias must be int32 with one value per filter", where(n)));
+    l.conv.bias = b != nullptr;
+    if (b)
+        for (double v : b->values) l.quant.bias.push_back(int32_t(v));
+    return window_dims(x.dims, w.dims[0], l.conv.window);
 }
 
 }  // namespace npu::onnx_convert
