@@ -14,6 +14,8 @@ packages=(
   libonnx-testdata python3-onnx
   # sweeps over MPI ranks (tested with 2 ranks) and the matplotlib plots of sweep results
   libopenmpi-dev openmpi-bin python3-matplotlib
+  # npusim train's default data set (the tests write their own small IDX files)
+  dataset-fashion-mnist
 )
 
 missing=()

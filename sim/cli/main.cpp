@@ -26,6 +26,8 @@ int sc_main(int argc, char* argv[]) {
     actions[sweep] = npu::cli::add_sweep_command(*sweep, paths);
     CLI::App* report = app.add_subcommand("report", "Render sweep results as one self-contained HTML page");
     actions[report] = npu::cli::add_report_command(*report, paths);
+    CLI::App* train = app.add_subcommand("train", "Train a model on a data set (the CPU reference trainer)");
+    actions[train] = npu::cli::add_train_command(*train, paths);
     CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
     actions[list] = npu::cli::add_list_command(*list, paths);
     try {

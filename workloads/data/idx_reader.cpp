@@ -1,7 +1,6 @@
 #include "workloads/data/idx_reader.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
@@ -9,6 +8,7 @@
 #include "common/error.h"
 #include "common/file_text.h"
 #include "common/limits.h"
+#include "workloads/data/gzip.h"
 
 namespace npu {
 
@@ -33,36 +33,6 @@ bool known_type(uint8_t code) {
 }
 
 constexpr size_t kMaxHeaderBytes = 4 + 4 * 255;
-
-// Inflates gzip data, refusing to grow past `max_bytes` (a small file may claim gigabytes).
-std::string gunzip(const std::string& in, size_t max_bytes, const std::string& source, const std::string& hint) {
-    z_stream z{};
-    if (inflateInit2(&z, 15 + 16) != Z_OK) throw WorkloadError(fmt::format("{}: cannot start gzip decoding", source));
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = uInt(std::min<size_t>(in.size(), UINT32_MAX));
-    std::string out;
-    char chunk[1 << 16];
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        z.next_out = reinterpret_cast<Bytef*>(chunk);
-        z.avail_out = sizeof(chunk);
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END) {
-            inflateEnd(&z);
-            throw WorkloadError(fmt::format("{}: corrupt gzip data ({})", source,
-                                            rc == Z_BUF_ERROR ? "truncated"
-                                            : z.msg           ? z.msg
-                                                              : "inflate failed"));
-        }
-        out.append(chunk, sizeof(chunk) - z.avail_out);
-        if (out.size() > max_bytes) {
-            inflateEnd(&z);
-            throw WorkloadError(fmt::format("{}: inflates to more than {} bytes {}", source, max_bytes, hint));
-        }
-    }
-    inflateEnd(&z);
-    return out;
-}
 
 }  // namespace
 
@@ -116,7 +86,7 @@ const char* idx_type_name(IdxType t) {
 }
 
 IdxArray parse_idx(const std::string& file, const std::string& source, const Limits& limits) {
-    const bool gzip = file.size() >= 2 && uint8_t(file[0]) == 0x1f && uint8_t(file[1]) == 0x8b;
+    const bool gzip = is_gzip(file);
     const size_t max_bytes = size_t(limits.tensor_elements) * 8 + kMaxHeaderBytes;
     const std::string data = gzip ? gunzip(file, max_bytes, source, limits.hint("tensor_elements")) : file;
     auto byte = [&](size_t i) { return uint8_t(data[i]); };

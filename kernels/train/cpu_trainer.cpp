@@ -1,0 +1,155 @@
+#include "kernels/train/cpu_trainer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.h"
+#include "kernels/train/loss.h"
+#include "kernels/train/train_op.h"
+#include "workloads/ir/float_model.h"
+#include "workloads/model_loader.h"
+
+namespace npu {
+namespace {
+
+// The graph training runs: the final softmax fused into the loss, every other layer trainable.
+Graph training_graph(const Graph& model) {
+    Graph g = model;
+    if (g.layers.size() > 1 && g.output().kind == LayerKind::Softmax) g.layers.pop_back();
+    for (size_t i = 0; i < g.layers.size(); ++i)
+        if (train_op(g.layers[i].kind).forward == nullptr)
+            throw WorkloadError(
+                fmt::format("{}: {} layers are not supported in training (only as the final softmax "
+                            "of a classifier)",
+                            g.where(int(i)), kind_name(g.layers[i].kind)));
+    const Shape out = g.output().output;
+    if (out.h != 1 || out.w != 1 || out.c < 2)
+        throw WorkloadError(fmt::format("{}: training needs class scores (N x classes x 1 x 1) last, got {}",
+                                        g.where(int(g.layers.size()) - 1), out.str()));
+    return g;
+}
+
+void zero_all(std::vector<LayerParams>& params) {  // not scale_all(0): inf * 0 is NaN
+    for (LayerParams& p : params) {
+        std::fill(p.weight.begin(), p.weight.end(), 0.0f);
+        std::fill(p.bias.begin(), p.bias.end(), 0.0f);
+    }
+}
+
+void scale_all(std::vector<LayerParams>& params, float factor) {
+    for (LayerParams& p : params) {
+        for (float& v : p.weight) v *= factor;
+        for (float& v : p.bias) v *= factor;
+    }
+}
+
+bool all_finite(const std::vector<LayerParams>& params) {
+    for (const LayerParams& p : params) {
+        for (float v : p.weight)
+            if (!std::isfinite(v)) return false;
+        for (float v : p.bias)
+            if (!std::isfinite(v)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::vector<LayerParams> initial_params(const Graph& graph, uint64_t seed) {
+    const FloatModel fm = make_float_model(graph, seed);
+    std::vector<LayerParams> params(graph.layers.size());
+    for (size_t i = 0; i < graph.layers.size(); ++i) {
+        const Layer& l = graph.layers[i];
+        if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
+        params[i].weight = fm.tensors[i].weight;
+        const bool bias = l.kind == LayerKind::Conv2d ? l.conv.bias : l.fc.bias;
+        if (bias) params[i].bias = fm.tensors[i].bias;
+    }
+    return params;
+}
+
+CpuTrainer::CpuTrainer(const Graph& model, const TrainerConfig& config)
+    : m_config(config),
+      m_graph(training_graph(model)),
+      m_master(initial_params(m_graph, config.seed)),
+      m_optimizer(config.optimizer, m_master),
+      m_scaler(config.loss_scaling, config.precision == TrainPrecision::Fp16) {
+    if (config.micro_batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", config.micro_batch));
+    if (config.accumulate < 1) throw UsageError(fmt::format("--accumulate: must be >= 1, got {}", config.accumulate));
+    m_grads = m_master;
+}
+
+Graph& CpuTrainer::graph_for(int64_t n) {
+    if (m_graph.input().output.n != n) reshape_input(m_graph, n);
+    return m_graph;
+}
+
+void CpuTrainer::round_params() {
+    m_compute = m_master;
+    for (LayerParams& p : m_compute)
+        for (float& w : p.weight) w = round_compute(w, m_config.precision);  // biases stay FP32
+}
+
+const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n) {
+    const Graph& g = graph_for(n);
+    const size_t layers = g.layers.size();
+    m_pass.out.resize(layers);
+    m_pass.grad.resize(layers);
+    m_pass.argmax.resize(layers);
+    const int64_t per_image = g.input().output.per_image();
+    m_pass.out[0].resize(size_t(n * per_image));
+    for (size_t k = 0; k < m_pass.out[0].size(); ++k) m_pass.out[0][k] = round_compute(images[k], m_config.precision);
+    for (size_t i = 1; i < layers; ++i)
+        train_op(g.layers[i].kind).forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
+    return m_pass.out.back();
+}
+
+void CpuTrainer::backward(const std::vector<float>& dlogits) {
+    const Graph& g = m_graph;
+    for (size_t i = 0; i < g.layers.size(); ++i) m_pass.grad[i].assign(m_pass.out[i].size(), 0.0f);
+    add_rounded(m_pass.grad.back(), dlogits, m_config.precision);
+    for (size_t i = g.layers.size() - 1; i >= 1; --i)
+        train_op(g.layers[i].kind).backward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
+}
+
+StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
+    const int64_t b = m_config.micro_batch, k = m_config.accumulate;
+    round_params();
+    zero_all(m_grads);
+    StepResult r;
+    r.loss_scale = m_scaler.scale();
+    r.lr = m_optimizer.lr_at(m_updates);
+    const int64_t per_image = m_graph.input().output.per_image();
+    for (int64_t micro = 0; micro < k; ++micro) {
+        const std::vector<float>& logits = forward(images + micro * b * per_image, b);
+        const LossResult loss = softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
+        r.loss += loss.loss / double(k);
+        r.correct += loss.correct;
+        backward(loss.dlogits);
+    }
+    scale_all(m_grads, 1.0f / (r.loss_scale * float(k)));
+    r.skipped = !m_scaler.update(!all_finite(m_grads));
+    if (!r.skipped) m_optimizer.apply(m_master, m_grads, m_updates++);
+    return r;
+}
+
+EvalResult CpuTrainer::evaluate(const float* images, const int32_t* labels, int64_t count) {
+    round_params();
+    EvalResult r;
+    int64_t correct = 0;
+    const int64_t per_image = m_graph.input().output.per_image();
+    for (int64_t start = 0; start < count; start += m_config.micro_batch) {
+        const int64_t n = std::min(m_config.micro_batch, count - start);
+        const std::vector<float>& logits = forward(images + start * per_image, n);
+        const LossResult loss = softmax_cross_entropy(logits, labels + start, n, classes());
+        r.loss += loss.loss * double(n);
+        correct += loss.correct;
+    }
+    r.loss /= double(count);
+    r.accuracy = double(correct) / double(count);
+    return r;
+}
+
+}  // namespace npu

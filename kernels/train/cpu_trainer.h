@@ -1,0 +1,76 @@
+#pragma once
+// The CPU reference trainer (the oracle for training on the NPU): forward through the graph,
+// softmax cross-entropy, backward through every layer, gradient accumulation over micro-batches,
+// dynamic loss scaling in FP16, and the optimizer update of FP32 master weights.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/train/loss_scaler.h"
+#include "kernels/train/optimizer.h"
+#include "kernels/train/train_model.h"
+
+namespace npu {
+
+struct TrainerConfig {
+    TrainPrecision precision = TrainPrecision::Fp32;
+    OptimizerConfig optimizer;
+    int64_t micro_batch = 32;       // B
+    int64_t accumulate = 1;         // K: micro-batches per update (a step of K * B images)
+    uint64_t seed = 1;              // initial weights (He-normal, as for inference)
+    LossScalerConfig loss_scaling;  // used in FP16 only
+};
+
+struct StepResult {
+    double loss = 0.0;        // mean over the step's images (unscaled)
+    int64_t correct = 0;      // images classified right by the forward pass
+    bool skipped = false;     // an FP16 gradient overflowed: no update, the loss scale halved
+    float loss_scale = 1.0f;  // the scale this step used
+    double lr = 0.0;
+};
+
+struct EvalResult {
+    double loss = 0.0;
+    double accuracy = 0.0;
+};
+
+class CpuTrainer {
+public:
+    // `model`: the graph as loaded (its batch is ignored). Every layer must have a training op;
+    // a final softmax is fused into the loss. Throws WorkloadError naming an unsupported layer.
+    CpuTrainer(const Graph& model, const TrainerConfig& config);
+
+    // One update from accumulate() micro-batches: `images` holds accumulate() * micro_batch
+    // images, `labels` as many labels.
+    StepResult step(const float* images, const int32_t* labels);
+    // Loss and accuracy of the current weights over `count` images, micro_batch at a time.
+    EvalResult evaluate(const float* images, const int32_t* labels, int64_t count);
+
+    const Graph& graph() const { return m_graph; }  // without the final softmax, batch = micro_batch
+    std::vector<LayerParams>& master() { return m_master; }
+    const std::vector<LayerParams>& master() const { return m_master; }
+    const TrainerConfig& config() const { return m_config; }
+    int64_t classes() const { return m_graph.output().output.c; }
+    int64_t updates() const { return m_updates; }
+    // The gradients of the last step, unscaled and averaged (FP32), for checks.
+    const std::vector<LayerParams>& last_gradients() const { return m_grads; }
+
+private:
+    // Forward over `n` images; returns the logits.
+    const std::vector<float>& forward(const float* images, int64_t n);
+    void backward(const std::vector<float>& dlogits);
+    void round_params();
+    Graph& graph_for(int64_t n);
+
+    TrainerConfig m_config;
+    Graph m_graph;
+    std::vector<LayerParams> m_master, m_compute, m_grads;
+    PassTensors m_pass;
+    Optimizer m_optimizer;
+    LossScaler m_scaler;
+    int64_t m_updates = 0;
+};
+
+// The seeded initial parameters of a graph's conv2d and fc layers (the inference weights).
+std::vector<LayerParams> initial_params(const Graph& graph, uint64_t seed);
+
+}  // namespace npu

@@ -1,0 +1,49 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "kernels/train/train_op_parts.h"
+
+namespace npu {
+namespace {
+
+using TrainOpTable = std::array<TrainOp, kLayerKindCount>;
+
+TrainOpTable build_table() {
+    const TrainOpTable table = {train_input_op(), train_conv2d_op(),    train_fc_op(),      train_relu_op(),
+                                train_relu6_op(), train_maxpool_op(),   train_avgpool_op(), train_global_avgpool_op(),
+                                train_add_op(),   train_batchnorm_op(), train_softmax_op(), train_flatten_op(),
+                                train_clip_op(),  train_concat_op(),    train_reshape_op()};
+    for (size_t k = 0; k < table.size(); ++k)
+        if (int(table[k].kind) != int(k) || (table[k].forward == nullptr) != (table[k].backward == nullptr))
+            throw std::logic_error(fmt::format("train op table: entry {} is out of place or half defined", k));
+    return table;
+}
+
+}  // namespace
+
+const TrainOp& train_op(LayerKind kind) {
+    static const TrainOpTable table = build_table();
+    return table[size_t(kind)];
+}
+
+float apply_activation(float z, Activation a) {
+    if (a == Activation::Relu) return std::max(z, 0.0f);
+    if (a == Activation::Relu6) return std::clamp(z, 0.0f, 6.0f);
+    return z;
+}
+
+float activation_grad(float y, float dy, Activation a) {
+    if (a == Activation::Relu) return y > 0.0f ? dy : 0.0f;
+    if (a == Activation::Relu6) return y > 0.0f && y < 6.0f ? dy : 0.0f;
+    return dy;
+}
+
+void add_rounded(std::vector<float>& grad, const std::vector<float>& values, TrainPrecision p) {
+    if (grad.empty()) grad.assign(values.size(), 0.0f);
+    for (size_t i = 0; i < values.size(); ++i) grad[i] = round_compute(grad[i] + values[i], p);
+}
+
+}  // namespace npu

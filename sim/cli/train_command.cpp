@@ -1,0 +1,165 @@
+// npusim train: a model trained on a data set by the CPU reference trainer, with the step
+// memory footprint, a progress bar, the per-epoch accuracy and the loss curve as CSV and JSON.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/json_text.h"
+#include "kernels/train/footprint.h"
+#include "sim/cli/commands.h"
+#include "sim/report/report.h"
+#include "sim/train/training_run.h"
+#include "workloads/workload_files.h"
+#include "workloads/zoo.h"
+
+namespace npu::cli {
+namespace {
+
+struct TrainArgs {
+    std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd";
+    std::string schedule = "constant", csv, json;
+    int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0;
+    double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
+    uint64_t seed = 1;
+    bool quiet = false;
+    std::vector<std::string> limits;
+};
+
+// The first `count` images (0: all).
+Dataset first(const Dataset& d, int64_t count) {
+    if (count <= 0 || count >= d.size()) return d;
+    Dataset out = d;
+    out.images.resize(size_t(count * d.image_elements()));
+    out.labels.resize(size_t(count));
+    return out;
+}
+
+TrainerConfig trainer_config(const TrainArgs& a, int64_t total_steps) {
+    TrainerConfig c;
+    if (!parse_train_precision(a.precision, c.precision)) throw UsageError("--precision: unknown");  // parser checked
+    parse_optimizer(a.optimizer, c.optimizer.kind);
+    parse_schedule(a.schedule, c.optimizer.schedule);
+    c.optimizer.lr = a.lr > 0 ? a.lr : (c.optimizer.kind == OptimizerKind::Adam ? 0.001 : 0.01);
+    c.optimizer.momentum = a.momentum;
+    c.optimizer.weight_decay = a.weight_decay;
+    c.optimizer.total_steps = total_steps;
+    c.optimizer.step_every = std::max<int64_t>(1, total_steps / 3);  // step schedule: x0.1 at 1/3 and 2/3
+    c.micro_batch = a.batch;
+    c.accumulate = a.accumulate;
+    c.seed = a.seed;
+    return c;
+}
+
+void print_footprint(const TrainingFootprint& f) {
+    fmt::print("memory per step:\n");
+    for (const FootprintItem& i : f.items)
+        if (i.bytes > 0) fmt::print("  {:<42} {:>12} B  {}\n", i.name, i.bytes, i.lives_in);
+    fmt::print("  {:<42} {:>12} B\n", "total", f.total_bytes());
+}
+
+StepProgress progress_bar(bool show) {
+    const auto start = std::chrono::steady_clock::now();
+    return [show, start](const StepLog& s, int64_t total) {
+        if (!show) return;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double eta = elapsed / double(s.step) * double(total - s.step);
+        fmt::print(stderr,
+                   "\r\033[K  step {}/{} (epoch {}): loss {:.4f}, accuracy {:.1f}%, {:.0f} steps/s, ETA {:.0f} s",
+                   s.step, total, s.epoch, s.loss, 100.0 * s.accuracy, double(s.step) / elapsed, eta);
+        if (s.step == total) fmt::print(stderr, "\n");
+    };
+}
+
+nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& trainer, const TrainingLog& log) {
+    nlohmann::ordered_json epochs = nlohmann::ordered_json::array();
+    for (const EpochLog& e : log.epochs)
+        epochs.push_back({{"epoch", e.epoch},
+                          {"train_loss", e.train_loss},
+                          {"train_accuracy", e.train_accuracy},
+                          {"test_loss", e.test_loss},
+                          {"test_accuracy", e.test_accuracy},
+                          {"skipped_steps", e.skipped_steps},
+                          {"wall_s", e.wall_s}});
+    return {{"model", trainer.graph().name},
+            {"dataset", a.dataset},
+            {"device", a.device},
+            {"precision", a.precision},
+            {"optimizer", a.optimizer},
+            {"lr", trainer.config().optimizer.lr},
+            {"batch", a.batch},
+            {"accumulate", a.accumulate},
+            {"seed", a.seed},
+            {"steps_per_epoch", log.steps_per_epoch},
+            {"epochs", epochs},
+            {"wall_s", log.wall_s}};
+}
+
+int train(const TrainArgs& a, const DataPaths& paths) {
+    const Limits limits = parse_limits(a.limits);
+    if (a.device == "npu")
+        throw UsageError(
+            "--device npu: training on the simulated NPU is not available yet; --device cpu runs the "
+            "CPU reference trainer");
+    if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
+    const Graph model = load_workload_file(resolve_model(a.model, paths.models_dir()), limits);
+    const Shape in = model.input().output;
+    const DatasetSplit data = load_dataset(a.dataset, DatasetPaths{}, limits);
+    const Dataset train_set = first(pad_to(data.train, in.c, in.h, in.w), a.train_images);
+    const Dataset test_set = first(pad_to(data.test, in.c, in.h, in.w), a.test_images);
+    const int64_t steps = train_set.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
+    CpuTrainer trainer(model, trainer_config(a, steps));
+    if (trainer.classes() < data.train.classes)
+        throw WorkloadError(fmt::format("--model: '{}' scores {} classes, the data set has {}", model.name,
+                                        trainer.classes(), data.train.classes));
+    fmt::print(
+        "npusim train: {} on {} ({} training, {} test images), {} reference, {}, batch {} x {} micro-batch(es), "
+        "{} lr {}\n",
+        model.name, data.train.name, train_set.size(), test_set.size(), a.device, a.precision, a.batch, a.accumulate,
+        a.optimizer, trainer.config().optimizer.lr);
+    print_footprint(training_footprint(trainer));
+    TrainingOptions options;
+    options.epochs = a.epochs;
+    options.shuffle_seed = a.seed;
+    const TrainingLog log =
+        run_training(trainer, train_set, test_set, options, progress_bar(!a.quiet && isatty(STDERR_FILENO)));
+    for (const EpochLog& e : log.epochs)
+        fmt::print("epoch {}: train loss {:.4f}, accuracy {:.2f}%; test loss {:.4f}, accuracy {:.2f}%{}; {:.1f} s\n",
+                   e.epoch, e.train_loss, 100.0 * e.train_accuracy, e.test_loss, 100.0 * e.test_accuracy,
+                   e.skipped_steps ? fmt::format(" ({} steps skipped: FP16 overflow)", e.skipped_steps) : "", e.wall_s);
+    fmt::print("trained {} steps of {} images in {:.1f} s ({:.0f} images/s)\n", log.steps.size(), log.images_per_step,
+               log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
+    if (!a.csv.empty()) write_file(a.csv, training_csv(log));
+    if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log)) + "\n");
+    return 0;
+}
+
+}  // namespace
+
+Action add_train_command(CLI::App& app, const DataPaths& paths) {
+    auto a = std::make_shared<TrainArgs>();
+    app.add_option("--model", a->model, "Model: a zoo name (lenet5) or a model file (YAML, ONNX)")->required();
+    app.add_option("--dataset", a->dataset, "fashion-mnist (default), digits, or a directory of IDX files");
+    app.add_option("--epochs", a->epochs, "Passes over the training set (default 1)");
+    app.add_option("--batch", a->batch, "Images per micro-batch (default 32)");
+    app.add_option("--accumulate", a->accumulate, "Micro-batches per update: gradient accumulation (default 1)");
+    add_choice_option(app, "--precision", a->precision, {"fp32", "fp16", "bf16"},
+                      "fp32, fp16 (mixed, loss scaling) or bf16 (mixed); FP32 master weights");
+    add_choice_option(app, "--optimizer", a->optimizer, {"sgd", "adam"}, "sgd (momentum) or adam");
+    add_choice_option(app, "--schedule", a->schedule, {"constant", "step", "cosine"}, "Learning-rate schedule");
+    add_choice_option(app, "--device", a->device, {"cpu", "npu"}, "cpu: the reference trainer");
+    app.add_option("--lr", a->lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)");
+    app.add_option("--momentum", a->momentum, "SGD momentum (default 0.9)");
+    app.add_option("--weight-decay", a->weight_decay, "L2 weight decay (default 0)");
+    app.add_option("--seed", a->seed, "Initial weights and data order (default 1)");
+    app.add_option("--train-images", a->train_images, "Train on the first N images only (default all)");
+    app.add_option("--test-images", a->test_images, "Test on the first N images only (default all)");
+    app.add_option("--csv", a->csv, "Write the loss and accuracy curve (one row per step and per epoch)");
+    app.add_option("--json", a->json, "Write the run's settings and per-epoch results");
+    app.add_flag("--quiet", a->quiet, "No progress bar");
+    add_limit_option(app, a->limits);
+    return [a, &paths] { return train(*a, paths); };
+}
+
+}  // namespace npu::cli

@@ -1,0 +1,80 @@
+// npusim train end to end, on a small IDX data set written here: the footprint, the per-epoch
+// results, the CSV and JSON files, and the error lines of bad arguments.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_helpers.h"
+#include "idx_writer.h"
+
+using namespace npu::test;
+using Catch::Matchers::Contains;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two classes of 8x8 images: the bright stripe is in the top or the bottom half.
+std::string stripes_dataset() {
+    const fs::path dir = fs::path(NPUSIM_TEST_TMP) / "stripes";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    auto pixel = [](uint32_t i, uint32_t k) { return ((k / 8 < 4) == (i % 2 == 0) ? 200u : 20u) + (i * 7 + k) % 30; };
+    auto label = [](uint32_t i) { return i % 2; };
+    write_idx_pair(dir, "train", 96, 8, 8, pixel, label);
+    write_idx_pair(dir, "t10k", 32, 8, 8, pixel, label);
+    return dir.string();
+}
+
+std::string small_model() {
+    const std::string path = temp_path("train_small.yaml");
+    std::ofstream(path) << "name: small\ninput: {channels: 1, height: 10, width: 10}\nlayers:\n"
+                           "  - {name: c, type: conv2d, filters: 4, kernel: 3, activation: relu}\n"
+                           "  - {name: p, type: maxpool, kernel: 2}\n"
+                           "  - {name: f, type: flatten}\n"
+                           "  - {name: fc, type: fc, out_features: 2}\n"
+                           "  - {name: s, type: softmax}\n";
+    return path;
+}
+
+}  // namespace
+
+TEST_CASE("npusim train learns a small data set and writes its curve", "[e2e][train]") {
+    const std::string data = stripes_dataset(), csv = temp_path("train.csv"), json = temp_path("train.json");
+    const Result r =
+        npusim("train --model " + small_model() + " --dataset " + data +
+               " --epochs 2 --batch 8 --accumulate 2 --precision fp16 --lr 0.05 --csv " + csv + " --json " + json);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("96 training, 32 test images") && Contains("memory per step") &&
+                          Contains("saved activations (per micro-batch)") && Contains("master weights (fp32)"));
+    CHECK_THAT(r.out, Contains("epoch 1:") && Contains("epoch 2:") && Contains("trained 12 steps of 16 images"));
+    const std::string curve = read(csv);
+    CHECK_THAT(curve, Contains("phase,epoch,step,loss,accuracy,lr,loss_scale,skipped"));
+    CHECK(count_lines(curve) == 1 + 12 + 2);
+    const auto j = nlohmann::json::parse(read(json));
+    CHECK(j["steps_per_epoch"] == 6);
+    CHECK(j["precision"] == "fp16");
+    REQUIRE(j["epochs"].size() == 2);
+    CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);  // the stripes are easy
+}
+
+TEST_CASE("npusim train: bad arguments give one line and a non-zero exit", "[e2e][train]") {
+    const std::string model = small_model(), data = stripes_dataset();
+    Result r = npusim("train --model " + model + " --dataset " + data + " --precision fp8");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("--precision"));
+    r = npusim("train --model " + model + " --dataset " + data + " --device npu");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("--device npu"));
+    r = npusim("train --model " + model + " --dataset /nonexistent/dir");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("--dataset") && Contains("/nonexistent/dir"));
+    r = npusim("train --model " + model + " --dataset " + data + " --batch 100");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("--batch") && Contains("training set has 96"));
+    r = npusim("train --model resnet18 --dataset " + data);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("do not fit") || Contains("not supported in training"));
+}
