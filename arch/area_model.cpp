@@ -12,6 +12,7 @@ AreaBreakdown area_of(const NpuConfig& c) {
     for (Precision p : c.precisions)
         pe_um2 = std::max(pe_um2, p == Precision::Int8   ? t.pe_int8_um2
                                   : p == Precision::Fp16 ? t.pe_fp16_um2
+                                  : p == Precision::Bf16 ? t.pe_bf16_um2
                                                          : t.pe_fp32_um2);
     double kib = 0.0;
     for (const BufferConfig* b : {&c.unified, &c.ifmap, &c.weight, &c.output, &c.accumulator})

@@ -7,7 +7,7 @@
 namespace npu {
 
 struct AreaTable {
-    double pe_int8_um2 = 0.0, pe_fp16_um2 = 0.0, pe_fp32_um2 = 0.0;
+    double pe_int8_um2 = 0.0, pe_fp16_um2 = 0.0, pe_bf16_um2 = 0.0, pe_fp32_um2 = 0.0;
     double vector_lane_um2 = 0.0;
     double sram_um2_per_kib = 0.0;
     double overhead_fraction = 0.0;

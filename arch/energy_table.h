@@ -16,6 +16,7 @@ struct EnergyTable {
 
     double mac_int8_pj = 0.0;  // one PE multiply-accumulate, arithmetic only
     double mac_fp16_pj = 0.0;
+    double mac_bf16_pj = 0.0;
     double mac_fp32_pj = 0.0;
     double pe_register_ratio = 0.0;  // register traffic per MAC, as a multiple of the MAC
     // SRAM read or write of 64 bits, by macro (bank) size in KiB: log-log interpolation.
@@ -28,10 +29,13 @@ struct EnergyTable {
     // Energy of one 64-bit access to a macro of `bank_kib`, at the design's node.
     double sram_pj_per_64b_at(double bank_kib) const;
     double pe_mac_pj(Precision p) const {
-        const double mac = p == Precision::Int8 ? mac_int8_pj : p == Precision::Fp16 ? mac_fp16_pj : mac_fp32_pj;
+        const double mac = p == Precision::Int8   ? mac_int8_pj
+                           : p == Precision::Fp16 ? mac_fp16_pj
+                           : p == Precision::Bf16 ? mac_bf16_pj
+                                                  : mac_fp32_pj;
         return mac * (1.0 + pe_register_ratio) * scale_to_design;
     }
-    // Vector work is FP32 arithmetic for both float precisions.
+    // Vector work is FP32 arithmetic for every float precision.
     double vector_op_pj(Precision p) const {
         return (p == Precision::Int8 ? vector_int8_op_pj : vector_fp16_op_pj) * scale_to_design;
     }

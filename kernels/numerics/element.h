@@ -1,9 +1,10 @@
 #pragma once
-// One element of a float-precision buffer (FP16 or FP32 storage), always computed in FP32:
-// loads widen exactly, stores round to the storage format (nearest even for FP16).
+// One element of a float-precision buffer (FP16, BF16 or FP32 storage), always computed in FP32:
+// loads widen exactly, stores round to the storage format (nearest even for FP16 and BF16).
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/precision.h"
 
@@ -15,6 +16,11 @@ inline float load_real(const uint8_t* base, int64_t index, Precision p) {
         std::memcpy(&h, base + index * 2, 2);
         return half_to_float(h);
     }
+    if (p == Precision::Bf16) {
+        uint16_t b;
+        std::memcpy(&b, base + index * 2, 2);
+        return bf16_bits_to_float(b);
+    }
     float f;
     std::memcpy(&f, base + index * 4, 4);
     return f;
@@ -24,6 +30,9 @@ inline void store_real(uint8_t* base, int64_t index, float value, Precision p) {
     if (p == Precision::Fp16) {
         const Half h = float_to_half(value);
         std::memcpy(base + index * 2, &h, 2);
+    } else if (p == Precision::Bf16) {
+        const uint16_t b = float_to_bf16_bits(value);
+        std::memcpy(base + index * 2, &b, 2);
     } else {
         std::memcpy(base + index * 4, &value, 4);
     }
@@ -31,7 +40,9 @@ inline void store_real(uint8_t* base, int64_t index, float value, Precision p) {
 
 // What a store and a load give back: the value rounded to the storage format.
 inline float round_to(float value, Precision p) {
-    return p == Precision::Fp16 ? half_to_float(float_to_half(value)) : value;
+    if (p == Precision::Fp16) return half_to_float(float_to_half(value));
+    if (p == Precision::Bf16) return round_to_bf16(value);
+    return value;
 }
 
 }  // namespace npu

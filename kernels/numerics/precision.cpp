@@ -7,6 +7,7 @@ const char* precision_name(Precision p) {
         case Precision::Int8: return "int8";
         case Precision::Fp16: return "fp16";
         case Precision::Fp32: return "fp32";
+        case Precision::Bf16: return "bf16";
     }
     return "?";
 }
@@ -22,6 +23,10 @@ bool parse_precision(const std::string& name, Precision& out) {
     }
     if (name == "fp16") {
         out = Precision::Fp16;
+        return true;
+    }
+    if (name == "bf16") {
+        out = Precision::Bf16;
         return true;
     }
     return false;

@@ -37,8 +37,8 @@ void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch
     app.add_option("--arch", args.arch, arch_help)->required();
     add_choice_option(app, "--dataflow", args.dataflow, {"ws", "os", "is"},
                       "Override the design's dataflow: ws, os or is");
-    add_choice_option(app, "--precision", args.precision, {"int8", "fp16", "fp32"},
-                      "int8, fp16 or fp32 (default: the design's first)");
+    add_choice_option(app, "--precision", args.precision, {"int8", "fp16", "bf16", "fp32"},
+                      "int8, fp16, bf16 or fp32 (default: the design's first)");
     add_limit_option(app, args.limits);
 }
 

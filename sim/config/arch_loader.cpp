@@ -55,6 +55,7 @@ Technology read_technology(const YamlMap& root) {
     const YamlMap pe = root.child("pe");
     t.table.mac_int8_pj = positive(pe, "mac_int8_pj");
     t.table.mac_fp16_pj = positive(pe, "mac_fp16_pj");
+    t.table.mac_bf16_pj = positive(pe, "mac_bf16_pj");
     t.table.mac_fp32_pj = positive(pe, "mac_fp32_pj");
     t.table.pe_register_ratio = pe.get_double("register_ratio");
     pe.finish();
@@ -85,6 +86,7 @@ Technology read_technology(const YamlMap& root) {
     const YamlMap area = root.child("area");
     t.area.pe_int8_um2 = positive(area, "pe_int8_um2");
     t.area.pe_fp16_um2 = positive(area, "pe_fp16_um2");
+    t.area.pe_bf16_um2 = positive(area, "pe_bf16_um2");
     t.area.pe_fp32_um2 = positive(area, "pe_fp32_um2");
     t.area.vector_lane_um2 = positive(area, "vector_lane_um2");
     t.area.sram_um2_per_kib = positive(area, "sram_um2_per_kib");
@@ -234,7 +236,7 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const 
     for (const std::string& name : root.get_string_list("precisions")) {
         Precision p;
         if (!parse_precision(name, p))
-            root.fail("precisions", fmt::format("unknown precision '{}' (int8, fp16)", name));
+            root.fail("precisions", fmt::format("unknown precision '{}' (int8, fp16, bf16, fp32)", name));
         c.precisions.push_back(p);
     }
     if (c.precisions.empty()) root.fail("precisions", "list at least one precision");

@@ -87,7 +87,7 @@ void check_run_value(const std::string& path, const SweepOverride& o) {
             throw ConfigError(
                 fmt::format("{}: run.batch: expected an integer in [1, 1000000], got '{}'", path, o.value));
     } else if (Precision p; o.key == "run.precision" && !parse_precision(o.value, p)) {
-        throw ConfigError(fmt::format("{}: run.precision: expected int8, fp16 or fp32, got '{}'", path, o.value));
+        throw ConfigError(fmt::format("{}: run.precision: expected int8, fp16, bf16 or fp32, got '{}'", path, o.value));
     }
 }
 
@@ -235,7 +235,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& arch_dir, const
     if (s.batch < 1) root.fail("batch", "must be >= 1");
     s.precision = root.get_string_or("precision", "");
     if (Precision p; !s.precision.empty() && !parse_precision(s.precision, p))
-        root.fail("precision", fmt::format("expected int8, fp16 or fp32, got '{}'", s.precision));
+        root.fail("precision", fmt::format("expected int8, fp16, bf16 or fp32, got '{}'", s.precision));
     const std::string mode = root.get_string_or("mode", "timing");
     if (mode != "timing" && mode != "functional") root.fail("mode", "expected timing or functional");
     s.functional = mode == "functional";

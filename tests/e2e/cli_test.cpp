@@ -122,7 +122,7 @@ TEST_CASE("bad input: one clear line and a non-zero exit", "[e2e][errors]") {
          "--timing-model: unknown 'gem5' (npusim, scalesim)"},
         {"run --arch no_such.yaml --workload lenet5 --dataflow rs", 2, "--dataflow: unknown 'rs' (ws, os, is)"},
         {"explain --arch no_such.yaml --workload seed --precision int4", 2,
-         "--precision: unknown 'int4' (int8, fp16, fp32)"},
+         "--precision: unknown 'int4' (int8, fp16, bf16, fp32)"},
         {"run --arch tpu_v1 --workload lenet5 --precision fp16", 1, "no fp16 MACs"},
         {"run --arch tpu_v1 --workload lenet5 --batch 0", 2, "--batch: must be >= 1"},
         {"run --arch tpu_v1 --workload lenet5 --input-size 3x", 2, "--input-size"},

@@ -90,6 +90,15 @@ TEST_CASE("every layer type in FP16", "[sc][functional]") {
                       Precision::Fp16);
 }
 
+TEST_CASE("ResNet-18 BF16 agrees with the CPU reference within the stated tolerance", "[sc][functional][bf16]") {
+    require_bit_exact("train_128_fp16", test::model("resnet18", 2, 64), Precision::Bf16);
+}
+
+TEST_CASE("every layer type in BF16", "[sc][functional][bf16]") {
+    require_bit_exact("train_128_fp16", load_model_file(test::source_dir() + "/tests/data/models/ops_mix.yaml"),
+                      Precision::Bf16);
+}
+
 TEST_CASE("every layer type in INT8 (concat rescales inputs of different scales)", "[sc][functional]") {
     Graph g = load_model_file(test::source_dir() + "/tests/data/models/ops_mix_int8.yaml");
     reshape_input(g, 3);

@@ -146,4 +146,8 @@ TEST_CASE("SRAM energy interpolates Horowitz's points in log-log and scales with
     CHECK(c.energy.sram_pj_per_64b_at(16) == Approx(10 * std::sqrt(2.0) * scale));
     CHECK(c.energy.pe_mac_pj(Precision::Int8) == Approx(0.3 * 2.0 * scale));
     CHECK(c.energy.pe_mac_pj(Precision::Fp32) == Approx(4.6 * 2.0 * scale));
+    CHECK(c.energy.pe_mac_pj(Precision::Fp16) == Approx(2.0 * 2.0 * scale));
+    CHECK(c.energy.pe_mac_pj(Precision::Bf16) == Approx(1.5 * 2.0 * scale));  // a smaller multiplier
+    CHECK(c.area.pe_bf16_um2 == 7260);
+    CHECK(c.area.pe_bf16_um2 < c.area.pe_fp16_um2);
 }

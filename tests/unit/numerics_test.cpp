@@ -3,6 +3,9 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/numerics/bf16.h"
+#include "kernels/numerics/check_rule.h"
+#include "kernels/numerics/element.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/int8.h"
 #include "kernels/numerics/vector_math.h"
@@ -133,6 +136,37 @@ TEST_CASE("every binary16 value survives a round trip through float", "[numerics
         if (std::isnan(f)) continue;
         REQUIRE(float_to_half(f).bits == h.bits);
     }
+}
+
+TEST_CASE("bfloat16 storage: two bytes, the upper half of FP32, rounded to nearest even", "[numerics][bf16]") {
+    CHECK(element_bytes(Precision::Bf16) == 2);
+    CHECK(is_float(Precision::Bf16));
+    Precision p;
+    REQUIRE(parse_precision("bf16", p));
+    CHECK(p == Precision::Bf16);
+    CHECK(std::string(precision_name(p)) == "bf16");
+    uint8_t buffer[4] = {};
+    store_real(buffer, 1, 3.14159f, Precision::Bf16);  // 0x40490FDB -> 0x4049 (0x0FDB < half)
+    CHECK(buffer[2] == 0x49);
+    CHECK(buffer[3] == 0x40);
+    CHECK(load_real(buffer, 1, Precision::Bf16) == 3.140625f);
+    CHECK(round_to(3.14159f, Precision::Bf16) == 3.140625f);
+    CHECK(float_to_bf16_bits(1.0f + 1.0f / 128 + 1.0f / 256) == 0x3F82);  // a tie: 0x3F81 is odd, up to even
+    CHECK(float_to_bf16_bits(-std::numeric_limits<float>::infinity()) == 0xFF80);
+    CHECK(float_to_bf16_bits(3.4e38f) == 0x7F80);  // past bfloat16's largest finite value: rounds to inf
+    // Every bfloat16 bit pattern that is not NaN survives a round trip through float.
+    for (uint32_t b = 0; b < 0x10000; ++b) {
+        const float f = bf16_bits_to_float(uint16_t(b));
+        if (!std::isnan(f)) REQUIRE(float_to_bf16_bits(f) == b);
+    }
+}
+
+TEST_CASE("the BF16 check rule allows 2 ulp of bfloat16 at the magnitude", "[numerics][bf16]") {
+    // At 1.0 a bfloat16 ulp is 2^-7.
+    CHECK(float_close(1.0f, 1.0f + 2.0f / 128, Precision::Bf16, 0.0f));
+    CHECK_FALSE(float_close(1.0f, 1.0f + 3.0f / 128, Precision::Bf16, 0.0f));
+    CHECK_FALSE(float_close(1.0f, 1.0f + 3.0f / 1024, Precision::Fp16, 0.0f));  // FP16 is tighter
+    CHECK_THAT(check_rule(Precision::Bf16), Catch::Matchers::Contains("BF16 within 2 ulp"));
 }
 
 TEST_CASE("softmax_int8 outputs probabilities at scale 1/127", "[numerics]") {

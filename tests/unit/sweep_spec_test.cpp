@@ -136,7 +136,7 @@ TEST_CASE("sweep errors name the file and key, before any point runs", "[sweep][
          "sweep key 'clock_mhz.x' goes through a value that is not a mapping"},
         {"array.dataflow: [ws, os, is]", "array.dataflow: ['[ws']", "sweep key 'array.dataflow' = '[ws'"},
         {"run.precision: [int8, fp16]", "run.precision: [int4]",
-         "run.precision: expected int8, fp16 or fp32, got 'int4'"},
+         "run.precision: expected int8, fp16, bf16 or fp32, got 'int4'"},
         {"run.precision: [int8, fp16]", "run.batch: [0]", "run.batch: expected an integer in [1, 1000000], got '0'"},
         {"run.precision: [int8, fp16]", "run.batch: [two]", "run.batch: expected an integer"},
         {"run.precision: [int8, fp16]", "run.seed: [1]", "unknown run option 'run.seed'"},
