@@ -70,6 +70,15 @@ std::vector<LayerParams> initial_params(const Graph& graph, uint64_t seed) {
     return params;
 }
 
+std::vector<LayerTensors> trained_tensors(const CpuTrainer& trainer, const Graph& model) {
+    std::vector<LayerTensors> out(model.layers.size());
+    for (size_t i = 0; i < trainer.master().size() && i < out.size(); ++i) {
+        out[i].weight = trainer.master()[i].weight;
+        out[i].bias = trainer.master()[i].bias;
+    }
+    return out;
+}
+
 CpuTrainer::CpuTrainer(const Graph& model, const TrainerConfig& config)
     : m_config(config),
       m_graph(training_graph(model)),

@@ -8,6 +8,7 @@
 #include "kernels/train/loss_scaler.h"
 #include "kernels/train/optimizer.h"
 #include "kernels/train/train_model.h"
+#include "workloads/ir/float_model.h"
 
 namespace npu {
 
@@ -70,7 +71,13 @@ private:
     int64_t m_updates = 0;
 };
 
-// The seeded initial parameters of a graph's conv2d and fc layers (the inference weights).
+// The seeded initial parameters of a graph's conv2d and fc layers (the inference weights);
+// weights given in the graph (a model file's values, an ONNX model's initializers) are used as
+// they are.
 std::vector<LayerParams> initial_params(const Graph& graph, uint64_t seed);
+
+// The trained FP32 parameters in the layouts of a float model (for `model`, the graph the
+// trainer was built from: its layers up to the fused softmax are the trainer's).
+std::vector<LayerTensors> trained_tensors(const CpuTrainer& trainer, const Graph& model);
 
 }  // namespace npu

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -11,6 +12,7 @@
 #include "sim/cli/commands.h"
 #include "sim/report/report.h"
 #include "sim/train/training_run.h"
+#include "workloads/export/onnx_export.h"
 #include "workloads/workload_files.h"
 #include "workloads/zoo.h"
 
@@ -19,7 +21,7 @@ namespace {
 
 struct TrainArgs {
     std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd";
-    std::string schedule = "constant", csv, json;
+    std::string schedule = "constant", csv, json, save;
     int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0;
     double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
     uint64_t seed = 1;
@@ -96,8 +98,18 @@ nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& train
             {"wall_s", log.wall_s}};
 }
 
+// An output file's folder must exist before the training starts, not when its results are ready.
+void check_output_path(const std::string& option, const std::string& path) {
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (!path.empty() && !folder.empty() && !std::filesystem::is_directory(folder))
+        throw UsageError(fmt::format("{}: {}: no folder {}", option, path, folder.string()));
+}
+
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
+    check_output_path("--csv", a.csv);
+    check_output_path("--json", a.json);
+    check_output_path("--save", a.save);
     if (a.device == "npu")
         throw UsageError(
             "--device npu: training on the simulated NPU is not available yet; --device cpu runs the "
@@ -132,6 +144,10 @@ int train(const TrainArgs& a, const DataPaths& paths) {
                log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
     if (!a.csv.empty()) write_file(a.csv, training_csv(log));
     if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log)) + "\n");
+    if (!a.save.empty()) {
+        save_onnx(a.save, model, trained_tensors(trainer, model));
+        fmt::print("saved the trained model: {} (npusim run --workload {})\n", a.save, a.save);
+    }
     return 0;
 }
 
@@ -157,6 +173,7 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--test-images", a->test_images, "Test on the first N images only (default all)");
     app.add_option("--csv", a->csv, "Write the loss and accuracy curve (one row per step and per epoch)");
     app.add_option("--json", a->json, "Write the run's settings and per-epoch results");
+    app.add_option("--save", a->save, "Write the trained model as ONNX (opset 13) for npusim run or any runtime");
     app.add_flag("--quiet", a->quiet, "No progress bar");
     add_limit_option(app, a->limits);
     return [a, &paths] { return train(*a, paths); };

@@ -60,6 +60,23 @@ TEST_CASE("npusim train learns a small data set and writes its curve", "[e2e][tr
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);  // the stripes are easy
 }
 
+TEST_CASE("a model saved by npusim train runs in npusim run", "[e2e][train]") {
+    const std::string onnx = temp_path("trained_small.onnx");
+    const Result r = npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
+                            " --epochs 1 --batch 8 --save " + onnx);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("saved the trained model: " + onnx));
+    // FP32 on the NPU against the CPU reference; the batch follows --batch through the Flatten.
+    const Result run = npusim("run --arch tiny_4x4 --precision fp32 --batch 4 --workload " + onnx);
+    CHECK(run.status == 0);
+    CHECK_THAT(run.out, Contains("check: PASS") && Contains("4x2x1x1"));
+    const Result bad = npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
+                              " --batch 8 --save /nonexistent/dir/m.onnx");
+    CHECK(bad.status == 2);  // refused before any training
+    CHECK_THAT(bad.out, Contains("--save: /nonexistent/dir/m.onnx: no folder /nonexistent/dir"));
+    CHECK_THAT(bad.out, !Contains("epoch 1"));
+}
+
 TEST_CASE("npusim train: bad arguments give one line and a non-zero exit", "[e2e][train]") {
     const std::string model = small_model(), data = stripes_dataset();
     Result r = npusim("train --model " + model + " --dataset " + data + " --precision fp8");

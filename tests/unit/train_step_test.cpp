@@ -7,6 +7,8 @@
 
 #include "kernels/train/cpu_trainer.h"
 #include "kernels/train/footprint.h"
+#include "workloads/export/onnx_export.h"
+#include "workloads/import/onnx_import.h"
 #include "workloads/ir/seeded_rng.h"
 #include "workloads/model_loader.h"
 
@@ -183,4 +185,30 @@ TEST_CASE("accumulating K micro-batches divides the activation memory by K", "[t
     CHECK(bytes(b, "master weights") == params * 4);
     CHECK(bytes(a, "weight gradients") == params * 4);
     CHECK(bytes(a, "optimizer state") == params * 4);
+}
+
+TEST_CASE("a trained model saved as ONNX loads back with the same weights and loss", "[train][onnx]") {
+    std::vector<float> images;
+    std::vector<int32_t> labels;
+    make_data(16, 4, images, labels);
+    TrainerConfig c;
+    c.micro_batch = 8;
+    const Graph model = small_net();
+    CpuTrainer t(model, c);
+    t.step(images.data(), labels.data());
+    t.step(images.data() + 8 * 36, labels.data() + 8);
+    const std::string bytes = onnx_model_bytes(model, trained_tensors(t, model));
+    const OnnxImport back = import_onnx_bytes(bytes, "trained.onnx");
+    // The fused relu comes back as its own layer: input, conv, relu, maxpool, flatten, fc, softmax.
+    REQUIRE(back.graph.layers.size() == model.layers.size() + 1);
+    CHECK(back.graph.layers[2].kind == LayerKind::Relu);
+    CHECK(back.graph.output().kind == LayerKind::Softmax);
+    CHECK(back.graph.layers[1].weights == t.master()[1].weight);
+    CHECK(back.graph.layers[1].bias_values == t.master()[1].bias);
+    CHECK(back.graph.layers[5].weights == t.master()[4].weight);
+    CpuTrainer reloaded(back.graph, c);  // initial weights: the model's initializers
+    const EvalResult a = t.evaluate(images.data(), labels.data(), 16);
+    const EvalResult b = reloaded.evaluate(images.data(), labels.data(), 16);
+    CHECK(a.loss == b.loss);
+    CHECK(a.accuracy == b.accuracy);
 }

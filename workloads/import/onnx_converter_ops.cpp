@@ -187,6 +187,7 @@ void Converter::reshape(const onnx::NodeProto& n) {
     int64_t total = 1;  // the input passed onnx_shape, so this is within the limits
     for (int64_t d : x.dims) total *= d;
     std::vector<int64_t> dims;
+    bool follows_batch = false;  // the first output dimension is the input's batch (see reshape_input)
     if (n.op_type() == "Flatten") {
         const int64_t rank = int64_t(x.dims.size());
         int64_t axis = attr_int(n, "axis", 1);
@@ -197,6 +198,7 @@ void Converter::reshape(const onnx::NodeProto& n) {
         int64_t rows = 1;
         for (int64_t d = 0; d < axis; ++d) rows *= x.dims[size_t(d)];
         dims = {rows, total / rows};
+        follows_batch = axis == 1;
     } else {
         const OnnxTensor* shape = constant(n, 1);
         if (!shape) throw UnsupportedError(fmt::format("{}: the target shape must be a constant", where(n)));
@@ -224,11 +226,15 @@ void Converter::reshape(const onnx::NodeProto& n) {
             dims.push_back(v);
         }
         if (infer >= 0) dims[size_t(infer)] = known > 0 && total % known == 0 ? total / known : 0;
+        // [0, ...] copies the batch; [-1, ...] keeps it when the other dimensions are one image's.
+        follows_batch = !dims.empty() && !x.dims.empty() && dims[0] == x.dims[0] &&
+                        (shape->values[0] == -1 || (shape->values[0] == 0 && !allow_zero));
     }
     Layer l;
     l.kind = LayerKind::Reshape;
     l.inputs = {x.layer};
     l.reshape_to = onnx_shape(dims, where(n), m_options.limits);
+    l.reshape_keeps_batch = follows_batch;
     add_layer(std::move(l), n, dims);
 }
 

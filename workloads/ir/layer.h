@@ -78,7 +78,7 @@ struct Layer {
     SoftmaxAttrs softmax;
     int concat_axis = 1;               // 0..3 of NCHW
     Shape reshape_to;                  // Reshape's output
-    bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML models)
+    bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML; ONNX Flatten, [0|-1, ...])
     Activation activation = Activation::None;
     Shape output;  // filled by shape inference (Input: given)
     // Optional values given in the model file (teaching examples, imported models); empty means

@@ -1,0 +1,227 @@
+#include "workloads/export/onnx_export.h"
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "common/error.h"
+
+namespace npu {
+namespace {
+
+class Exporter {
+public:
+    Exporter(const Graph& g, const std::vector<LayerTensors>& t) : m_graph(g), m_tensors(t) {}
+
+    std::string bytes() {
+        onnx::ModelProto model;
+        model.set_ir_version(8);
+        model.set_producer_name("npusim");
+        onnx::OperatorSetIdProto* opset = model.add_opset_import();
+        opset->set_domain("");
+        opset->set_version(13);
+        m_out = model.mutable_graph();
+        m_out->set_name(m_graph.name);
+        m_rank.assign(m_graph.layers.size(), 4);
+        for (size_t i = 0; i < m_graph.layers.size(); ++i) layer(int(i));
+        add_value_info(m_out->add_output(), m_graph.layers.size() - 1);
+        std::string out;
+        if (!model.SerializeToString(&out)) throw Error("ONNX export: serialization failed");
+        return out;
+    }
+
+private:
+    const Layer& at(int i) const { return m_graph.layers[size_t(i)]; }
+    const std::string& name(int i) const { return at(i).name; }
+    std::string in(int i, size_t k = 0) const { return name(at(i).inputs[k]); }
+    [[noreturn]] void unsupported(int i, const std::string& what) const {
+        throw UnsupportedError(fmt::format("{}: cannot export to ONNX: {}", m_graph.where(i), what));
+    }
+
+    void add_value_info(onnx::ValueInfoProto* v, size_t i) {
+        const Shape s = m_graph.layers[i].output;
+        v->set_name(m_graph.layers[i].name);
+        onnx::TypeProto_Tensor* t = v->mutable_type()->mutable_tensor_type();
+        t->set_elem_type(onnx::TensorProto::FLOAT);
+        t->mutable_shape()->add_dim()->set_dim_param("batch");
+        const std::vector<int64_t> dims =
+            m_rank[i] == 2 ? std::vector<int64_t>{s.c} : std::vector<int64_t>{s.c, s.h, s.w};
+        for (int64_t d : dims) t->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+
+    onnx::NodeProto* node(const std::string& op, const std::string& node_name, std::vector<std::string> inputs,
+                          const std::string& output) {
+        onnx::NodeProto* n = m_out->add_node();
+        n->set_op_type(op);
+        n->set_name(node_name);
+        for (const std::string& i : inputs) n->add_input(i);
+        n->add_output(output);
+        return n;
+    }
+
+    static void ints(onnx::NodeProto* n, const std::string& key, std::vector<int64_t> values) {
+        onnx::AttributeProto* a = n->add_attribute();
+        a->set_name(key);
+        a->set_type(onnx::AttributeProto::INTS);
+        for (int64_t v : values) a->add_ints(v);
+    }
+    static void integer(onnx::NodeProto* n, const std::string& key, int64_t value) {
+        onnx::AttributeProto* a = n->add_attribute();
+        a->set_name(key);
+        a->set_type(onnx::AttributeProto::INT);
+        a->set_i(value);
+    }
+
+    std::string initializer(const std::string& tensor_name, const std::vector<int64_t>& dims,
+                            const std::vector<float>& values) {
+        onnx::TensorProto* t = m_out->add_initializer();
+        t->set_name(tensor_name);
+        t->set_data_type(onnx::TensorProto::FLOAT);
+        for (int64_t d : dims) t->add_dims(d);
+        t->set_raw_data(std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+        return tensor_name;
+    }
+    std::string int64_initializer(const std::string& tensor_name, const std::vector<int64_t>& values) {
+        onnx::TensorProto* t = m_out->add_initializer();
+        t->set_name(tensor_name);
+        t->set_data_type(onnx::TensorProto::INT64);
+        t->add_dims(int64_t(values.size()));
+        for (int64_t v : values) t->add_int64_data(v);
+        return tensor_name;
+    }
+
+    static void window(onnx::NodeProto* n, const Window2d& w, bool dilations) {
+        ints(n, "kernel_shape", {w.kernel_h, w.kernel_w});
+        ints(n, "strides", {w.stride_h, w.stride_w});
+        ints(n, "pads", {w.pad_top, w.pad_left, w.pad_bottom, w.pad_right});
+        if (dilations) ints(n, "dilations", {w.dilation_h, w.dilation_w});
+    }
+
+    // The node computing layer i writes `output`; a fused activation follows it into the layer's name.
+    std::string before_activation(int i) const {
+        return at(i).activation == Activation::None ? name(i) : name(i) + "_preact";
+    }
+    void activation(int i) {
+        const Activation a = at(i).activation;
+        if (a == Activation::Relu) node("Relu", name(i) + "_relu", {name(i) + "_preact"}, name(i));
+        if (a == Activation::Relu6) clip(name(i) + "_relu6", name(i) + "_preact", name(i), 0.0f, 6.0f);
+    }
+    void clip(const std::string& node_name, const std::string& input, const std::string& output, float lo, float hi) {
+        node("Clip", node_name,
+             {input, initializer(node_name + "_min", {}, {lo}), initializer(node_name + "_max", {}, {hi})}, output);
+    }
+
+    void conv(int i) {
+        const Layer& l = at(i);
+        const LayerTensors& t = m_tensors[size_t(i)];
+        const Shape x = at(l.inputs[0]).output;
+        std::vector<std::string> inputs = {
+            in(i), initializer(l.name + "_weight",
+                               {l.conv.filters, x.c / l.conv.groups, l.conv.window.kernel_h, l.conv.window.kernel_w},
+                               t.weight)};
+        if (l.conv.bias) inputs.push_back(initializer(l.name + "_bias", {l.conv.filters}, t.bias));
+        onnx::NodeProto* n = node("Conv", l.name, inputs, before_activation(i));
+        window(n, l.conv.window, true);
+        integer(n, "group", l.conv.groups);
+        activation(i);
+    }
+
+    void fc(int i) {
+        const Layer& l = at(i);
+        const LayerTensors& t = m_tensors[size_t(i)];
+        std::string a = in(i);
+        if (m_rank[size_t(l.inputs[0])] != 2) {
+            a = l.name + "_flat";
+            integer(node("Flatten", a, {in(i)}, a), "axis", 1);
+        }
+        const int64_t features = at(l.inputs[0]).output.per_image();
+        std::vector<std::string> inputs = {a, initializer(l.name + "_weight", {l.fc.out_features, features}, t.weight)};
+        if (l.fc.bias) inputs.push_back(initializer(l.name + "_bias", {l.fc.out_features}, t.bias));
+        integer(node("Gemm", l.name, inputs, before_activation(i)), "transB", 1);
+        m_rank[size_t(i)] = 2;
+        activation(i);
+    }
+
+    void pool(int i) {
+        const Layer& l = at(i);
+        const bool max = l.kind == LayerKind::MaxPool;
+        const Window2d& w = l.pool.window;
+        if (!max && (w.dilation_h != 1 || w.dilation_w != 1)) unsupported(i, "dilated average pooling (opset 13)");
+        onnx::NodeProto* n = node(max ? "MaxPool" : "AveragePool", l.name, {in(i)}, l.name);
+        window(n, w, max);
+        if (!max) integer(n, "count_include_pad", l.pool.count_include_pad ? 1 : 0);
+    }
+
+    void layer(int i);
+
+    const Graph& m_graph;
+    const std::vector<LayerTensors>& m_tensors;
+    onnx::GraphProto* m_out = nullptr;
+    std::vector<int> m_rank;  // ONNX rank of each layer's output: 4 (N, C, H, W) or 2 (N, features)
+};
+
+void Exporter::layer(int i) {
+    const Layer& l = at(i);
+    if (i > 0) m_rank[size_t(i)] = m_rank[size_t(l.inputs[0])];
+    switch (l.kind) {
+        case LayerKind::Input:
+            if (i != 0) unsupported(i, "a graph with several inputs");
+            add_value_info(m_out->add_input(), size_t(i));
+            break;
+        case LayerKind::Conv2d: conv(i); break;
+        case LayerKind::FullyConnected: fc(i); break;
+        case LayerKind::MaxPool:
+        case LayerKind::AvgPool: pool(i); break;
+        case LayerKind::GlobalAvgPool: node("GlobalAveragePool", l.name, {in(i)}, l.name); break;
+        case LayerKind::Relu: node("Relu", l.name, {in(i)}, l.name); break;
+        case LayerKind::Relu6: clip(l.name, in(i), l.name, 0.0f, 6.0f); break;
+        case LayerKind::Clip: clip(l.name, in(i), l.name, l.clip.min, l.clip.max); break;
+        case LayerKind::Add:
+            node("Add", l.name, {in(i, 0), in(i, 1)}, before_activation(i));
+            activation(i);
+            break;
+        case LayerKind::Flatten:
+            integer(node("Flatten", l.name, {in(i)}, l.name), "axis", 1);
+            m_rank[size_t(i)] = 2;
+            break;
+        case LayerKind::Reshape:
+            node("Reshape", l.name,
+                 {in(i), int64_initializer(l.name + "_shape", {-1, l.output.c, l.output.h, l.output.w})}, l.name);
+            m_rank[size_t(i)] = 4;
+            break;
+        case LayerKind::Softmax: {
+            int64_t after = 1;  // elements per position of the axis in the later dimensions
+            for (int d = l.softmax.axis + 1; d < 4; ++d) after *= l.output.dim(d);
+            if (l.softmax.flatten && after != 1) unsupported(i, "a softmax over several axes (before opset 13)");
+            const int axis = m_rank[size_t(i)] == 2 ? std::min(l.softmax.axis, 1) : l.softmax.axis;
+            integer(node("Softmax", l.name, {in(i)}, l.name), "axis", axis);
+            break;
+        }
+        case LayerKind::Concat: {
+            std::vector<std::string> inputs;
+            for (size_t k = 0; k < l.inputs.size(); ++k) inputs.push_back(in(i, k));
+            integer(node("Concat", l.name, inputs, l.name), "axis", l.concat_axis);
+            break;
+        }
+        case LayerKind::BatchNorm: unsupported(i, "a standalone batchnorm"); break;
+    }
+}
+
+}  // namespace
+
+std::string onnx_model_bytes(const Graph& graph, const std::vector<LayerTensors>& tensors) {
+    if (tensors.size() != graph.layers.size())
+        throw Error(fmt::format("ONNX export: {} tensors for {} layers", tensors.size(), graph.layers.size()));
+    return Exporter(graph, tensors).bytes();
+}
+
+void save_onnx(const std::string& path, const Graph& graph, const std::vector<LayerTensors>& tensors) {
+    const std::string bytes = onnx_model_bytes(graph, tensors);
+    std::ofstream out(path, std::ios::binary);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    if (!out) throw Error(fmt::format("{}: cannot write the ONNX model", path));
+}
+
+}  // namespace npu
