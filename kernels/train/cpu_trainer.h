@@ -54,6 +54,9 @@ public:
     int64_t updates() const { return m_updates; }
     // The gradients of the last step, unscaled and averaged (FP32), for checks.
     const std::vector<LayerParams>& last_gradients() const { return m_grads; }
+    // The tensors of the last micro-batch's pass, and the parameters it used (compute precision).
+    const PassTensors& last_pass() const { return m_pass; }
+    const std::vector<LayerParams>& compute_params() const { return m_compute; }
 
 private:
     // Forward over `n` images; returns the logits.

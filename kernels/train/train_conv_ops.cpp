@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 
 #include "kernels/model/conv_geometry.h"
+#include "kernels/train/im2col.h"
 #include "kernels/train/train_op_parts.h"
 
 namespace npu {
@@ -12,46 +13,10 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 using Map = Eigen::Map<RowMatrix>;
 using ConstMap = Eigen::Map<const RowMatrix>;
 
-// col[k][p] of one image and group: k = (c, i, j) over the group's channels and the kernel,
-// p = an output pixel; padding reads 0.
+// The im2col view of one image and group as a K x P matrix.
 void im2col(const float* x, const ConvGeometry& g, int64_t group, RowMatrix& col) {
-    const Window2d& w = g.window;
-    const int64_t cg = g.in_per_group(), oh = g.output.h, ow = g.output.w;
-    col.setZero(cg * w.kernel_h * w.kernel_w, oh * ow);
-    for (int64_t c = 0; c < cg; ++c)
-        for (int64_t i = 0; i < w.kernel_h; ++i)
-            for (int64_t j = 0; j < w.kernel_w; ++j) {
-                const int64_t k = (c * w.kernel_h + i) * w.kernel_w + j;
-                const float* plane = x + (group * cg + c) * g.input.h * g.input.w;
-                for (int64_t oy = 0; oy < oh; ++oy) {
-                    const int64_t y = oy * w.stride_h - w.pad_top + i * w.dilation_h;
-                    if (y < 0 || y >= g.input.h) continue;
-                    for (int64_t ox = 0; ox < ow; ++ox) {
-                        const int64_t xx = ox * w.stride_w - w.pad_left + j * w.dilation_w;
-                        if (xx >= 0 && xx < g.input.w) col(k, oy * ow + ox) = plane[y * g.input.w + xx];
-                    }
-                }
-            }
-}
-
-// The adjoint of im2col: every column cell adds into the input cell it was read from.
-void col2im(const RowMatrix& col, const ConvGeometry& g, int64_t group, float* dx) {
-    const Window2d& w = g.window;
-    const int64_t cg = g.in_per_group(), oh = g.output.h, ow = g.output.w;
-    for (int64_t c = 0; c < cg; ++c)
-        for (int64_t i = 0; i < w.kernel_h; ++i)
-            for (int64_t j = 0; j < w.kernel_w; ++j) {
-                const int64_t k = (c * w.kernel_h + i) * w.kernel_w + j;
-                float* plane = dx + (group * cg + c) * g.input.h * g.input.w;
-                for (int64_t oy = 0; oy < oh; ++oy) {
-                    const int64_t y = oy * w.stride_h - w.pad_top + i * w.dilation_h;
-                    if (y < 0 || y >= g.input.h) continue;
-                    for (int64_t ox = 0; ox < ow; ++ox) {
-                        const int64_t xx = ox * w.stride_w - w.pad_left + j * w.dilation_w;
-                        if (xx >= 0 && xx < g.input.w) plane[y * g.input.w + xx] += col(k, oy * ow + ox);
-                    }
-                }
-            }
+    col.resize(g.k_per_group(), g.output.h * g.output.w);
+    npu::im2col(x, g, group, col.data());
 }
 
 void conv_forward(const TrainCall& c) {
@@ -92,7 +57,7 @@ void conv_backward(const TrainCall& c) {
             if (!c.grads.bias.empty())
                 for (int64_t f = 0; f < fg; ++f) c.grads.bias[size_t(group * fg + f)] += dz.row(f).sum();
             const RowMatrix dcol = ConstMap(c.params.weight.data() + group * fg * kg, fg, kg).transpose() * dz;
-            col2im(dcol, g, group, dx.data() + n * g.input.per_image());
+            col2im(dcol.data(), g, group, dx.data() + n * g.input.per_image());
         }
     add_rounded(c.in_grad(), dx, c.precision);
 }

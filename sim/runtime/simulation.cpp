@@ -56,6 +56,8 @@ double Simulation::execute(const isa::Program& program) {
     return start_ns;
 }
 
+double Simulation::now_ns() const { return sc_core::sc_time_stamp().to_seconds() * 1e9; }
+
 void Simulation::require_functional(const char* what) const {
     if (!m_options.functional) throw std::logic_error(std::string(what) + " needs a functional simulation");
 }

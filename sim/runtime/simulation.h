@@ -56,6 +56,10 @@ public:
     std::vector<uint8_t> read_dram(uint64_t address, uint64_t bytes) const;
     // A layer's output as a compiled model's program left it in DRAM.
     HostTensor read_tensor(const CompiledModel& compiled, const Graph& graph, int layer) const;
+    // `bytes` of DRAM after everything placed so far (a driver's own tensors).
+    uint64_t allocate_dram(uint64_t bytes) { return m_dram.allocate(bytes); }
+    // The simulated time now, in ns (after execute(): when the program finished).
+    double now_ns() const;
     // Forgets every placement: the next compile places from address 0 again.
     void release_dram() { m_dram.release_all(); }
 

@@ -1,0 +1,135 @@
+#include "sim/train/npu_gemm.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "kernels/numerics/element.h"
+#include "kernels/train/im2col.h"
+#include "sim/compiler/lower_matrix.h"
+
+namespace npu {
+namespace {
+
+std::vector<uint8_t> to_bytes(const std::vector<float>& values, Precision p) {
+    std::vector<uint8_t> bytes(values.size() * element_bytes(p));
+    for (size_t i = 0; i < values.size(); ++i) store_real(bytes.data(), int64_t(i), values[i], p);
+    return bytes;
+}
+
+}  // namespace
+
+NpuGemm::NpuGemm(Simulation& simulation, Precision precision) : m_sim(simulation), m_precision(precision) {
+    if (!is_float(precision) || !simulation.config().supports(precision))
+        throw UsageError(fmt::format("design '{}' has no {} MACs for training", simulation.config().name,
+                                     precision_name(precision)));
+}
+
+uint64_t NpuGemm::scratch(uint64_t bytes) {
+    if (bytes > m_scratch_bytes) {
+        m_scratch_bytes = std::max(bytes, 2 * m_scratch_bytes);
+        m_scratch = m_sim.allocate_dram(m_scratch_bytes);
+    }
+    return m_scratch;
+}
+
+HostMatrix NpuGemm::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
+    const uint64_t e = element_bytes(m_precision);
+    MatrixGemmJob job;
+    job.precision = m_precision;
+    job.a = {0, transpose_a ? a.cols : a.rows, transpose_a ? a.rows : a.cols, transpose_a, 0};
+    job.b = {0, transpose_b ? b.cols : b.rows, transpose_b ? b.rows : b.cols, transpose_b, 1};
+    if (job.a.cols != job.b.rows)
+        throw std::logic_error(
+            fmt::format("NpuGemm: {}x{} times {}x{}", job.a.rows, job.a.cols, job.b.rows, job.b.cols));
+    const int64_t m = job.a.rows, n = job.b.cols;
+    const uint64_t a_bytes = DramAllocator::align(a.values.size() * e),
+                   b_bytes = DramAllocator::align(b.values.size() * e);
+    const uint64_t c_bytes = DramAllocator::align(uint64_t(m * n) * e);
+    const uint64_t base = scratch(a_bytes + b_bytes + c_bytes + uint64_t(n) * isa::kChannelParamBytes);
+    job.a.address = base;
+    job.b.address = base + a_bytes;
+    job.c_address = base + a_bytes + b_bytes;
+    job.c_tensor = 2;
+    job.zero_records = job.c_address + c_bytes;
+    m_sim.write_dram(job.a.address, to_bytes(a.values, m_precision));
+    m_sim.write_dram(job.b.address, to_bytes(b.values, m_precision));
+    m_sim.write_dram(job.zero_records, std::vector<uint8_t>(size_t(n) * isa::kChannelParamBytes, 0));
+    ProgramBuilder builder(m_precision, 1, 3, Limits{});
+    lower_matrix_gemm(m_sim.config(), job, builder);
+    const double start = m_sim.execute(builder.finish(job.zero_records + uint64_t(n) * isa::kChannelParamBytes));
+    m_ns += m_sim.now_ns() - start;
+    ++m_programs;
+    m_macs += m * n * job.a.cols;
+    const std::vector<uint8_t> c = m_sim.read_dram(job.c_address, uint64_t(m * n) * e);
+    HostMatrix out{m, n, std::vector<float>(size_t(m * n))};
+    for (size_t i = 0; i < out.values.size(); ++i) out.values[i] = load_real(c.data(), int64_t(i), m_precision);
+    return out;
+}
+
+namespace {
+
+LayerGradients fc_backward(NpuGemm& gemm, const Shape& in, int64_t outs, const std::vector<float>& x,
+                           const std::vector<float>& dz, const LayerParams& p) {
+    const HostMatrix X{in.n, in.per_image(), x}, dZ{in.n, outs, dz}, W{outs, in.per_image(), p.weight};
+    LayerGradients r;
+    r.weight = gemm.multiply(dZ, true, X, false).values;  // O x I
+    r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
+    if (!p.bias.empty()) {
+        r.bias.assign(size_t(outs), 0.0f);
+        for (int64_t i = 0; i < in.n; ++i)
+            for (int64_t o = 0; o < outs; ++o) r.bias[size_t(o)] += dz[size_t(i * outs + o)];
+    }
+    return r;
+}
+
+LayerGradients conv_backward(NpuGemm& gemm, const ConvGeometry& g, const std::vector<float>& x,
+                             const std::vector<float>& dz, const LayerParams& p) {
+    const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
+    LayerGradients r;
+    r.weight.assign(p.weight.size(), 0.0f);
+    r.input.assign(size_t(g.input.elements()), 0.0f);
+    std::vector<float> col(size_t(kg * pixels));
+    for (int64_t group = 0; group < g.groups; ++group) {
+        // The batch side by side: dZ_g is Fg x (N P), col(X) is Kc x (N P).
+        HostMatrix dZ{fg, n * pixels, std::vector<float>(size_t(fg * n * pixels))};
+        HostMatrix cols{kg, n * pixels, std::vector<float>(size_t(kg * n * pixels))};
+        for (int64_t i = 0; i < n; ++i) {
+            for (int64_t f = 0; f < fg; ++f)
+                std::copy_n(dz.begin() + ((i * g.output.c + group * fg + f) * pixels), pixels,
+                            dZ.values.begin() + f * n * pixels + i * pixels);
+            im2col(x.data() + i * g.input.per_image(), g, group, col.data());
+            for (int64_t k = 0; k < kg; ++k)
+                std::copy_n(col.begin() + k * pixels, pixels, cols.values.begin() + k * n * pixels + i * pixels);
+        }
+        const HostMatrix W{
+            fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
+        const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x Kc
+        const HostMatrix dcol = gemm.multiply(W, true, dZ, false);   // Kc x (N P)
+        std::copy(dW.values.begin(), dW.values.end(), r.weight.begin() + group * fg * kg);
+        for (int64_t i = 0; i < n; ++i) {
+            for (int64_t k = 0; k < kg; ++k)
+                std::copy_n(dcol.values.begin() + k * n * pixels + i * pixels, pixels, col.begin() + k * pixels);
+            col2im(col.data(), g, group, r.input.data() + i * g.input.per_image());
+        }
+    }
+    if (!p.bias.empty()) {
+        r.bias.assign(size_t(g.output.c), 0.0f);
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t c = 0; c < g.output.c; ++c)
+                for (int64_t q = 0; q < pixels; ++q) r.bias[size_t(c)] += dz[size_t((i * g.output.c + c) * pixels + q)];
+    }
+    return r;
+}
+
+}  // namespace
+
+LayerGradients npu_layer_backward(NpuGemm& gemm, const Graph& graph, int layer, const std::vector<float>& x,
+                                  const std::vector<float>& dz, const LayerParams& params) {
+    const Layer& l = graph.layers[size_t(layer)];
+    const Shape in = graph.layers[size_t(l.inputs[0])].output;
+    if (l.kind == LayerKind::FullyConnected) return fc_backward(gemm, in, l.fc.out_features, x, dz, params);
+    if (l.kind == LayerKind::Conv2d) return conv_backward(gemm, ConvGeometry::from_layer(l, in), x, dz, params);
+    throw std::logic_error(fmt::format("npu_layer_backward: '{}' is a {} layer", l.name, kind_name(l.kind)));
+}
+
+}  // namespace npu

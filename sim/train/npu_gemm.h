@@ -1,0 +1,50 @@
+#pragma once
+// Training GEMMs on the simulated NPU: a driver writes the operands into the NPU's DRAM, runs
+// one program per GEMM (sim/compiler/lower_matrix), and reads the product back, as a training
+// step does for its weight and data gradients. The NPU stays elaborated across calls.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/train/train_model.h"
+#include "sim/runtime/simulation.h"
+
+namespace npu {
+
+struct HostMatrix {
+    int64_t rows = 0, cols = 0;
+    std::vector<float> values;  // row-major
+};
+
+class NpuGemm {
+public:
+    // `precision`: of the operands and the product (fp32, fp16 or bf16), on a design listing it.
+    NpuGemm(Simulation& simulation, Precision precision);
+
+    // op(A) op(B), op = transpose where asked: A and B are given as stored.
+    HostMatrix multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b);
+
+    int64_t programs() const { return m_programs; }
+    double simulated_ns() const { return m_ns; }  // of every program so far
+    int64_t macs() const { return m_macs; }
+
+private:
+    uint64_t scratch(uint64_t bytes);
+
+    Simulation& m_sim;
+    Precision m_precision;
+    uint64_t m_scratch = 0, m_scratch_bytes = 0;  // reused DRAM for operands and products
+    int64_t m_programs = 0, m_macs = 0;
+    double m_ns = 0.0;
+};
+
+// The gradients of one conv2d or fc layer computed on the NPU from what the CPU trainer's pass
+// saved: x (the layer's input), dz (d loss / d pre-activation output) and the weights in compute
+// precision. The weight and data gradients are NPU GEMMs (dW = dZ col(X)^T, dcol = W^T dZ; fc:
+// dW = dZ^T X, dX = dZ W); im2col, col2im and the bias sums stay on the host.
+struct LayerGradients {
+    std::vector<float> weight, bias, input;
+};
+LayerGradients npu_layer_backward(NpuGemm& gemm, const Graph& graph, int layer, const std::vector<float>& x,
+                                  const std::vector<float>& dz, const LayerParams& params);
+
+}  // namespace npu
