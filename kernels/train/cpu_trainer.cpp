@@ -10,6 +10,7 @@
 #include "kernels/train/train_op.h"
 #include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
+#include "workloads/ops/op_def.h"
 
 namespace npu {
 namespace {
@@ -110,6 +111,14 @@ const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n) {
     const int64_t per_image = g.input().output.per_image();
     m_pass.out[0].resize(size_t(n * per_image));
     for (size_t k = 0; k < m_pass.out[0].size(); ++k) m_pass.out[0][k] = round_compute(images[k], m_config.precision);
+    if (m_device) {
+        m_device->forward(g, m_compute, m_config.precision, m_pass);
+        // Max pools: which input each output took, for the backward pass (the values are the same).
+        for (size_t i = 1; i < layers; ++i)
+            if (g.layers[i].kind == LayerKind::MaxPool)
+                train_op(g.layers[i].kind).forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
+        return m_pass.out.back();
+    }
     for (size_t i = 1; i < layers; ++i)
         train_op(g.layers[i].kind).forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
     return m_pass.out.back();
@@ -119,8 +128,27 @@ void CpuTrainer::backward(const std::vector<float>& dlogits) {
     const Graph& g = m_graph;
     for (size_t i = 0; i < g.layers.size(); ++i) m_pass.grad[i].assign(m_pass.out[i].size(), 0.0f);
     add_rounded(m_pass.grad.back(), dlogits, m_config.precision);
-    for (size_t i = g.layers.size() - 1; i >= 1; --i)
-        train_op(g.layers[i].kind).backward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
+    for (size_t i = g.layers.size() - 1; i >= 1; --i) {
+        if (m_device && op_def(g.layers[i].kind).unit == OpUnit::Array)
+            array_backward_on_device(int(i));
+        else
+            train_op(g.layers[i].kind).backward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
+    }
+}
+
+void CpuTrainer::array_backward_on_device(int i) {
+    const Layer& l = m_graph.layers[size_t(i)];
+    const std::vector<float>& y = m_pass.out[size_t(i)];
+    const std::vector<float>& dy = m_pass.grad[size_t(i)];
+    std::vector<float> dz(dy.size());  // stored in the compute precision, as the CPU op does
+    for (size_t k = 0; k < dz.size(); ++k)
+        dz[k] = round_compute(activation_grad(y[k], dy[k], l.activation), m_config.precision);
+    const LayerGradients r =
+        m_device->array_backward(m_graph, i, m_pass.out[size_t(l.inputs[0])], dz, m_compute[size_t(i)]);
+    LayerParams& g = m_grads[size_t(i)];
+    for (size_t k = 0; k < g.weight.size(); ++k) g.weight[k] += r.weight[k];
+    for (size_t k = 0; k < g.bias.size(); ++k) g.bias[k] += r.bias[k];
+    add_rounded(m_pass.grad[size_t(l.inputs[0])], r.input, m_config.precision);
 }
 
 StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
@@ -145,6 +173,12 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
 }
 
 EvalResult CpuTrainer::evaluate(const float* images, const int32_t* labels, int64_t count) {
+    struct HostOnly {  // the oracle judges the trained weights, whatever device trained them
+        TrainingDevice*& device;
+        TrainingDevice* saved;
+        ~HostOnly() { device = saved; }
+    } host_only{m_device, m_device};
+    m_device = nullptr;
     round_params();
     EvalResult r;
     int64_t correct = 0;

@@ -8,6 +8,7 @@
 #include "kernels/train/loss_scaler.h"
 #include "kernels/train/optimizer.h"
 #include "kernels/train/train_model.h"
+#include "kernels/train/training_device.h"
 #include "workloads/ir/float_model.h"
 
 namespace npu {
@@ -43,8 +44,12 @@ public:
     // One update from accumulate() micro-batches: `images` holds accumulate() * micro_batch
     // images, `labels` as many labels.
     StepResult step(const float* images, const int32_t* labels);
-    // Loss and accuracy of the current weights over `count` images, micro_batch at a time.
+    // Loss and accuracy of the current weights over `count` images, micro_batch at a time, on
+    // the CPU reference (whatever device trains).
     EvalResult evaluate(const float* images, const int32_t* labels, int64_t count);
+
+    // Hands the forward pass and the conv2d/fc backward GEMMs to `device` (nullptr: the CPU).
+    void set_device(TrainingDevice* device) { m_device = device; }
 
     const Graph& graph() const { return m_graph; }  // without the final softmax, batch = micro_batch
     std::vector<LayerParams>& master() { return m_master; }
@@ -62,6 +67,7 @@ private:
     // Forward over `n` images; returns the logits.
     const std::vector<float>& forward(const float* images, int64_t n);
     void backward(const std::vector<float>& dlogits);
+    void array_backward_on_device(int layer);
     void round_params();
     Graph& graph_for(int64_t n);
 
@@ -72,6 +78,7 @@ private:
     Optimizer m_optimizer;
     LossScaler m_scaler;
     int64_t m_updates = 0;
+    TrainingDevice* m_device = nullptr;
 };
 
 // The seeded initial parameters of a graph's conv2d and fc layers (the inference weights);

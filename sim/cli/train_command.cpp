@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
@@ -11,6 +12,7 @@
 #include "kernels/train/footprint.h"
 #include "sim/cli/commands.h"
 #include "sim/report/report.h"
+#include "sim/train/npu_training_device.h"
 #include "sim/train/training_run.h"
 #include "workloads/export/onnx_export.h"
 #include "workloads/workload_files.h"
@@ -20,7 +22,7 @@ namespace npu::cli {
 namespace {
 
 struct TrainArgs {
-    std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd";
+    std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd", arch;
     std::string schedule = "constant", csv, json, save;
     int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0;
     double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
@@ -74,7 +76,26 @@ StepProgress progress_bar(bool show) {
     };
 }
 
-nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& trainer, const TrainingLog& log) {
+// The simulated NPU a --device npu run trains on (one elaboration for the whole run).
+struct NpuRig {
+    NpuRig(const NpuConfig& config, Precision precision) : sim(config, SimulationOptions{}), device(sim, precision) {}
+    Simulation sim;
+    NpuTrainingDevice device;
+};
+
+nlohmann::ordered_json npu_json(const NpuTrainingTime& t, const NpuConfig& c) {
+    return {{"design", c.name},
+            {"forward_ns", t.forward_ns},
+            {"forward_programs", t.forward_programs},
+            {"forward_macs", t.forward_macs},
+            {"forward_energy_pj", t.forward_energy_pj},
+            {"gradient_ns", t.gradient_ns},
+            {"gradient_programs", t.gradient_programs},
+            {"gradient_macs", t.gradient_macs}};
+}
+
+nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& trainer, const TrainingLog& log,
+                                     const NpuRig* npu) {
     nlohmann::ordered_json epochs = nlohmann::ordered_json::array();
     for (const EpochLog& e : log.epochs)
         epochs.push_back({{"epoch", e.epoch},
@@ -95,7 +116,8 @@ nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& train
             {"seed", a.seed},
             {"steps_per_epoch", log.steps_per_epoch},
             {"epochs", epochs},
-            {"wall_s", log.wall_s}};
+            {"wall_s", log.wall_s},
+            {"npu", npu ? npu_json(npu->device.time(), npu->sim.config()) : nlohmann::ordered_json(nullptr)}};
 }
 
 // An output file's folder must exist before the training starts, not when its results are ready.
@@ -105,15 +127,26 @@ void check_output_path(const std::string& option, const std::string& path) {
         throw UsageError(fmt::format("{}: {}: no folder {}", option, path, folder.string()));
 }
 
+void print_npu_time(const NpuTrainingTime& t, const TrainingLog& log, const NpuConfig& c) {
+    const double steps = double(std::max<size_t>(1, log.steps.size()));
+    const double step_us = (t.forward_ns + t.gradient_ns) / 1e3 / steps;
+    fmt::print(
+        "simulated on {}: {:.1f} us per step = forward {:.1f} us ({} programs) + weight and data gradients "
+        "{:.1f} us ({} GEMM programs, {:.2f} G MACs in all); {:.0f} images/s\n",
+        c.name, step_us, t.forward_ns / 1e3 / steps, t.forward_programs, t.gradient_ns / 1e3 / steps,
+        t.gradient_programs, double(t.gradient_macs) / 1e9, double(log.images_per_step) / (step_us / 1e6));
+    fmt::print(
+        "  (element-wise backward ops, the loss and the optimizer update run on the host and are not timed; "
+        "test accuracy is measured by the CPU reference)\n");
+}
+
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
     check_output_path("--csv", a.csv);
     check_output_path("--json", a.json);
     check_output_path("--save", a.save);
-    if (a.device == "npu")
-        throw UsageError(
-            "--device npu: training on the simulated NPU is not available yet; --device cpu runs the "
-            "CPU reference trainer");
+    if (a.device == "npu" && a.arch.empty())
+        throw UsageError("--device npu: needs --arch (a design listing the precision)");
     if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
     const Graph model = load_workload_file(resolve_model(a.model, paths.models_dir()), limits);
     const Shape in = model.input().output;
@@ -122,14 +155,20 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     const Dataset test_set = first(pad_to(data.test, in.c, in.h, in.w), a.test_images);
     const int64_t steps = train_set.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
     CpuTrainer trainer(model, trainer_config(a, steps));
+    std::unique_ptr<NpuRig> npu;
+    if (a.device == "npu") {
+        npu = std::make_unique<NpuRig>(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config,
+                                       npu_precision(trainer.config().precision));
+        trainer.set_device(&npu->device);
+    }
     if (trainer.classes() < data.train.classes)
         throw WorkloadError(fmt::format("--model: '{}' scores {} classes, the data set has {}", model.name,
                                         trainer.classes(), data.train.classes));
     fmt::print(
-        "npusim train: {} on {} ({} training, {} test images), {} reference, {}, batch {} x {} micro-batch(es), "
-        "{} lr {}\n",
-        model.name, data.train.name, train_set.size(), test_set.size(), a.device, a.precision, a.batch, a.accumulate,
-        a.optimizer, trainer.config().optimizer.lr);
+        "npusim train: {} on {} ({} training, {} test images), {}, {}, batch {} x {} micro-batch(es), {} lr {}\n",
+        model.name, data.train.name, train_set.size(), test_set.size(),
+        npu ? "on the simulated NPU " + npu->sim.config().name : std::string("on the CPU reference"), a.precision,
+        a.batch, a.accumulate, a.optimizer, trainer.config().optimizer.lr);
     print_footprint(training_footprint(trainer));
     TrainingOptions options;
     options.epochs = a.epochs;
@@ -142,8 +181,9 @@ int train(const TrainArgs& a, const DataPaths& paths) {
                    e.skipped_steps ? fmt::format(" ({} steps skipped: FP16 overflow)", e.skipped_steps) : "", e.wall_s);
     fmt::print("trained {} steps of {} images in {:.1f} s ({:.0f} images/s)\n", log.steps.size(), log.images_per_step,
                log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
+    if (npu) print_npu_time(npu->device.time(), log, npu->sim.config());
     if (!a.csv.empty()) write_file(a.csv, training_csv(log));
-    if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log)) + "\n");
+    if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log, npu.get())) + "\n");
     if (!a.save.empty()) {
         save_onnx(a.save, model, trained_tensors(trainer, model));
         fmt::print("saved the trained model: {} (npusim run --workload {})\n", a.save, a.save);
@@ -164,7 +204,9 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
                       "fp32, fp16 (mixed, loss scaling) or bf16 (mixed); FP32 master weights");
     add_choice_option(app, "--optimizer", a->optimizer, {"sgd", "adam"}, "sgd (momentum) or adam");
     add_choice_option(app, "--schedule", a->schedule, {"constant", "step", "cosine"}, "Learning-rate schedule");
-    add_choice_option(app, "--device", a->device, {"cpu", "npu"}, "cpu: the reference trainer");
+    add_choice_option(app, "--device", a->device, {"cpu", "npu"},
+                      "cpu: the reference trainer; npu: forward passes and gradient GEMMs on the simulated NPU");
+    app.add_option("--arch", a->arch, "--device npu: the design (name or file) to train on");
     app.add_option("--lr", a->lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)");
     app.add_option("--momentum", a->momentum, "SGD momentum (default 0.9)");
     app.add_option("--weight-decay", a->weight_decay, "L2 weight decay (default 0)");

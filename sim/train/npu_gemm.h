@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/train/train_model.h"
+#include "kernels/train/training_device.h"
 #include "sim/runtime/simulation.h"
 
 namespace npu {
@@ -22,6 +22,9 @@ public:
 
     // op(A) op(B), op = transpose where asked: A and B are given as stored.
     HostMatrix multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b);
+
+    // Forgets the DRAM scratch area (after Simulation::release_dram).
+    void reset() { m_scratch = m_scratch_bytes = 0; }
 
     int64_t programs() const { return m_programs; }
     double simulated_ns() const { return m_ns; }  // of every program so far
@@ -41,9 +44,6 @@ private:
 // saved: x (the layer's input), dz (d loss / d pre-activation output) and the weights in compute
 // precision. The weight and data gradients are NPU GEMMs (dW = dZ col(X)^T, dcol = W^T dZ; fc:
 // dW = dZ^T X, dX = dZ W); im2col, col2im and the bias sums stay on the host.
-struct LayerGradients {
-    std::vector<float> weight, bias, input;
-};
 LayerGradients npu_layer_backward(NpuGemm& gemm, const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params);
 

@@ -60,6 +60,21 @@ TEST_CASE("npusim train learns a small data set and writes its curve", "[e2e][tr
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);  // the stripes are easy
 }
 
+TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]") {
+    const std::string json = temp_path("train_npu.json");
+    const Result r = npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
+                            " --epochs 2 --batch 8 --lr 0.05 --device npu --arch tiny_4x4 --json " + json);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("on the simulated NPU tiny_4x4") && Contains("simulated on tiny_4x4") &&
+                          Contains("GEMM programs"));
+    const auto j = nlohmann::json::parse(read(json));
+    CHECK(j["npu"]["design"] == "tiny_4x4");
+    CHECK(j["npu"]["forward_programs"] == 24);   // 2 epochs of 12 steps
+    CHECK(j["npu"]["gradient_programs"] == 96);  // dW and dX GEMMs of the conv and of the fc per step
+    CHECK(j["npu"]["forward_macs"] == 24 * 8 * (4 * 64 * 9 + 64 * 2));
+    CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
+}
+
 TEST_CASE("a model saved by npusim train runs in npusim run", "[e2e][train]") {
     const std::string onnx = temp_path("trained_small.onnx");
     const Result r = npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
@@ -84,7 +99,10 @@ TEST_CASE("npusim train: bad arguments give one line and a non-zero exit", "[e2e
     CHECK_THAT(r.out, Contains("--precision"));
     r = npusim("train --model " + model + " --dataset " + data + " --device npu");
     CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--device npu"));
+    CHECK_THAT(r.out, Contains("--device npu: needs --arch"));
+    r = npusim("train --model " + model + " --dataset " + data + " --device npu --arch tpu_v1");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("tpu_v1") && Contains("fp32"));
     r = npusim("train --model " + model + " --dataset /nonexistent/dir");
     CHECK(r.status == 2);
     CHECK_THAT(r.out, Contains("--dataset") && Contains("/nonexistent/dir"));

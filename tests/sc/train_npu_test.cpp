@@ -11,6 +11,7 @@
 #include "sc_helpers.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/npu_gemm.h"
+#include "sim/train/npu_training_device.h"
 #include "workloads/ir/seeded_rng.h"
 #include "workloads/model_loader.h"
 
@@ -130,4 +131,45 @@ TEST_CASE("conv2d (stride 2, padding, groups) and fc gradients on the NPU equal 
 
 TEST_CASE("every conv and fc gradient of LeNet-5 on the NPU equals the CPU trainer's", "[sc][train]") {
     check_backward_on_npu(test::model("lenet5"), 2, "train_128_fp16");
+}
+
+TEST_CASE("training steps on the NPU follow the CPU trainer's loss curve", "[sc][train]") {
+    const Graph g = parse_model_yaml(
+        "name: t\ninput: {channels: 1, height: 8, width: 8}\nlayers:\n"
+        "  - {name: c, type: conv2d, filters: 4, kernel: 3, padding: 1, activation: relu}\n"
+        "  - {name: m, type: maxpool, kernel: 2}\n"
+        "  - {name: c2, type: conv2d, filters: 4, kernel: 3, stride: 2}\n"
+        "  - {name: r, type: relu}\n"
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n"
+        "  - {name: s, type: softmax}\n",
+        "t.yaml");
+    SeededRng rng(9);
+    std::vector<float> images(size_t(6 * 4 * 64));
+    for (float& v : images) v = float(rng.uniform(-1.0, 1.0));
+    std::vector<int32_t> labels;
+    for (int i = 0; i < 24; ++i) labels.push_back(i % 3);
+    Simulation sim(test::design("train_128_fp16"), SimulationOptions{});  // one elaboration per process
+    for (TrainPrecision p : {TrainPrecision::Fp32, TrainPrecision::Fp16}) {
+        INFO(train_precision_name(p));
+        TrainerConfig c;
+        c.micro_batch = 4;
+        c.precision = p;
+        c.optimizer.lr = 0.05;
+        CpuTrainer cpu(g, c), npu(g, c);
+        NpuTrainingDevice device(sim, npu_precision(p));
+        npu.set_device(&device);
+        for (int step = 0; step < 6; ++step) {
+            const StepResult a = cpu.step(images.data() + step * 256, labels.data() + step * 4);
+            const StepResult b = npu.step(images.data() + step * 256, labels.data() + step * 4);
+            INFO("step " << step << ": cpu " << a.loss << ", npu " << b.loss);
+            CHECK(std::fabs(a.loss - b.loss) <= (p == TrainPrecision::Fp32 ? 1e-4 : 1e-2) * a.loss);
+        }
+        const NpuTrainingTime t = device.time();
+        CHECK(t.forward_programs == 6);
+        CHECK(t.gradient_programs == 6 * 2 * 3);  // two GEMMs for each of c, c2 and fc
+        CHECK(t.forward_ns > 0);
+        CHECK(t.gradient_ns > 0);
+        CHECK(t.forward_macs == 6 * 4 * (4 * 64 * 9 + 4 * 1 * 36 + 4 * 3));  // c 8x8, c2 1x1, fc
+    }
 }

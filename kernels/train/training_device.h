@@ -1,0 +1,30 @@
+#pragma once
+// Where a training step's forward pass and its array work (the conv2d and fc GEMMs of the
+// backward pass) run. Without a device the CPU reference trainer computes everything; with one
+// (the simulated NPU, sim/train/npu_training_device.h) the trainer hands those parts over and
+// keeps the element-wise backward ops, the loss and the optimizer update.
+#include <vector>
+
+#include "kernels/train/train_model.h"
+
+namespace npu {
+
+struct LayerGradients {
+    std::vector<float> weight, bias;  // d loss / d parameters, summed over the micro-batch
+    std::vector<float> input;         // d loss / d the layer's input
+};
+
+class TrainingDevice {
+public:
+    virtual ~TrainingDevice() = default;
+    // pass.out[0] holds the micro-batch; fills pass.out of every other layer of `graph` (values
+    // in the compute precision).
+    virtual void forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision precision,
+                         PassTensors& pass) = 0;
+    // A conv2d or fc layer's gradients from its input `x` and `dz` (d loss / d its output before
+    // the fused activation).
+    virtual LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
+                                          const std::vector<float>& dz, const LayerParams& params) = 0;
+};
+
+}  // namespace npu
