@@ -13,9 +13,6 @@
 #include "workloads/ops/op_def.h"
 
 namespace npu {
-namespace {
-
-// The graph training runs: the final softmax fused into the loss, every other layer trainable.
 Graph training_graph(const Graph& model) {
     Graph g = model;
     if (g.layers.size() > 1 && g.output().kind == LayerKind::Softmax) g.layers.pop_back();
@@ -31,6 +28,8 @@ Graph training_graph(const Graph& model) {
                                         g.where(int(g.layers.size()) - 1), out.str()));
     return g;
 }
+
+namespace {
 
 void zero_all(std::vector<LayerParams>& params) {  // not scale_all(0): inf * 0 is NaN
     for (LayerParams& p : params) {
@@ -148,7 +147,7 @@ void CpuTrainer::array_backward_on_device(int i) {
     LayerParams& g = m_grads[size_t(i)];
     for (size_t k = 0; k < g.weight.size(); ++k) g.weight[k] += r.weight[k];
     for (size_t k = 0; k < g.bias.size(); ++k) g.bias[k] += r.bias[k];
-    add_rounded(m_pass.grad[size_t(l.inputs[0])], r.input, m_config.precision);
+    if (!r.input.empty()) add_rounded(m_pass.grad[size_t(l.inputs[0])], r.input, m_config.precision);
 }
 
 StepResult CpuTrainer::step(const float* images, const int32_t* labels) {

@@ -81,6 +81,10 @@ private:
     TrainingDevice* m_device = nullptr;
 };
 
+// The graph training runs: `model` without a final softmax (fused into the loss); throws
+// WorkloadError naming a layer training cannot run, or an output that is not class scores.
+Graph training_graph(const Graph& model);
+
 // The seeded initial parameters of a graph's conv2d and fc layers (the inference weights);
 // weights given in the graph (a model file's values, an ONNX model's initializers) are used as
 // they are.

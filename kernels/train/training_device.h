@@ -22,7 +22,7 @@ public:
     virtual void forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision precision,
                          PassTensors& pass) = 0;
     // A conv2d or fc layer's gradients from its input `x` and `dz` (d loss / d its output before
-    // the fused activation).
+    // the fused activation); `input` may stay empty for a layer that reads the graph's input.
     virtual LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                           const std::vector<float>& dz, const LayerParams& params) = 0;
 };

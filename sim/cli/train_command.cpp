@@ -14,7 +14,9 @@
 #include "sim/report/report.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/training_run.h"
+#include "sim/train/training_step_estimate.h"
 #include "workloads/export/onnx_export.h"
+#include "workloads/model_loader.h"
 #include "workloads/workload_files.h"
 #include "workloads/zoo.h"
 
@@ -27,7 +29,7 @@ struct TrainArgs {
     int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0;
     double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
     uint64_t seed = 1;
-    bool quiet = false;
+    bool quiet = false, timing_only = false;
     std::vector<std::string> limits;
 };
 
@@ -140,11 +142,51 @@ void print_npu_time(const NpuTrainingTime& t, const TrainingLog& log, const NpuC
         "test accuracy is measured by the CPU reference)\n");
 }
 
+// --timing-only: one step's simulated time, phase by phase, without data or arithmetic.
+int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limits) {
+    if (a.device != "npu" || a.arch.empty()) throw UsageError("--timing-only: needs --device npu and --arch");
+    TrainPrecision tp;
+    parse_train_precision(a.precision, tp);
+    Graph g = training_graph(load_workload_file(resolve_model(a.model, paths.models_dir()), limits));
+    reshape_input(g, a.batch, 0, 0, limits);
+    SimulationOptions options;
+    options.functional = false;
+    Simulation sim(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config, options);
+    const TrainingStepEstimate e = estimate_training_step(sim, g, npu_precision(tp));
+    const double k = double(a.accumulate), step_ms = e.total_ns() * k / 1e6;
+    fmt::print("npusim train --timing-only: {} on {}, {}, batch {} x {} micro-batch(es): one step\n", g.name,
+               sim.config().name, a.precision, a.batch, a.accumulate);
+    fmt::print("  forward            {:10.3f} ms  {:.2f} G MACs, {:.3f} mJ\n", e.forward_ns * k / 1e6,
+               double(e.forward_macs) * k / 1e9, e.forward_energy_pj * k / 1e9);
+    fmt::print("  data gradients     {:10.3f} ms\n", e.data_gradient_ns * k / 1e6);
+    fmt::print("  weight gradients   {:10.3f} ms  {:.2f} G MACs in both gradient phases\n",
+               e.weight_gradient_ns * k / 1e6, double(e.gradient_macs) * k / 1e9);
+    fmt::print(
+        "  total              {:10.3f} ms = {:.0f} images/s ({} programs per micro-batch; element-wise "
+        "backward, loss and update not timed)\n",
+        step_ms, double(a.batch) * k / (step_ms / 1e3), e.programs);
+    if (!a.json.empty())
+        write_file(a.json, json_text(nlohmann::ordered_json{{"model", g.name},
+                                                            {"design", sim.config().name},
+                                                            {"precision", a.precision},
+                                                            {"batch", a.batch},
+                                                            {"accumulate", a.accumulate},
+                                                            {"forward_ns", e.forward_ns * k},
+                                                            {"data_gradient_ns", e.data_gradient_ns * k},
+                                                            {"weight_gradient_ns", e.weight_gradient_ns * k},
+                                                            {"forward_energy_pj", e.forward_energy_pj * k},
+                                                            {"forward_macs", double(e.forward_macs) * k},
+                                                            {"gradient_macs", double(e.gradient_macs) * k}}) +
+                               "\n");
+    return 0;
+}
+
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
     check_output_path("--csv", a.csv);
     check_output_path("--json", a.json);
     check_output_path("--save", a.save);
+    if (a.timing_only) return estimate_step(a, paths, limits);
     if (a.device == "npu" && a.arch.empty())
         throw UsageError("--device npu: needs --arch (a design listing the precision)");
     if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
@@ -216,6 +258,8 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--csv", a->csv, "Write the loss and accuracy curve (one row per step and per epoch)");
     app.add_option("--json", a->json, "Write the run's settings and per-epoch results");
     app.add_option("--save", a->save, "Write the trained model as ONNX (opset 13) for npusim run or any runtime");
+    app.add_flag("--timing-only", a->timing_only,
+                 "--device npu: one step's simulated time by phase, without data or arithmetic");
     app.add_flag("--quiet", a->quiet, "No progress bar");
     add_limit_option(app, a->limits);
     return [a, &paths] { return train(*a, paths); };

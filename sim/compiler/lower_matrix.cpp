@@ -7,7 +7,6 @@
 #include "common/error.h"
 #include "kernels/numerics/element.h"
 #include "sim/compiler/buffer_plan.h"
-#include "sim/compiler/window_span.h"
 
 namespace npu {
 namespace {
@@ -21,7 +20,8 @@ OperandNeeds needs_of(const MatrixTiling& t, int64_t e) {
 }
 
 bool tile_fits(const NpuConfig& config, const MatrixTiling& t, int64_t e) {
-    return fits(config, needs_of(t, e)) && t.m * t.n <= buffer_capacity(config, isa::Buffer::Accumulator) / 4 / 2;
+    // Half the accumulator (its entries), as accumulator_slot double-buffers it.
+    return fits(config, needs_of(t, e)) && t.m * t.n <= buffer_capacity(config, isa::Buffer::Accumulator) / 2;
 }
 
 // A tile of a DRAM matrix: rows [r0, r0 + rows) and cols [c0, c0 + cols) of the operand, as the
@@ -46,15 +46,20 @@ isa::MatrixOperand operand_view(const DramMatrix& m, isa::Region region, int64_t
 
 MatrixTiling choose_matrix_tiling(const NpuConfig& config, const MatrixGemmJob& job) {
     const int64_t e = int64_t(element_bytes(job.precision));
-    // Start from the whole problem, halve K first (more accumulation passes), then N, then M.
-    std::array<int64_t, 4> t{1, job.a.cols, job.b.cols, job.a.rows};
-    auto as_tiling = [](const std::array<int64_t, 4>& v) { return MatrixTiling{v[3], v[2], v[1]}; };
-    if (!shrink_to_fit(
-            t, [&](const std::array<int64_t, 4>& v) { return tile_fits(config, as_tiling(v), e); },
-            [](int) { return true; }))
-        throw CompileError(fmt::format("matrix GEMM {}x{}x{}: no tile fits design '{}'", job.a.rows, job.a.cols,
-                                       job.b.cols, config.name));
-    return as_tiling(t);
+    // From the whole problem, halve the largest tile dimension until the tile fits: the tiles
+    // stay balanced (halving one dimension down to 1 first would leave K = 1 GEMMs that use one
+    // row of the array).
+    MatrixTiling t{job.a.rows, job.b.cols, job.a.cols};
+    while (!tile_fits(config, t, e)) {
+        int64_t* largest = &t.k;
+        if (t.n > *largest) largest = &t.n;
+        if (t.m > *largest) largest = &t.m;
+        if (*largest == 1)
+            throw CompileError(fmt::format("matrix GEMM {}x{}x{}: no tile fits design '{}'", job.a.rows, job.a.cols,
+                                           job.b.cols, config.name));
+        *largest = (*largest + 1) / 2;
+    }
+    return t;
 }
 
 void lower_matrix_gemm(const NpuConfig& config, const MatrixGemmJob& job, ProgramBuilder& builder) {

@@ -32,18 +32,14 @@ uint64_t NpuGemm::scratch(uint64_t bytes) {
     return m_scratch;
 }
 
-HostMatrix NpuGemm::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
+MatrixGemmJob NpuGemm::place(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b) {
     const uint64_t e = element_bytes(m_precision);
     MatrixGemmJob job;
     job.precision = m_precision;
-    job.a = {0, transpose_a ? a.cols : a.rows, transpose_a ? a.rows : a.cols, transpose_a, 0};
-    job.b = {0, transpose_b ? b.cols : b.rows, transpose_b ? b.rows : b.cols, transpose_b, 1};
-    if (job.a.cols != job.b.rows)
-        throw std::logic_error(
-            fmt::format("NpuGemm: {}x{} times {}x{}", job.a.rows, job.a.cols, job.b.rows, job.b.cols));
-    const int64_t m = job.a.rows, n = job.b.cols;
-    const uint64_t a_bytes = DramAllocator::align(a.values.size() * e),
-                   b_bytes = DramAllocator::align(b.values.size() * e);
+    job.a = {0, m, k, transpose_a, 0};
+    job.b = {0, k, n, transpose_b, 1};
+    const uint64_t a_bytes = DramAllocator::align(uint64_t(m * k) * e),
+                   b_bytes = DramAllocator::align(uint64_t(k * n) * e);
     const uint64_t c_bytes = DramAllocator::align(uint64_t(m * n) * e);
     const uint64_t base = scratch(a_bytes + b_bytes + c_bytes + uint64_t(n) * isa::kChannelParamBytes);
     job.a.address = base;
@@ -51,16 +47,36 @@ HostMatrix NpuGemm::multiply(const HostMatrix& a, bool transpose_a, const HostMa
     job.c_address = base + a_bytes + b_bytes;
     job.c_tensor = 2;
     job.zero_records = job.c_address + c_bytes;
+    return job;
+}
+
+double NpuGemm::run(const MatrixGemmJob& job) {
+    ProgramBuilder builder(m_precision, 1, 3, Limits{});
+    lower_matrix_gemm(m_sim.config(), job, builder);
+    const uint64_t n = uint64_t(job.b.cols);
+    const double start = m_sim.execute(builder.finish(job.zero_records + n * isa::kChannelParamBytes));
+    const double ns = m_sim.now_ns() - start;
+    m_ns += ns;
+    ++m_programs;
+    m_macs += job.a.rows * job.a.cols * job.b.cols;
+    return ns;
+}
+
+double NpuGemm::time_only(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b) {
+    return run(place(m, k, n, transpose_a, transpose_b));
+}
+
+HostMatrix NpuGemm::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
+    const int64_t m = transpose_a ? a.cols : a.rows, k = transpose_a ? a.rows : a.cols;
+    const int64_t n = transpose_b ? b.rows : b.cols;
+    if ((transpose_b ? b.cols : b.rows) != k)
+        throw std::logic_error(fmt::format("NpuGemm: {}x{} times {}x{}", m, k, transpose_b ? b.cols : b.rows, n));
+    const MatrixGemmJob job = place(m, k, n, transpose_a, transpose_b);
     m_sim.write_dram(job.a.address, to_bytes(a.values, m_precision));
     m_sim.write_dram(job.b.address, to_bytes(b.values, m_precision));
     m_sim.write_dram(job.zero_records, std::vector<uint8_t>(size_t(n) * isa::kChannelParamBytes, 0));
-    ProgramBuilder builder(m_precision, 1, 3, Limits{});
-    lower_matrix_gemm(m_sim.config(), job, builder);
-    const double start = m_sim.execute(builder.finish(job.zero_records + uint64_t(n) * isa::kChannelParamBytes));
-    m_ns += m_sim.now_ns() - start;
-    ++m_programs;
-    m_macs += m * n * job.a.cols;
-    const std::vector<uint8_t> c = m_sim.read_dram(job.c_address, uint64_t(m * n) * e);
+    run(job);
+    const std::vector<uint8_t> c = m_sim.read_dram(job.c_address, uint64_t(m * n) * element_bytes(m_precision));
     HostMatrix out{m, n, std::vector<float>(size_t(m * n))};
     for (size_t i = 0; i < out.values.size(); ++i) out.values[i] = load_real(c.data(), int64_t(i), m_precision);
     return out;
@@ -69,11 +85,11 @@ HostMatrix NpuGemm::multiply(const HostMatrix& a, bool transpose_a, const HostMa
 namespace {
 
 LayerGradients fc_backward(NpuGemm& gemm, const Shape& in, int64_t outs, const std::vector<float>& x,
-                           const std::vector<float>& dz, const LayerParams& p) {
+                           const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
     const HostMatrix X{in.n, in.per_image(), x}, dZ{in.n, outs, dz}, W{outs, in.per_image(), p.weight};
     LayerGradients r;
-    r.weight = gemm.multiply(dZ, true, X, false).values;  // O x I
-    r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
+    r.weight = gemm.multiply(dZ, true, X, false).values;                      // O x I
+    if (input_gradient) r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
     if (!p.bias.empty()) {
         r.bias.assign(size_t(outs), 0.0f);
         for (int64_t i = 0; i < in.n; ++i)
@@ -83,11 +99,11 @@ LayerGradients fc_backward(NpuGemm& gemm, const Shape& in, int64_t outs, const s
 }
 
 LayerGradients conv_backward(NpuGemm& gemm, const ConvGeometry& g, const std::vector<float>& x,
-                             const std::vector<float>& dz, const LayerParams& p) {
+                             const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
     const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
     LayerGradients r;
     r.weight.assign(p.weight.size(), 0.0f);
-    r.input.assign(size_t(g.input.elements()), 0.0f);
+    if (input_gradient) r.input.assign(size_t(g.input.elements()), 0.0f);
     std::vector<float> col(size_t(kg * pixels));
     for (int64_t group = 0; group < g.groups; ++group) {
         // The batch side by side: dZ_g is Fg x (N P), col(X) is Kc x (N P).
@@ -104,8 +120,9 @@ LayerGradients conv_backward(NpuGemm& gemm, const ConvGeometry& g, const std::ve
         const HostMatrix W{
             fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
         const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x Kc
-        const HostMatrix dcol = gemm.multiply(W, true, dZ, false);   // Kc x (N P)
         std::copy(dW.values.begin(), dW.values.end(), r.weight.begin() + group * fg * kg);
+        if (!input_gradient) continue;
+        const HostMatrix dcol = gemm.multiply(W, true, dZ, false);  // Kc x (N P)
         for (int64_t i = 0; i < n; ++i) {
             for (int64_t k = 0; k < kg; ++k)
                 std::copy_n(dcol.values.begin() + k * n * pixels + i * pixels, pixels, col.begin() + k * pixels);
@@ -127,8 +144,11 @@ LayerGradients npu_layer_backward(NpuGemm& gemm, const Graph& graph, int layer, 
                                   const std::vector<float>& dz, const LayerParams& params) {
     const Layer& l = graph.layers[size_t(layer)];
     const Shape in = graph.layers[size_t(l.inputs[0])].output;
-    if (l.kind == LayerKind::FullyConnected) return fc_backward(gemm, in, l.fc.out_features, x, dz, params);
-    if (l.kind == LayerKind::Conv2d) return conv_backward(gemm, ConvGeometry::from_layer(l, in), x, dz, params);
+    const bool input_gradient = l.inputs[0] != 0;
+    if (l.kind == LayerKind::FullyConnected)
+        return fc_backward(gemm, in, l.fc.out_features, x, dz, params, input_gradient);
+    if (l.kind == LayerKind::Conv2d)
+        return conv_backward(gemm, ConvGeometry::from_layer(l, in), x, dz, params, input_gradient);
     throw std::logic_error(fmt::format("npu_layer_backward: '{}' is a {} layer", l.name, kind_name(l.kind)));
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels/train/training_device.h"
+#include "sim/compiler/lower_matrix.h"
 #include "sim/runtime/simulation.h"
 
 namespace npu {
@@ -23,6 +24,8 @@ public:
     // op(A) op(B), op = transpose where asked: A and B are given as stored.
     HostMatrix multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b);
 
+    // The same GEMM's time alone (timing-only simulations: no values move); returns its ns.
+    double time_only(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     // Forgets the DRAM scratch area (after Simulation::release_dram).
     void reset() { m_scratch = m_scratch_bytes = 0; }
 
@@ -32,6 +35,8 @@ public:
 
 private:
     uint64_t scratch(uint64_t bytes);
+    MatrixGemmJob place(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
+    double run(const MatrixGemmJob& job);
 
     Simulation& m_sim;
     Precision m_precision;
@@ -44,6 +49,7 @@ private:
 // saved: x (the layer's input), dz (d loss / d pre-activation output) and the weights in compute
 // precision. The weight and data gradients are NPU GEMMs (dW = dZ col(X)^T, dcol = W^T dZ; fc:
 // dW = dZ^T X, dX = dZ W); im2col, col2im and the bias sums stay on the host.
+// The input gradient is skipped (left empty) for a layer that reads the graph's input.
 LayerGradients npu_layer_backward(NpuGemm& gemm, const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params);
 

@@ -70,9 +70,30 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     const auto j = nlohmann::json::parse(read(json));
     CHECK(j["npu"]["design"] == "tiny_4x4");
     CHECK(j["npu"]["forward_programs"] == 24);   // 2 epochs of 12 steps
-    CHECK(j["npu"]["gradient_programs"] == 96);  // dW and dX GEMMs of the conv and of the fc per step
+    CHECK(j["npu"]["gradient_programs"] == 72);  // per step: the conv's dW (it reads the input), the fc's dW and dX
     CHECK(j["npu"]["forward_macs"] == 24 * 8 * (4 * 64 * 9 + 64 * 2));
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
+}
+
+TEST_CASE("npusim train --timing-only estimates one step by phase without data", "[e2e][train]") {
+    const std::string json = temp_path("train_step.json");
+    const Result r = npusim(
+        "train --model lenet5 --timing-only --device npu --arch train_128_fp16 --precision bf16 "
+        "--batch 16 --accumulate 2 --json " +
+        json);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("forward") && Contains("data gradients") && Contains("weight gradients") &&
+                          Contains("images/s"));
+    const auto j = nlohmann::json::parse(read(json));
+    // LeNet-5's 416,520 MACs per image, for 2 micro-batches of 16; the gradients twice that but for
+    // the first layer's data gradient (c1: 6 x 784 x 25 per image).
+    CHECK(j["forward_macs"].get<double>() == 416520.0 * 32);
+    CHECK(j["gradient_macs"].get<double>() == (2 * 416520.0 - 6 * 784 * 25) * 32);
+    CHECK(j["data_gradient_ns"].get<double>() > 0);
+    CHECK(j["weight_gradient_ns"].get<double>() > 0);
+    const Result bad = npusim("train --model lenet5 --timing-only");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--timing-only: needs --device npu and --arch"));
 }
 
 TEST_CASE("a model saved by npusim train runs in npusim run", "[e2e][train]") {
