@@ -33,6 +33,7 @@ struct DramConfig {
     int64_t channels = 1;         // independent channels, addresses interleaved by burst
     int64_t burst_bytes = 64;     // access granularity: a partial burst costs a whole one
     double energy_pj_per_bit = 0.0;
+    double capacity_gib = 0.0;  // what training may keep in it; 0: not stated (no check)
 };
 
 struct NpuConfig {

@@ -181,6 +181,20 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     return 0;
 }
 
+// A step that needs more memory than the design's DRAM holds stops before training.
+void check_capacity(const TrainingFootprint& f, const NpuConfig& c, const TrainArgs& a) {
+    const double gib = double(f.total_bytes()) / double(1LL << 30);
+    if (c.dram.capacity_gib <= 0 || gib <= c.dram.capacity_gib) return;
+    int64_t activations = 0;
+    for (const FootprintItem& i : f.items)
+        if (i.name.find("activation") != std::string::npos) activations += i.bytes;
+    throw WorkloadError(fmt::format(
+        "a training step needs {:.2f} GiB ({:.2f} GiB of it activations and their gradients, which scale with "
+        "--batch {}) but design '{}' has {:.0f} GiB of DRAM: use --accumulate K with --batch {} / K, or a smaller "
+        "--batch",
+        gib, double(activations) / double(1LL << 30), a.batch, c.name, c.dram.capacity_gib, a.batch));
+}
+
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
     check_output_path("--csv", a.csv);
@@ -211,7 +225,9 @@ int train(const TrainArgs& a, const DataPaths& paths) {
         model.name, data.train.name, train_set.size(), test_set.size(),
         npu ? "on the simulated NPU " + npu->sim.config().name : std::string("on the CPU reference"), a.precision,
         a.batch, a.accumulate, a.optimizer, trainer.config().optimizer.lr);
-    print_footprint(training_footprint(trainer));
+    const TrainingFootprint footprint = training_footprint(trainer);
+    print_footprint(footprint);
+    if (npu) check_capacity(footprint, npu->sim.config(), a);
     TrainingOptions options;
     options.epochs = a.epochs;
     options.shuffle_seed = a.seed;

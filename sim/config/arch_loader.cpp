@@ -177,6 +177,8 @@ DramConfig read_dram(const YamlMap& dram, const Technology& t) {
     if (d.channels > 1024) dram.fail("channels", fmt::format("{} channels: at most 1024", d.channels));
     if (dram.has("burst_bytes")) d.burst_bytes = positive_int(dram, "burst_bytes");
     if (d.burst_bytes > (1 << 20)) dram.fail("burst_bytes", "at most 1 MiB");
+    if (dram.has("capacity_gib")) d.capacity_gib = positive(dram, "capacity_gib");
+    if (d.capacity_gib > 1e6) dram.fail("capacity_gib", fmt::format("{} GiB: at most 1000000", d.capacity_gib));
     dram.finish();
     return d;
 }

@@ -75,6 +75,32 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
 }
 
+// tiny_4x4 with a stated DRAM capacity.
+std::string tiny_with_capacity(const std::string& gib) {
+    const std::string path = temp_path("tiny_capacity_" + gib + ".yaml");
+    std::ifstream in(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch/tiny_4x4.yaml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t dram = text.find("dram: {");
+    REQUIRE(dram != std::string::npos);
+    text.insert(dram + 7, "capacity_gib: " + gib + ", ");
+    std::ofstream(path) << text;
+    return path;
+}
+
+TEST_CASE("a training step that does not fit the design's DRAM stops before training", "[e2e][train]") {
+    // 16 images of the small model need about 60 kB; 0.00004 GiB is 42 kB.
+    const std::string args = "train --model " + small_model() + " --dataset " + stripes_dataset() + " --device npu ";
+    Result r = npusim(args + "--batch 16 --arch " + tiny_with_capacity("0.00004"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("a training step needs") && Contains("--accumulate") && !Contains("epoch 1"));
+    // Four micro-batches of 4: the activations shrink by 4 and the step fits.
+    r = npusim(args + "--batch 4 --accumulate 4 --arch " + tiny_with_capacity("0.00004"));
+    CHECK(r.status == 0);
+    r = npusim(args + "--batch 4 --arch " + tiny_with_capacity("-1"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("dram.capacity_gib"));
+}
+
 TEST_CASE("npusim train --timing-only estimates one step by phase without data", "[e2e][train]") {
     const std::string json = temp_path("train_step.json");
     const Result r = npusim(
