@@ -92,6 +92,8 @@ nlohmann::ordered_json npu_json(const NpuTrainingTime& t, const NpuConfig& c) {
             {"forward_macs", t.forward_macs},
             {"forward_energy_pj", t.forward_energy_pj},
             {"gradient_ns", t.gradient_ns},
+            {"weight_gradient_ns", t.weight_gradient_ns},
+            {"data_gradient_ns", t.data_gradient_ns},
             {"gradient_programs", t.gradient_programs},
             {"gradient_macs", t.gradient_macs}};
 }
@@ -133,10 +135,11 @@ void print_npu_time(const NpuTrainingTime& t, const TrainingLog& log, const NpuC
     const double steps = double(std::max<size_t>(1, log.steps.size()));
     const double step_us = (t.forward_ns + t.gradient_ns) / 1e3 / steps;
     fmt::print(
-        "simulated on {}: {:.1f} us per step = forward {:.1f} us ({} programs) + weight and data gradients "
-        "{:.1f} us ({} GEMM programs, {:.2f} G MACs in all); {:.0f} images/s\n",
-        c.name, step_us, t.forward_ns / 1e3 / steps, t.forward_programs, t.gradient_ns / 1e3 / steps,
-        t.gradient_programs, double(t.gradient_macs) / 1e9, double(log.images_per_step) / (step_us / 1e6));
+        "simulated on {}: {:.1f} us per step = forward {:.1f} us ({} programs) + data gradients {:.1f} us + weight "
+        "gradients {:.1f} us ({} GEMM programs, {:.2f} G MACs in all); {:.0f} images/s\n",
+        c.name, step_us, t.forward_ns / 1e3 / steps, t.forward_programs, t.data_gradient_ns / 1e3 / steps,
+        t.weight_gradient_ns / 1e3 / steps, t.gradient_programs, double(t.gradient_macs) / 1e9,
+        double(log.images_per_step) / (step_us / 1e6));
     fmt::print(
         "  (element-wise backward ops, the loss and the optimizer update run on the host and are not timed; "
         "test accuracy is measured by the CPU reference)\n");

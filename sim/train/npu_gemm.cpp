@@ -57,6 +57,7 @@ double NpuGemm::run(const MatrixGemmJob& job) {
     const double start = m_sim.execute(builder.finish(job.zero_records + n * isa::kChannelParamBytes));
     const double ns = m_sim.now_ns() - start;
     m_ns += ns;
+    m_phase_ns[size_t(m_phase)] += ns;
     ++m_programs;
     m_macs += job.a.rows * job.a.cols * job.b.cols;
     return ns;
@@ -88,7 +89,9 @@ LayerGradients fc_backward(NpuGemm& gemm, const Shape& in, int64_t outs, const s
                            const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
     const HostMatrix X{in.n, in.per_image(), x}, dZ{in.n, outs, dz}, W{outs, in.per_image(), p.weight};
     LayerGradients r;
-    r.weight = gemm.multiply(dZ, true, X, false).values;                      // O x I
+    gemm.set_phase(GemmPhase::WeightGradient);
+    r.weight = gemm.multiply(dZ, true, X, false).values;  // O x I
+    gemm.set_phase(GemmPhase::DataGradient);
     if (input_gradient) r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
     if (!p.bias.empty()) {
         r.bias.assign(size_t(outs), 0.0f);
@@ -119,9 +122,11 @@ LayerGradients conv_backward(NpuGemm& gemm, const ConvGeometry& g, const std::ve
         }
         const HostMatrix W{
             fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
+        gemm.set_phase(GemmPhase::WeightGradient);
         const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x Kc
         std::copy(dW.values.begin(), dW.values.end(), r.weight.begin() + group * fg * kg);
         if (!input_gradient) continue;
+        gemm.set_phase(GemmPhase::DataGradient);
         const HostMatrix dcol = gemm.multiply(W, true, dZ, false);  // Kc x (N P)
         for (int64_t i = 0; i < n; ++i) {
             for (int64_t k = 0; k < kg; ++k)

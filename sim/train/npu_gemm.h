@@ -2,6 +2,7 @@
 // Training GEMMs on the simulated NPU: a driver writes the operands into the NPU's DRAM, runs
 // one program per GEMM (sim/compiler/lower_matrix), and reads the product back, as a training
 // step does for its weight and data gradients. The NPU stays elaborated across calls.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct HostMatrix {
     int64_t rows = 0, cols = 0;
     std::vector<float> values;  // row-major
 };
+
+// Which phase of a training step the GEMMs run for (their simulated time is summed per phase).
+enum class GemmPhase { WeightGradient, DataGradient };
 
 class NpuGemm {
 public:
@@ -31,6 +35,8 @@ public:
 
     int64_t programs() const { return m_programs; }
     double simulated_ns() const { return m_ns; }  // of every program so far
+    void set_phase(GemmPhase phase) { m_phase = phase; }
+    double simulated_ns(GemmPhase phase) const { return m_phase_ns[size_t(phase)]; }
     int64_t macs() const { return m_macs; }
 
 private:
@@ -43,6 +49,8 @@ private:
     uint64_t m_scratch = 0, m_scratch_bytes = 0;  // reused DRAM for operands and products
     int64_t m_programs = 0, m_macs = 0;
     double m_ns = 0.0;
+    GemmPhase m_phase = GemmPhase::WeightGradient;
+    std::array<double, 2> m_phase_ns{0.0, 0.0};
 };
 
 // The gradients of one conv2d or fc layer computed on the NPU from what the CPU trainer's pass

@@ -53,6 +53,8 @@ LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, 
 NpuTrainingTime NpuTrainingDevice::time() const {
     NpuTrainingTime t = m_time;
     t.gradient_ns = m_gemm.simulated_ns();
+    t.weight_gradient_ns = m_gemm.simulated_ns(GemmPhase::WeightGradient);
+    t.data_gradient_ns = m_gemm.simulated_ns(GemmPhase::DataGradient);
     t.gradient_programs = m_gemm.programs();
     t.gradient_macs = m_gemm.macs();
     return t;

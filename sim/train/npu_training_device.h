@@ -13,7 +13,8 @@
 namespace npu {
 
 struct NpuTrainingTime {
-    double forward_ns = 0.0, gradient_ns = 0.0;  // forward programs; weight- and data-gradient GEMMs
+    double forward_ns = 0.0, gradient_ns = 0.0;               // forward programs; weight- and data-gradient GEMMs
+    double weight_gradient_ns = 0.0, data_gradient_ns = 0.0;  // gradient_ns by phase
     double forward_energy_pj = 0.0;
     int64_t forward_programs = 0, gradient_programs = 0;
     int64_t forward_macs = 0, gradient_macs = 0;

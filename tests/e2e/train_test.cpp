@@ -72,6 +72,8 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     CHECK(j["npu"]["forward_programs"] == 24);   // 2 epochs of 12 steps
     CHECK(j["npu"]["gradient_programs"] == 72);  // per step: the conv's dW (it reads the input), the fc's dW and dX
     CHECK(j["npu"]["forward_macs"] == 24 * 8 * (4 * 64 * 9 + 64 * 2));
+    CHECK(j["npu"]["weight_gradient_ns"].get<double>() + j["npu"]["data_gradient_ns"].get<double>() ==
+          Approx(j["npu"]["gradient_ns"].get<double>()));
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
 }
 

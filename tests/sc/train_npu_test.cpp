@@ -170,7 +170,9 @@ TEST_CASE("training steps on the NPU follow the CPU trainer's loss curve", "[sc]
         CHECK(t.forward_programs == 6);
         CHECK(t.gradient_programs == 6 * (1 + 2 + 2));  // c (reads the input): dW only; c2, fc: dW and dX
         CHECK(t.forward_ns > 0);
-        CHECK(t.gradient_ns > 0);
+        CHECK(t.weight_gradient_ns > 0);
+        CHECK(t.data_gradient_ns > 0);
+        CHECK(t.weight_gradient_ns + t.data_gradient_ns == Approx(t.gradient_ns));
         CHECK(t.forward_macs == 6 * 4 * (4 * 64 * 9 + 4 * 1 * 36 + 4 * 3));  // c 8x8, c2 1x1, fc
     }
 }
