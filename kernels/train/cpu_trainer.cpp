@@ -101,7 +101,7 @@ void CpuTrainer::round_params() {
         for (float& w : p.weight) w = round_compute(w, m_config.precision);  // biases stay FP32
 }
 
-const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n) {
+const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n, bool on_device) {
     const Graph& g = graph_for(n);
     const size_t layers = g.layers.size();
     m_pass.out.resize(layers);
@@ -110,7 +110,7 @@ const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n) {
     const int64_t per_image = g.input().output.per_image();
     m_pass.out[0].resize(size_t(n * per_image));
     for (size_t k = 0; k < m_pass.out[0].size(); ++k) m_pass.out[0][k] = round_compute(images[k], m_config.precision);
-    if (m_device) {
+    if (on_device) {
         m_device->forward(g, m_compute, m_config.precision, m_pass);
         // Max pools: which input each output took, for the backward pass (the values are the same).
         for (size_t i = 1; i < layers; ++i)
@@ -159,7 +159,7 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
     r.lr = m_optimizer.lr_at(m_updates);
     const int64_t per_image = m_graph.input().output.per_image();
     for (int64_t micro = 0; micro < k; ++micro) {
-        const std::vector<float>& logits = forward(images + micro * b * per_image, b);
+        const std::vector<float>& logits = forward(images + micro * b * per_image, b, m_device != nullptr);
         const LossResult loss = softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
         r.loss += loss.loss / double(k);
         r.correct += loss.correct;
@@ -172,19 +172,14 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
 }
 
 EvalResult CpuTrainer::evaluate(const float* images, const int32_t* labels, int64_t count) {
-    struct HostOnly {  // the oracle judges the trained weights, whatever device trained them
-        TrainingDevice*& device;
-        TrainingDevice* saved;
-        ~HostOnly() { device = saved; }
-    } host_only{m_device, m_device};
-    m_device = nullptr;
     round_params();
     EvalResult r;
     int64_t correct = 0;
     const int64_t per_image = m_graph.input().output.per_image();
     for (int64_t start = 0; start < count; start += m_config.micro_batch) {
         const int64_t n = std::min(m_config.micro_batch, count - start);
-        const std::vector<float>& logits = forward(images + start * per_image, n);
+        // The oracle judges the trained weights, whatever device trained them.
+        const std::vector<float>& logits = forward(images + start * per_image, n, false);
         const LossResult loss = softmax_cross_entropy(logits, labels + start, n, classes());
         r.loss += loss.loss * double(n);
         correct += loss.correct;

@@ -64,8 +64,8 @@ public:
     const std::vector<LayerParams>& compute_params() const { return m_compute; }
 
 private:
-    // Forward over `n` images; returns the logits.
-    const std::vector<float>& forward(const float* images, int64_t n);
+    // Forward over `n` images, on the device or on the CPU; returns the logits.
+    const std::vector<float>& forward(const float* images, int64_t n, bool on_device);
     void backward(const std::vector<float>& dlogits);
     void array_backward_on_device(int layer);
     void round_params();

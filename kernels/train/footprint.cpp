@@ -10,6 +10,12 @@ int64_t TrainingFootprint::total_bytes() const {
     return sum;
 }
 
+int64_t TrainingFootprint::per_micro_batch_bytes() const {
+    int64_t sum = 0;
+    for (const FootprintItem& i : items) sum += i.per_micro_batch ? i.bytes : 0;
+    return sum;
+}
+
 TrainingFootprint training_footprint(const CpuTrainer& trainer) {
     const TrainerConfig& c = trainer.config();
     const int64_t compute_bytes = c.precision == TrainPrecision::Fp32 ? 4 : 2;
@@ -25,8 +31,8 @@ TrainingFootprint training_footprint(const CpuTrainer& trainer) {
         {"weights (compute precision)", params * compute_bytes, "DRAM"},
         {"master weights (fp32)", mixed ? params * 4 : 0, "DRAM"},
         {"optimizer state (fp32)", params * 4 * state, "DRAM"},
-        {"saved activations (per micro-batch)", activations * compute_bytes, "DRAM"},
-        {"activation gradients (per micro-batch)", activations * compute_bytes, "DRAM"},
+        {"saved activations (per micro-batch)", activations * compute_bytes, "DRAM", true},
+        {"activation gradients (per micro-batch)", activations * compute_bytes, "DRAM", true},
         {"weight gradients (fp32, accumulated)", params * 4, "DRAM"},
     };
     return f;

@@ -13,12 +13,14 @@ namespace npu {
 struct FootprintItem {
     std::string name;
     int64_t bytes = 0;
-    std::string lives_in;  // where the NPU keeps it
+    std::string lives_in;          // where the NPU keeps it
+    bool per_micro_batch = false;  // scales with the micro-batch (what --accumulate shrinks)
 };
 
 struct TrainingFootprint {
     std::vector<FootprintItem> items;
     int64_t total_bytes() const;
+    int64_t per_micro_batch_bytes() const;
 };
 
 // For the trainer's graph (batch = its micro-batch), precision and optimizer.

@@ -58,7 +58,7 @@ double Optimizer::lr_at(int64_t update) const {
 }
 
 void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, std::vector<float>& m,
-                          std::vector<float>& v, double lr, int64_t update) const {
+                          std::vector<float>* second, double lr, int64_t update) const {
     const OptimizerConfig& c = m_config;
     if (c.kind == OptimizerKind::Sgd) {
         for (size_t i = 0; i < w.size(); ++i) {
@@ -67,6 +67,7 @@ void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, st
         }
         return;
     }
+    std::vector<float>& v = *second;
     const double t = double(update + 1);
     const double correct1 = 1.0 - std::pow(c.beta1, t), correct2 = 1.0 - std::pow(c.beta2, t);
     for (size_t i = 0; i < w.size(); ++i) {
@@ -79,11 +80,11 @@ void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, st
 
 void Optimizer::apply(std::vector<LayerParams>& params, const std::vector<LayerParams>& grads, int64_t update) {
     const double lr = lr_at(update);
-    static std::vector<float> none;
+    const bool adam = m_config.kind == OptimizerKind::Adam;
     for (size_t i = 0; i < params.size(); ++i) {
-        const bool adam = m_config.kind == OptimizerKind::Adam;
-        apply_one(params[i].weight, grads[i].weight, m_first[i].weight, adam ? m_second[i].weight : none, lr, update);
-        apply_one(params[i].bias, grads[i].bias, m_first[i].bias, adam ? m_second[i].bias : none, lr, update);
+        apply_one(params[i].weight, grads[i].weight, m_first[i].weight, adam ? &m_second[i].weight : nullptr, lr,
+                  update);
+        apply_one(params[i].bias, grads[i].bias, m_first[i].bias, adam ? &m_second[i].bias : nullptr, lr, update);
     }
 }
 

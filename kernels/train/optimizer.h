@@ -40,8 +40,9 @@ public:
     int state_per_param() const { return m_config.kind == OptimizerKind::Adam ? 2 : 1; }
 
 private:
-    void apply_one(std::vector<float>& w, const std::vector<float>& g, std::vector<float>& m, std::vector<float>& v,
-                   double lr, int64_t update) const;
+    // `second`: Adam's second moment (nullptr for SGD).
+    void apply_one(std::vector<float>& w, const std::vector<float>& g, std::vector<float>& m,
+                   std::vector<float>* second, double lr, int64_t update) const;
 
     OptimizerConfig m_config;
     std::vector<LayerParams> m_first;   // momentum, or Adam's first moment

@@ -1,10 +1,8 @@
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
-#include <stdexcept>
 
 #include "kernels/train/train_op_parts.h"
+#include "workloads/ir/kind_table.h"
 
 namespace npu {
 namespace {
@@ -16,10 +14,9 @@ TrainOpTable build_table() {
                                 train_relu6_op(), train_maxpool_op(),   train_avgpool_op(), train_global_avgpool_op(),
                                 train_add_op(),   train_batchnorm_op(), train_softmax_op(), train_flatten_op(),
                                 train_clip_op(),  train_concat_op(),    train_reshape_op()};
-    for (size_t k = 0; k < table.size(); ++k)
-        if (int(table[k].kind) != int(k) || (table[k].forward == nullptr) != (table[k].backward == nullptr))
-            throw std::logic_error(fmt::format("train op table: entry {} is out of place or half defined", k));
-    return table;
+    return require_kind_order(table, "train op table", [](const TrainOp& op) {
+        return (op.forward == nullptr) == (op.backward == nullptr);  // both, or refused in training
+    });
 }
 
 }  // namespace

@@ -188,14 +188,11 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
 void check_capacity(const TrainingFootprint& f, const NpuConfig& c, const TrainArgs& a) {
     const double gib = double(f.total_bytes()) / double(1LL << 30);
     if (c.dram.capacity_gib <= 0 || gib <= c.dram.capacity_gib) return;
-    int64_t activations = 0;
-    for (const FootprintItem& i : f.items)
-        if (i.name.find("activation") != std::string::npos) activations += i.bytes;
     throw WorkloadError(fmt::format(
         "a training step needs {:.2f} GiB ({:.2f} GiB of it activations and their gradients, which scale with "
         "--batch {}) but design '{}' has {:.0f} GiB of DRAM: use --accumulate K with --batch {} / K, or a smaller "
         "--batch",
-        gib, double(activations) / double(1LL << 30), a.batch, c.name, c.dram.capacity_gib, a.batch));
+        gib, double(f.per_micro_batch_bytes()) / double(1LL << 30), a.batch, c.name, c.dram.capacity_gib, a.batch));
 }
 
 int train(const TrainArgs& a, const DataPaths& paths) {

@@ -1,10 +1,9 @@
 #include "sim/compiler/lowering_table.h"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <limits>
-#include <stdexcept>
+
+#include "workloads/ir/kind_table.h"
 
 namespace npu {
 namespace {
@@ -76,10 +75,7 @@ LoweringTable build_table() {
         {LayerKind::Concat, lower_concat, {}},
         no_instructions(LayerKind::Reshape),
     };
-    for (size_t k = 0; k < table.size(); ++k)
-        if (int(table[k].kind) != int(k))
-            throw std::logic_error(fmt::format("lowering table: entry {} is out of place", k));
-    return table;
+    return require_kind_order(table, "lowering table", [](const Lowering&) { return true; });
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ double Simulation::execute(const isa::Program& program) {
     m_system->core(0).scoreboard.on_layer_done([this, layers](int32_t layer, double) {
         if (m_progress) m_progress(layer, layers);
     });
-    const double start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    const double start_ns = now_ns();
     sc_core::sc_start();
     if (!m_system->core(0).scoreboard.all_done())
         throw std::logic_error("simulation stopped with instructions pending (program deadlock)");

@@ -145,6 +145,27 @@ LayerGradients conv_backward(NpuGemm& gemm, const ConvGeometry& g, const std::ve
 
 }  // namespace
 
+std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer) {
+    const Layer& l = graph.layers[size_t(layer)];
+    const bool input_gradient = l.inputs[0] != 0;
+    const Shape in = graph.layers[size_t(l.inputs[0])].output;
+    std::vector<BackwardGemm> out;
+    if (l.kind == LayerKind::FullyConnected) {
+        const int64_t n = in.n, features = in.per_image(), outs = l.fc.out_features;
+        out.push_back({GemmPhase::WeightGradient, outs, n, features, true, false});                     // dZ^T X
+        if (input_gradient) out.push_back({GemmPhase::DataGradient, n, outs, features, false, false});  // dZ W
+    } else if (l.kind == LayerKind::Conv2d) {
+        const ConvGeometry g = ConvGeometry::from_layer(l, in);
+        const int64_t columns = g.input.n * g.output.h * g.output.w;
+        for (int64_t group = 0; group < g.groups; ++group) {
+            out.push_back({GemmPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group(), false, true});
+            if (input_gradient)
+                out.push_back({GemmPhase::DataGradient, g.k_per_group(), g.out_per_group(), columns, true, false});
+        }
+    }
+    return out;
+}
+
 LayerGradients npu_layer_backward(NpuGemm& gemm, const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params) {
     const Layer& l = graph.layers[size_t(layer)];

@@ -53,6 +53,17 @@ private:
     std::array<double, 2> m_phase_ns{0.0, 0.0};
 };
 
+// One GEMM of a layer's backward pass: C (M x N) = op(A) op(B) with K inner, as npu_layer_backward
+// runs it (and the timing-only estimate times it).
+struct BackwardGemm {
+    GemmPhase phase;
+    int64_t m, k, n;
+    bool transpose_a, transpose_b;
+};
+// A conv2d's (per group) or fc layer's backward GEMMs, in order: the weight gradient, then the
+// data gradient unless the layer reads the graph's input. Empty for other kinds.
+std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer);
+
 // The gradients of one conv2d or fc layer computed on the NPU from what the CPU trainer's pass
 // saved: x (the layer's input), dz (d loss / d pre-activation output) and the weights in compute
 // precision. The weight and data gradients are NPU GEMMs (dW = dZ col(X)^T, dcol = W^T dZ; fc:

@@ -37,9 +37,13 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
     ++m_time.forward_programs;
     // Each training layer's value: the inference layer holding it (a fused relu's output is its
     // conv's, which gives the relu's backward pass the same mask).
-    const InferenceGraph plan = inference_graph(g);
+    // The structure is the same every step: the map is found once per graph and batch.
+    if (m_index_of.size() != g.layers.size() || m_index_batch != g.input().output.n) {
+        m_index_of = inference_graph(g).index_of;
+        m_index_batch = g.input().output.n;
+    }
     for (size_t i = 1; i < g.layers.size(); ++i) {
-        const HostTensor t = m_sim.read_tensor(compiled, w.model.graph, plan.index_of[i]);
+        const HostTensor t = m_sim.read_tensor(compiled, w.model.graph, m_index_of[i]);
         pass.out[i].resize(size_t(t.elements()));
         for (int64_t k = 0; k < t.elements(); ++k) pass.out[i][size_t(k)] = t.value(k);
     }

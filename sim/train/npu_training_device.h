@@ -37,6 +37,8 @@ private:
     Precision m_precision;
     NpuGemm m_gemm;
     NpuTrainingTime m_time;
+    std::vector<int> m_index_of;  // training layer -> inference layer holding its value
+    int64_t m_index_batch = -1;
 };
 
 // The NPU precision of a training precision.

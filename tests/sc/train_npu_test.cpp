@@ -88,6 +88,15 @@ void check_backward_on_npu(const Graph& model, int64_t batch, const std::string&
     }
     CHECK(layers >= 2);
     CHECK(gemm.programs() == programs);
+    // The timing-only estimate times the same GEMMs the functional path ran.
+    int64_t listed = 0, listed_macs = 0;
+    for (size_t i = 1; i < g.layers.size(); ++i)
+        for (const BackwardGemm& b : backward_gemms(g, int(i))) {
+            ++listed;
+            listed_macs += b.m * b.k * b.n;
+        }
+    CHECK(listed == programs);
+    CHECK(listed_macs == gemm.macs());
     CHECK(gemm.simulated_ns() > 0);
 }
 

@@ -180,6 +180,9 @@ TEST_CASE("accumulating K micro-batches divides the activation memory by K", "[t
     // 8 images of 1x6x6 + 4x4x4 + 4x2x2 (x2: maxpool, flatten) + 2 scores, FP32.
     CHECK(bytes(a, "saved activations") == 8 * (36 + 64 + 16 + 16 + 2) * 4);
     CHECK(bytes(b, "saved activations") == bytes(a, "saved activations") / 4 / 2);  // and FP16: half again
+    // What --accumulate shrinks: the activations and their gradients, and nothing else.
+    CHECK(a.per_micro_batch_bytes() == 2 * bytes(a, "saved activations"));
+    CHECK(b.per_micro_batch_bytes() == a.per_micro_batch_bytes() / 8);
     CHECK(bytes(a, "master weights") == 0);
     const int64_t params = 4 * 9 + 4 + 16 * 2 + 2;
     CHECK(bytes(b, "master weights") == params * 4);

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <stdexcept>
 #include <vector>
 
 #include "common/error.h"
+#include "workloads/ir/kind_table.h"
 #include "workloads/ops/op_registry_parts.h"
 
 namespace npu {
@@ -17,12 +17,7 @@ OpTable build_table() {
     const OpTable table = {input_op(),   conv2d_op(),         fc_op(),     relu_op(),      relu6_op(),   maxpool_op(),
                            avgpool_op(), global_avgpool_op(), add_op(),    batchnorm_op(), softmax_op(), flatten_op(),
                            clip_op(),    concat_op(),         reshape_op()};
-    // The table is indexed by LayerKind: an entry out of place is a programming error.
-    for (size_t k = 0; k < table.size(); ++k)
-        if (int(table[k].kind) != int(k) || table[k].infer_shape == nullptr)
-            throw std::logic_error(
-                fmt::format("op registry: entry {} ('{}') is out of place or incomplete", k, table[k].name));
-    return table;
+    return require_kind_order(table, "op registry", [](const OpDef& d) { return d.infer_shape != nullptr; });
 }
 
 const OpTable& table() {

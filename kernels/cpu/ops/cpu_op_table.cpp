@@ -1,9 +1,7 @@
-#include <fmt/format.h>
-
 #include <array>
-#include <stdexcept>
 
 #include "kernels/cpu/ops/cpu_op_parts.h"
+#include "workloads/ir/kind_table.h"
 
 namespace npu {
 namespace {
@@ -15,10 +13,7 @@ CpuOpTable build_table() {
                               cpu_relu6_op(), cpu_maxpool_op(),   cpu_avgpool_op(), cpu_global_avgpool_op(),
                               cpu_add_op(),   cpu_batchnorm_op(), cpu_softmax_op(), cpu_flatten_op(),
                               cpu_clip_op(),  cpu_concat_op(),    cpu_reshape_op()};
-    for (size_t k = 0; k < table.size(); ++k)
-        if (int(table[k].kind) != int(k) || table[k].run == nullptr)
-            throw std::logic_error(fmt::format("CPU op table: entry {} is out of place or has no run", k));
-    return table;
+    return require_kind_order(table, "CPU op table", [](const CpuOp& op) { return op.run != nullptr; });
 }
 
 }  // namespace
