@@ -62,6 +62,16 @@ std::vector<LayerParams> initial_params(const Graph& graph, uint64_t seed) {
     std::vector<LayerParams> params(graph.layers.size());
     for (size_t i = 0; i < graph.layers.size(); ++i) {
         const Layer& l = graph.layers[i];
+        if (l.kind == LayerKind::BatchNorm) {
+            // Given scale and shift become gamma and beta over unit statistics (the same map);
+            // else PyTorch's start: gamma 1, beta 0.
+            const size_t channels = size_t(l.output.c);
+            params[i].weight = l.weights.empty() ? std::vector<float>(channels, 1.0f) : l.weights;
+            params[i].bias = l.bias_values.empty() ? std::vector<float>(channels, 0.0f) : l.bias_values;
+            params[i].running_mean.assign(channels, 0.0f);
+            params[i].running_var.assign(channels, 1.0f);
+            continue;
+        }
         if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
         params[i].weight = fm.tensors[i].weight;
         const bool bias = l.kind == LayerKind::Conv2d ? l.conv.bias : l.fc.bias;
@@ -73,8 +83,15 @@ std::vector<LayerParams> initial_params(const Graph& graph, uint64_t seed) {
 std::vector<LayerTensors> trained_tensors(const CpuTrainer& trainer, const Graph& model) {
     std::vector<LayerTensors> out(model.layers.size());
     for (size_t i = 0; i < trainer.master().size() && i < out.size(); ++i) {
-        out[i].weight = trainer.master()[i].weight;
-        out[i].bias = trainer.master()[i].bias;
+        const LayerParams& p = trainer.master()[i];
+        out[i].weight = p.weight;
+        out[i].bias = p.bias;
+        if (model.layers[i].kind != LayerKind::BatchNorm) continue;
+        for (size_t c = 0; c < p.weight.size(); ++c) {  // the inference form: scale and shift
+            const float scale = p.weight[c] / std::sqrt(p.running_var[c] + kBatchNormEps);
+            out[i].weight[c] = scale;
+            out[i].bias[c] = p.bias[c] - p.running_mean[c] * scale;
+        }
     }
     return out;
 }
@@ -88,6 +105,7 @@ CpuTrainer::CpuTrainer(const Graph& model, const TrainerConfig& config)
     if (config.micro_batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", config.micro_batch));
     if (config.accumulate < 1) throw UsageError(fmt::format("--accumulate: must be >= 1, got {}", config.accumulate));
     m_grads = m_master;
+    for (LayerParams& g : m_grads) g.running_mean.clear(), g.running_var.clear();
 }
 
 Graph& CpuTrainer::graph_for(int64_t n) {
@@ -101,12 +119,13 @@ void CpuTrainer::round_params() {
         for (float& w : p.weight) w = round_compute(w, m_config.precision);  // biases stay FP32
 }
 
-const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n, bool on_device) {
+const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n, bool on_device, bool training) {
     const Graph& g = graph_for(n);
     const size_t layers = g.layers.size();
     m_pass.out.resize(layers);
     m_pass.grad.resize(layers);
     m_pass.argmax.resize(layers);
+    m_pass.batch_stats.resize(layers);
     const int64_t per_image = g.input().output.per_image();
     m_pass.out[0].resize(size_t(n * per_image));
     for (size_t k = 0; k < m_pass.out[0].size(); ++k) m_pass.out[0][k] = round_compute(images[k], m_config.precision);
@@ -119,8 +138,27 @@ const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n, bo
         return m_pass.out.back();
     }
     for (size_t i = 1; i < layers; ++i)
-        train_op(g.layers[i].kind).forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
+        train_op(g.layers[i].kind).forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision, training});
     return m_pass.out.back();
+}
+
+void CpuTrainer::update_running_stats() {
+    for (size_t i = 0; i < m_graph.layers.size(); ++i) {
+        if (m_graph.layers[i].kind != LayerKind::BatchNorm) continue;
+        const Shape s = m_graph.layers[size_t(m_graph.layers[i].inputs[0])].output;
+        const double m = double(s.n * s.h * s.w);
+        const std::vector<float>& stats = m_pass.batch_stats[i];
+        LayerParams& p = m_master[i];
+        for (int64_t c = 0; c < s.c; ++c) {
+            const double inv_std = stats[size_t(s.c + c)];
+            const double var = 1.0 / (inv_std * inv_std) - kBatchNormEps;
+            const double unbiased = m > 1.0 ? var * m / (m - 1.0) : var;  // as PyTorch keeps it
+            float& mean = p.running_mean[size_t(c)];
+            float& running_var = p.running_var[size_t(c)];
+            mean = float((1.0 - kBatchNormMomentum) * mean + kBatchNormMomentum * stats[size_t(c)]);
+            running_var = float((1.0 - kBatchNormMomentum) * running_var + kBatchNormMomentum * unbiased);
+        }
+    }
 }
 
 void CpuTrainer::backward(const std::vector<float>& dlogits) {
@@ -159,15 +197,18 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
     r.lr = m_optimizer.lr_at(m_updates);
     const int64_t per_image = m_graph.input().output.per_image();
     for (int64_t micro = 0; micro < k; ++micro) {
-        const std::vector<float>& logits = forward(images + micro * b * per_image, b, m_device != nullptr);
+        const std::vector<float>& logits = forward(images + micro * b * per_image, b, m_device != nullptr, true);
+        update_running_stats();
         const LossResult loss = softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
         r.loss += loss.loss / double(k);
         r.correct += loss.correct;
         backward(loss.dlogits);
+        if (m_device) m_device->micro_batch_done(m_graph);
     }
     scale_all(m_grads, 1.0f / (r.loss_scale * float(k)));
     r.skipped = !m_scaler.update(!all_finite(m_grads));
     if (!r.skipped) m_optimizer.apply(m_master, m_grads, m_updates++);
+    if (m_device) m_device->update_done(m_graph);
     return r;
 }
 
@@ -179,7 +220,7 @@ EvalResult CpuTrainer::evaluate(const float* images, const int32_t* labels, int6
     for (int64_t start = 0; start < count; start += m_config.micro_batch) {
         const int64_t n = std::min(m_config.micro_batch, count - start);
         // The oracle judges the trained weights, whatever device trained them.
-        const std::vector<float>& logits = forward(images + start * per_image, n, false);
+        const std::vector<float>& logits = forward(images + start * per_image, n, false, false);
         const LossResult loss = softmax_cross_entropy(logits, labels + start, n, classes());
         r.loss += loss.loss * double(n);
         correct += loss.correct;
@@ -187,6 +228,21 @@ EvalResult CpuTrainer::evaluate(const float* images, const int32_t* labels, int6
     r.loss /= double(count);
     r.accuracy = double(correct) / double(count);
     return r;
+}
+
+}  // namespace npu
+
+namespace npu {
+
+double CpuTrainer::batch_loss(const float* images, const int32_t* labels) {
+    round_params();
+    const int64_t b = m_config.micro_batch, per_image = m_graph.input().output.per_image();
+    double loss = 0.0;
+    for (int64_t micro = 0; micro < m_config.accumulate; ++micro) {
+        const std::vector<float>& logits = forward(images + micro * b * per_image, b, false, true);
+        loss += softmax_cross_entropy(logits, labels + micro * b, b, classes()).loss / double(m_config.accumulate);
+    }
+    return loss;
 }
 
 }  // namespace npu

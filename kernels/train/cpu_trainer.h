@@ -47,6 +47,9 @@ public:
     // Loss and accuracy of the current weights over `count` images, micro_batch at a time, on
     // the CPU reference (whatever device trains).
     EvalResult evaluate(const float* images, const int32_t* labels, int64_t count);
+    // The loss step() would report for these images (batchnorm on batch statistics), with no
+    // update and no running statistics changed: what finite-difference checks differentiate.
+    double batch_loss(const float* images, const int32_t* labels);
 
     // Hands the forward pass and the conv2d/fc backward GEMMs to `device` (nullptr: the CPU).
     void set_device(TrainingDevice* device) { m_device = device; }
@@ -65,7 +68,10 @@ public:
 
 private:
     // Forward over `n` images, on the device or on the CPU; returns the logits.
-    const std::vector<float>& forward(const float* images, int64_t n, bool on_device);
+    // `training`: batchnorm normalizes with the batch's statistics, else with the running ones.
+    const std::vector<float>& forward(const float* images, int64_t n, bool on_device, bool training);
+    // Folds the last forward pass's batch statistics into the master's running averages.
+    void update_running_stats();
     void backward(const std::vector<float>& dlogits);
     void array_backward_on_device(int layer);
     void round_params();

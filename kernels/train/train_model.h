@@ -12,6 +12,9 @@ namespace npu {
 struct LayerParams {
     std::vector<float> weight;
     std::vector<float> bias;  // one per output channel; empty when the layer has no bias
+    // Batchnorm: weight = gamma, bias = beta, and the running statistics per channel (not
+    // learned: updated by the forward passes of training, read by evaluation).
+    std::vector<float> running_mean, running_var;
 
     size_t size() const { return weight.size() + bias.size(); }
 };
@@ -21,7 +24,14 @@ struct PassTensors {
     std::vector<std::vector<float>> out;       // the layer's output (after its fused activation)
     std::vector<std::vector<float>> grad;      // d loss / d output, summed over the layer's readers
     std::vector<std::vector<int64_t>> argmax;  // max pools: the input index each output took
+    // Batchnorm in training mode: per channel the batch mean, then 1 / sqrt(variance + eps).
+    std::vector<std::vector<float>> batch_stats;
 };
+
+// Batchnorm as trained (PyTorch's defaults): eps in the normalization, the running averages'
+// momentum, and the folded inference form scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
+constexpr float kBatchNormEps = 1e-5f;
+constexpr float kBatchNormMomentum = 0.1f;
 
 // What a layer's forward or backward step sees.
 struct TrainCall {
@@ -31,6 +41,7 @@ struct TrainCall {
     const LayerParams& params;  // in compute precision
     LayerParams& grads;         // FP32, accumulated over the micro-batches of a step
     TrainPrecision precision;
+    bool training = true;  // batchnorm: batch statistics (training) or the running ones (evaluation)
 
     const Layer& layer() const { return graph.layers[size_t(index)]; }
     const Shape& in_shape(size_t k = 0) const { return graph.layers[size_t(layer().inputs[k])].output; }

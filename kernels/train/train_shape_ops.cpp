@@ -15,9 +15,8 @@ TrainOp train_input_op() {
 }
 TrainOp train_flatten_op() { return {LayerKind::Flatten, view_forward, view_backward}; }
 TrainOp train_reshape_op() { return {LayerKind::Reshape, view_forward, view_backward}; }
-// Batchnorm in training mode (batch statistics, running averages) and concat are not modelled yet;
-// softmax is only accepted as the last layer, where the trainer fuses it into the loss.
-TrainOp train_batchnorm_op() { return {LayerKind::BatchNorm}; }
+// Concat is not modelled yet; softmax is only accepted as the last layer, where the trainer
+// fuses it into the loss.
 TrainOp train_softmax_op() { return {LayerKind::Softmax}; }
 TrainOp train_concat_op() { return {LayerKind::Concat}; }
 

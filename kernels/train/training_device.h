@@ -2,7 +2,8 @@
 // Where a training step's forward pass and its array work (the conv2d and fc GEMMs of the
 // backward pass) run. Without a device the CPU reference trainer computes everything; with one
 // (the simulated NPU, sim/train/npu_training_device.h) the trainer hands those parts over and
-// keeps the element-wise backward ops, the loss and the optimizer update.
+// keeps the values of the element-wise backward ops, the loss and the optimizer update (and tells
+// the device when it has done them).
 #include <vector>
 
 #include "kernels/train/train_model.h"
@@ -25,6 +26,11 @@ public:
     // the fused activation); `input` may stay empty for a layer that reads the graph's input.
     virtual LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                           const std::vector<float>& dz, const LayerParams& params) = 0;
+    // The host's share of the step, done: the loss and the element-wise backward ops of a
+    // micro-batch (after its backward pass), the optimizer update (after each step, applied or
+    // skipped). A device may account for that work.
+    virtual void micro_batch_done(const Graph& graph) { (void)graph; }
+    virtual void update_done(const Graph& graph) { (void)graph; }
 };
 
 }  // namespace npu

@@ -52,9 +52,9 @@ void check_gradients(const std::string& layers, const std::string& input, int64_
             for (size_t k = 0; k < w.size(); k += std::max<size_t>(1, w.size() / 7)) {
                 const float saved = w[k], eps = 1e-3f;
                 w[k] = saved + eps;
-                const double up = trainer.evaluate(b.images.data(), b.labels.data(), batch).loss;
+                const double up = trainer.batch_loss(b.images.data(), b.labels.data());
                 w[k] = saved - eps;
-                const double down = trainer.evaluate(b.images.data(), b.labels.data(), batch).loss;
+                const double down = trainer.batch_loss(b.images.data(), b.labels.data());
                 w[k] = saved;
                 const double numeric = (up - down) / (2.0 * eps);
                 CAPTURE(g.layers[i].name, part, k, numeric, grad[k]);
@@ -111,14 +111,89 @@ TEST_CASE("gradients of a residual block: add, global average pooling", "[train]
         "{channels: 2, height: 5, width: 5}");
 }
 
+TEST_CASE("gradients of batchnorm in training mode (batch statistics), after conv2d and fc", "[train][gradients]") {
+    // The gradient flows through the batch mean and variance too: a check of only the direct
+    // term would fail here.
+    check_gradients(
+        "  - {name: c, type: conv2d, filters: 3, kernel: 3, stride: 2, padding: 1, bias: false}\n"
+        "  - {name: bn, type: batchnorm}\n"
+        "  - {name: r, type: relu}\n"
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 5}\n"
+        "  - {name: bn2, type: batchnorm}\n"
+        "  - {name: r2, type: relu6}\n"
+        "  - {name: fc2, type: fc, out_features: 3}\n",
+        "{channels: 2, height: 7, width: 5}", 4);
+}
+
+TEST_CASE("gradients of a small ResNet block: conv, batchnorm, relu, residual add, downsampling",
+          "[train][gradients]") {
+    check_gradients(
+        "  - {name: stem, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+        "  - {name: stem_bn, type: batchnorm}\n"
+        "  - {name: stem_relu, type: relu}\n"
+        "  - {name: c1, type: conv2d, filters: 6, kernel: 3, stride: 2, padding: 1, bias: false}\n"
+        "  - {name: c1_bn, type: batchnorm}\n"
+        "  - {name: c1_relu, type: relu}\n"
+        "  - {name: c2, type: conv2d, filters: 6, kernel: 3, padding: 1, bias: false}\n"
+        "  - {name: c2_bn, type: batchnorm}\n"
+        "  - {name: down, type: conv2d, filters: 6, kernel: 1, stride: 2, bias: false, inputs: [stem_relu]}\n"
+        "  - {name: down_bn, type: batchnorm}\n"
+        "  - {name: sum, type: add, inputs: [c2_bn, down_bn], activation: relu}\n"
+        "  - {name: g, type: global_avgpool}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n",
+        "{channels: 2, height: 7, width: 7}", 3);
+}
+
+TEST_CASE("batchnorm keeps running averages for evaluation and saves its folded scale and shift", "[train]") {
+    const Graph g = parse(
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 2, bias: false}\n"
+        "  - {name: bn, type: batchnorm}\n",
+        "{channels: 1, height: 1, width: 3}");
+    TrainerConfig config;
+    config.micro_batch = 4;
+    config.optimizer.lr = 0.0;
+    CpuTrainer trainer(g, config);
+    const Batch b = random_batch(g, 4, 2, 5);
+    trainer.step(b.images.data(), b.labels.data());
+    // The fc outputs of the batch, by hand: their mean and unbiased variance enter the running
+    // averages with momentum 0.1 from (0, 1).
+    const std::vector<float>& w = trainer.master()[2].weight;
+    for (int o = 0; o < 2; ++o) {
+        double sum = 0.0, squares = 0.0;
+        std::vector<double> z;
+        for (int n = 0; n < 4; ++n) {
+            double v = 0.0;
+            for (int k = 0; k < 3; ++k) v += double(w[size_t(o * 3 + k)]) * b.images[size_t(n * 3 + k)];
+            z.push_back(v);
+            sum += v;
+        }
+        const double mean = sum / 4.0;
+        for (double v : z) squares += (v - mean) * (v - mean);
+        const LayerParams& bn = trainer.master()[3];
+        CHECK(bn.running_mean[size_t(o)] == Approx(0.1 * mean).epsilon(1e-5));
+        CHECK(bn.running_var[size_t(o)] == Approx(0.9 + 0.1 * squares / 3.0).epsilon(1e-5));
+        // Saved for inference: scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
+        const std::vector<LayerTensors> saved = trained_tensors(trainer, g);
+        const double scale = 1.0 / std::sqrt(bn.running_var[size_t(o)] + 1e-5);
+        CHECK(saved[3].weight[size_t(o)] == Approx(scale).epsilon(1e-6));
+        CHECK(saved[3].bias[size_t(o)] == Approx(-bn.running_mean[size_t(o)] * scale).epsilon(1e-6));
+    }
+    // Evaluation normalizes with the running statistics, so its loss differs from the batch's.
+    CHECK(trainer.evaluate(b.images.data(), b.labels.data(), 4).loss !=
+          Approx(trainer.batch_loss(b.images.data(), b.labels.data())).epsilon(1e-3));
+}
+
 TEST_CASE("training refuses a layer it cannot train, naming it", "[train]") {
     const Graph g = parse(
-        "  - {name: c, type: conv2d, filters: 2, kernel: 1}\n"
-        "  - {name: bn, type: batchnorm}\n"
+        "  - {name: a, type: conv2d, filters: 2, kernel: 1}\n"
+        "  - {name: b, type: conv2d, filters: 2, kernel: 1, inputs: [input]}\n"
+        "  - {name: cat, type: concat, inputs: [a, b]}\n"
         "  - {name: f, type: flatten}\n"
         "  - {name: fc, type: fc, out_features: 2}\n",
         "{channels: 1, height: 2, width: 2}");
-    CHECK_THROWS_WITH(CpuTrainer(g, TrainerConfig{}), Contains("layer 'bn'") && Contains("not supported in training"));
+    CHECK_THROWS_WITH(CpuTrainer(g, TrainerConfig{}), Contains("layer 'cat'") && Contains("not supported in training"));
     const Graph no_classes =
         parse("  - {name: c, type: conv2d, filters: 2, kernel: 1}\n", "{channels: 1, height: 2, width: 2}");
     CHECK_THROWS_WITH(CpuTrainer(no_classes, TrainerConfig{}), Contains("needs class scores"));

@@ -113,6 +113,25 @@ private:
              {input, initializer(node_name + "_min", {}, {lo}), initializer(node_name + "_max", {}, {hi})}, output);
     }
 
+    // The layer's scale and shift as BatchNormalization over unit statistics with epsilon 0, so
+    // that an importer folding scale / sqrt(var + epsilon) gets the scale back exactly.
+    void batchnorm(int i) {
+        const LayerTensors& t = m_tensors[size_t(i)];
+        const int64_t c = at(i).output.c;
+        const std::vector<int64_t> dims = {c};
+        onnx::NodeProto* n =
+            node("BatchNormalization", name(i),
+                 {in(i), initializer(name(i) + "_scale", dims, t.weight), initializer(name(i) + "_shift", dims, t.bias),
+                  initializer(name(i) + "_mean", dims, std::vector<float>(size_t(c), 0.0f)),
+                  initializer(name(i) + "_var", dims, std::vector<float>(size_t(c), 1.0f))},
+                 before_activation(i));
+        onnx::AttributeProto* eps = n->add_attribute();
+        eps->set_name("epsilon");
+        eps->set_type(onnx::AttributeProto::FLOAT);
+        eps->set_f(0.0f);
+        activation(i);
+    }
+
     void conv(int i) {
         const Layer& l = at(i);
         const LayerTensors& t = m_tensors[size_t(i)];
@@ -205,7 +224,7 @@ void Exporter::layer(int i) {
             integer(node("Concat", l.name, inputs, l.name), "axis", l.concat_axis);
             break;
         }
-        case LayerKind::BatchNorm: unsupported(i, "a standalone batchnorm"); break;
+        case LayerKind::BatchNorm: batchnorm(i); break;
     }
 }
 
