@@ -12,6 +12,7 @@
 #include "kernels/train/footprint.h"
 #include "sim/cli/commands.h"
 #include "sim/report/report.h"
+#include "sim/train/ledger_report.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/training_run.h"
 #include "sim/train/training_step_estimate.h"
@@ -80,22 +81,21 @@ StepProgress progress_bar(bool show) {
 
 // The simulated NPU a --device npu run trains on (one elaboration for the whole run).
 struct NpuRig {
-    NpuRig(const NpuConfig& config, Precision precision) : sim(config, SimulationOptions{}), device(sim, precision) {}
+    NpuRig(const NpuConfig& config, Precision precision, const UpdateRule& rule)
+        : sim(config, SimulationOptions{}), device(sim, precision, rule) {}
     Simulation sim;
     NpuTrainingDevice device;
 };
 
-nlohmann::ordered_json npu_json(const NpuTrainingTime& t, const NpuConfig& c) {
-    return {{"design", c.name},
-            {"forward_ns", t.forward_ns},
-            {"forward_programs", t.forward_programs},
-            {"forward_macs", t.forward_macs},
-            {"forward_energy_pj", t.forward_energy_pj},
-            {"gradient_ns", t.gradient_ns},
-            {"weight_gradient_ns", t.weight_gradient_ns},
-            {"data_gradient_ns", t.data_gradient_ns},
-            {"gradient_programs", t.gradient_programs},
-            {"gradient_macs", t.gradient_macs}};
+UpdateRule update_rule(const TrainerConfig& c) {
+    return UpdateRule{c.optimizer.kind, c.precision != TrainPrecision::Fp32, c.accumulate};
+}
+
+nlohmann::ordered_json npu_json(const NpuRig& npu, const Graph& graph, const TrainingLog& log) {
+    nlohmann::ordered_json j =
+        ledger_json(npu.device.ledger(), graph, npu.sim.config(), double(std::max<size_t>(1, log.steps.size())));
+    j["forward_programs"] = npu.device.forward_programs();
+    return j;
 }
 
 nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& trainer, const TrainingLog& log,
@@ -121,7 +121,7 @@ nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& train
             {"steps_per_epoch", log.steps_per_epoch},
             {"epochs", epochs},
             {"wall_s", log.wall_s},
-            {"npu", npu ? npu_json(npu->device.time(), npu->sim.config()) : nlohmann::ordered_json(nullptr)}};
+            {"npu", npu ? npu_json(*npu, trainer.graph(), log) : nlohmann::ordered_json(nullptr)}};
 }
 
 // An output file's folder must exist before the training starts, not when its results are ready.
@@ -131,56 +131,42 @@ void check_output_path(const std::string& option, const std::string& path) {
         throw UsageError(fmt::format("{}: {}: no folder {}", option, path, folder.string()));
 }
 
-void print_npu_time(const NpuTrainingTime& t, const TrainingLog& log, const NpuConfig& c) {
+void print_npu_time(const NpuTrainingDevice& device, const TrainingLog& log, const Graph& graph, const NpuConfig& c) {
     const double steps = double(std::max<size_t>(1, log.steps.size()));
-    const double step_us = (t.forward_ns + t.gradient_ns) / 1e3 / steps;
     fmt::print(
-        "simulated on {}: {:.1f} us per step = forward {:.1f} us ({} programs) + data gradients {:.1f} us + weight "
-        "gradients {:.1f} us ({} GEMM programs, {:.2f} G MACs in all); {:.0f} images/s\n",
-        c.name, step_us, t.forward_ns / 1e3 / steps, t.forward_programs, t.data_gradient_ns / 1e3 / steps,
-        t.weight_gradient_ns / 1e3 / steps, t.gradient_programs, double(t.gradient_macs) / 1e9,
-        double(log.images_per_step) / (step_us / 1e6));
-    fmt::print(
-        "  (element-wise backward ops, the loss and the optimizer update run on the host and are not timed; "
-        "test accuracy is measured by the CPU reference)\n");
+        "simulated on {} ({} forward programs; the host computes the element-wise values, timed as "
+        "vector-unit passes; test accuracy by the CPU reference):\n{}{}",
+        c.name, device.forward_programs(), phase_table(device.ledger(), c, steps, log.images_per_step),
+        costliest_layers(device.ledger(), graph, steps, 5));
 }
 
 // --timing-only: one step's simulated time, phase by phase, without data or arithmetic.
 int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limits) {
     if (a.device != "npu" || a.arch.empty()) throw UsageError("--timing-only: needs --device npu and --arch");
+    if (a.accumulate < 1) throw UsageError(fmt::format("--accumulate: must be >= 1, got {}", a.accumulate));
     TrainPrecision tp;
     parse_train_precision(a.precision, tp);
+    OptimizerKind optimizer;
+    parse_optimizer(a.optimizer, optimizer);
     Graph g = training_graph(load_workload_file(resolve_model(a.model, paths.models_dir()), limits));
     reshape_input(g, a.batch, 0, 0, limits);
     SimulationOptions options;
     options.functional = false;
     Simulation sim(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config, options);
-    const TrainingStepEstimate e = estimate_training_step(sim, g, npu_precision(tp));
-    const double k = double(a.accumulate), step_ms = e.total_ns() * k / 1e6;
-    fmt::print("npusim train --timing-only: {} on {}, {}, batch {} x {} micro-batch(es): one step\n", g.name,
-               sim.config().name, a.precision, a.batch, a.accumulate);
-    fmt::print("  forward            {:10.3f} ms  {:.2f} G MACs, {:.3f} mJ\n", e.forward_ns * k / 1e6,
-               double(e.forward_macs) * k / 1e9, e.forward_energy_pj * k / 1e9);
-    fmt::print("  data gradients     {:10.3f} ms\n", e.data_gradient_ns * k / 1e6);
-    fmt::print("  weight gradients   {:10.3f} ms  {:.2f} G MACs in both gradient phases\n",
-               e.weight_gradient_ns * k / 1e6, double(e.gradient_macs) * k / 1e9);
-    fmt::print(
-        "  total              {:10.3f} ms = {:.0f} images/s ({} programs per micro-batch; element-wise "
-        "backward, loss and update not timed)\n",
-        step_ms, double(a.batch) * k / (step_ms / 1e3), e.programs);
-    if (!a.json.empty())
-        write_file(a.json, json_text(nlohmann::ordered_json{{"model", g.name},
-                                                            {"design", sim.config().name},
-                                                            {"precision", a.precision},
-                                                            {"batch", a.batch},
-                                                            {"accumulate", a.accumulate},
-                                                            {"forward_ns", e.forward_ns * k},
-                                                            {"data_gradient_ns", e.data_gradient_ns * k},
-                                                            {"weight_gradient_ns", e.weight_gradient_ns * k},
-                                                            {"forward_energy_pj", e.forward_energy_pj * k},
-                                                            {"forward_macs", double(e.forward_macs) * k},
-                                                            {"gradient_macs", double(e.gradient_macs) * k}}) +
-                               "\n");
+    const TrainingStepEstimate e = estimate_training_step(
+        sim, g, npu_precision(tp), UpdateRule{optimizer, tp != TrainPrecision::Fp32, a.accumulate});
+    fmt::print("npusim train --timing-only: {} on {}, {}, {}, batch {} x {} micro-batch(es): one step\n{}{}", g.name,
+               sim.config().name, a.precision, a.optimizer, a.batch, a.accumulate,
+               phase_table(e.step, sim.config(), 1.0, a.batch * a.accumulate), costliest_layers(e.step, g, 1.0, 5));
+    if (!a.json.empty()) {
+        nlohmann::ordered_json j{{"model", g.name},
+                                 {"precision", a.precision},
+                                 {"optimizer", a.optimizer},
+                                 {"batch", a.batch},
+                                 {"accumulate", a.accumulate}};
+        j["npu"] = ledger_json(e.step, g, sim.config(), 1.0);
+        write_file(a.json, json_text(j) + "\n");
+    }
     return 0;
 }
 
@@ -213,8 +199,9 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     CpuTrainer trainer(model, trainer_config(a, steps));
     std::unique_ptr<NpuRig> npu;
     if (a.device == "npu") {
+        require_npu_trainable(trainer.graph());
         npu = std::make_unique<NpuRig>(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config,
-                                       npu_precision(trainer.config().precision));
+                                       npu_precision(trainer.config().precision), update_rule(trainer.config()));
         trainer.set_device(&npu->device);
     }
     if (trainer.classes() < data.train.classes)
@@ -239,7 +226,7 @@ int train(const TrainArgs& a, const DataPaths& paths) {
                    e.skipped_steps ? fmt::format(" ({} steps skipped: FP16 overflow)", e.skipped_steps) : "", e.wall_s);
     fmt::print("trained {} steps of {} images in {:.1f} s ({:.0f} images/s)\n", log.steps.size(), log.images_per_step,
                log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
-    if (npu) print_npu_time(npu->device.time(), log, npu->sim.config());
+    if (npu) print_npu_time(npu->device, log, trainer.graph(), npu->sim.config());
     if (!a.csv.empty()) write_file(a.csv, training_csv(log));
     if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log, npu.get())) + "\n");
     if (!a.save.empty()) {

@@ -50,6 +50,18 @@ struct LayerResult {
     }
 };
 
+// The figures of one program a driver built itself (the training GEMMs and element-wise passes,
+// which have no workload graph): summed over the program's layer tags.
+struct ProgramTotals {
+    double ns = 0.0;
+    int64_t cycles = 0, macs = 0;
+    int64_t array_busy_cycles = 0, vector_busy_cycles = 0;
+    int64_t dram_read_bytes = 0, dram_write_bytes = 0;
+    EnergyBreakdown energy;
+
+    ProgramTotals& operator+=(const ProgramTotals& o);
+};
+
 // One raw counter of the hardware model under its hierarchical name (arch/stats_registry.h);
 // by_tag[i] is the share of graph layer i.
 struct CounterDump {

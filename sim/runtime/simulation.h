@@ -50,6 +50,9 @@ public:
     // Runs one program to completion; returns the simulated time it started at, in ns.
     double execute(const isa::Program& program);
     RunResult collect(const PreparedWorkload& workload, const CompiledModel& compiled, double start_ns) const;
+    // The totals of the program execute() last ran (started at `start_ns`, its vector and GEMM
+    // instructions in `precision`), for programs without a workload.
+    ProgramTotals program_totals(double start_ns, Precision precision) const;
     void check(const PreparedWorkload& workload, const CompiledModel& compiled, RunResult& result) const;
     // Raw DRAM access (functional simulations): tensors persist across programs.
     void write_dram(uint64_t address, const std::vector<uint8_t>& bytes);

@@ -104,6 +104,44 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     return r;
 }
 
+ProgramTotals& ProgramTotals::operator+=(const ProgramTotals& o) {
+    ns += o.ns;
+    cycles += o.cycles;
+    macs += o.macs;
+    array_busy_cycles += o.array_busy_cycles;
+    vector_busy_cycles += o.vector_busy_cycles;
+    dram_read_bytes += o.dram_read_bytes;
+    dram_write_bytes += o.dram_write_bytes;
+    energy += o.energy;
+    return *this;
+}
+
+ProgramTotals Simulation::program_totals(double start_ns, Precision precision) const {
+    const CoreCounters k = core_counters(m_stats, m_system->core(0).name());
+    ProgramTotals t;
+    t.ns = now_ns() - start_ns;
+    t.cycles = m_config.clock().cycles(t.ns);
+    ActivityCounts a;
+    for (size_t tag = 0; tag < k.macs->tags(); ++tag) {
+        t.macs += k.macs->at(tag);
+        t.array_busy_cycles += k.array_busy->at(tag);
+        t.vector_busy_cycles += k.vector_busy->at(tag);
+        t.dram_read_bytes += k.dram_read->at(tag);
+        t.dram_write_bytes += k.dram_write->at(tag);
+        for (const CoreCounters::Buffer& b : k.buffers) {
+            a.sram_read_bytes[b.name] += b.read_bytes->at(tag);
+            a.sram_write_bytes[b.name] += b.write_bytes->at(tag);
+        }
+        a.accumulator_accesses += k.acc_reads->at(tag) + k.acc_writes->at(tag);
+        a.dram_bytes_moved += (k.read_bursts->at(tag) + k.write_bursts->at(tag)) * m_config.dram.burst_bytes;
+        a.vector_ops += k.element_ops->at(tag);
+    }
+    a.macs = t.macs;
+    a.time_ns = t.ns;
+    t.energy = energy_of(m_config, precision, a);
+    return t;
+}
+
 std::vector<CounterDump> Simulation::dump_stats(const Graph& g) const {
     std::vector<CounterDump> dump;
     for (const StatsRegistry::Entry& e : m_stats.entries()) {

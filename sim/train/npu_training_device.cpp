@@ -1,5 +1,10 @@
 #include "sim/train/npu_training_device.h"
 
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "sim/train/forward_booking.h"
+#include "sim/train/npu_layer_backward.h"
 #include "workloads/ir/float_model.h"
 
 namespace npu {
@@ -10,8 +15,17 @@ Precision npu_precision(TrainPrecision p) {
     return Precision::Fp32;
 }
 
-NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision)
-    : m_sim(simulation), m_precision(precision), m_gemm(simulation, precision) {}
+void require_npu_trainable(const Graph& graph) {
+    for (size_t i = 0; i < graph.layers.size(); ++i)
+        if (graph.layers[i].kind == LayerKind::BatchNorm)
+            throw UnsupportedError(
+                fmt::format("{}: batchnorm in training mode runs on the CPU reference only: use --device cpu, or "
+                            "--timing-only for the NPU's step time",
+                            graph.where(int(i))));
+}
+
+NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision, const UpdateRule& rule)
+    : m_sim(simulation), m_precision(precision), m_rule(rule), m_programs(simulation, precision) {}
 
 void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision,
                                 PassTensors& pass) {
@@ -26,15 +40,11 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
     for (int64_t k = 0; k < in.elements(); ++k) in.set_real(k, pass.out[0][size_t(k)]);
     // A fresh placement per step: the forward program's tensors, then the GEMMs' scratch.
     m_sim.release_dram();
-    m_gemm.reset();
+    m_programs.reset();
     const CompiledModel compiled = m_sim.compile(w);
     m_sim.load(w.model, compiled);
-    const double start = m_sim.execute(compiled.program);
-    const RunResult r = m_sim.collect(w, compiled, start);
-    m_time.forward_ns += m_sim.now_ns() - start;
-    m_time.forward_energy_pj += r.energy.total_pj();
-    m_time.forward_macs += r.macs;
-    ++m_time.forward_programs;
+    book_forward(m_programs, m_sim, graph, w, compiled);
+    ++m_forward_programs;
     // Each training layer's value: the inference layer holding it (a fused relu's output is its
     // conv's, which gives the relu's backward pass the same mask).
     // The structure is the same every step: the map is found once per graph and batch.
@@ -51,17 +61,18 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
 
 LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                                  const std::vector<float>& dz, const LayerParams& params) {
-    return npu_layer_backward(m_gemm, graph, layer, x, dz, params);
+    return npu_layer_backward(m_programs, graph, layer, x, dz, params);
 }
 
-NpuTrainingTime NpuTrainingDevice::time() const {
-    NpuTrainingTime t = m_time;
-    t.gradient_ns = m_gemm.simulated_ns();
-    t.weight_gradient_ns = m_gemm.simulated_ns(GemmPhase::WeightGradient);
-    t.data_gradient_ns = m_gemm.simulated_ns(GemmPhase::DataGradient);
-    t.gradient_programs = m_gemm.programs();
-    t.gradient_macs = m_gemm.macs();
-    return t;
+void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
+    m_programs.time_pass(loss_pass(graph));
+    for (size_t i = graph.layers.size() - 1; i >= 1; --i)
+        for (const VectorPass& p : layer_passes(graph, int(i))) m_programs.time_pass(p);
+}
+
+void NpuTrainingDevice::update_done(const Graph& graph) {
+    for (size_t i = 1; i < graph.layers.size(); ++i)
+        for (const VectorPass& p : update_passes(int(i), layer_params(graph, int(i)), m_rule)) m_programs.time_pass(p);
 }
 
 }  // namespace npu

@@ -1,30 +1,35 @@
 #include "sim/train/training_step_estimate.h"
 
-#include "sim/train/npu_gemm.h"
+#include "sim/train/forward_booking.h"
+#include "sim/train/npu_layer_backward.h"
+#include "sim/train/npu_programs.h"
 
 namespace npu {
 
-TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph& graph, Precision precision) {
-    TrainingStepEstimate e;
+TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph& graph, Precision precision,
+                                            const UpdateRule& rule) {
     simulation.release_dram();
     const PreparedWorkload w = prepare_workload(graph, precision, false, 1);
     const CompiledModel compiled = simulation.compile(w);
-    const double start = simulation.execute(compiled.program);
-    const RunResult r = simulation.collect(w, compiled, start);
-    e.forward_ns = simulation.now_ns() - start;
-    e.forward_energy_pj = r.energy.total_pj();
-    e.forward_macs = r.macs;
-    e.forward_cycles = r.cycles;
-    NpuGemm gemm(simulation, precision);
-    for (size_t i = 1; i < graph.layers.size(); ++i)
+    NpuPrograms micro(simulation, precision);
+    book_forward(micro, simulation, graph, w, compiled);
+    micro.time_pass(loss_pass(graph));
+    for (size_t i = graph.layers.size() - 1; i >= 1; --i) {  // in backward order
+        for (const VectorPass& p : layer_passes(graph, int(i))) micro.time_pass(p);
         for (const BackwardGemm& b : backward_gemms(graph, int(i))) {
-            gemm.set_phase(b.phase);
-            gemm.time_only(b.m, b.k, b.n, b.transpose_a, b.transpose_b);
+            micro.at(b.phase, int(i));
+            micro.time_gemm(b.m, b.k, b.n, b.transpose_a, b.transpose_b);
         }
-    e.weight_gradient_ns = gemm.simulated_ns(GemmPhase::WeightGradient);
-    e.data_gradient_ns = gemm.simulated_ns(GemmPhase::DataGradient);
-    e.gradient_macs = gemm.macs();
-    e.programs = 1 + gemm.programs();
+    }
+    NpuPrograms update(simulation, precision);
+    for (size_t i = 1; i < graph.layers.size(); ++i)
+        for (const VectorPass& p : update_passes(int(i), layer_params(graph, int(i)), rule)) update.time_pass(p);
+    TrainingStepEstimate e;
+    for (int64_t k = 0; k < rule.accumulate; ++k) e.step.add(micro.ledger());
+    e.step.add(update.ledger());
+    e.programs_per_micro_batch = micro.programs();
+    e.forward_macs = e.step.phase(TrainPhase::Forward).macs;
+    e.gradient_macs = e.step.phase(TrainPhase::DataGradient).macs + e.step.phase(TrainPhase::WeightGradient).macs;
     return e;
 }
 

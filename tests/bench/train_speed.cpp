@@ -1,7 +1,8 @@
 // Benchmark (not a test): wall time of training on the simulated NPU. Trains LeNet-5 for
 // `steps` steps of 32 synthetic 32x32 images in FP16 on train_128_fp16 (forward programs and
-// gradient GEMMs on the NPU) and extrapolates to one Fashion-MNIST epoch (1875 steps); then times
-// the timing-only estimate of one VGG-16 training step at batch 32.
+// gradient GEMMs on the NPU, element-wise passes timed) and extrapolates to one Fashion-MNIST
+// epoch (1875 steps); then times the timing-only estimates of one ResNet-50 and one VGG-16
+// training step at batch 32.
 // Usage: npusim_bench_train [steps]   (run it pinned to one core: taskset -c 0)
 #include <systemc>
 
@@ -48,7 +49,8 @@ int sc_main(int argc, char* argv[]) {
     c.precision = npu::TrainPrecision::Fp16;
     const npu::Graph lenet = npu::load_model_file(npu::resolve_model("lenet5", paths.models_dir()));
     npu::CpuTrainer trainer(lenet, c);
-    npu::NpuTrainingDevice device(functional_sim, npu::Precision::Fp16);
+    const npu::UpdateRule rule{npu::OptimizerKind::Sgd, true, 1};
+    npu::NpuTrainingDevice device(functional_sim, npu::Precision::Fp16, rule);
     trainer.set_device(&device);
     npu::SeededRng rng(1);
     std::vector<float> images(size_t(32 * 1024));
@@ -64,14 +66,16 @@ int sc_main(int argc, char* argv[]) {
         "LeNet-5 FP16 training on the simulated NPU (train_128_fp16), batch 32: {:.2f} ms per step wall, "
         "{:.0f} s per Fashion-MNIST epoch (1875 steps; target < 120 s)\n",
         per_step * 1e3, per_step * 1875);
-    npu::Graph vgg = npu::training_graph(npu::load_model_file(npu::resolve_model("vgg16", paths.models_dir())));
-    npu::reshape_input(vgg, 32);
-    const auto t1 = Clock::now();
-    const npu::TrainingStepEstimate e = npu::estimate_training_step(timing_sim, vgg, npu::Precision::Fp16);
-    fmt::print(
-        "VGG-16 FP16 training step, batch 32, timing only: {:.1f} ms simulated, computed in {:.3f} s (target "
-        "< 1 s)\n",
-        e.total_ns() / 1e6, seconds_since(t1));
+    for (const char* name : {"resnet50", "vgg16"}) {
+        npu::Graph g = npu::training_graph(npu::load_model_file(npu::resolve_model(name, paths.models_dir())));
+        npu::reshape_input(g, 32);
+        const auto t1 = Clock::now();
+        const npu::TrainingStepEstimate e = npu::estimate_training_step(timing_sim, g, npu::Precision::Fp16, rule);
+        fmt::print(
+            "{} FP16 training step, batch 32, timing only: {:.1f} ms simulated ({} programs), computed in {:.3f} s "
+            "(target < 1 s)\n",
+            name, e.step.total().ns / 1e6, e.step.programs(), seconds_since(t1));
+    }
     return 0;
 }
 

@@ -66,14 +66,27 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
                             " --epochs 2 --batch 8 --lr 0.05 --device npu --arch tiny_4x4 --json " + json);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("on the simulated NPU tiny_4x4") && Contains("simulated on tiny_4x4") &&
-                          Contains("GEMM programs"));
+                          Contains("weight gradients") && Contains("update") && Contains("costliest layers"));
     const auto j = nlohmann::json::parse(read(json));
-    CHECK(j["npu"]["design"] == "tiny_4x4");
-    CHECK(j["npu"]["forward_programs"] == 24);   // 2 epochs of 12 steps
-    CHECK(j["npu"]["gradient_programs"] == 72);  // per step: the conv's dW (it reads the input), the fc's dW and dX
-    CHECK(j["npu"]["forward_macs"] == 24 * 8 * (4 * 64 * 9 + 64 * 2));
-    CHECK(j["npu"]["weight_gradient_ns"].get<double>() + j["npu"]["data_gradient_ns"].get<double>() ==
-          Approx(j["npu"]["gradient_ns"].get<double>()));
+    const auto& npu = j["npu"];
+    CHECK(npu["design"] == "tiny_4x4");
+    CHECK(npu["steps"] == 24);  // 2 epochs of 12 steps
+    CHECK(npu["forward_programs"] == 24);
+    // Per step: the forward program; GEMMs: the conv's dW (it reads the input), the fc's dW and
+    // dX; passes: the loss, the conv's relu mask and bias sum, the maxpool's gradient, the fc's
+    // bias sum; the conv's and the fc's updates.
+    CHECK(npu["programs_per_step"] == 1 + 3 + 5 + 2);
+    CHECK(npu["phases"]["forward"]["macs"] == 8 * (4 * 64 * 9 + 64 * 2));
+    double phase_ns = 0.0;
+    for (const char* p : {"forward", "data_gradients", "weight_gradients", "update"}) {
+        CHECK(npu["phases"][p]["ns"].get<double>() > 0);
+        phase_ns += npu["phases"][p]["ns"].get<double>();
+    }
+    CHECK(phase_ns == Approx(npu["per_step"]["ns"].get<double>()));
+    REQUIRE(npu["layers"].size() == 5);  // the training graph: input, c, p, f, fc
+    CHECK(npu["layers"][1]["name"] == "c");
+    CHECK(npu["layers"][1]["update"]["ns"].get<double>() > 0);
+    CHECK(npu["layers"][3]["forward"]["ns"].get<double>() == 0);  // the flatten is a view
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
 }
 
@@ -111,14 +124,27 @@ TEST_CASE("npusim train --timing-only estimates one step by phase without data",
         json);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("forward") && Contains("data gradients") && Contains("weight gradients") &&
-                          Contains("images/s"));
+                          Contains("update") && Contains("images/s"));
     const auto j = nlohmann::json::parse(read(json));
+    const auto& phases = j["npu"]["phases"];
     // LeNet-5's 416,520 MACs per image, for 2 micro-batches of 16; the gradients twice that but for
     // the first layer's data gradient (c1: 6 x 784 x 25 per image).
-    CHECK(j["forward_macs"].get<double>() == 416520.0 * 32);
-    CHECK(j["gradient_macs"].get<double>() == (2 * 416520.0 - 6 * 784 * 25) * 32);
-    CHECK(j["data_gradient_ns"].get<double>() > 0);
-    CHECK(j["weight_gradient_ns"].get<double>() > 0);
+    CHECK(phases["forward"]["macs"].get<double>() == 416520.0 * 32);
+    CHECK(phases["data_gradients"]["macs"].get<double>() + phases["weight_gradients"]["macs"].get<double>() ==
+          (2 * 416520.0 - 6 * 784 * 25) * 32);
+    for (const char* p : {"data_gradients", "weight_gradients", "update"}) CHECK(phases[p]["ns"].get<double>() > 0);
+    CHECK(phases["update"]["macs"] == 0);
+    // The update once per step, the rest per micro-batch: with --accumulate 2 the micro-batch work
+    // doubles and the update does not.
+    const std::string json1 = temp_path("train_step_k1.json");
+    REQUIRE(npusim("train --model lenet5 --timing-only --device npu --arch train_128_fp16 --precision bf16 "
+                   "--batch 16 --json " +
+                   json1)
+                .status == 0);
+    const auto k1 = nlohmann::json::parse(read(json1));
+    const auto& one = k1["npu"]["phases"];
+    CHECK(phases["forward"]["ns"].get<double>() == Approx(2 * one["forward"]["ns"].get<double>()));
+    CHECK(phases["update"]["ns"].get<double>() == Approx(one["update"]["ns"].get<double>()));
     const Result bad = npusim("train --model lenet5 --timing-only");
     CHECK(bad.status == 2);
     CHECK_THAT(bad.out, Contains("--timing-only: needs --device npu and --arch"));
@@ -139,6 +165,42 @@ TEST_CASE("a model saved by npusim train runs in npusim run", "[e2e][train]") {
     CHECK(bad.status == 2);  // refused before any training
     CHECK_THAT(bad.out, Contains("--save: /nonexistent/dir/m.onnx: no folder /nonexistent/dir"));
     CHECK_THAT(bad.out, !Contains("epoch 1"));
+}
+
+TEST_CASE("a residual network with batchnorm trains on the CPU and its saved model runs", "[e2e][train]") {
+    const std::string model = temp_path("train_bn.yaml");
+    std::ofstream(model) << "name: bn\ninput: {channels: 1, height: 10, width: 10}\nlayers:\n"
+                            "  - {name: c, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+                            "  - {name: c_bn, type: batchnorm}\n"
+                            "  - {name: c_relu, type: relu}\n"
+                            "  - {name: c2, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+                            "  - {name: c2_bn, type: batchnorm}\n"
+                            "  - {name: sum, type: add, inputs: [c2_bn, c_relu]}\n"
+                            "  - {name: r, type: relu}\n"
+                            "  - {name: g, type: global_avgpool}\n"
+                            "  - {name: f, type: flatten}\n"
+                            "  - {name: fc, type: fc, out_features: 2}\n";
+    const std::string onnx = temp_path("trained_bn.onnx");
+    const Result r = npusim("train --model " + model + " --dataset " + stripes_dataset() +
+                            " --epochs 2 --batch 8 --lr 0.05 --save " + onnx);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("epoch 2"));
+    // The batchnorms saved as BatchNormalization (their running statistics folded in) run on
+    // the NPU, where they fold into the convolutions.
+    const Result run = npusim("run --arch tiny_4x4 --precision fp32 --workload " + onnx);
+    CHECK(run.status == 0);
+    CHECK_THAT(run.out, Contains("check: PASS"));
+    // The NPU device cannot run batchnorm's training mode: one line naming the layer.
+    const Result npu = npusim("train --model " + model + " --dataset " + stripes_dataset() +
+                              " --batch 8 --device npu --arch tiny_4x4");
+    CHECK(npu.status != 0);
+    CHECK_THAT(npu.out, Contains("layer 'c_bn'") && Contains("--device cpu") && !Contains("epoch 1"));
+    // Its step time on the NPU comes from the timing-only estimate, batchnorm passes included.
+    const Result estimate = npusim("train --model " + model +
+                                   " --timing-only --device npu --arch tiny_4x4 "
+                                   "--precision fp32 --batch 8");
+    CHECK(estimate.status == 0);
+    CHECK_THAT(estimate.out, Contains("c_bn"));
 }
 
 TEST_CASE("npusim train: bad arguments give one line and a non-zero exit", "[e2e][train]") {

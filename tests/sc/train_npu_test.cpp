@@ -10,7 +10,7 @@
 #include "kernels/train/train_op.h"
 #include "sc_helpers.h"
 #include "sim/compiler/lower_matrix.h"
-#include "sim/train/npu_gemm.h"
+#include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_training_device.h"
 #include "workloads/ir/seeded_rng.h"
 #include "workloads/model_loader.h"
@@ -67,7 +67,7 @@ void check_backward_on_npu(const Graph& model, int64_t batch, const std::string&
     for (int64_t i = 0; i < batch; ++i) labels.push_back(int32_t(i % trainer.classes()));
     trainer.step(images.data(), labels.data());
     Simulation sim(test::design(design), SimulationOptions{});
-    NpuGemm gemm(sim, Precision::Fp32);
+    NpuPrograms gemm(sim, Precision::Fp32);
     const Graph& g = trainer.graph();
     const PassTensors& pass = trainer.last_pass();
     int layers = 0;
@@ -104,7 +104,7 @@ void check_backward_on_npu(const Graph& model, int64_t batch, const std::string&
 
 TEST_CASE("matrix GEMMs on the NPU: dW = dZ^T X and dX = dZ W worked by hand", "[sc][train]") {
     Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
-    NpuGemm gemm(sim, Precision::Fp32);
+    NpuPrograms gemm(sim, Precision::Fp32);
     const HostMatrix x{3, 2, {1, 2, 3, 4, 5, 6}}, dz{3, 2, {1, 0, 0, 1, 1, 1}}, w{2, 2, {1, 2, 3, 4}};
     // dW = dZ^T X = [[1 + 5, 2 + 6], [3 + 5, 4 + 6]].
     CHECK(gemm.multiply(dz, true, x, false).values == std::vector<float>{6, 8, 8, 10});
@@ -120,7 +120,7 @@ TEST_CASE("a matrix GEMM larger than the buffers is tiled in M, N and K", "[sc][
         choose_matrix_tiling(design, MatrixGemmJob{{0, 37, 203, false, -1}, {0, 203, 29, true, -1}, 0, 0, 0});
     CHECK((t.m < 37 || t.n < 29 || t.k < 203));  // the 4x4 design's buffers cannot hold it whole
     Simulation sim(design, SimulationOptions{});
-    NpuGemm gemm(sim, Precision::Fp32);
+    NpuPrograms gemm(sim, Precision::Fp32);
     const HostMatrix a = random_matrix(37, 203, 1), bt = random_matrix(29, 203, 2);
     require_close(gemm.multiply(a, false, bt, true).values, host_product(a, transposed(bt)).values, "C");
     require_close(gemm.multiply(transposed(a), true, transposed(bt), false).values,
@@ -167,7 +167,7 @@ TEST_CASE("training steps on the NPU follow the CPU trainer's loss curve", "[sc]
         c.precision = p;
         c.optimizer.lr = 0.05;
         CpuTrainer cpu(g, c), npu(g, c);
-        NpuTrainingDevice device(sim, npu_precision(p));
+        NpuTrainingDevice device(sim, npu_precision(p), UpdateRule{OptimizerKind::Sgd, p != TrainPrecision::Fp32, 1});
         npu.set_device(&device);
         for (int step = 0; step < 6; ++step) {
             const StepResult a = cpu.step(images.data() + step * 256, labels.data() + step * 4);
@@ -175,13 +175,54 @@ TEST_CASE("training steps on the NPU follow the CPU trainer's loss curve", "[sc]
             INFO("step " << step << ": cpu " << a.loss << ", npu " << b.loss);
             CHECK(std::fabs(a.loss - b.loss) <= (p == TrainPrecision::Fp32 ? 1e-4 : 1e-2) * a.loss);
         }
-        const NpuTrainingTime t = device.time();
-        CHECK(t.forward_programs == 6);
-        CHECK(t.gradient_programs == 6 * (1 + 2 + 2));  // c (reads the input): dW only; c2, fc: dW and dX
-        CHECK(t.forward_ns > 0);
-        CHECK(t.weight_gradient_ns > 0);
-        CHECK(t.data_gradient_ns > 0);
-        CHECK(t.weight_gradient_ns + t.data_gradient_ns == Approx(t.gradient_ns));
-        CHECK(t.forward_macs == 6 * 4 * (4 * 64 * 9 + 4 * 1 * 36 + 4 * 3));  // c 8x8, c2 1x1, fc
+        const StepLedger& l = device.ledger();
+        CHECK(device.forward_programs() == 6);
+        // Per step: the forward program; GEMMs: c (reads the input) dW only, c2 and fc dW and dX;
+        // element-wise passes: the loss, c's relu mask and bias sum, the maxpool, c2's bias sum,
+        // the relu, fc's bias sum; c, c2 and fc updated.
+        CHECK(l.programs() == 6 * (1 + (1 + 2 + 2) + 7 + 3));
+        for (int phase = 0; phase < kTrainPhaseCount; ++phase) CHECK(l.phase(TrainPhase(phase)).ns > 0);
+        CHECK(l.total().ns == Approx(l.phase(TrainPhase::Forward).ns + l.phase(TrainPhase::DataGradient).ns +
+                                     l.phase(TrainPhase::WeightGradient).ns + l.phase(TrainPhase::Update).ns));
+        CHECK(l.phase(TrainPhase::Forward).macs == 6 * 4 * (4 * 64 * 9 + 4 * 1 * 36 + 4 * 3));  // c 8x8, c2 1x1, fc
+        CHECK(l.phase(TrainPhase::Update).macs == 0);
+        CHECK(l.phase(TrainPhase::Update).energy.total_pj() > 0);
+        // Per layer: the maxpool's only work is its gradient pass; fc's has all four phases.
+        CHECK(l.layers()[2][size_t(TrainPhase::Forward)].ns > 0);
+        CHECK(l.layers()[2][size_t(TrainPhase::DataGradient)].ns > 0);
+        CHECK(l.layers()[2][size_t(TrainPhase::Update)].ns == 0);
+        for (int phase = 0; phase < kTrainPhaseCount; ++phase) CHECK(l.layers()[6][size_t(phase)].ns > 0);
     }
+}
+
+TEST_CASE("an element-wise pass moves exactly its streams and keeps the vector unit busy per tile", "[sc][train]") {
+    const NpuConfig design = test::design("tiny_4x4");
+    Simulation sim(design, SimulationOptions{});
+    NpuPrograms programs(sim, Precision::Fp16);
+    // 1000 FP32 elements, two inputs, one output, three operations each: more than the 16 KiB
+    // buffer holds at once, so it runs in tiles.
+    const VectorPass pass{TrainPhase::Update, 3, 1000, 2, 1, 3, true};
+    StreamJob job;
+    job.elements = 1000;
+    job.inputs = {0, 4096};
+    job.outputs = {8192};
+    job.ops_per_element = 3;
+    const int64_t tile = choose_stream_tile(design, job);
+    CHECK(tile < 1000);
+    int64_t busy = 0;
+    for (int64_t first = 0; first < 1000; first += tile)
+        busy += 3 * ((std::min(tile, 1000 - first) + design.vector_lanes - 1) / design.vector_lanes);
+    programs.time_pass(pass);
+    const ProgramTotals& t = programs.ledger().phase(TrainPhase::Update);
+    CHECK(t.dram_read_bytes == 2 * 1000 * 4);
+    CHECK(t.dram_write_bytes == 1000 * 4);
+    CHECK(t.vector_busy_cycles == busy);
+    CHECK(t.cycles >= busy);
+    CHECK(t.energy.total_pj() > 0);
+    CHECK(programs.ledger().layers()[3][size_t(TrainPhase::Update)].ns == Approx(t.ns));
+    CHECK(programs.programs() == 1);
+    // In the compute precision (FP16), the same pass moves half the bytes.
+    NpuPrograms half(sim, Precision::Fp16);
+    half.time_pass(VectorPass{TrainPhase::DataGradient, 1, 1000, 2, 1, 3, false});
+    CHECK(half.ledger().phase(TrainPhase::DataGradient).dram_read_bytes == 2 * 1000 * 2);
 }

@@ -1,0 +1,82 @@
+#include "sim/compiler/lower_stream.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "common/error.h"
+#include "kernels/numerics/element.h"
+#include "sim/compiler/buffer_plan.h"
+
+namespace npu {
+namespace {
+
+// Inputs in the ifmap slots and outputs in the output slots, two tiles of each stream.
+OperandNeeds needs_of(const StreamJob& job, int64_t tile, int64_t e) {
+    OperandNeeds n;
+    n.slot_bytes[size_t(Operand::Ifmap)] = tile * e;
+    n.slots[size_t(Operand::Ifmap)] = 2 * int(job.inputs.size());
+    n.slot_bytes[size_t(Operand::Weight)] = 0;
+    n.slot_bytes[size_t(Operand::Output)] = tile * e;
+    n.slots[size_t(Operand::Output)] = 2 * std::max<int>(1, int(job.outputs.size()));
+    return n;
+}
+
+isa::DramBox stream_box(uint64_t address, const StreamJob& job, int64_t first, int64_t count, int64_t e) {
+    isa::DramBox box;
+    box.base = address;
+    box.element_bytes = e;
+    box.dims = {1, 1, 1, job.elements};
+    box.start = {0, 0, 0, first};
+    box.extent = {1, 1, 1, count};
+    return box;
+}
+
+}  // namespace
+
+int64_t choose_stream_tile(const NpuConfig& config, const StreamJob& job) {
+    const int64_t e = int64_t(element_bytes(job.precision));
+    int64_t tile = std::max<int64_t>(1, job.elements);
+    while (!fits(config, needs_of(job, tile, e))) {
+        if (tile == 1)
+            throw CompileError(fmt::format("element-wise pass of {} streams: no tile fits design '{}'",
+                                           job.inputs.size() + job.outputs.size(), config.name));
+        tile = (tile + 1) / 2;
+    }
+    return tile;
+}
+
+void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder& builder) {
+    if (job.inputs.empty() || job.ops_per_element < 1)
+        throw CompileError("element-wise pass: needs an input stream and at least one operation");
+    const int64_t e = int64_t(element_bytes(job.precision));
+    const int64_t tile = choose_stream_tile(config, job);
+    const BufferPlan buffers(config, needs_of(job, tile, e));
+    const int64_t ins = int64_t(job.inputs.size()), outs = std::max<int64_t>(1, int64_t(job.outputs.size()));
+    int64_t in_slot = 0, out_slot = 0;
+    for (int64_t first = 0; first < job.elements; first += tile) {
+        const int64_t count = std::min(tile, job.elements - first);
+        std::vector<isa::Region> in(static_cast<size_t>(ins)), out(static_cast<size_t>(outs));
+        for (int64_t s = 0; s < ins; ++s) {
+            in[size_t(s)] = buffers.slot(Operand::Ifmap, in_slot++, count * e);
+            builder.load(stream_box(job.inputs[size_t(s)], job, first, count, e), in[size_t(s)], -1);
+        }
+        for (int64_t s = 0; s < outs; ++s) out[size_t(s)] = buffers.slot(Operand::Output, out_slot++, count * e);
+        for (int op = 0; op < job.ops_per_element; ++op) {
+            isa::Vector v;
+            v.op = ins > 1 ? isa::VectorOp::Add : isa::VectorOp::Clamp;
+            v.src = in[size_t(op % ins)];
+            v.src2 = in[size_t((op + 1) % ins)];
+            v.dst = out[size_t(op % outs)];
+            v.src_extent = v.dst_extent = {1, 1, 1, count};
+            v.clamp_min = -std::numeric_limits<float>::infinity();
+            v.clamp_max = std::numeric_limits<float>::infinity();
+            builder.vector(v);
+        }
+        for (size_t s = 0; s < job.outputs.size(); ++s)
+            builder.store(out[s], stream_box(job.outputs[s], job, first, count, e), int32_t(s));
+    }
+}
+
+}  // namespace npu

@@ -1,0 +1,31 @@
+#include "sim/train/forward_booking.h"
+
+#include "workloads/ir/float_model.h"
+
+namespace npu {
+
+RunResult book_forward(NpuPrograms& programs, Simulation& simulation, const Graph& training_graph,
+                       const PreparedWorkload& w, const CompiledModel& compiled) {
+    const double start = simulation.execute(compiled.program);
+    const RunResult r = simulation.collect(w, compiled, start);
+    // The inference graph folds batchnorm and fuses relu: each of its layers is booked under the
+    // training layer it came from.
+    const std::vector<int> origin = inference_graph(training_graph).origin;
+    const NpuConfig& c = simulation.config();
+    int64_t count = 1;
+    for (const LayerResult& lr : r.layers) {
+        ProgramTotals t;
+        t.cycles = lr.cycles;
+        t.ns = c.clock().ns(lr.cycles);
+        t.macs = lr.macs;
+        (lr.unit == "array" ? t.array_busy_cycles : t.vector_busy_cycles) = lr.compute_cycles;
+        t.dram_read_bytes = lr.dram_read_bytes;
+        t.dram_write_bytes = lr.dram_write_bytes;
+        t.energy = lr.energy;
+        programs.book(TrainPhase::Forward, origin[size_t(lr.graph_index)], t, count);
+        count = 0;  // one program, many layers
+    }
+    return r;
+}
+
+}  // namespace npu

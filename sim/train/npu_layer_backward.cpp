@@ -1,0 +1,104 @@
+#include "sim/train/npu_layer_backward.h"
+
+#include <fmt/format.h>
+
+#include "kernels/train/im2col.h"
+
+namespace npu {
+
+namespace {
+
+LayerGradients fc_backward(NpuPrograms& gemm, int layer, const Shape& in, int64_t outs, const std::vector<float>& x,
+                           const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
+    const HostMatrix X{in.n, in.per_image(), x}, dZ{in.n, outs, dz}, W{outs, in.per_image(), p.weight};
+    LayerGradients r;
+    gemm.at(TrainPhase::WeightGradient, layer);
+    r.weight = gemm.multiply(dZ, true, X, false).values;  // O x I
+    gemm.at(TrainPhase::DataGradient, layer);
+    if (input_gradient) r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
+    if (!p.bias.empty()) {
+        r.bias.assign(size_t(outs), 0.0f);
+        for (int64_t i = 0; i < in.n; ++i)
+            for (int64_t o = 0; o < outs; ++o) r.bias[size_t(o)] += dz[size_t(i * outs + o)];
+    }
+    return r;
+}
+
+LayerGradients conv_backward(NpuPrograms& gemm, int layer, const ConvGeometry& g, const std::vector<float>& x,
+                             const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
+    const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
+    LayerGradients r;
+    r.weight.assign(p.weight.size(), 0.0f);
+    if (input_gradient) r.input.assign(size_t(g.input.elements()), 0.0f);
+    std::vector<float> col(size_t(kg * pixels));
+    for (int64_t group = 0; group < g.groups; ++group) {
+        // The batch side by side: dZ_g is Fg x (N P), col(X) is Kc x (N P).
+        HostMatrix dZ{fg, n * pixels, std::vector<float>(size_t(fg * n * pixels))};
+        HostMatrix cols{kg, n * pixels, std::vector<float>(size_t(kg * n * pixels))};
+        for (int64_t i = 0; i < n; ++i) {
+            for (int64_t f = 0; f < fg; ++f)
+                std::copy_n(dz.begin() + ((i * g.output.c + group * fg + f) * pixels), pixels,
+                            dZ.values.begin() + f * n * pixels + i * pixels);
+            im2col(x.data() + i * g.input.per_image(), g, group, col.data());
+            for (int64_t k = 0; k < kg; ++k)
+                std::copy_n(col.begin() + k * pixels, pixels, cols.values.begin() + k * n * pixels + i * pixels);
+        }
+        const HostMatrix W{
+            fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
+        gemm.at(TrainPhase::WeightGradient, layer);
+        const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x Kc
+        std::copy(dW.values.begin(), dW.values.end(), r.weight.begin() + group * fg * kg);
+        if (!input_gradient) continue;
+        gemm.at(TrainPhase::DataGradient, layer);
+        const HostMatrix dcol = gemm.multiply(W, true, dZ, false);  // Kc x (N P)
+        for (int64_t i = 0; i < n; ++i) {
+            for (int64_t k = 0; k < kg; ++k)
+                std::copy_n(dcol.values.begin() + k * n * pixels + i * pixels, pixels, col.begin() + k * pixels);
+            col2im(col.data(), g, group, r.input.data() + i * g.input.per_image());
+        }
+    }
+    if (!p.bias.empty()) {
+        r.bias.assign(size_t(g.output.c), 0.0f);
+        for (int64_t i = 0; i < n; ++i)
+            for (int64_t c = 0; c < g.output.c; ++c)
+                for (int64_t q = 0; q < pixels; ++q) r.bias[size_t(c)] += dz[size_t((i * g.output.c + c) * pixels + q)];
+    }
+    return r;
+}
+
+}  // namespace
+
+std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer) {
+    const Layer& l = graph.layers[size_t(layer)];
+    const bool input_gradient = l.inputs[0] != 0;
+    const Shape in = graph.layers[size_t(l.inputs[0])].output;
+    std::vector<BackwardGemm> out;
+    if (l.kind == LayerKind::FullyConnected) {
+        const int64_t n = in.n, features = in.per_image(), outs = l.fc.out_features;
+        out.push_back({TrainPhase::WeightGradient, outs, n, features, true, false});                     // dZ^T X
+        if (input_gradient) out.push_back({TrainPhase::DataGradient, n, outs, features, false, false});  // dZ W
+    } else if (l.kind == LayerKind::Conv2d) {
+        const ConvGeometry g = ConvGeometry::from_layer(l, in);
+        const int64_t columns = g.input.n * g.output.h * g.output.w;
+        for (int64_t group = 0; group < g.groups; ++group) {
+            out.push_back({TrainPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group(), false, true});
+            if (input_gradient)
+                out.push_back({TrainPhase::DataGradient, g.k_per_group(), g.out_per_group(), columns, true, false});
+        }
+    }
+    return out;
+}
+
+LayerGradients npu_layer_backward(NpuPrograms& gemm, const Graph& graph, int layer, const std::vector<float>& x,
+                                  const std::vector<float>& dz, const LayerParams& params) {
+    const Layer& l = graph.layers[size_t(layer)];
+    const Shape in = graph.layers[size_t(l.inputs[0])].output;
+    const bool input_gradient = l.inputs[0] != 0;
+    if (l.kind == LayerKind::FullyConnected)
+        return fc_backward(gemm, layer, in, l.fc.out_features, x, dz, params, input_gradient);
+    if (l.kind == LayerKind::Conv2d)
+        return conv_backward(gemm, layer, ConvGeometry::from_layer(l, in), x, dz, params, input_gradient);
+    throw std::logic_error(fmt::format("npu_layer_backward: '{}' is a {} layer", l.name, kind_name(l.kind)));
+}
+
+}  // namespace npu

@@ -1,0 +1,101 @@
+#include "sim/train/npu_programs.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "kernels/numerics/element.h"
+
+namespace npu {
+namespace {
+
+std::vector<uint8_t> to_bytes(const std::vector<float>& values, Precision p) {
+    std::vector<uint8_t> bytes(values.size() * element_bytes(p));
+    for (size_t i = 0; i < values.size(); ++i) store_real(bytes.data(), int64_t(i), values[i], p);
+    return bytes;
+}
+
+isa::Program gemm_program(const NpuConfig& config, const MatrixGemmJob& job) {
+    ProgramBuilder builder(job.precision, 1, 3, Limits{});
+    lower_matrix_gemm(config, job, builder);
+    return builder.finish(job.zero_records + uint64_t(job.b.cols) * isa::kChannelParamBytes);
+}
+
+}  // namespace
+
+NpuPrograms::NpuPrograms(Simulation& simulation, Precision precision) : m_sim(simulation), m_precision(precision) {
+    if (!is_float(precision) || !simulation.config().supports(precision))
+        throw UsageError(fmt::format("design '{}' has no {} MACs for training", simulation.config().name,
+                                     precision_name(precision)));
+}
+
+uint64_t NpuPrograms::scratch(uint64_t bytes) {
+    if (bytes > m_scratch_bytes) {
+        m_scratch_bytes = std::max(bytes, 2 * m_scratch_bytes);
+        m_scratch = m_sim.allocate_dram(m_scratch_bytes);
+    }
+    return m_scratch;
+}
+
+MatrixGemmJob NpuPrograms::place(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b) {
+    const uint64_t e = element_bytes(m_precision);
+    MatrixGemmJob job;
+    job.precision = m_precision;
+    job.a = {0, m, k, transpose_a, 0};
+    job.b = {0, k, n, transpose_b, 1};
+    const uint64_t a_bytes = DramAllocator::align(uint64_t(m * k) * e),
+                   b_bytes = DramAllocator::align(uint64_t(k * n) * e);
+    const uint64_t c_bytes = DramAllocator::align(uint64_t(m * n) * e);
+    const uint64_t base = scratch(a_bytes + b_bytes + c_bytes + uint64_t(n) * isa::kChannelParamBytes);
+    job.a.address = base;
+    job.b.address = base + a_bytes;
+    job.c_address = base + a_bytes + b_bytes;
+    job.c_tensor = 2;
+    job.zero_records = job.c_address + c_bytes;
+    return job;
+}
+
+void NpuPrograms::run(const isa::Program& program, Precision precision) {
+    const double start = m_sim.execute(program);
+    m_ledger.book(m_phase, m_layer, m_sim.program_totals(start, precision));
+}
+
+void NpuPrograms::time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b) {
+    run(gemm_program(m_sim.config(), place(m, k, n, transpose_a, transpose_b)), m_precision);
+}
+
+void NpuPrograms::time_pass(const VectorPass& pass) {
+    if (pass.elements == 0) return;
+    StreamJob job;
+    job.elements = pass.elements;
+    job.ops_per_element = pass.ops;
+    job.precision = pass.fp32 ? Precision::Fp32 : m_precision;
+    const int streams = pass.inputs + pass.outputs;
+    const uint64_t stream_bytes = DramAllocator::align(uint64_t(pass.elements) * element_bytes(job.precision));
+    const uint64_t base = scratch(stream_bytes * uint64_t(streams));
+    for (int s = 0; s < streams; ++s)
+        (s < pass.inputs ? job.inputs : job.outputs).push_back(base + uint64_t(s) * stream_bytes);
+    ProgramBuilder builder(job.precision, 1, std::max<size_t>(1, job.outputs.size()), Limits{});
+    lower_stream(m_sim.config(), job, builder);
+    at(pass.phase, pass.layer);
+    run(builder.finish(base + stream_bytes * uint64_t(streams)), job.precision);
+}
+
+HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
+    const int64_t m = transpose_a ? a.cols : a.rows, k = transpose_a ? a.rows : a.cols;
+    const int64_t n = transpose_b ? b.rows : b.cols;
+    if ((transpose_b ? b.cols : b.rows) != k)
+        throw std::logic_error(fmt::format("NpuPrograms: {}x{} times {}x{}", m, k, transpose_b ? b.cols : b.rows, n));
+    const MatrixGemmJob job = place(m, k, n, transpose_a, transpose_b);
+    m_sim.write_dram(job.a.address, to_bytes(a.values, m_precision));
+    m_sim.write_dram(job.b.address, to_bytes(b.values, m_precision));
+    m_sim.write_dram(job.zero_records, std::vector<uint8_t>(size_t(n) * isa::kChannelParamBytes, 0));
+    run(gemm_program(m_sim.config(), job), m_precision);
+    const std::vector<uint8_t> c = m_sim.read_dram(job.c_address, uint64_t(m * n) * element_bytes(m_precision));
+    HostMatrix out{m, n, std::vector<float>(size_t(m * n))};
+    for (size_t i = 0; i < out.values.size(); ++i) out.values[i] = load_real(c.data(), int64_t(i), m_precision);
+    return out;
+}
+
+}  // namespace npu

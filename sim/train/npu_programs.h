@@ -1,0 +1,63 @@
+#pragma once
+// A training step's own programs on the simulated NPU, beyond the forward program: matrix GEMMs
+// (the weight and data gradients: a driver writes the operands into the NPU's DRAM, runs one
+// program per GEMM, sim/compiler/lower_matrix, and reads the product back) and element-wise
+// passes (vector_passes.h, timed only). The NPU stays elaborated across calls; every program is
+// booked in a StepLedger under the phase and layer set by at().
+#include <cstdint>
+#include <vector>
+
+#include "sim/compiler/lower_matrix.h"
+#include "sim/compiler/lower_stream.h"
+#include "sim/runtime/simulation.h"
+#include "sim/train/step_ledger.h"
+#include "sim/train/vector_passes.h"
+
+namespace npu {
+
+struct HostMatrix {
+    int64_t rows = 0, cols = 0;
+    std::vector<float> values;  // row-major
+};
+
+class NpuPrograms {
+public:
+    // `precision`: of the GEMM operands and products and of the activation streams (fp32, fp16
+    // or bf16), on a design listing it.
+    NpuPrograms(Simulation& simulation, Precision precision);
+
+    // What the next programs are booked under.
+    void at(TrainPhase phase, int layer) { m_phase = phase, m_layer = layer; }
+
+    // op(A) op(B), op = transpose where asked: A and B are given as stored.
+    HostMatrix multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b);
+    // The same GEMM's time alone (timing-only simulations: no values move).
+    void time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
+    // An element-wise pass, booked under its own phase and layer; the values stay on the host.
+    void time_pass(const VectorPass& pass);
+    // Books a program the caller ran itself (the forward program's layers).
+    void book(TrainPhase phase, int layer, const ProgramTotals& t, int64_t programs) {
+        m_ledger.book(phase, layer, t, programs);
+    }
+    // Forgets the DRAM scratch area (after Simulation::release_dram).
+    void reset() { m_scratch = m_scratch_bytes = 0; }
+
+    const StepLedger& ledger() const { return m_ledger; }
+    int64_t programs() const { return m_ledger.programs(); }
+    double simulated_ns() const { return m_ledger.total().ns; }
+    int64_t macs() const { return m_ledger.total().macs; }
+
+private:
+    uint64_t scratch(uint64_t bytes);
+    MatrixGemmJob place(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
+    void run(const isa::Program& program, Precision precision);
+
+    Simulation& m_sim;
+    Precision m_precision;
+    uint64_t m_scratch = 0, m_scratch_bytes = 0;  // reused DRAM for operands and products
+    TrainPhase m_phase = TrainPhase::WeightGradient;
+    int m_layer = -1;
+    StepLedger m_ledger;
+};
+
+}  // namespace npu
