@@ -27,7 +27,7 @@ namespace {
 struct TrainArgs {
     std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd", arch;
     std::string schedule = "constant", csv, json, save;
-    int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0;
+    int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0, reference_every = 50;
     double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
     uint64_t seed = 1;
     bool quiet = false, timing_only = false;
@@ -95,6 +95,8 @@ nlohmann::ordered_json npu_json(const NpuRig& npu, const Graph& graph, const Tra
     nlohmann::ordered_json j =
         ledger_json(npu.device.ledger(), graph, npu.sim.config(), double(std::max<size_t>(1, log.steps.size())));
     j["forward_programs"] = npu.device.forward_programs();
+    if (const StepLog* worst = log.worst_reference())
+        j["reference"] = {{"largest_relative_difference", worst->reference_difference()}, {"at_step", worst->step}};
     return j;
 }
 
@@ -138,6 +140,16 @@ void print_npu_time(const NpuTrainingDevice& device, const TrainingLog& log, con
         "vector-unit passes; test accuracy by the CPU reference):\n{}{}",
         c.name, device.forward_programs(), phase_table(device.ledger(), c, steps, log.images_per_step),
         costliest_layers(device.ledger(), graph, steps, 5));
+}
+
+// How far a device's loss may stray from the CPU reference's on the same weights: FP32 differs
+// only in the order of sums (1e-4 as the foundation's rule); FP16 and BF16 round every stored
+// activation, and a sum landing on the other side of a rounding boundary moves it by an ulp
+// (2^-11, 2^-8): about 20 and 13 ulps respectively.
+double reference_tolerance(TrainPrecision p) {
+    if (p == TrainPrecision::Fp16) return 1e-2;
+    if (p == TrainPrecision::Bf16) return 5e-2;
+    return 1e-4;
 }
 
 // --timing-only: one step's simulated time, phase by phase, without data or arithmetic.
@@ -190,6 +202,8 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     if (a.device == "npu" && a.arch.empty())
         throw UsageError("--device npu: needs --arch (a design listing the precision)");
     if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
+    if (a.reference_every < 0)
+        throw UsageError(fmt::format("--reference-every: must be >= 0, got {}", a.reference_every));
     const Graph model = load_workload_file(resolve_model(a.model, paths.models_dir()), limits);
     const Shape in = model.input().output;
     const DatasetSplit data = load_dataset(a.dataset, DatasetPaths{}, limits);
@@ -218,6 +232,7 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     TrainingOptions options;
     options.epochs = a.epochs;
     options.shuffle_seed = a.seed;
+    options.reference_every = npu ? a.reference_every : 0;
     const TrainingLog log =
         run_training(trainer, train_set, test_set, options, progress_bar(!a.quiet && isatty(STDERR_FILENO)));
     for (const EpochLog& e : log.epochs)
@@ -227,6 +242,12 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     fmt::print("trained {} steps of {} images in {:.1f} s ({:.0f} images/s)\n", log.steps.size(), log.images_per_step,
                log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
     if (npu) print_npu_time(npu->device, log, trainer.graph(), npu->sim.config());
+    if (const StepLog* worst = log.worst_reference())
+        fmt::print(
+            "loss on the NPU against the CPU reference on the same weights and images (every {} steps): largest "
+            "relative difference {:.2g} at step {} (tolerance {:.0e} for {})\n",
+            a.reference_every, worst->reference_difference(), worst->step,
+            reference_tolerance(trainer.config().precision), a.precision);
     if (!a.csv.empty()) write_file(a.csv, training_csv(log));
     if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log, npu.get())) + "\n");
     if (!a.save.empty()) {
@@ -255,6 +276,9 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--lr", a->lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)");
     app.add_option("--momentum", a->momentum, "SGD momentum (default 0.9)");
     app.add_option("--weight-decay", a->weight_decay, "L2 weight decay (default 0)");
+    app.add_option("--reference-every", a->reference_every,
+                   "--device npu: every N-th step's loss also from the CPU reference on the same weights (default "
+                   "50; 0: never)");
     app.add_option("--seed", a->seed, "Initial weights and data order (default 1)");
     app.add_option("--train-images", a->train_images, "Train on the first N images only (default all)");
     app.add_option("--test-images", a->test_images, "Test on the first N images only (default all)");

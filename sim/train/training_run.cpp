@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <numeric>
 
 #include "common/error.h"
@@ -29,6 +31,17 @@ std::vector<int64_t> shuffled(int64_t n, uint64_t seed) {
 
 }  // namespace
 
+double StepLog::reference_difference() const {
+    return std::fabs(loss - reference_loss) / std::max(reference_loss, 1e-30);
+}
+
+const StepLog* TrainingLog::worst_reference() const {
+    const StepLog* worst = nullptr;
+    for (const StepLog& s : steps)
+        if (s.has_reference() && (!worst || s.reference_difference() > worst->reference_difference())) worst = &s;
+    return worst;
+}
+
 TrainingLog run_training(CpuTrainer& trainer, const Dataset& train, const Dataset& test, const TrainingOptions& options,
                          const StepProgress& progress) {
     TrainingLog log;
@@ -52,11 +65,13 @@ TrainingLog run_training(CpuTrainer& trainer, const Dataset& train, const Datase
                 std::copy(train.image(index), train.image(index) + per_image, images.begin() + k * per_image);
                 labels[size_t(k)] = train.labels[size_t(index)];
             }
+            const int64_t number = int64_t(log.steps.size()) + 1;
+            const bool reference =
+                options.reference_every > 0 && (number == 1 || number % options.reference_every == 0);
+            const double reference_loss = reference ? trainer.batch_loss(images.data(), labels.data()) : -1.0;
             const StepResult r = trainer.step(images.data(), labels.data());
-            StepLog step{epoch,    int64_t(log.steps.size()) + 1,
-                         r.loss,   double(r.correct) / double(log.images_per_step),
-                         r.lr,     r.loss_scale,
-                         r.skipped};
+            StepLog step{epoch, number,       r.loss,    double(r.correct) / double(log.images_per_step),
+                         r.lr,  r.loss_scale, r.skipped, reference_loss};
             e.train_loss += r.loss / double(log.steps_per_epoch);
             e.train_accuracy += step.accuracy / double(log.steps_per_epoch);
             e.skipped_steps += r.skipped ? 1 : 0;
@@ -74,12 +89,13 @@ TrainingLog run_training(CpuTrainer& trainer, const Dataset& train, const Datase
 }
 
 std::string training_csv(const TrainingLog& log) {
-    std::string out = "phase,epoch,step,loss,accuracy,lr,loss_scale,skipped\n";
+    std::string out = "phase,epoch,step,loss,accuracy,lr,loss_scale,skipped,reference_loss\n";
     for (const StepLog& s : log.steps)
-        out += fmt::format("train,{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}\n", s.epoch, s.step, s.loss, s.accuracy, s.lr,
-                           s.loss_scale, s.skipped ? 1 : 0);
+        out += fmt::format("train,{},{},{:.9g},{:.6g},{:.6g},{:.6g},{},{}\n", s.epoch, s.step, s.loss, s.accuracy, s.lr,
+                           s.loss_scale, s.skipped ? 1 : 0,
+                           s.has_reference() ? fmt::format("{:.9g}", s.reference_loss) : "");
     for (const EpochLog& e : log.epochs)
-        out += fmt::format("test,{},{},{:.6g},{:.6g},,,{}\n", e.epoch, e.epoch * log.steps_per_epoch, e.test_loss,
+        out += fmt::format("test,{},{},{:.6g},{:.6g},,,{},\n", e.epoch, e.epoch * log.steps_per_epoch, e.test_loss,
                            e.test_accuracy, e.skipped_steps);
     return out;
 }

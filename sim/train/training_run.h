@@ -14,6 +14,9 @@ namespace npu {
 struct TrainingOptions {
     int64_t epochs = 1;
     uint64_t shuffle_seed = 1;  // the data order of epoch e comes from shuffle_seed + e
+    // Every n-th step (and the first), the step's loss is also computed by the CPU reference from
+    // the same weights and images (training on a device); 0: never.
+    int64_t reference_every = 0;
 };
 
 struct StepLog {
@@ -21,6 +24,10 @@ struct StepLog {
     double loss = 0.0, accuracy = 0.0, lr = 0.0;
     float loss_scale = 1.0f;
     bool skipped = false;
+    double reference_loss = -1.0;  // the CPU reference's loss on the same weights; < 0: not computed
+
+    bool has_reference() const { return reference_loss >= 0.0; }
+    double reference_difference() const;  // |loss - reference| / reference
 };
 
 struct EpochLog {
@@ -37,6 +44,8 @@ struct TrainingLog {
     std::vector<StepLog> steps;
     std::vector<EpochLog> epochs;
     double wall_s = 0.0;
+
+    const StepLog* worst_reference() const;  // the step farthest from its reference; nullptr: none
 };
 
 // Called after every step with the step and the run's total number of steps.

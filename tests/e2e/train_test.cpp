@@ -62,8 +62,9 @@ TEST_CASE("npusim train learns a small data set and writes its curve", "[e2e][tr
 
 TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]") {
     const std::string json = temp_path("train_npu.json");
-    const Result r = npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
-                            " --epochs 2 --batch 8 --lr 0.05 --device npu --arch tiny_4x4 --json " + json);
+    const Result r =
+        npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
+               " --epochs 2 --batch 8 --lr 0.05 --device npu --arch tiny_4x4 --reference-every 5 --json " + json);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("on the simulated NPU tiny_4x4") && Contains("simulated on tiny_4x4") &&
                           Contains("weight gradients") && Contains("update") && Contains("costliest layers"));
@@ -87,6 +88,11 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     CHECK(npu["layers"][1]["name"] == "c");
     CHECK(npu["layers"][1]["update"]["ns"].get<double>() > 0);
     CHECK(npu["layers"][3]["forward"]["ns"].get<double>() == 0);  // the flatten is a view
+    // Steps 1, 5, 10, 15, 20 recomputed by the CPU reference from the same weights: FP32 agrees
+    // to the order of sums.
+    CHECK_THAT(r.out, Contains("against the CPU reference on the same weights"));
+    CHECK(npu["reference"]["largest_relative_difference"].get<double>() <= 1e-4);
+    CHECK(npu["reference"]["at_step"].get<int>() >= 1);
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
 }
 
@@ -220,6 +226,9 @@ TEST_CASE("npusim train: bad arguments give one line and a non-zero exit", "[e2e
     r = npusim("train --model " + model + " --dataset " + data + " --batch 100");
     CHECK(r.status == 2);
     CHECK_THAT(r.out, Contains("--batch") && Contains("training set has 96"));
+    r = npusim("train --model " + model + " --dataset " + data + " --reference-every -1");
+    CHECK(r.status == 2);
+    CHECK_THAT(r.out, Contains("--reference-every: must be >= 0, got -1"));
     r = npusim("train --model resnet18 --dataset " + data);
     CHECK(r.status == 1);
     CHECK_THAT(r.out, Contains("do not fit") || Contains("not supported in training"));
