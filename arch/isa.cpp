@@ -55,6 +55,7 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::Softmax: return "softmax";
         case VectorOp::Affine: return "affine";
         case VectorOp::Copy: return "copy";
+        case VectorOp::Axpby: return "axpby";
     }
     return "?";
 }

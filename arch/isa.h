@@ -118,13 +118,15 @@ struct Gemm {
 };
 
 // Clamp: relu, relu6, clip; Affine: a standalone batchnorm (per-channel scale and shift);
-// Copy: moves a tile, rescaling INT8 values (concat of tensors with different scales).
+// Copy: moves a tile, rescaling INT8 values (concat of tensors with different scales);
+// Axpby: dst = alpha src + beta src2 on float tiles, computed in double and rounded once (the
+// optimizer update: momentum, weight decay, the step).
 // How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
 // (round half up), ONNX's float scale with round half to even and a zero point (imported
 // QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
 enum class RequantRule { Multiplier, OnnxFloat, Int32 };
 
-enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Copy };
+enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Copy, Axpby };
 const char* vector_op_name(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.
@@ -135,7 +137,7 @@ constexpr int64_t kChannelParamBytes = 12;
 struct Vector {
     VectorOp op = VectorOp::Clamp;
     Region src;     // Requantize: accumulator [groups][M][filters]; others: input box
-    Region src2;    // Add: second input
+    Region src2;    // Add, Axpby: second input
     Region params;  // Requantize, Affine: one channel record per output channel of the tile
     Region dst;     // output box, dense NCHW
     std::array<int64_t, 4> src_extent{1, 1, 1, 1};  // input box (n, c, h, w)
@@ -156,7 +158,8 @@ struct Vector {
     // Element precision of src, src2 and dst (Requantize: of dst; its accumulator source is
     // int32 for INT8, fp32 otherwise).
     Precision precision = Precision::Int8;
-    float softmax_scale = 1.0f;  // INT8 softmax input scale
+    float softmax_scale = 1.0f;      // INT8 softmax input scale
+    double alpha = 1.0, beta = 0.0;  // Axpby
 
     int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
 };

@@ -207,8 +207,12 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
     }
     scale_all(m_grads, 1.0f / (r.loss_scale * float(k)));
     r.skipped = !m_scaler.update(!all_finite(m_grads));
-    if (!r.skipped) m_optimizer.apply(m_master, m_grads, m_updates++);
-    if (m_device) m_device->update_done(m_graph);
+    if (!r.skipped) {
+        const bool on_device = m_device && m_device->apply_update(m_master, m_grads, m_config.optimizer, r.lr);
+        if (!on_device) m_optimizer.apply(m_master, m_grads, m_updates);
+        ++m_updates;
+    }
+    if (m_device) m_device->update_done(m_graph, !r.skipped);
     return r;
 }
 

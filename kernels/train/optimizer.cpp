@@ -61,8 +61,11 @@ void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, st
                           std::vector<float>* second, double lr, int64_t update) const {
     const OptimizerConfig& c = m_config;
     if (c.kind == OptimizerKind::Sgd) {
+        // Three steps, each computed in double and rounded to FP32, as the NPU's vector unit runs
+        // them (Axpby): the weight decay, the momentum, the step. The two agree bit for bit.
         for (size_t i = 0; i < w.size(); ++i) {
-            m[i] = float(c.momentum * m[i] + g[i] + c.weight_decay * w[i]);
+            const float decayed = c.weight_decay != 0.0 ? float(g[i] + c.weight_decay * w[i]) : g[i];
+            m[i] = float(c.momentum * m[i] + decayed);
             w[i] = float(w[i] - lr * m[i]);
         }
         return;

@@ -6,6 +6,7 @@
 // the device when it has done them).
 #include <vector>
 
+#include "kernels/train/optimizer.h"
 #include "kernels/train/train_model.h"
 
 namespace npu {
@@ -30,7 +31,15 @@ public:
     // micro-batch (after its backward pass), the optimizer update (after each step, applied or
     // skipped). A device may account for that work.
     virtual void micro_batch_done(const Graph& graph) { (void)graph; }
-    virtual void update_done(const Graph& graph) { (void)graph; }
+    virtual void update_done(const Graph& graph, bool applied) { (void)graph, (void)applied; }
+    // The optimizer step, when the device runs it: updates `master` from `grads` (FP32, unscaled,
+    // averaged over the step) at learning rate `lr` and returns true; false: the trainer's own
+    // optimizer applies it.
+    virtual bool apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                              const OptimizerConfig& optimizer, double lr) {
+        (void)master, (void)grads, (void)optimizer, (void)lr;
+        return false;
+    }
 };
 
 }  // namespace npu

@@ -19,12 +19,15 @@ public:
     }
     // One past the last byte in use, aligned: where the next tensor goes.
     uint64_t end() const { return m_next; }
-    void release_all() { m_next = 0; }
+    // Forgets every region placed after the kept ones.
+    void release() { m_next = m_kept; }
+    // Everything placed so far survives release() (a training driver's resident tensors).
+    void keep() { m_kept = m_next; }
 
     static uint64_t align(uint64_t v) { return (v + kDramAlignment - 1) / kDramAlignment * kDramAlignment; }
 
 private:
-    uint64_t m_next = 0;
+    uint64_t m_next = 0, m_kept = 0;
 };
 
 }  // namespace npu

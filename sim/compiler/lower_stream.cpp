@@ -33,6 +33,16 @@ isa::DramBox stream_box(uint64_t address, const StreamJob& job, int64_t first, i
     return box;
 }
 
+// The job's instructions, or its stand-ins: Add over the inputs (Clamp for one), writing the outputs.
+std::vector<StreamOp> ops_of(const StreamJob& job) {
+    if (!job.ops.empty()) return job.ops;
+    const int ins = int(job.inputs.size()), outs = std::max<int>(1, int(job.outputs.size()));
+    std::vector<StreamOp> ops;
+    for (int k = 0; k < job.ops_per_element; ++k)
+        ops.push_back({ins > 1 ? isa::VectorOp::Add : isa::VectorOp::Clamp, k % ins, (k + 1) % ins, ins + k % outs});
+    return ops;
+}
+
 }  // namespace
 
 int64_t choose_stream_tile(const NpuConfig& config, const StreamJob& job) {
@@ -48,8 +58,13 @@ int64_t choose_stream_tile(const NpuConfig& config, const StreamJob& job) {
 }
 
 void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder& builder) {
-    if (job.inputs.empty() || job.ops_per_element < 1)
+    if (job.inputs.empty() || (job.ops.empty() && job.ops_per_element < 1))
         throw CompileError("element-wise pass: needs an input stream and at least one operation");
+    const std::vector<StreamOp> ops = ops_of(job);
+    const int tiles = int(job.inputs.size() + std::max<size_t>(1, job.outputs.size()));
+    for (const StreamOp& op : ops)
+        if (std::max({op.src, op.src2, op.dst}) >= tiles || std::min({op.src, op.src2, op.dst}) < 0)
+            throw CompileError(fmt::format("element-wise pass: an operand outside its {} tiles", tiles));
     const int64_t e = int64_t(element_bytes(job.precision));
     const int64_t tile = choose_stream_tile(config, job);
     const BufferPlan buffers(config, needs_of(job, tile, e));
@@ -63,13 +78,17 @@ void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder&
             builder.load(stream_box(job.inputs[size_t(s)], job, first, count, e), in[size_t(s)], -1);
         }
         for (int64_t s = 0; s < outs; ++s) out[size_t(s)] = buffers.slot(Operand::Output, out_slot++, count * e);
-        for (int op = 0; op < job.ops_per_element; ++op) {
+        std::vector<isa::Region> tiles = in;
+        tiles.insert(tiles.end(), out.begin(), out.end());
+        for (const StreamOp& op : ops) {
             isa::Vector v;
-            v.op = ins > 1 ? isa::VectorOp::Add : isa::VectorOp::Clamp;
-            v.src = in[size_t(op % ins)];
-            v.src2 = in[size_t((op + 1) % ins)];
-            v.dst = out[size_t(op % outs)];
+            v.op = op.op;
+            v.src = tiles[size_t(op.src)];
+            v.src2 = tiles[size_t(op.src2)];
+            v.dst = tiles[size_t(op.dst)];
             v.src_extent = v.dst_extent = {1, 1, 1, count};
+            v.alpha = op.alpha;
+            v.beta = op.beta;
             v.clamp_min = -std::numeric_limits<float>::infinity();
             v.clamp_max = std::numeric_limits<float>::infinity();
             builder.vector(v);

@@ -1,10 +1,10 @@
 #pragma once
 // Lowering of one element-wise pass over flat streams in DRAM: the vector-unit work of a
 // training step (activation and pooling gradients, batchnorm's statistics and normalization, the
-// loss, the optimizer update). Tiles of every input stream are loaded, `ops_per_element` vector
-// instructions run on each tile, and the output streams are stored: the time and the DRAM traffic
-// of the pass. Only the timing is meaningful: the instructions are Add (two or more inputs) or
-// Clamp (one input) on the tiles, standing in for the arithmetic the host does.
+// loss, the optimizer update). Tiles of every input stream are loaded, vector instructions run
+// on each tile, and the output streams are stored. A job either lists its instructions (`ops`,
+// computed for real: the SGD update) or gives only their count (`ops_per_element`: Add or Clamp
+// stand-ins for arithmetic the host does, for the time and the DRAM traffic).
 #include <cstdint>
 #include <vector>
 
@@ -13,11 +13,20 @@
 
 namespace npu {
 
+// One instruction of a job on every tile. Operands name tiles: the input streams' 0 .. I-1,
+// then the output streams' I .. I+O-1 (an output tile may feed a later instruction).
+struct StreamOp {
+    isa::VectorOp op = isa::VectorOp::Axpby;
+    int src = 0, src2 = 0, dst = 0;
+    double alpha = 1.0, beta = 0.0;
+};
+
 struct StreamJob {
     int64_t elements = 0;           // per stream
     std::vector<uint64_t> inputs;   // DRAM addresses of the input streams (at least one)
     std::vector<uint64_t> outputs;  // of the output streams (none: a reduction, its result stays on chip)
-    int ops_per_element = 1;        // vector operations on every element
+    std::vector<StreamOp> ops;      // the instructions; empty: ops_per_element stand-ins
+    int ops_per_element = 1;        // stand-in vector operations on every element
     Precision precision = Precision::Fp32;
 };
 

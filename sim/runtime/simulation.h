@@ -63,8 +63,12 @@ public:
     uint64_t allocate_dram(uint64_t bytes) { return m_dram.allocate(bytes); }
     // The simulated time now, in ns (after execute(): when the program finished).
     double now_ns() const;
-    // Forgets every placement: the next compile places from address 0 again.
-    void release_dram() { m_dram.release_all(); }
+    // Forgets every placement but the kept ones: the next compile places after those.
+    void release_dram() { m_dram.release(); }
+    // What is placed so far stays across release_dram() (training's resident master weights and
+    // optimizer state); run() still places its workload after it.
+    void keep_dram() { m_dram.keep(); }
+    uint64_t dram_end() const { return m_dram.end(); }
 
     const TraceRecorder& trace() const { return m_trace; }
     const NpuConfig& config() const { return m_config; }

@@ -82,6 +82,18 @@ void NpuPrograms::time_pass(const VectorPass& pass) {
     run(builder.finish(base + stream_bytes * uint64_t(streams)), job.precision);
 }
 
+void NpuPrograms::run_streams(TrainPhase phase, int layer, const std::vector<StreamJob>& jobs) {
+    size_t outputs = 1;
+    for (const StreamJob& j : jobs) outputs = std::max(outputs, j.outputs.size());
+    ProgramBuilder builder(Precision::Fp32, 1, outputs, Limits{});
+    for (const StreamJob& j : jobs) {
+        builder.set_precision(j.precision);
+        lower_stream(m_sim.config(), j, builder);
+    }
+    at(phase, layer);
+    run(builder.finish(m_sim.dram_end()), jobs.empty() ? Precision::Fp32 : jobs.front().precision);
+}
+
 HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
     const int64_t m = transpose_a ? a.cols : a.rows, k = transpose_a ? a.rows : a.cols;
     const int64_t n = transpose_b ? b.rows : b.cols;

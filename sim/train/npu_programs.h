@@ -35,6 +35,9 @@ public:
     void time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     // An element-wise pass, booked under its own phase and layer; the values stay on the host.
     void time_pass(const VectorPass& pass);
+    // Element-wise jobs over streams the caller placed, as one program booked under `phase` and
+    // `layer` (functional simulations compute them).
+    void run_streams(TrainPhase phase, int layer, const std::vector<StreamJob>& jobs);
     // Books a program the caller ran itself (the forward program's layers).
     void book(TrainPhase phase, int layer, const ProgramTotals& t, int64_t programs) {
         m_ledger.book(phase, layer, t, programs);

@@ -25,7 +25,11 @@ void require_npu_trainable(const Graph& graph) {
 }
 
 NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision, const UpdateRule& rule)
-    : m_sim(simulation), m_precision(precision), m_rule(rule), m_programs(simulation, precision) {}
+    : m_sim(simulation),
+      m_precision(precision),
+      m_rule(rule),
+      m_programs(simulation, precision),
+      m_sgd(simulation, m_programs) {}
 
 void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision,
                                 PassTensors& pass) {
@@ -70,9 +74,19 @@ void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
         for (const VectorPass& p : layer_passes(graph, int(i))) m_programs.time_pass(p);
 }
 
-void NpuTrainingDevice::update_done(const Graph& graph) {
+void NpuTrainingDevice::update_done(const Graph& graph, bool applied) {
+    // The micro-batches' gradient sums always; the update's pass where the host ran it.
+    const bool timed_update = applied && m_rule.optimizer != OptimizerKind::Sgd;
     for (size_t i = 1; i < graph.layers.size(); ++i)
-        for (const VectorPass& p : update_passes(int(i), layer_params(graph, int(i)), m_rule)) m_programs.time_pass(p);
+        for (const VectorPass& p : update_passes(int(i), layer_params(graph, int(i)), m_rule))
+            if (p.phase != TrainPhase::Update || timed_update) m_programs.time_pass(p);
+}
+
+bool NpuTrainingDevice::apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                                     const OptimizerConfig& optimizer, double lr) {
+    if (optimizer.kind != OptimizerKind::Sgd) return false;
+    m_sgd.apply(master, grads, optimizer, lr);
+    return true;
 }
 
 }  // namespace npu

@@ -2,14 +2,16 @@
 // The simulated NPU as a training device: each step's forward pass is compiled for the design
 // and executed functionally (the training graph with the step's weights), every layer's output
 // read back; the conv2d and fc weight and data gradients run as NPU GEMMs (npu_layer_backward.h).
-// The host computes the values of the element-wise backward ops, the loss and the optimizer
-// update; the device times that work as vector-unit passes (vector_passes.h). Every program is
+// The host computes the values of the element-wise backward ops and the loss, and the device
+// times that work as vector-unit passes (vector_passes.h); an SGD update runs on the vector
+// unit itself, master weights and momentum resident in DRAM (npu_sgd.h). Every program is
 // booked by phase and layer in the device's ledger, summed over the run.
 #include <cstdint>
 
 #include "kernels/train/training_device.h"
 #include "sim/runtime/simulation.h"
 #include "sim/train/npu_programs.h"
+#include "sim/train/npu_sgd.h"
 
 namespace npu {
 
@@ -23,7 +25,10 @@ public:
     LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params) override;
     void micro_batch_done(const Graph& graph) override;
-    void update_done(const Graph& graph) override;
+    void update_done(const Graph& graph, bool applied) override;
+    // SGD runs on the vector unit (npu_sgd.h); Adam stays on the host, timed as a pass.
+    bool apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                      const OptimizerConfig& optimizer, double lr) override;
 
     const StepLedger& ledger() const { return m_programs.ledger(); }
     int64_t forward_programs() const { return m_forward_programs; }
@@ -33,6 +38,7 @@ private:
     Precision m_precision;
     UpdateRule m_rule;
     NpuPrograms m_programs;
+    NpuSgd m_sgd;
     int64_t m_forward_programs = 0;
     std::vector<int> m_index_of;  // training layer -> inference layer holding its value
     int64_t m_index_batch = -1;

@@ -1,0 +1,41 @@
+#pragma once
+// SGD with momentum and weight decay on the NPU's vector unit, its state resident in the
+// simulated DRAM. Each parameter tensor's FP32 master values and momentum are placed once and
+// kept across steps (Simulation::keep_dram); each step the driver writes the FP32 gradients next
+// to them, one program per layer runs the update tile by tile (Axpby: decay, momentum, step, as
+// the host optimizer computes it, bit for bit) and stores master values and momentum back in
+// place, and the driver reads the master values back for the next forward pass.
+#include <cstdint>
+#include <vector>
+
+#include "kernels/train/optimizer.h"
+#include "sim/train/npu_programs.h"
+
+namespace npu {
+
+class NpuSgd {
+public:
+    NpuSgd(Simulation& simulation, NpuPrograms& programs) : m_sim(simulation), m_programs(programs) {}
+
+    // One update of `master` (per graph layer) from `grads` at learning rate `lr`. The first call
+    // places the state (the master values as given, momentum zero): it must come before the
+    // step's own placements are needed again (it releases them).
+    void apply(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads, const OptimizerConfig& config,
+               double lr);
+
+private:
+    struct Tensor {  // one parameter tensor (a layer's weights or biases) in DRAM, FP32
+        int layer = 0;
+        bool bias = false;
+        int64_t elements = 0;
+        uint64_t master = 0, momentum = 0, gradient = 0;
+    };
+    void place(const std::vector<LayerParams>& master);
+
+    Simulation& m_sim;
+    NpuPrograms& m_programs;
+    std::vector<Tensor> m_tensors;
+    bool m_placed = false;
+};
+
+}  // namespace npu
