@@ -6,11 +6,15 @@
 #include <iostream>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
+#include "common/json_text.h"
 #include "sim/cli/commands.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/design_files.h"
 #include "sim/report/report.h"
+#include "sim/runtime/dataset_eval.h"
 #include "sim/runtime/scalesim_model.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/ir/float_model.h"
@@ -29,6 +33,8 @@ struct RunArgs {
     std::string fidelity = "fast";
     std::string timing_model = "npusim";
     std::string json, csv, trace;
+    std::string dataset;  // evaluate on its test images instead of one generated input
+    int64_t images = 0;
     bool timing_only = false;
     bool no_check = false;
     bool quiet = false;
@@ -54,6 +60,51 @@ void check_writable(const std::string& path, const char* option) {
     if (!std::ofstream(path, std::ios::app)) throw Error(fmt::format("{} {}: cannot open for writing", option, path));
 }
 
+// --dataset: top-1 accuracy over the data set's test images, on the NPU and on the CPU reference.
+int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& design) {
+    if (a.timing_only || a.timing_model == "scalesim")
+        throw UsageError("--dataset: needs a functional run (not --timing-only or --timing-model scalesim)");
+    if (!a.trace.empty() || !a.csv.empty()) throw UsageError("--dataset: --trace and --csv describe one inference");
+    if (a.images < 0) throw UsageError(fmt::format("--images: must be >= 0, got {}", a.images));
+    const Shape in = graph.input().output;
+    DatasetSplit split = load_dataset(a.dataset, DatasetPaths{}, design.limits);
+    split.train = pad_to(split.train, in.c, in.h, in.w);
+    split.test = pad_to(split.test, in.c, in.h, in.w);
+    SimulationOptions options;
+    options.limits = design.limits;
+    Simulation sim(design.config, options);
+    const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
+    const DatasetEvaluation e =
+        evaluate_on_dataset(sim, graph, design.precision, split, a.images, a.seed, [&](int64_t done, int64_t total) {
+            if (show_progress) fmt::print(stderr, "\r\033[K  {}/{} images", done, total);
+        });
+    if (show_progress) fmt::print(stderr, "\r\033[K");
+    const double per_batch_ms = e.simulated_ns / 1e6 / double(std::max<int64_t>(1, e.batches));
+    fmt::print(
+        "npusim run --dataset: {} on {}, {}, {} test images of {} in batches of {}\n"
+        "  top-1 accuracy on the NPU ({}):          {:.2f}%\n"
+        "  top-1 accuracy of the FP32 CPU reference: {:.2f}%\n"
+        "  the same class as the reference:          {:.2f}% of the images\n"
+        "  simulated: {:.3f} ms per batch ({:.0f} images/s), {:.4f} mJ per image\n",
+        graph.name, design.config.name, precision_name(design.precision), e.images, split.test.name, in.n,
+        precision_name(design.precision), 100.0 * e.accuracy(), 100.0 * e.reference_accuracy(), 100.0 * e.agreement(),
+        per_batch_ms, double(in.n) / (per_batch_ms / 1e3), e.energy_pj / 1e9 / double(std::max<int64_t>(1, e.images)));
+    if (!a.json.empty())
+        write_file(a.json, json_text(nlohmann::ordered_json{{"model", graph.name},
+                                                            {"design", design.config.name},
+                                                            {"precision", precision_name(design.precision)},
+                                                            {"dataset", split.test.name},
+                                                            {"images", e.images},
+                                                            {"batch", in.n},
+                                                            {"accuracy", e.accuracy()},
+                                                            {"reference_accuracy", e.reference_accuracy()},
+                                                            {"agreement", e.agreement()},
+                                                            {"simulated_ns", e.simulated_ns},
+                                                            {"energy_pj", e.energy_pj}}) +
+                               "\n");
+    return 0;
+}
+
 int run(const RunArgs& a, const DataPaths& paths) {
     check_writable(a.json, "--json");
     check_writable(a.csv, "--csv");
@@ -70,6 +121,8 @@ int run(const RunArgs& a, const DataPaths& paths) {
 
     if (!config.supports(precision))
         throw CompileError(fmt::format("design '{}' has no {} MACs", config.name, precision_name(precision)));
+    if (!a.dataset.empty()) return run_dataset(a, graph, design);
+    if (a.images != 0) throw UsageError("--images: only with --dataset");
     if (a.timing_model == "scalesim") {
         const RunResult result = run_scalesim_model(inference_graph(graph).graph, config, precision);
         print_table(std::cout, result);
@@ -126,6 +179,10 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");
+    app.add_option("--dataset", a->dataset,
+                   "Classify a data set's test images (fashion-mnist, digits or a directory of IDX files) and "
+                   "report top-1 accuracy");
+    app.add_option("--images", a->images, "--dataset: the first N test images only (default all)");
     app.footer(
         "Exit status: 0 ok, 1 bad input (design, model, file), 2 bad arguments, "
         "4 functional check failed.");

@@ -37,7 +37,11 @@ void NpuSgd::place(const std::vector<LayerParams>& master) {
             const std::vector<float>& values = part(master, int(i), bias);
             if (values.empty()) continue;
             const uint64_t bytes = values.size() * sizeof(float);
-            Tensor t{int(i), bias, int64_t(values.size()), m_sim.allocate_dram(bytes), m_sim.allocate_dram(bytes),
+            Tensor t{int(i),
+                     bias,
+                     int64_t(values.size()),
+                     m_sim.allocate_dram(bytes),
+                     m_sim.allocate_dram(bytes),
                      m_sim.allocate_dram(bytes)};
             m_sim.write_dram(t.master, fp32_bytes(values));
             m_sim.write_dram(t.momentum, std::vector<uint8_t>(bytes, 0));

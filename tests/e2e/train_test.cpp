@@ -158,10 +158,39 @@ TEST_CASE("npusim train --timing-only estimates one step by phase without data",
 
 TEST_CASE("a model saved by npusim train runs in npusim run", "[e2e][train]") {
     const std::string onnx = temp_path("trained_small.onnx");
+    const std::string trained_json = temp_path("trained_small.json");
     const Result r = npusim("train --model " + small_model() + " --dataset " + stripes_dataset() +
-                            " --epochs 1 --batch 8 --save " + onnx);
+                            " --epochs 1 --batch 8 --save " + onnx + " --json " + trained_json);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("saved the trained model: " + onnx));
+    // The saved model classifies the test images on the NPU as the trainer measured it (FP32),
+    // and in INT8 with scales calibrated on training images.
+    const double trained = nlohmann::json::parse(read(trained_json))["epochs"][0]["test_accuracy"].get<double>();
+    const std::string eval_json = temp_path("eval_small.json");
+    const Result eval = npusim("run --arch tiny_4x4 --precision fp32 --batch 8 --workload " + onnx + " --dataset " +
+                               stripes_dataset() + " --json " + eval_json);
+    REQUIRE(eval.status == 0);
+    CHECK_THAT(eval.out, Contains("top-1 accuracy on the NPU (fp32)"));
+    const auto e = nlohmann::json::parse(read(eval_json));
+    CHECK(e["images"] == 32);
+    CHECK(e["accuracy"].get<double>() == Approx(trained));
+    CHECK(e["reference_accuracy"].get<double>() == Approx(trained));
+    CHECK(e["agreement"].get<double>() == 1.0);
+    const Result int8 = npusim("run --arch tiny_4x4 --precision int8 --batch 8 --images 20 --workload " + onnx +
+                               " --dataset " + stripes_dataset() + " --json " + eval_json);
+    REQUIRE(int8.status == 0);
+    CHECK(nlohmann::json::parse(read(eval_json))["images"] == 20);
+    CHECK(nlohmann::json::parse(read(eval_json))["agreement"].get<double>() >= 0.9);
+    const Result timing =
+        npusim("run --arch tiny_4x4 --timing-only --workload " + onnx + " --dataset " + stripes_dataset());
+    CHECK(timing.status == 2);
+    CHECK_THAT(timing.out, Contains("--dataset: needs a functional run"));
+    const Result images = npusim("run --arch tiny_4x4 --workload " + onnx + " --images 5");
+    CHECK(images.status == 2);
+    CHECK_THAT(images.out, Contains("--images: only with --dataset"));
+    const Result missing = npusim("run --arch tiny_4x4 --workload " + onnx + " --dataset /nonexistent/dir");
+    CHECK(missing.status == 2);  // as npusim train says it
+    CHECK_THAT(missing.out, Contains("/nonexistent/dir"));
     // FP32 on the NPU against the CPU reference; the batch follows --batch through the Flatten.
     const Result run = npusim("run --arch tiny_4x4 --precision fp32 --batch 4 --workload " + onnx);
     CHECK(run.status == 0);
