@@ -19,29 +19,21 @@ void for_channel(const Shape& s, int64_t c, F f) {
     }
 }
 
-// The mean and 1 / std of a channel: of the batch (training) or the running averages.
-std::pair<float, float> channel_stats(const TrainCall& c, int64_t channel) {
-    if (!c.training)
-        return {c.params.running_mean[size_t(channel)],
-                1.0f / std::sqrt(c.params.running_var[size_t(channel)] + kBatchNormEps)};
-    const Shape s = c.in_shape();
-    const double m = double(s.n * s.h * s.w);
-    double sum = 0.0, squares = 0.0;
-    for_channel(s, channel, [&](size_t i) { sum += c.in()[i]; });
-    const double mean = sum / m;
-    for_channel(s, channel, [&](size_t i) { squares += (c.in()[i] - mean) * (c.in()[i] - mean); });
-    return {float(mean), float(1.0 / std::sqrt(squares / m + kBatchNormEps))};
-}
-
 void batchnorm_forward(const TrainCall& c) {
     const Shape s = c.in_shape();
     c.out().resize(c.in().size());
     std::vector<float>& stats = c.t.batch_stats[size_t(c.index)];
-    stats.assign(size_t(2 * s.c), 0.0f);
+    if (c.training) {
+        stats = batchnorm_batch_stats(c.in(), s);
+    } else {  // the running averages
+        stats.resize(size_t(2 * s.c));
+        for (int64_t ch = 0; ch < s.c; ++ch) {
+            stats[size_t(ch)] = c.params.running_mean[size_t(ch)];
+            stats[size_t(s.c + ch)] = 1.0f / std::sqrt(c.params.running_var[size_t(ch)] + kBatchNormEps);
+        }
+    }
     for (int64_t ch = 0; ch < s.c; ++ch) {
-        const auto [mean, inv_std] = channel_stats(c, ch);
-        stats[size_t(ch)] = mean;
-        stats[size_t(s.c + ch)] = inv_std;
+        const float mean = stats[size_t(ch)], inv_std = stats[size_t(s.c + ch)];
         const float gamma = c.params.weight[size_t(ch)], beta = c.params.bias[size_t(ch)];
         for_channel(s, ch, [&](size_t i) {
             c.out()[i] = c.round(apply_activation(gamma * (c.in()[i] - mean) * inv_std + beta, c.layer().activation));
@@ -74,6 +66,20 @@ void batchnorm_backward(const TrainCall& c) {
 }
 
 }  // namespace
+
+std::vector<float> batchnorm_batch_stats(const std::vector<float>& x, const Shape& s) {
+    std::vector<float> stats(size_t(2 * s.c));
+    const double m = double(s.n * s.h * s.w);
+    for (int64_t c = 0; c < s.c; ++c) {
+        double sum = 0.0, squares = 0.0;
+        for_channel(s, c, [&](size_t i) { sum += x[i]; });
+        const double mean = sum / m;
+        for_channel(s, c, [&](size_t i) { squares += (x[i] - mean) * (x[i] - mean); });
+        stats[size_t(c)] = float(mean);
+        stats[size_t(s.c + c)] = float(1.0 / std::sqrt(squares / m + kBatchNormEps));
+    }
+    return stats;
+}
 
 TrainOp train_batchnorm_op() { return {LayerKind::BatchNorm, batchnorm_forward, batchnorm_backward}; }
 

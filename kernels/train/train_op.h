@@ -21,6 +21,10 @@ const TrainOp& train_op(LayerKind kind);
 float apply_activation(float z, Activation a);
 float activation_grad(float y, float dy, Activation a);
 
+// Batchnorm's batch statistics of an NCHW tensor, per channel: the mean, then
+// 1 / sqrt(biased variance + kBatchNormEps) (PassTensors::batch_stats).
+std::vector<float> batchnorm_batch_stats(const std::vector<float>& x, const Shape& s);
+
 // Adds `values` into `grad` element by element, rounding each sum to the compute precision.
 void add_rounded(std::vector<float>& grad, const std::vector<float>& values, TrainPrecision p);
 

@@ -213,7 +213,6 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     CpuTrainer trainer(model, trainer_config(a, steps));
     std::unique_ptr<NpuRig> npu;
     if (a.device == "npu") {
-        require_npu_trainable(trainer.graph());
         npu = std::make_unique<NpuRig>(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config,
                                        npu_precision(trainer.config().precision), update_rule(trainer.config()));
         trainer.set_device(&npu->device);

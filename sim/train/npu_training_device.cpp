@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "kernels/train/train_op.h"
 #include "sim/train/forward_booking.h"
 #include "sim/train/npu_layer_backward.h"
 #include "workloads/ir/float_model.h"
@@ -15,15 +16,6 @@ Precision npu_precision(TrainPrecision p) {
     return Precision::Fp32;
 }
 
-void require_npu_trainable(const Graph& graph) {
-    for (size_t i = 0; i < graph.layers.size(); ++i)
-        if (graph.layers[i].kind == LayerKind::BatchNorm)
-            throw UnsupportedError(
-                fmt::format("{}: batchnorm in training mode runs on the CPU reference only: use --device cpu, or "
-                            "--timing-only for the NPU's step time",
-                            graph.where(int(i))));
-}
-
 NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision, const UpdateRule& rule)
     : m_sim(simulation),
       m_precision(precision),
@@ -33,33 +25,62 @@ NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision
 
 void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision,
                                 PassTensors& pass) {
-    // The step's weights as the model's own values; the input is overwritten with the batch.
-    Graph g = graph;
-    for (size_t i = 0; i < g.layers.size(); ++i) {
-        g.layers[i].weights = params[i].weight;
-        g.layers[i].bias_values = params[i].bias;
+    // The segments and their value maps keep from step to step (same graph and batch).
+    if (m_segments.empty() || m_segments_batch != graph.input().output.n) {
+        m_segments = forward_segments(graph);
+        m_index_of.clear();
+        for (const ForwardSegment& s : m_segments) m_index_of.push_back(inference_graph(s.graph).index_of);
+        m_segments_batch = graph.input().output.n;
     }
-    PreparedWorkload w = prepare_workload(g, m_precision, true, 1);
-    HostTensor& in = w.model.inputs[0];
-    for (int64_t k = 0; k < in.elements(); ++k) in.set_real(k, pass.out[0][size_t(k)]);
-    // A fresh placement per step: the forward program's tensors, then the GEMMs' scratch.
+    // A fresh placement per step: the forward programs' tensors, then the GEMMs' scratch (after
+    // the resident optimizer state).
     m_sim.release_dram();
     m_programs.reset();
+    for (size_t k = 0; k < m_segments.size(); ++k) run_segment(graph, m_segments[k], m_index_of[k], params, pass);
+}
+
+void NpuTrainingDevice::run_segment(const Graph& graph, const ForwardSegment& s, const std::vector<int>& index_of,
+                                    const std::vector<LayerParams>& params, PassTensors& pass) {
+    // The step's weights as the model's own values; a batchnorm as the scale and shift of its
+    // batch's statistics (its input was read back by an earlier segment).
+    Graph g = s.graph;
+    for (size_t i = size_t(s.first_computed); i < g.layers.size(); ++i) {
+        const int t = s.source[i];
+        Layer& l = g.layers[i];
+        if (l.kind != LayerKind::BatchNorm) {
+            l.weights = params[size_t(t)].weight;
+            l.bias_values = params[size_t(t)].bias;
+            continue;
+        }
+        const int in = graph.layers[size_t(t)].inputs[0];
+        std::vector<float>& stats = pass.batch_stats[size_t(t)];
+        stats = batchnorm_batch_stats(pass.out[size_t(in)], graph.layers[size_t(in)].output);
+        const int64_t channels = l.output.c;
+        l.weights.resize(size_t(channels));
+        l.bias_values.resize(size_t(channels));
+        for (int64_t c = 0; c < channels; ++c) {
+            const float scale = params[size_t(t)].weight[size_t(c)] * stats[size_t(channels + c)];
+            l.weights[size_t(c)] = scale;
+            l.bias_values[size_t(c)] = params[size_t(t)].bias[size_t(c)] - stats[size_t(c)] * scale;
+        }
+    }
+    PreparedWorkload w = prepare_workload(g, m_precision, true, 1);
+    for (int i = 0; i < s.first_computed; ++i) {
+        HostTensor& in = w.model.inputs[size_t(i)];
+        const std::vector<float>& values = pass.out[size_t(s.source[size_t(i)])];
+        for (int64_t k = 0; k < in.elements(); ++k) in.set_real(k, values[size_t(k)]);
+    }
     const CompiledModel compiled = m_sim.compile(w);
     m_sim.load(w.model, compiled);
-    book_forward(m_programs, m_sim, graph, w, compiled);
+    book_forward(m_programs, m_sim, g, w, compiled, s.source);
     ++m_forward_programs;
-    // Each training layer's value: the inference layer holding it (a fused relu's output is its
+    // Each computed layer's value: the inference layer holding it (a fused relu's output is its
     // conv's, which gives the relu's backward pass the same mask).
-    // The structure is the same every step: the map is found once per graph and batch.
-    if (m_index_of.size() != g.layers.size() || m_index_batch != g.input().output.n) {
-        m_index_of = inference_graph(g).index_of;
-        m_index_batch = g.input().output.n;
-    }
-    for (size_t i = 1; i < g.layers.size(); ++i) {
-        const HostTensor t = m_sim.read_tensor(compiled, w.model.graph, m_index_of[i]);
-        pass.out[i].resize(size_t(t.elements()));
-        for (int64_t k = 0; k < t.elements(); ++k) pass.out[i][size_t(k)] = t.value(k);
+    for (size_t i = size_t(s.first_computed); i < g.layers.size(); ++i) {
+        const HostTensor t = m_sim.read_tensor(compiled, w.model.graph, index_of[i]);
+        std::vector<float>& out = pass.out[size_t(s.source[i])];
+        out.resize(size_t(t.elements()));
+        for (int64_t k = 0; k < t.elements(); ++k) out[size_t(k)] = t.value(k);
     }
 }
 
@@ -71,7 +92,8 @@ LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, 
 void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
     m_programs.time_pass(loss_pass(graph));
     for (size_t i = graph.layers.size() - 1; i >= 1; --i)
-        for (const VectorPass& p : layer_passes(graph, int(i))) m_programs.time_pass(p);
+        for (const VectorPass& p : layer_passes(graph, int(i)))
+            if (!p.normalizes) m_programs.time_pass(p);  // the segment's program normalized
 }
 
 void NpuTrainingDevice::update_done(const Graph& graph, bool applied) {

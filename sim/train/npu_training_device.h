@@ -1,15 +1,16 @@
 #pragma once
 // The simulated NPU as a training device: each step's forward pass is compiled for the design
-// and executed functionally (the training graph with the step's weights), every layer's output
-// read back; the conv2d and fc weight and data gradients run as NPU GEMMs (npu_layer_backward.h).
-// The host computes the values of the element-wise backward ops and the loss, and the device
-// times that work as vector-unit passes (vector_passes.h); an SGD update runs on the vector
+// and executed functionally (the training graph with the step's weights, one program per
+// segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d and fc weight and data
+// gradients run as NPU GEMMs (npu_layer_backward.h). The host computes the values of the element-wise backward ops and
+// the loss, and the device times that work as vector-unit passes (vector_passes.h); an SGD update runs on the vector
 // unit itself, master weights and momentum resident in DRAM (npu_sgd.h). Every program is
 // booked by phase and layer in the device's ledger, summed over the run.
 #include <cstdint>
 
 #include "kernels/train/training_device.h"
 #include "sim/runtime/simulation.h"
+#include "sim/train/forward_segments.h"
 #include "sim/train/npu_programs.h"
 #include "sim/train/npu_sgd.h"
 
@@ -40,13 +41,13 @@ private:
     NpuPrograms m_programs;
     NpuSgd m_sgd;
     int64_t m_forward_programs = 0;
-    std::vector<int> m_index_of;  // training layer -> inference layer holding its value
-    int64_t m_index_batch = -1;
-};
+    void run_segment(const Graph& graph, const ForwardSegment& segment, const std::vector<int>& index_of,
+                     const std::vector<LayerParams>& params, PassTensors& pass);
 
-// Throws UnsupportedError naming the first layer the NPU device cannot train: a batchnorm, whose
-// training-mode statistics the forward programs (compiled for inference) do not compute.
-void require_npu_trainable(const Graph& graph);
+    std::vector<ForwardSegment> m_segments;
+    std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
+    int64_t m_segments_batch = -1;
+};
 
 // The NPU precision of a training precision.
 Precision npu_precision(TrainPrecision p);

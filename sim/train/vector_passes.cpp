@@ -42,6 +42,7 @@ std::vector<VectorPass> layer_passes(const Graph& g, int i) {
         case LayerKind::BatchNorm:
             p.push_back(pass(F, i, in, 1, 0, 2));   // sums of x and x^2 per channel
             p.push_back(pass(F, i, out, 1, 1, 2));  // y = gamma (x - mean) / std + beta
+            p.back().normalizes = true;
             p.push_back(pass(W, i, out, 2, 0, 2));  // sums of dy and dy xhat: d gamma, d beta
             p.push_back(pass(D, i, in, 2, 1, 3));   // dx
             break;

@@ -18,6 +18,9 @@ struct VectorPass {
     int64_t elements = 0;
     int inputs = 1, outputs = 1, ops = 1;  // streams read and written; vector operations per element
     bool fp32 = false;                     // FP32 streams (master weights, optimizer state), else compute precision
+    // Batchnorm's normalization: done by the forward programs where batchnorm stays a layer
+    // (the training device's segments), a pass of its own where it folds (the estimate).
+    bool normalizes = false;
 };
 
 // How the update runs: the optimizer, whether FP32 master weights are copied back to a lower

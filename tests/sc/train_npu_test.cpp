@@ -10,6 +10,7 @@
 #include "kernels/train/train_op.h"
 #include "sc_helpers.h"
 #include "sim/compiler/lower_matrix.h"
+#include "sim/train/forward_segments.h"
 #include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_sgd.h"
 #include "sim/train/npu_training_device.h"
@@ -265,4 +266,53 @@ TEST_CASE("SGD on the vector unit, state resident in DRAM, equals the host optim
     CHECK(programs.programs() == 3 * 2);
     CHECK(t.dram_read_bytes == 3 * 3 * (700 + 7 + 30) * 4);
     CHECK(t.dram_write_bytes == 3 * 2 * (700 + 7 + 30) * 4);
+}
+
+TEST_CASE("a residual network with batchnorm trains on the NPU, one forward program per segment", "[sc][train]") {
+    const Graph g = parse_model_yaml(
+        "name: t\ninput: {channels: 1, height: 8, width: 8}\nlayers:\n"
+        "  - {name: c, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+        "  - {name: c_bn, type: batchnorm}\n"
+        "  - {name: c_relu, type: relu}\n"
+        "  - {name: c2, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+        "  - {name: c2_bn, type: batchnorm}\n"
+        "  - {name: sum, type: add, inputs: [c2_bn, c_relu], activation: relu}\n"
+        "  - {name: g, type: global_avgpool}\n"
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n",
+        "t.yaml");
+    // Cut before each batchnorm: [c], [c_bn, c_relu, c2], [c2_bn, sum, g, f, fc]; the last reads
+    // c_relu from the segment before as an input of its own.
+    const std::vector<ForwardSegment> segments = forward_segments(training_graph(g));
+    REQUIRE(segments.size() == 3);
+    CHECK(segments[1].source == std::vector<int>{1, 2, 3, 4});
+    CHECK(segments[2].first_computed == 2);
+    CHECK(segments[2].source == std::vector<int>{4, 3, 5, 6, 7, 8, 9});
+    SeededRng rng(4);
+    std::vector<float> images(size_t(4 * 4 * 64));
+    for (float& v : images) v = float(rng.uniform(-1.0, 1.0));
+    std::vector<int32_t> labels;
+    for (int i = 0; i < 16; ++i) labels.push_back(i % 3);
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    TrainerConfig c;
+    c.micro_batch = 4;
+    c.optimizer.lr = 0.05;
+    CpuTrainer cpu(g, c), npu(g, c);
+    NpuTrainingDevice device(sim, Precision::Fp32, UpdateRule{});
+    npu.set_device(&device);
+    for (int step = 0; step < 4; ++step) {
+        const StepResult a = cpu.step(images.data() + step * 256, labels.data() + step * 4);
+        const StepResult b = npu.step(images.data() + step * 256, labels.data() + step * 4);
+        INFO("step " << step << ": cpu " << a.loss << ", npu " << b.loss);
+        CHECK(std::fabs(a.loss - b.loss) <= 1e-4 * a.loss);
+    }
+    CHECK(device.forward_programs() == 4 * 3);
+    // The batch statistics the driver computed between the segments fed the running averages.
+    for (int bn : {2, 5})
+        for (size_t k = 0; k < 4; ++k) {
+            CHECK(npu.master()[size_t(bn)].running_mean[k] ==
+                  Approx(cpu.master()[size_t(bn)].running_mean[k]).margin(1e-5));
+            CHECK(npu.master()[size_t(bn)].running_var[k] ==
+                  Approx(cpu.master()[size_t(bn)].running_var[k]).epsilon(1e-4));
+        }
 }
