@@ -56,8 +56,13 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::Affine: return "affine";
         case VectorOp::Copy: return "copy";
         case VectorOp::Axpby: return "axpby";
+        case VectorOp::ClampGrad: return "clamp_grad";
     }
     return "?";
+}
+
+bool reads_second_input(VectorOp op) {
+    return op == VectorOp::Add || op == VectorOp::Axpby || op == VectorOp::ClampGrad;
 }
 
 const char* queue_name(Queue q) {

@@ -120,14 +120,29 @@ struct Gemm {
 // Clamp: relu, relu6, clip; Affine: a standalone batchnorm (per-channel scale and shift);
 // Copy: moves a tile, rescaling INT8 values (concat of tensors with different scales);
 // Axpby: dst = alpha src + beta src2 on float tiles, computed in double and rounded once (the
-// optimizer update: momentum, weight decay, the step).
+// optimizer update: momentum, weight decay, the step); ClampGrad: dst = src2 where
+// clamp_min < src < clamp_max, else 0 (the gradient of relu, relu6 and clip).
 // How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
 // (round half up), ONNX's float scale with round half to even and a zero point (imported
 // QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
 enum class RequantRule { Multiplier, OnnxFloat, Int32 };
 
-enum class VectorOp { Requantize, MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Copy, Axpby };
+enum class VectorOp {
+    Requantize,
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    Add,
+    Clamp,
+    Softmax,
+    Affine,
+    Copy,
+    Axpby,
+    ClampGrad
+};
 const char* vector_op_name(VectorOp op);
+// Add, Axpby and ClampGrad read src2 (the hardware and the compiler's hazards both ask this).
+bool reads_second_input(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.
 // INT8: {int32 bias, int32 multiplier, int32 shift} (OnnxFloat: {int32 bias, float scale, 0});
@@ -137,7 +152,7 @@ constexpr int64_t kChannelParamBytes = 12;
 struct Vector {
     VectorOp op = VectorOp::Clamp;
     Region src;     // Requantize: accumulator [groups][M][filters]; others: input box
-    Region src2;    // Add, Axpby: second input
+    Region src2;    // Add, Axpby, ClampGrad: second input
     Region params;  // Requantize, Affine: one channel record per output channel of the tile
     Region dst;     // output box, dense NCHW
     std::array<int64_t, 4> src_extent{1, 1, 1, 1};  // input box (n, c, h, w)
@@ -149,7 +164,7 @@ struct Vector {
     bool count_include_pad = false;
     Activation activation = Activation::None;  // float fused activation
     Int8Clamp clamp;                           // INT8 fused activation, clip and saturation
-    float clamp_min = 0.0f, clamp_max = 0.0f;  // float Clamp bounds
+    float clamp_min = 0.0f, clamp_max = 0.0f;  // float Clamp and ClampGrad bounds
     AddRescale add;
     QuantMultiplier rescale;  // INT8 Copy
     RequantRule rule = RequantRule::Multiplier;

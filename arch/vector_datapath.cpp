@@ -146,6 +146,9 @@ void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o
             case isa::VectorOp::Add: a = activate(a + load_real(o.src2, i, p), v.activation); break;
             case isa::VectorOp::Clamp: a = std::min(std::max(a, v.clamp_min), v.clamp_max); break;
             case isa::VectorOp::Axpby: a = float(v.alpha * double(a) + v.beta * double(load_real(o.src2, i, p))); break;
+            case isa::VectorOp::ClampGrad:
+                a = a > v.clamp_min && a < v.clamp_max ? load_real(o.src2, i, p) : 0.0f;
+                break;
             case isa::VectorOp::Affine: {
                 const ChannelParams cp = channel_params(o, (i / pixels) % v.dst_extent[1]);
                 a = a * as_float(cp.word0) + as_float(cp.word1);

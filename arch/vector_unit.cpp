@@ -60,7 +60,7 @@ void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
         Scratchpad& src = m_buffers.at(v.src.buffer);
         src.count_read(layer, v.src.size);
         o.src = src.data(v.src.offset, v.src.size);
-        if (v.op == isa::VectorOp::Add || v.op == isa::VectorOp::Axpby) {
+        if (isa::reads_second_input(v.op)) {
             Scratchpad& src2 = m_buffers.at(v.src2.buffer);
             src2.count_read(layer, v.src2.size);
             o.src2 = src2.data(v.src2.offset, v.src2.size);

@@ -168,7 +168,7 @@ void CpuTrainer::backward(const std::vector<float>& dlogits) {
     for (size_t i = g.layers.size() - 1; i >= 1; --i) {
         if (m_device && op_def(g.layers[i].kind).unit == OpUnit::Array)
             array_backward_on_device(int(i));
-        else
+        else if (!m_device || !m_device->vector_backward(g, int(i), m_pass))
             train_op(g.layers[i].kind).backward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
     }
 }
@@ -178,8 +178,9 @@ void CpuTrainer::array_backward_on_device(int i) {
     const std::vector<float>& y = m_pass.out[size_t(i)];
     const std::vector<float>& dy = m_pass.grad[size_t(i)];
     std::vector<float> dz(dy.size());  // stored in the compute precision, as the CPU op does
-    for (size_t k = 0; k < dz.size(); ++k)
-        dz[k] = round_compute(activation_grad(y[k], dy[k], l.activation), m_config.precision);
+    if (l.activation == Activation::None || !m_device->activation_gradient(m_graph, i, y, dy, dz))
+        for (size_t k = 0; k < dz.size(); ++k)
+            dz[k] = round_compute(activation_grad(y[k], dy[k], l.activation), m_config.precision);
     const LayerGradients r =
         m_device->array_backward(m_graph, i, m_pass.out[size_t(l.inputs[0])], dz, m_compute[size_t(i)]);
     LayerParams& g = m_grads[size_t(i)];

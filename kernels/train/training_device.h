@@ -27,6 +27,19 @@ public:
     // the fused activation); `input` may stay empty for a layer that reads the graph's input.
     virtual LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                           const std::vector<float>& dz, const LayerParams& params) = 0;
+    // Layer `layer`'s element-wise backward step when the device runs it (adding d loss / d input
+    // into pass.grad of its inputs, as the layer's TrainOp would): true; false: the trainer runs
+    // the TrainOp on the host.
+    virtual bool vector_backward(const Graph& graph, int layer, PassTensors& pass) {
+        (void)graph, (void)layer, (void)pass;
+        return false;
+    }
+    // dz = act'(y) dy of a conv2d's or fc's fused activation, when the device computes it: true.
+    virtual bool activation_gradient(const Graph& graph, int layer, const std::vector<float>& y,
+                                     const std::vector<float>& dy, std::vector<float>& dz) {
+        (void)graph, (void)layer, (void)y, (void)dy, (void)dz;
+        return false;
+    }
     // The host's share of the step, done: the loss and the element-wise backward ops of a
     // micro-batch (after its backward pass), the optimizer update (after each step, applied or
     // skipped). A device may account for that work.

@@ -89,8 +89,8 @@ void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder&
             v.src_extent = v.dst_extent = {1, 1, 1, count};
             v.alpha = op.alpha;
             v.beta = op.beta;
-            v.clamp_min = -std::numeric_limits<float>::infinity();
-            v.clamp_max = std::numeric_limits<float>::infinity();
+            v.clamp_min = op.lo;
+            v.clamp_max = op.hi;
             builder.vector(v);
         }
         for (size_t s = 0; s < job.outputs.size(); ++s)

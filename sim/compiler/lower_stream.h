@@ -6,6 +6,7 @@
 // computed for real: the SGD update) or gives only their count (`ops_per_element`: Add or Clamp
 // stand-ins for arithmetic the host does, for the time and the DRAM traffic).
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "arch/npu_config.h"
@@ -18,7 +19,9 @@ namespace npu {
 struct StreamOp {
     isa::VectorOp op = isa::VectorOp::Axpby;
     int src = 0, src2 = 0, dst = 0;
-    double alpha = 1.0, beta = 0.0;
+    double alpha = 1.0, beta = 0.0;                      // Axpby
+    float lo = -std::numeric_limits<float>::infinity();  // ClampGrad's bounds
+    float hi = std::numeric_limits<float>::infinity();
 };
 
 struct StreamJob {

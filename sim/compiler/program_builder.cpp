@@ -57,7 +57,7 @@ int32_t ProgramBuilder::vector(const isa::Vector& vector) {
     v.precision = m_precision;
     if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine)
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.params, false}, {v.dst, true}}, -1);
-    if (v.op == isa::VectorOp::Add)
+    if (isa::reads_second_input(v.op))
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.src2, false}, {v.dst, true}}, -1);
     return append(isa::Queue::Vector, v, {{v.src, false}, {v.dst, true}}, -1);
 }

@@ -94,6 +94,31 @@ void NpuPrograms::run_streams(TrainPhase phase, int layer, const std::vector<Str
     run(builder.finish(m_sim.dram_end()), jobs.empty() ? Precision::Fp32 : jobs.front().precision);
 }
 
+std::vector<std::vector<float>> NpuPrograms::compute(TrainPhase phase, int layer,
+                                                     const std::vector<const std::vector<float>*>& inputs, int outputs,
+                                                     const std::vector<StreamOp>& ops) {
+    const size_t n = inputs.front()->size();
+    const uint64_t stream_bytes = DramAllocator::align(uint64_t(n) * element_bytes(m_precision));
+    const uint64_t base = scratch(stream_bytes * uint64_t(inputs.size() + size_t(outputs)));
+    StreamJob job;
+    job.elements = int64_t(n);
+    job.ops = ops;
+    job.precision = m_precision;
+    for (size_t s = 0; s < inputs.size(); ++s) {
+        job.inputs.push_back(base + s * stream_bytes);
+        m_sim.write_dram(job.inputs.back(), to_bytes(*inputs[s], m_precision));
+    }
+    for (int s = 0; s < outputs; ++s) job.outputs.push_back(base + (inputs.size() + size_t(s)) * stream_bytes);
+    run_streams(phase, layer, {job});
+    std::vector<std::vector<float>> out;
+    for (uint64_t address : job.outputs) {
+        const std::vector<uint8_t> bytes = m_sim.read_dram(address, uint64_t(n) * element_bytes(m_precision));
+        std::vector<float>& values = out.emplace_back(n);
+        for (size_t i = 0; i < n; ++i) values[i] = load_real(bytes.data(), int64_t(i), m_precision);
+    }
+    return out;
+}
+
 HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
     const int64_t m = transpose_a ? a.cols : a.rows, k = transpose_a ? a.rows : a.cols;
     const int64_t n = transpose_b ? b.rows : b.cols;

@@ -38,6 +38,12 @@ public:
     // Element-wise jobs over streams the caller placed, as one program booked under `phase` and
     // `layer` (functional simulations compute them).
     void run_streams(TrainPhase phase, int layer, const std::vector<StreamJob>& jobs);
+    // Element-wise instructions `ops` over host values as a driver runs them: the input streams
+    // written to the NPU's DRAM in the compute precision, one program run and booked, `outputs`
+    // streams read back.
+    std::vector<std::vector<float>> compute(TrainPhase phase, int layer,
+                                            const std::vector<const std::vector<float>*>& inputs, int outputs,
+                                            const std::vector<StreamOp>& ops);
     // Books a program the caller ran itself (the forward program's layers).
     void book(TrainPhase phase, int layer, const ProgramTotals& t, int64_t programs) {
         m_ledger.book(phase, layer, t, programs);

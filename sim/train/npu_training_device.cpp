@@ -6,6 +6,7 @@
 #include "kernels/train/train_op.h"
 #include "sim/train/forward_booking.h"
 #include "sim/train/npu_layer_backward.h"
+#include "sim/train/npu_vector_backward.h"
 #include "workloads/ir/float_model.h"
 
 namespace npu {
@@ -89,11 +90,31 @@ LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, 
     return npu_layer_backward(m_programs, graph, layer, x, dz, params);
 }
 
+bool NpuTrainingDevice::vector_backward(const Graph& graph, int layer, PassTensors& pass) {
+    if (!npu_vector_backward(m_programs, graph, layer, pass)) return false;
+    m_masked.resize(graph.layers.size(), false);
+    m_masked[size_t(layer)] = true;
+    return true;
+}
+
+bool NpuTrainingDevice::activation_gradient(const Graph& graph, int layer, const std::vector<float>& y,
+                                            const std::vector<float>& dy, std::vector<float>& dz) {
+    dz = npu_activation_gradient(m_programs, graph, layer, y, dy);
+    m_masked.resize(graph.layers.size(), false);
+    m_masked[size_t(layer)] = true;
+    return true;
+}
+
 void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
+    // The host's share, timed: what no program of this micro-batch did.
     m_programs.time_pass(loss_pass(graph));
+    m_masked.resize(graph.layers.size(), false);
     for (size_t i = graph.layers.size() - 1; i >= 1; --i)
-        for (const VectorPass& p : layer_passes(graph, int(i)))
-            if (!p.normalizes) m_programs.time_pass(p);  // the segment's program normalized
+        for (const VectorPass& p : layer_passes(graph, int(i))) {
+            const bool done = p.work == VectorWork::BatchNormNormalize || (p.work == VectorWork::Mask && m_masked[i]);
+            if (!done) m_programs.time_pass(p);
+        }
+    m_masked.assign(graph.layers.size(), false);
 }
 
 void NpuTrainingDevice::update_done(const Graph& graph, bool applied) {

@@ -1,11 +1,13 @@
 #pragma once
 // The simulated NPU as a training device: each step's forward pass is compiled for the design
 // and executed functionally (the training graph with the step's weights, one program per
-// segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d and fc weight and data
-// gradients run as NPU GEMMs (npu_layer_backward.h). The host computes the values of the element-wise backward ops and
-// the loss, and the device times that work as vector-unit passes (vector_passes.h); an SGD update runs on the vector
-// unit itself, master weights and momentum resident in DRAM (npu_sgd.h). Every program is
-// booked by phase and layer in the device's ledger, summed over the run.
+// segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d
+// and fc weight and data gradients run as NPU GEMMs (npu_layer_backward.h). The vector unit
+// computes the gradients of relu, relu6, clip, fused activations and adds
+// (npu_vector_backward.h) and an SGD update, master weights and momentum resident in DRAM
+// (npu_sgd.h); the host computes the pools', batchnorm's and the loss's, timed as vector-unit
+// passes (vector_passes.h). Every program is booked by phase and layer in the device's ledger,
+// summed over the run.
 #include <cstdint>
 
 #include "kernels/train/training_device.h"
@@ -25,6 +27,9 @@ public:
                  PassTensors& pass) override;
     LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params) override;
+    bool vector_backward(const Graph& graph, int layer, PassTensors& pass) override;
+    bool activation_gradient(const Graph& graph, int layer, const std::vector<float>& y, const std::vector<float>& dy,
+                             std::vector<float>& dz) override;
     void micro_batch_done(const Graph& graph) override;
     void update_done(const Graph& graph, bool applied) override;
     // SGD runs on the vector unit (npu_sgd.h); Adam stays on the host, timed as a pass.
@@ -47,6 +52,7 @@ private:
     std::vector<ForwardSegment> m_segments;
     std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
     int64_t m_segments_batch = -1;
+    std::vector<bool> m_masked;  // this micro-batch: layers whose mask ran as a program (not timed as a pass)
 };
 
 // The NPU precision of a training precision.

@@ -12,15 +12,28 @@
 
 namespace npu {
 
+// What a pass does, for a device that runs some of them for real and times the rest.
+enum class VectorWork {
+    Mask,                // an activation's, relu's, relu6's or clip's gradient (an add's: with the gathering)
+    GradientAdd,         // a GEMM's data gradient added into a gradient several layers gather in
+    Pool,                // a pool's gradient
+    BiasSum,             // a conv's or fc's bias gradient
+    BatchNormStats,      // forward: per-channel sums of x and x^2
+    BatchNormNormalize,  // forward: y = gamma (x - mean) / std + beta
+    BatchNormSums,       // backward: d gamma, d beta
+    BatchNormGrad,       // backward: dx
+    Loss,
+    Accumulate,  // the micro-batches' weight gradients summed
+    Update,
+};
+
 struct VectorPass {
     TrainPhase phase = TrainPhase::DataGradient;
     int layer = 0;  // the graph layer it works for
     int64_t elements = 0;
     int inputs = 1, outputs = 1, ops = 1;  // streams read and written; vector operations per element
     bool fp32 = false;                     // FP32 streams (master weights, optimizer state), else compute precision
-    // Batchnorm's normalization: done by the forward programs where batchnorm stays a layer
-    // (the training device's segments), a pass of its own where it folds (the estimate).
-    bool normalizes = false;
+    VectorWork work = VectorWork::Mask;
 };
 
 // How the update runs: the optimizer, whether FP32 master weights are copied back to a lower
@@ -32,8 +45,9 @@ struct UpdateRule {
 };
 
 // Layer `layer`'s passes of one micro-batch: batchnorm's batch statistics and normalization
-// (forward), activation, pooling and batchnorm gradients, the sum of a gradient read by several
-// layers (data gradients), bias and batchnorm parameter sums (weight gradients).
+// (forward), activation, pooling and batchnorm gradients, each adding into its input's gradient
+// where several layers read that input (data gradients), bias and batchnorm parameter sums
+// (weight gradients).
 std::vector<VectorPass> layer_passes(const Graph& graph, int layer);
 // The loss on the logits: softmax, cross-entropy and d loss / d logits (forward).
 VectorPass loss_pass(const Graph& graph);

@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -28,7 +30,13 @@ inline Result shell(const std::string& command) {
 
 inline Result npusim(const std::string& args) { return shell(std::string(NPUSIM_BINARY) + " " + args); }
 
-inline std::string temp_path(const std::string& name) { return std::string(NPUSIM_TEST_TMP) + "/" + name; }
+// A path in this process's own scratch folder: ctest runs test cases as parallel processes,
+// which must not rewrite each other's files.
+inline std::string temp_path(const std::string& name) {
+    const std::string folder = std::string(NPUSIM_TEST_TMP) + "/p" + std::to_string(getpid());
+    std::filesystem::create_directories(folder);
+    return folder + "/" + name;
+}
 
 inline std::string read(const std::string& path) {
     std::ifstream in(path);

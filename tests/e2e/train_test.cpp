@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 // Two classes of 8x8 images: the bright stripe is in the top or the bottom half.
 std::string stripes_dataset() {
-    const fs::path dir = fs::path(NPUSIM_TEST_TMP) / "stripes";
+    const fs::path dir = temp_path("stripes");
     fs::remove_all(dir);
     fs::create_directories(dir);
     auto pixel = [](uint32_t i, uint32_t k) { return ((k / 8 < 4) == (i % 2 == 0) ? 200u : 20u) + (i * 7 + k) % 30; };

@@ -14,6 +14,7 @@
 #include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_sgd.h"
 #include "sim/train/npu_training_device.h"
+#include "sim/train/npu_vector_backward.h"
 #include "workloads/ir/seeded_rng.h"
 #include "workloads/model_loader.h"
 
@@ -315,4 +316,51 @@ TEST_CASE("a residual network with batchnorm trains on the NPU, one forward prog
             CHECK(npu.master()[size_t(bn)].running_var[k] ==
                   Approx(cpu.master()[size_t(bn)].running_var[k]).epsilon(1e-4));
         }
+}
+
+TEST_CASE("relu, relu6, clip and add gradients on the vector unit equal the host's bit for bit",
+          "[sc][train][vector_backward]") {
+    // c is read by r6 and by the add: its gradient gathers from both.
+    const Graph g = parse_model_yaml(
+        "name: t\ninput: {channels: 2, height: 5, width: 5}\nlayers:\n"
+        "  - {name: c, type: conv2d, filters: 3, kernel: 3, padding: 1, activation: relu}\n"  // 1
+        "  - {name: r6, type: relu6}\n"                                                       // 2
+        "  - {name: k, type: clip, min: -0.3, max: 0.4}\n"                                    // 3
+        "  - {name: r, type: relu}\n"                                                         // 4
+        "  - {name: sum, type: add, inputs: [r, c], activation: relu}\n"                      // 5
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n",
+        "t.yaml");
+    TrainerConfig c;
+    c.micro_batch = 3;
+    c.optimizer.lr = 0.0;
+    c.precision = TrainPrecision::Fp16;
+    CpuTrainer trainer(g, c);
+    SeededRng rng(8);
+    std::vector<float> images(size_t(3 * 50));
+    for (float& v : images) v = float(rng.uniform(-2.0, 2.0));
+    const std::vector<int32_t> labels = {0, 1, 2};
+    trainer.step(images.data(), labels.data());
+    const Graph& tg = trainer.graph();
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    NpuPrograms programs(sim, Precision::Fp16);
+    for (int layer : {5, 4, 3, 2}) {
+        INFO("layer " << tg.layers[size_t(layer)].name);
+        // The pass as the trainer left it; an input's gradient holds another reader's share where
+        // several layers read it (c), zeros where this layer is its only reader.
+        PassTensors host = trainer.last_pass();
+        for (int in : tg.layers[size_t(layer)].inputs)
+            for (size_t k = 0; k < host.grad[size_t(in)].size(); ++k)
+                host.grad[size_t(in)][k] =
+                    in == 1 ? round_compute(float(rng.uniform(-1.0, 1.0)), TrainPrecision::Fp16) : 0.0f;
+        PassTensors npu = host;
+        LayerParams none, grads;
+        train_op(tg.layers[size_t(layer)].kind).backward({tg, layer, host, none, grads, TrainPrecision::Fp16});
+        REQUIRE(npu_vector_backward(programs, tg, layer, npu));
+        for (int in : tg.layers[size_t(layer)].inputs) CHECK(npu.grad[size_t(in)] == host.grad[size_t(in)]);
+    }
+    // conv c's fused relu: dz = dy where y > 0.
+    const PassTensors& p = trainer.last_pass();
+    const std::vector<float> dz = npu_activation_gradient(programs, tg, 1, p.out[1], p.grad[1]);
+    for (size_t k = 0; k < dz.size(); ++k) CHECK(dz[k] == activation_grad(p.out[1][k], p.grad[1][k], Activation::Relu));
 }
