@@ -142,6 +142,16 @@ void print_npu_time(const NpuTrainingDevice& device, const TrainingLog& log, con
         costliest_layers(device.ledger(), graph, steps, 5));
 }
 
+void print_epochs(const TrainingLog& log) {
+    for (const EpochLog& e : log.epochs)
+        fmt::print("epoch {}: train loss {:.4f}, accuracy {:.2f}%; test loss {:.4f}, accuracy {:.2f}%{}; {:.1f} s\n",
+                   e.epoch, e.train_loss, 100.0 * e.train_accuracy, e.test_loss, 100.0 * e.test_accuracy,
+                   e.skipped_steps ? fmt::format(" ({} step(s) skipped: FP16 overflow)", e.skipped_steps) : "",
+                   e.wall_s);
+    fmt::print("trained {} steps of {} images in {:.1f} s ({:.0f} images/s)\n", log.steps.size(), log.images_per_step,
+               log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
+}
+
 // How far a device's loss may stray from the CPU reference's on the same weights: FP32 differs
 // only in the order of sums (1e-4 as the foundation's rule); FP16 and BF16 round every stored
 // activation, and a sum landing on the other side of a rounding boundary moves it by an ulp
@@ -234,12 +244,7 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     options.reference_every = npu ? a.reference_every : 0;
     const TrainingLog log =
         run_training(trainer, train_set, test_set, options, progress_bar(!a.quiet && isatty(STDERR_FILENO)));
-    for (const EpochLog& e : log.epochs)
-        fmt::print("epoch {}: train loss {:.4f}, accuracy {:.2f}%; test loss {:.4f}, accuracy {:.2f}%{}; {:.1f} s\n",
-                   e.epoch, e.train_loss, 100.0 * e.train_accuracy, e.test_loss, 100.0 * e.test_accuracy,
-                   e.skipped_steps ? fmt::format(" ({} steps skipped: FP16 overflow)", e.skipped_steps) : "", e.wall_s);
-    fmt::print("trained {} steps of {} images in {:.1f} s ({:.0f} images/s)\n", log.steps.size(), log.images_per_step,
-               log.wall_s, double(log.steps.size() * log.images_per_step) / log.wall_s);
+    print_epochs(log);
     if (npu) print_npu_time(npu->device, log, trainer.graph(), npu->sim.config());
     if (const StepLog* worst = log.worst_reference())
         fmt::print(
