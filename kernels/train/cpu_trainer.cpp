@@ -200,7 +200,9 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
     for (int64_t micro = 0; micro < k; ++micro) {
         const std::vector<float>& logits = forward(images + micro * b * per_image, b, m_device != nullptr, true);
         update_running_stats();
-        const LossResult loss = softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
+        LossResult loss;
+        if (!m_device || !m_device->loss(logits, labels + micro * b, b, classes(), r.loss_scale, loss))
+            loss = softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
         r.loss += loss.loss / double(k);
         r.correct += loss.correct;
         backward(loss.dlogits);

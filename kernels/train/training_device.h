@@ -6,6 +6,7 @@
 // the device when it has done them).
 #include <vector>
 
+#include "kernels/train/loss.h"
 #include "kernels/train/optimizer.h"
 #include "kernels/train/train_model.h"
 
@@ -38,6 +39,13 @@ public:
     virtual bool activation_gradient(const Graph& graph, int layer, const std::vector<float>& y,
                                      const std::vector<float>& dy, std::vector<float>& dz) {
         (void)graph, (void)layer, (void)y, (void)dy, (void)dz;
+        return false;
+    }
+    // Softmax cross-entropy of a micro-batch's logits on the device: true; false: the trainer
+    // computes it.
+    virtual bool loss(const std::vector<float>& logits, const int32_t* labels, int64_t batch, int64_t classes,
+                      float scale, LossResult& out) {
+        (void)logits, (void)labels, (void)batch, (void)classes, (void)scale, (void)out;
         return false;
     }
     // The host's share of the step, done: the loss and the element-wise backward ops of a

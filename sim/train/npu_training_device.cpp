@@ -6,6 +6,7 @@
 #include "kernels/train/train_op.h"
 #include "sim/train/forward_booking.h"
 #include "sim/train/npu_layer_backward.h"
+#include "sim/train/npu_loss.h"
 #include "sim/train/npu_vector_backward.h"
 #include "workloads/ir/float_model.h"
 
@@ -37,6 +38,7 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
     // the resident optimizer state).
     m_sim.release_dram();
     m_programs.reset();
+    m_logits_layer = int(graph.layers.size()) - 1;
     for (size_t k = 0; k < m_segments.size(); ++k) run_segment(graph, m_segments[k], m_index_of[k], params, pass);
 }
 
@@ -105,9 +107,15 @@ bool NpuTrainingDevice::activation_gradient(const Graph& graph, int layer, const
     return true;
 }
 
+bool NpuTrainingDevice::loss(const std::vector<float>& logits, const int32_t* labels, int64_t batch, int64_t classes,
+                             float scale, LossResult& out) {
+    out = npu_softmax_cross_entropy(m_sim, m_programs, m_precision, m_logits_layer, logits, labels, batch, classes,
+                                    scale);
+    return true;
+}
+
 void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
-    // The host's share, timed: what no program of this micro-batch did.
-    m_programs.time_pass(loss_pass(graph));
+    // The host's share, timed: what no program of this micro-batch did (the loss ran as programs).
     m_masked.resize(graph.layers.size(), false);
     for (size_t i = graph.layers.size() - 1; i >= 1; --i)
         for (const VectorPass& p : layer_passes(graph, int(i))) {

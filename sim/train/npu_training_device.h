@@ -30,6 +30,8 @@ public:
     bool vector_backward(const Graph& graph, int layer, PassTensors& pass) override;
     bool activation_gradient(const Graph& graph, int layer, const std::vector<float>& y, const std::vector<float>& dy,
                              std::vector<float>& dz) override;
+    bool loss(const std::vector<float>& logits, const int32_t* labels, int64_t batch, int64_t classes, float scale,
+              LossResult& out) override;
     void micro_batch_done(const Graph& graph) override;
     void update_done(const Graph& graph, bool applied) override;
     // SGD runs on the vector unit (npu_sgd.h); Adam stays on the host, timed as a pass.
@@ -52,6 +54,7 @@ private:
     std::vector<ForwardSegment> m_segments;
     std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
     int64_t m_segments_batch = -1;
+    int m_logits_layer = -1;     // set by forward(): the training graph's last layer
     std::vector<bool> m_masked;  // this micro-batch: layers whose mask ran as a program (not timed as a pass)
 };
 
