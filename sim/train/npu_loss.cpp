@@ -38,9 +38,10 @@ LossResult npu_softmax_cross_entropy(Simulation& sim, NpuPrograms& programs, Pre
     // -log of a probability rounded to 1 would report 0 for any small loss).
     LossResult r = softmax_cross_entropy(logits, labels, batch, classes, scale);
     const double s = double(scale) / double(batch);
-    r.dlogits = programs.compute(TrainPhase::Forward, layer, {&probabilities, &onehot}, 1,
-                                 {{isa::VectorOp::Axpby, 0, 1, 2, s, -s}})
-                    .front();
+    r.dlogits =
+        programs
+            .compute(TrainPhase::Forward, layer, {&probabilities, &onehot}, 1, {{isa::VectorOp::Axpby, 0, 1, 2, s, -s}})
+            .front();
     return r;
 }
 
