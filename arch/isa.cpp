@@ -57,12 +57,16 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::Copy: return "copy";
         case VectorOp::Axpby: return "axpby";
         case VectorOp::ClampGrad: return "clamp_grad";
+        case VectorOp::AxpbySquare: return "axpby_square";
+        case VectorOp::SqrtShift: return "sqrt_shift";
+        case VectorOp::Divide: return "divide";
     }
     return "?";
 }
 
 bool reads_second_input(VectorOp op) {
-    return op == VectorOp::Add || op == VectorOp::Axpby || op == VectorOp::ClampGrad;
+    return op == VectorOp::Add || op == VectorOp::Axpby || op == VectorOp::ClampGrad || op == VectorOp::AxpbySquare ||
+           op == VectorOp::Divide;
 }
 
 const char* queue_name(Queue q) {

@@ -120,8 +120,10 @@ struct Gemm {
 // Clamp: relu, relu6, clip; Affine: a standalone batchnorm (per-channel scale and shift);
 // Copy: moves a tile, rescaling INT8 values (concat of tensors with different scales);
 // Axpby: dst = alpha src + beta src2 on float tiles, computed in double and rounded once (the
-// optimizer update: momentum, weight decay, the step); ClampGrad: dst = src2 where
-// clamp_min < src < clamp_max, else 0 (the gradient of relu, relu6 and clip).
+// optimizer update: momentum, weight decay, the step); AxpbySquare: dst = alpha src + beta src2^2
+// (Adam's second moment); SqrtShift: dst = sqrt(alpha src) + beta; Divide: dst = src / src2 (all
+// three computed in double, rounded once); ClampGrad: dst = src2 where clamp_min < src <
+// clamp_max, else 0 (the gradient of relu, relu6 and clip).
 // How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
 // (round half up), ONNX's float scale with round half to even and a zero point (imported
 // QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
@@ -138,10 +140,14 @@ enum class VectorOp {
     Affine,
     Copy,
     Axpby,
-    ClampGrad
+    ClampGrad,
+    AxpbySquare,
+    SqrtShift,
+    Divide
 };
 const char* vector_op_name(VectorOp op);
-// Add, Axpby and ClampGrad read src2 (the hardware and the compiler's hazards both ask this).
+// Add, Axpby, AxpbySquare, Divide and ClampGrad read src2 (the hardware and the compiler's
+// hazards both ask this).
 bool reads_second_input(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.
@@ -174,7 +180,7 @@ struct Vector {
     // int32 for INT8, fp32 otherwise).
     Precision precision = Precision::Int8;
     float softmax_scale = 1.0f;      // INT8 softmax input scale
-    double alpha = 1.0, beta = 0.0;  // Axpby
+    double alpha = 1.0, beta = 0.0;  // Axpby, AxpbySquare, SqrtShift
 
     int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
 };

@@ -1,6 +1,7 @@
 #include "arch/vector_datapath.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "common/shape.h"
@@ -146,6 +147,13 @@ void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o
             case isa::VectorOp::Add: a = activate(a + load_real(o.src2, i, p), v.activation); break;
             case isa::VectorOp::Clamp: a = std::min(std::max(a, v.clamp_min), v.clamp_max); break;
             case isa::VectorOp::Axpby: a = float(v.alpha * double(a) + v.beta * double(load_real(o.src2, i, p))); break;
+            case isa::VectorOp::AxpbySquare: {
+                const double b = load_real(o.src2, i, p);
+                a = float(v.alpha * double(a) + v.beta * b * b);
+                break;
+            }
+            case isa::VectorOp::SqrtShift: a = float(std::sqrt(v.alpha * double(a)) + v.beta); break;
+            case isa::VectorOp::Divide: a = float(double(a) / double(load_real(o.src2, i, p))); break;
             case isa::VectorOp::ClampGrad:
                 a = a > v.clamp_min && a < v.clamp_max ? load_real(o.src2, i, p) : 0.0f;
                 break;

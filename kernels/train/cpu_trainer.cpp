@@ -211,7 +211,8 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
     scale_all(m_grads, 1.0f / (r.loss_scale * float(k)));
     r.skipped = !m_scaler.update(!all_finite(m_grads));
     if (!r.skipped) {
-        const bool on_device = m_device && m_device->apply_update(m_master, m_grads, m_config.optimizer, r.lr);
+        const bool on_device =
+            m_device && m_device->apply_update(m_master, m_grads, m_config.optimizer, r.lr, m_updates);
         if (!on_device) m_optimizer.apply(m_master, m_grads, m_updates);
         ++m_updates;
     }

@@ -70,14 +70,19 @@ void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, st
         }
         return;
     }
+    // Adam in the NPU's steps, each computed in double and rounded to FP32 (Axpby, AxpbySquare,
+    // SqrtShift, Divide, Axpby): weight decay, first moment, second moment, the denominator
+    // sqrt(v / c2) + eps, the ratio m / denominator, the step of lr / c1. The two agree bit for bit.
     std::vector<float>& v = *second;
     const double t = double(update + 1);
     const double correct1 = 1.0 - std::pow(c.beta1, t), correct2 = 1.0 - std::pow(c.beta2, t);
     for (size_t i = 0; i < w.size(); ++i) {
-        const double gi = g[i] + c.weight_decay * w[i];
+        const float gi = c.weight_decay != 0.0 ? float(g[i] + c.weight_decay * w[i]) : g[i];
         m[i] = float(c.beta1 * m[i] + (1.0 - c.beta1) * gi);
-        v[i] = float(c.beta2 * v[i] + (1.0 - c.beta2) * gi * gi);
-        w[i] = float(w[i] - lr * (m[i] / correct1) / (std::sqrt(v[i] / correct2) + c.epsilon));
+        v[i] = float(c.beta2 * v[i] + (1.0 - c.beta2) * double(gi) * double(gi));
+        const float denominator = float(std::sqrt((1.0 / correct2) * double(v[i])) + c.epsilon);
+        const float ratio = float(double(m[i]) / double(denominator));
+        w[i] = float(w[i] - (lr / correct1) * ratio);
     }
 }
 

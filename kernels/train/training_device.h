@@ -53,12 +53,12 @@ public:
     // skipped). A device may account for that work.
     virtual void micro_batch_done(const Graph& graph) { (void)graph; }
     virtual void update_done(const Graph& graph, bool applied) { (void)graph, (void)applied; }
-    // The optimizer step, when the device runs it: updates `master` from `grads` (FP32, unscaled,
-    // averaged over the step) at learning rate `lr` and returns true; false: the trainer's own
-    // optimizer applies it.
+    // Optimizer step number `update` (from 0), when the device runs it: updates `master` from
+    // `grads` (FP32, unscaled, averaged over the step) at learning rate `lr` and returns true;
+    // false: the trainer's own optimizer applies it.
     virtual bool apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
-                              const OptimizerConfig& optimizer, double lr) {
-        (void)master, (void)grads, (void)optimizer, (void)lr;
+                              const OptimizerConfig& optimizer, double lr, int64_t update) {
+        (void)master, (void)grads, (void)optimizer, (void)lr, (void)update;
         return false;
     }
 };

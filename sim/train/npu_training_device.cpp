@@ -23,7 +23,7 @@ NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision
       m_precision(precision),
       m_rule(rule),
       m_programs(simulation, precision),
-      m_sgd(simulation, m_programs) {}
+      m_optimizer(simulation, m_programs) {}
 
 void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision,
                                 PassTensors& pass) {
@@ -125,18 +125,16 @@ void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
     m_masked.assign(graph.layers.size(), false);
 }
 
-void NpuTrainingDevice::update_done(const Graph& graph, bool applied) {
-    // The micro-batches' gradient sums always; the update's pass where the host ran it.
-    const bool timed_update = applied && m_rule.optimizer != OptimizerKind::Sgd;
+void NpuTrainingDevice::update_done(const Graph& graph, bool) {
+    // The micro-batches' gradient sums (the host's); the update itself ran as programs.
     for (size_t i = 1; i < graph.layers.size(); ++i)
         for (const VectorPass& p : update_passes(int(i), layer_params(graph, int(i)), m_rule))
-            if (p.phase != TrainPhase::Update || timed_update) m_programs.time_pass(p);
+            if (p.work != VectorWork::Update) m_programs.time_pass(p);
 }
 
 bool NpuTrainingDevice::apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
-                                     const OptimizerConfig& optimizer, double lr) {
-    if (optimizer.kind != OptimizerKind::Sgd) return false;
-    m_sgd.apply(master, grads, optimizer, lr);
+                                     const OptimizerConfig& optimizer, double lr, int64_t update) {
+    m_optimizer.apply(master, grads, optimizer, lr, update);
     return true;
 }
 

@@ -4,17 +4,17 @@
 // segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d
 // and fc weight and data gradients run as NPU GEMMs (npu_layer_backward.h). The vector unit
 // computes the gradients of relu, relu6, clip, fused activations and adds
-// (npu_vector_backward.h) and an SGD update, master weights and momentum resident in DRAM
-// (npu_sgd.h); the host computes the pools', batchnorm's and the loss's, timed as vector-unit
-// passes (vector_passes.h). Every program is booked by phase and layer in the device's ledger,
-// summed over the run.
+// (npu_vector_backward.h), the loss's softmax and gradient (npu_loss.h) and the optimizer
+// update, master weights and moments resident in DRAM (npu_optimizer.h); the host computes the
+// pools', batchnorm's and the bias gradients, timed as vector-unit passes (vector_passes.h). Every program is booked by
+// phase and layer in the device's ledger, summed over the run.
 #include <cstdint>
 
 #include "kernels/train/training_device.h"
 #include "sim/runtime/simulation.h"
 #include "sim/train/forward_segments.h"
+#include "sim/train/npu_optimizer.h"
 #include "sim/train/npu_programs.h"
-#include "sim/train/npu_sgd.h"
 
 namespace npu {
 
@@ -34,9 +34,9 @@ public:
               LossResult& out) override;
     void micro_batch_done(const Graph& graph) override;
     void update_done(const Graph& graph, bool applied) override;
-    // SGD runs on the vector unit (npu_sgd.h); Adam stays on the host, timed as a pass.
+    // On the vector unit (npu_optimizer.h).
     bool apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
-                      const OptimizerConfig& optimizer, double lr) override;
+                      const OptimizerConfig& optimizer, double lr, int64_t update) override;
 
     const StepLedger& ledger() const { return m_programs.ledger(); }
     int64_t forward_programs() const { return m_forward_programs; }
@@ -46,7 +46,7 @@ private:
     Precision m_precision;
     UpdateRule m_rule;
     NpuPrograms m_programs;
-    NpuSgd m_sgd;
+    NpuOptimizer m_optimizer;
     int64_t m_forward_programs = 0;
     void run_segment(const Graph& graph, const ForwardSegment& segment, const std::vector<int>& index_of,
                      const std::vector<LayerParams>& params, PassTensors& pass);

@@ -12,7 +12,7 @@
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/forward_segments.h"
 #include "sim/train/npu_layer_backward.h"
-#include "sim/train/npu_sgd.h"
+#include "sim/train/npu_optimizer.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/npu_vector_backward.h"
 #include "workloads/ir/seeded_rng.h"
@@ -230,43 +230,51 @@ TEST_CASE("an element-wise pass moves exactly its streams and keeps the vector u
     CHECK(half.ledger().phase(TrainPhase::DataGradient).dram_read_bytes == 2 * 1000 * 2);
 }
 
-TEST_CASE("SGD on the vector unit, state resident in DRAM, equals the host optimizer bit for bit", "[sc][train]") {
+TEST_CASE("SGD and Adam on the vector unit, state resident in DRAM, equal the host optimizer bit for bit",
+          "[sc][train]") {
     Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
-    NpuPrograms programs(sim, Precision::Fp32);
-    NpuSgd sgd(sim, programs);
-    SeededRng rng(3);
-    auto random = [&](size_t n) {
-        std::vector<float> v(n);
-        for (float& x : v) x = float(rng.uniform(-1.0, 1.0));
-        return v;
-    };
-    // Layer 1: 700 weights (more than the 16 KiB buffer holds with its five streams) and 7
-    // biases; layer 3: 30 weights, no bias.
-    std::vector<LayerParams> host(4);
-    host[1] = {random(700), random(7), {}, {}};
-    host[3] = {random(30), {}, {}, {}};
-    std::vector<LayerParams> npu = host;
-    OptimizerConfig c;
-    c.momentum = 0.9;
-    c.weight_decay = 1e-3;
-    Optimizer reference(c, host);
-    for (int step = 0; step < 3; ++step) {
-        std::vector<LayerParams> grads(4);
-        grads[1] = {random(700), random(7), {}, {}};
-        grads[3] = {random(30), {}, {}, {}};
-        reference.apply(host, grads, step);  // constant schedule: c.lr every step
-        sgd.apply(npu, grads, c, c.lr);
-        for (size_t i : {size_t(1), size_t(3)}) {
-            INFO("step " << step << ", layer " << i);
-            CHECK(npu[i].weight == host[i].weight);
-            CHECK(npu[i].bias == host[i].bias);
+    for (OptimizerKind kind : {OptimizerKind::Sgd, OptimizerKind::Adam}) {
+        INFO(optimizer_name(kind));
+        NpuPrograms programs(sim, Precision::Fp32);
+        NpuOptimizer optimizer(sim, programs);
+        SeededRng rng(3);
+        auto random = [&](size_t n) {
+            std::vector<float> v(n);
+            for (float& x : v) x = float(rng.uniform(-1.0, 1.0));
+            return v;
+        };
+        // Layer 1: 700 weights (more than the 16 KiB buffer holds with all its streams) and 7
+        // biases; layer 3: 30 weights, no bias.
+        std::vector<LayerParams> host(4);
+        host[1] = {random(700), random(7), {}, {}};
+        host[3] = {random(30), {}, {}, {}};
+        std::vector<LayerParams> npu = host;
+        OptimizerConfig c;
+        c.kind = kind;
+        c.lr = kind == OptimizerKind::Adam ? 0.001 : 0.01;
+        c.momentum = 0.9;
+        c.weight_decay = 1e-3;
+        Optimizer reference(c, host);
+        for (int step = 0; step < 3; ++step) {
+            std::vector<LayerParams> grads(4);
+            grads[1] = {random(700), random(7), {}, {}};
+            grads[3] = {random(30), {}, {}, {}};
+            reference.apply(host, grads, step);  // constant schedule: c.lr every step
+            optimizer.apply(npu, grads, c, c.lr, step);
+            for (size_t i : {size_t(1), size_t(3)}) {
+                INFO("step " << step << ", layer " << i);
+                CHECK(npu[i].weight == host[i].weight);
+                CHECK(npu[i].bias == host[i].bias);
+            }
         }
+        // One program per layer and step, reading master, gradient and the moments and writing
+        // master and moments back.
+        const int moments = kind == OptimizerKind::Adam ? 2 : 1;
+        const ProgramTotals& t = programs.ledger().phase(TrainPhase::Update);
+        CHECK(programs.programs() == 3 * 2);
+        CHECK(t.dram_read_bytes == 3 * (2 + moments) * (700 + 7 + 30) * 4);
+        CHECK(t.dram_write_bytes == 3 * (1 + moments) * (700 + 7 + 30) * 4);
     }
-    // One program per layer and step, reading master, gradient and momentum and writing two back.
-    const ProgramTotals& t = programs.ledger().phase(TrainPhase::Update);
-    CHECK(programs.programs() == 3 * 2);
-    CHECK(t.dram_read_bytes == 3 * 3 * (700 + 7 + 30) * 4);
-    CHECK(t.dram_write_bytes == 3 * 2 * (700 + 7 + 30) * 4);
 }
 
 TEST_CASE("a residual network with batchnorm trains on the NPU, one forward program per segment", "[sc][train]") {

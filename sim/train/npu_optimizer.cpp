@@ -1,0 +1,108 @@
+#include "sim/train/npu_optimizer.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace npu {
+namespace {
+
+std::vector<uint8_t> fp32_bytes(const std::vector<float>& values) {
+    std::vector<uint8_t> bytes(values.size() * sizeof(float));
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+    return bytes;
+}
+
+std::vector<float>& part(std::vector<LayerParams>& p, int layer, bool bias) {
+    return bias ? p[size_t(layer)].bias : p[size_t(layer)].weight;
+}
+const std::vector<float>& part(const std::vector<LayerParams>& p, int layer, bool bias) {
+    return bias ? p[size_t(layer)].bias : p[size_t(layer)].weight;
+}
+
+StreamOp op(isa::VectorOp code, int src, int src2, int dst, double alpha = 1.0, double beta = 0.0) {
+    return {code, src, src2, dst, alpha, beta};
+}
+
+// SGD. Tiles: 0 master, 1 gradient, 2 momentum in; 3 master, 4 momentum out.
+std::vector<StreamOp> sgd_ops(const OptimizerConfig& c, double lr) {
+    std::vector<StreamOp> ops;
+    if (c.weight_decay != 0.0) ops.push_back(op(isa::VectorOp::Axpby, 1, 0, 1, 1.0, c.weight_decay));  // g += wd w
+    ops.push_back(op(isa::VectorOp::Axpby, 2, 1, 4, c.momentum, 1.0));                                 // m
+    ops.push_back(op(isa::VectorOp::Axpby, 0, 4, 3, 1.0, -lr));                                        // w - lr m
+    return ops;
+}
+
+// Adam. Tiles: 0 master, 1 gradient, 2 first, 3 second moment in; 4 master, 5 first, 6 second
+// out (4 holds the denominator, then the ratio, then the master value).
+std::vector<StreamOp> adam_ops(const OptimizerConfig& c, double lr, int64_t update) {
+    const double t = double(update + 1);
+    const double correct1 = 1.0 - std::pow(c.beta1, t), correct2 = 1.0 - std::pow(c.beta2, t);
+    std::vector<StreamOp> ops;
+    if (c.weight_decay != 0.0) ops.push_back(op(isa::VectorOp::Axpby, 1, 0, 1, 1.0, c.weight_decay));
+    ops.push_back(op(isa::VectorOp::Axpby, 2, 1, 5, c.beta1, 1.0 - c.beta1));         // m
+    ops.push_back(op(isa::VectorOp::AxpbySquare, 3, 1, 6, c.beta2, 1.0 - c.beta2));   // v
+    ops.push_back(op(isa::VectorOp::SqrtShift, 6, 6, 4, 1.0 / correct2, c.epsilon));  // sqrt(v / c2) + eps
+    ops.push_back(op(isa::VectorOp::Divide, 5, 4, 4));                                // m / denominator
+    ops.push_back(op(isa::VectorOp::Axpby, 0, 4, 4, 1.0, -(lr / correct1)));          // the step
+    return ops;
+}
+
+}  // namespace
+
+void NpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
+    m_sim.release_dram();  // the last step's placements; the state goes first and stays
+    m_programs.reset();
+    for (size_t i = 0; i < master.size(); ++i)
+        for (bool bias : {false, true}) {
+            const std::vector<float>& values = part(master, int(i), bias);
+            if (values.empty()) continue;
+            const uint64_t bytes = values.size() * sizeof(float);
+            Tensor t{int(i),
+                     bias,
+                     int64_t(values.size()),
+                     m_sim.allocate_dram(bytes),
+                     m_sim.allocate_dram(bytes),
+                     adam ? m_sim.allocate_dram(bytes) : 0,
+                     m_sim.allocate_dram(bytes)};
+            m_sim.write_dram(t.master, fp32_bytes(values));
+            m_sim.write_dram(t.first, std::vector<uint8_t>(bytes, 0));
+            if (adam) m_sim.write_dram(t.second, std::vector<uint8_t>(bytes, 0));
+            m_tensors.push_back(t);
+        }
+    m_sim.keep_dram();
+    m_placed = true;
+}
+
+void NpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                         const OptimizerConfig& config, double lr, int64_t update) {
+    const bool adam = config.kind == OptimizerKind::Adam;
+    if (!m_placed) place(master, adam);
+    const std::vector<StreamOp> ops = adam ? adam_ops(config, lr, update) : sgd_ops(config, lr);
+    for (size_t first = 0; first < m_tensors.size();) {
+        // One program per layer: its weights and its biases.
+        const int layer = m_tensors[first].layer;
+        std::vector<StreamJob> jobs;
+        size_t end = first;
+        for (; end < m_tensors.size() && m_tensors[end].layer == layer; ++end) {
+            const Tensor& t = m_tensors[end];
+            m_sim.write_dram(t.gradient, fp32_bytes(part(grads, layer, t.bias)));
+            StreamJob job;
+            job.elements = t.elements;
+            job.inputs = adam ? std::vector<uint64_t>{t.master, t.gradient, t.first, t.second}
+                              : std::vector<uint64_t>{t.master, t.gradient, t.first};
+            job.outputs =
+                adam ? std::vector<uint64_t>{t.master, t.first, t.second} : std::vector<uint64_t>{t.master, t.first};
+            job.ops = ops;
+            jobs.push_back(job);
+        }
+        m_programs.run_streams(TrainPhase::Update, layer, jobs);
+        for (size_t k = first; k < end; ++k) {
+            const Tensor& t = m_tensors[k];
+            const std::vector<uint8_t> bytes = m_sim.read_dram(t.master, uint64_t(t.elements) * sizeof(float));
+            std::memcpy(part(master, layer, t.bias).data(), bytes.data(), bytes.size());
+        }
+        first = end;
+    }
+}
+
+}  // namespace npu
