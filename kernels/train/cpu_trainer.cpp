@@ -209,7 +209,10 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
         if (m_device) m_device->micro_batch_done(m_graph);
     }
     scale_all(m_grads, 1.0f / (r.loss_scale * float(k)));
-    r.skipped = !m_scaler.update(!all_finite(m_grads));
+    bool finite = true;
+    if (!m_device || !m_device->check_gradients(m_master, m_grads, m_config.optimizer, finite))
+        finite = all_finite(m_grads);
+    r.skipped = !m_scaler.update(!finite);
     if (!r.skipped) {
         const bool on_device =
             m_device && m_device->apply_update(m_master, m_grads, m_config.optimizer, r.lr, m_updates);

@@ -48,6 +48,13 @@ public:
         (void)logits, (void)labels, (void)batch, (void)classes, (void)scale, (void)out;
         return false;
     }
+    // Whether this step's gradients (FP32, unscaled, averaged) are all finite, checked on the
+    // device before the update (the overflow flag a driver reads back): true when checked there.
+    virtual bool check_gradients(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                                 const OptimizerConfig& optimizer, bool& finite) {
+        (void)master, (void)grads, (void)optimizer, (void)finite;
+        return false;
+    }
     // The host's share of the step, done: the loss and the element-wise backward ops of a
     // micro-batch (after its backward pass), the optimizer update (after each step, applied or
     // skipped). A device may account for that work.

@@ -57,6 +57,33 @@ int64_t choose_stream_tile(const NpuConfig& config, const StreamJob& job) {
     return tile;
 }
 
+int64_t lower_stream_means(const NpuConfig& config, uint64_t input, int64_t elements, uint64_t means,
+                           Precision precision, ProgramBuilder& builder) {
+    StreamJob job;
+    job.elements = elements;
+    job.inputs = {input};
+    job.outputs = {means};
+    job.precision = precision;
+    const int64_t e = int64_t(element_bytes(precision));
+    const int64_t tile = choose_stream_tile(config, job);
+    const BufferPlan buffers(config, needs_of(job, tile, e));
+    const int64_t tiles = (elements + tile - 1) / tile;
+    StreamJob out = job;
+    out.elements = tiles;
+    for (int64_t k = 0; k < tiles; ++k) {
+        const int64_t count = std::min(tile, elements - k * tile);
+        isa::Vector v;
+        v.op = isa::VectorOp::GlobalAvgPool;
+        v.src = buffers.slot(Operand::Ifmap, k, count * e);
+        v.dst = buffers.slot(Operand::Output, k, e);
+        v.src_extent = {1, 1, 1, count};
+        builder.load(stream_box(input, job, k * tile, count, e), v.src, -1);
+        builder.vector(v);
+        builder.store(v.dst, stream_box(means, out, k, 1, e), 0);
+    }
+    return tiles;
+}
+
 void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder& builder) {
     if (job.inputs.empty() || (job.ops.empty() && job.ops_per_element < 1))
         throw CompileError("element-wise pass: needs an input stream and at least one operation");

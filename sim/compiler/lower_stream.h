@@ -40,4 +40,9 @@ int64_t choose_stream_tile(const NpuConfig& config, const StreamJob& job);
 // Appends the job's instructions (tensor ids: the outputs are 0 .. outputs - 1).
 void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder& builder);
 
+// A stream reduced tile by tile to the tiles' means (GlobalAvgPool), stored at `means` as one
+// value per tile (tensor id 0): a driver's check that every element is finite. Returns the tile count.
+int64_t lower_stream_means(const NpuConfig& config, uint64_t input, int64_t elements, uint64_t means,
+                           Precision precision, ProgramBuilder& builder);
+
 }  // namespace npu

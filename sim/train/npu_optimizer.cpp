@@ -73,10 +73,44 @@ void NpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
     m_placed = true;
 }
 
+void NpuOptimizer::write_gradients(const std::vector<LayerParams>& grads) {
+    for (const Tensor& t : m_tensors) m_sim.write_dram(t.gradient, fp32_bytes(part(grads, t.layer, t.bias)));
+    m_gradients_written = true;
+}
+
+bool NpuOptimizer::gradients_finite(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                                    const OptimizerConfig& config) {
+    if (!m_placed) place(master, config.kind == OptimizerKind::Adam);
+    write_gradients(grads);
+    ProgramBuilder builder(Precision::Fp32, 1, 1, Limits{});
+    std::vector<std::pair<uint64_t, int64_t>> means;  // per tensor: where its tiles' means go, how many
+    for (const Tensor& t : m_tensors) {
+        StreamJob job;
+        job.elements = t.elements;
+        job.inputs = {t.gradient};
+        job.outputs = {0};
+        const int64_t tile = choose_stream_tile(m_sim.config(), job);
+        const uint64_t at = m_sim.allocate_dram(uint64_t((t.elements + tile - 1) / tile) * sizeof(float));
+        means.emplace_back(at,
+                           lower_stream_means(m_sim.config(), t.gradient, t.elements, at, Precision::Fp32, builder));
+    }
+    m_programs.run_program(TrainPhase::Update, -1, builder.finish(m_sim.dram_end()), Precision::Fp32);
+    for (const auto& [at, count] : means) {
+        const std::vector<uint8_t> bytes = m_sim.read_dram(at, uint64_t(count) * sizeof(float));
+        std::vector<float> values(static_cast<size_t>(count));
+        std::memcpy(values.data(), bytes.data(), bytes.size());
+        for (float v : values)
+            if (!std::isfinite(v)) return false;
+    }
+    return true;
+}
+
 void NpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
                          const OptimizerConfig& config, double lr, int64_t update) {
     const bool adam = config.kind == OptimizerKind::Adam;
     if (!m_placed) place(master, adam);
+    if (!m_gradients_written) write_gradients(grads);
+    m_gradients_written = false;  // the next step writes its own
     const std::vector<StreamOp> ops = adam ? adam_ops(config, lr, update) : sgd_ops(config, lr);
     for (size_t first = 0; first < m_tensors.size();) {
         // One program per layer: its weights and its biases.
@@ -85,7 +119,6 @@ void NpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<Lay
         size_t end = first;
         for (; end < m_tensors.size() && m_tensors[end].layer == layer; ++end) {
             const Tensor& t = m_tensors[end];
-            m_sim.write_dram(t.gradient, fp32_bytes(part(grads, layer, t.bias)));
             StreamJob job;
             job.elements = t.elements;
             job.inputs = adam ? std::vector<uint64_t>{t.master, t.gradient, t.first, t.second}

@@ -23,6 +23,12 @@ public:
     // releases the step's own placements, so it comes after the step's last use of them.
     void apply(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads, const OptimizerConfig& config,
                double lr, int64_t update);
+    // Before apply(): writes the step's gradients next to the state (apply() then uses them as
+    // they are) and runs a program reducing them tile by tile to means; the driver reads the
+    // means back: a non-finite one flags an overflow (FP16) and the step is skipped. (A tile of
+    // finite gradients whose FP32 sum overflows would flag one too: gradients near 1e38 / tile.)
+    bool gradients_finite(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                          const OptimizerConfig& config);
 
 private:
     struct Tensor {  // one parameter tensor (a layer's weights or biases) in DRAM, FP32
@@ -32,11 +38,13 @@ private:
         uint64_t master = 0, first = 0, second = 0, gradient = 0;  // second: Adam only
     };
     void place(const std::vector<LayerParams>& master, bool adam);
+    void write_gradients(const std::vector<LayerParams>& grads);
 
     Simulation& m_sim;
     NpuPrograms& m_programs;
     std::vector<Tensor> m_tensors;
     bool m_placed = false;
+    bool m_gradients_written = false;  // this step's, by gradients_finite()
 };
 
 }  // namespace npu

@@ -35,6 +35,11 @@ public:
     void time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     // An element-wise pass, booked under its own phase and layer; the values stay on the host.
     void time_pass(const VectorPass& pass);
+    // A program the caller built, booked under `phase` and `layer`.
+    void run_program(TrainPhase phase, int layer, const isa::Program& program, Precision precision) {
+        at(phase, layer);
+        run(program, precision);
+    }
     // Element-wise jobs over streams the caller placed, as one program booked under `phase` and
     // `layer` (functional simulations compute them).
     void run_streams(TrainPhase phase, int layer, const std::vector<StreamJob>& jobs);

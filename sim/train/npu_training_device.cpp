@@ -132,6 +132,12 @@ void NpuTrainingDevice::update_done(const Graph& graph, bool) {
             if (p.work != VectorWork::Update) m_programs.time_pass(p);
 }
 
+bool NpuTrainingDevice::check_gradients(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                                        const OptimizerConfig& optimizer, bool& finite) {
+    finite = m_optimizer.gradients_finite(master, grads, optimizer);
+    return true;
+}
+
 bool NpuTrainingDevice::apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
                                      const OptimizerConfig& optimizer, double lr, int64_t update) {
     m_optimizer.apply(master, grads, optimizer, lr, update);

@@ -34,6 +34,8 @@ public:
               LossResult& out) override;
     void micro_batch_done(const Graph& graph) override;
     void update_done(const Graph& graph, bool applied) override;
+    bool check_gradients(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                         const OptimizerConfig& optimizer, bool& finite) override;
     // On the vector unit (npu_optimizer.h).
     bool apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
                       const OptimizerConfig& optimizer, double lr, int64_t update) override;

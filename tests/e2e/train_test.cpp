@@ -75,8 +75,8 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     CHECK(npu["forward_programs"] == 24);
     // Per step: the forward program; GEMMs: the conv's dW (it reads the input), the fc's dW and
     // dX; element-wise: the loss (softmax, gradient), the conv's relu mask and bias sum, the
-    // maxpool's gradient, the fc's bias sum; the conv's and the fc's updates.
-    CHECK(npu["programs_per_step"] == 1 + 3 + 6 + 2);
+    // maxpool's gradient, the fc's bias sum; the overflow check; the conv's and the fc's updates.
+    CHECK(npu["programs_per_step"] == 1 + 3 + 6 + 1 + 2);
     CHECK(npu["phases"]["forward"]["macs"] == 8 * (4 * 64 * 9 + 64 * 2));
     double phase_ns = 0.0;
     for (const char* p : {"forward", "data_gradients", "weight_gradients", "update"}) {

@@ -1,0 +1,207 @@
+// The vector unit's side of training on the NPU: element-wise passes timed exactly, the
+// optimizers (SGD, Adam) and the activation and residual-add gradients computed for real and
+// equal to the CPU trainer's bit for bit, batchnorm's segmented forward pass.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "kernels/numerics/check_rule.h"
+#include "kernels/train/cpu_trainer.h"
+#include "kernels/train/train_op.h"
+#include "sc_helpers.h"
+#include "sim/compiler/lower_matrix.h"
+#include "sim/train/forward_segments.h"
+#include "sim/train/npu_layer_backward.h"
+#include "sim/train/npu_optimizer.h"
+#include "sim/train/npu_training_device.h"
+#include "sim/train/npu_vector_backward.h"
+#include "workloads/ir/seeded_rng.h"
+#include "workloads/model_loader.h"
+
+using namespace npu;
+
+TEST_CASE("an element-wise pass moves exactly its streams and keeps the vector unit busy per tile", "[sc][train]") {
+    const NpuConfig design = test::design("tiny_4x4");
+    Simulation sim(design, SimulationOptions{});
+    NpuPrograms programs(sim, Precision::Fp16);
+    // 1000 FP32 elements, two inputs, one output, three operations each: more than the 16 KiB
+    // buffer holds at once, so it runs in tiles.
+    const VectorPass pass{TrainPhase::Update, 3, 1000, 2, 1, 3, true};
+    StreamJob job;
+    job.elements = 1000;
+    job.inputs = {0, 4096};
+    job.outputs = {8192};
+    job.ops_per_element = 3;
+    const int64_t tile = choose_stream_tile(design, job);
+    CHECK(tile < 1000);
+    int64_t busy = 0;
+    for (int64_t first = 0; first < 1000; first += tile)
+        busy += 3 * ((std::min(tile, 1000 - first) + design.vector_lanes - 1) / design.vector_lanes);
+    programs.time_pass(pass);
+    const ProgramTotals& t = programs.ledger().phase(TrainPhase::Update);
+    CHECK(t.dram_read_bytes == 2 * 1000 * 4);
+    CHECK(t.dram_write_bytes == 1000 * 4);
+    CHECK(t.vector_busy_cycles == busy);
+    CHECK(t.cycles >= busy);
+    CHECK(t.energy.total_pj() > 0);
+    CHECK(programs.ledger().layers()[3][size_t(TrainPhase::Update)].ns == Approx(t.ns));
+    CHECK(programs.programs() == 1);
+    // In the compute precision (FP16), the same pass moves half the bytes.
+    NpuPrograms half(sim, Precision::Fp16);
+    half.time_pass(VectorPass{TrainPhase::DataGradient, 1, 1000, 2, 1, 3, false});
+    CHECK(half.ledger().phase(TrainPhase::DataGradient).dram_read_bytes == 2 * 1000 * 2);
+}
+
+TEST_CASE("SGD and Adam on the vector unit, state resident in DRAM, equal the host optimizer bit for bit",
+          "[sc][train]") {
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    for (OptimizerKind kind : {OptimizerKind::Sgd, OptimizerKind::Adam}) {
+        INFO(optimizer_name(kind));
+        NpuPrograms programs(sim, Precision::Fp32);
+        NpuOptimizer optimizer(sim, programs);
+        SeededRng rng(3);
+        auto random = [&](size_t n) {
+            std::vector<float> v(n);
+            for (float& x : v) x = float(rng.uniform(-1.0, 1.0));
+            return v;
+        };
+        // Layer 1: 700 weights (more than the 16 KiB buffer holds with all its streams) and 7
+        // biases; layer 3: 30 weights, no bias.
+        std::vector<LayerParams> host(4);
+        host[1] = {random(700), random(7), {}, {}};
+        host[3] = {random(30), {}, {}, {}};
+        std::vector<LayerParams> npu = host;
+        OptimizerConfig c;
+        c.kind = kind;
+        c.lr = kind == OptimizerKind::Adam ? 0.001 : 0.01;
+        c.momentum = 0.9;
+        c.weight_decay = 1e-3;
+        Optimizer reference(c, host);
+        for (int step = 0; step < 3; ++step) {
+            std::vector<LayerParams> grads(4);
+            grads[1] = {random(700), random(7), {}, {}};
+            grads[3] = {random(30), {}, {}, {}};
+            reference.apply(host, grads, step);  // constant schedule: c.lr every step
+            optimizer.apply(npu, grads, c, c.lr, step);
+            for (size_t i : {size_t(1), size_t(3)}) {
+                INFO("step " << step << ", layer " << i);
+                CHECK(npu[i].weight == host[i].weight);
+                CHECK(npu[i].bias == host[i].bias);
+            }
+        }
+        // One program per layer and step, reading master, gradient and the moments and writing
+        // master and moments back.
+        const int moments = kind == OptimizerKind::Adam ? 2 : 1;
+        const ProgramTotals& t = programs.ledger().phase(TrainPhase::Update);
+        CHECK(programs.programs() == 3 * 2);
+        CHECK(t.dram_read_bytes == 3 * (2 + moments) * (700 + 7 + 30) * 4);
+        CHECK(t.dram_write_bytes == 3 * (1 + moments) * (700 + 7 + 30) * 4);
+        // The overflow check the driver reads back: one non-finite gradient flags the step.
+        std::vector<LayerParams> grads(4);
+        grads[1] = {random(700), random(7), {}, {}};
+        grads[3] = {random(30), {}, {}, {}};
+        CHECK(optimizer.gradients_finite(npu, grads, c));
+        grads[1].weight[613] = std::numeric_limits<float>::infinity();
+        CHECK_FALSE(optimizer.gradients_finite(npu, grads, c));
+        grads[1].weight[613] = 0.0f;
+        grads[3].weight[29] = std::numeric_limits<float>::quiet_NaN();
+        CHECK_FALSE(optimizer.gradients_finite(npu, grads, c));
+    }
+}
+
+TEST_CASE("a residual network with batchnorm trains on the NPU, one forward program per segment", "[sc][train]") {
+    const Graph g = parse_model_yaml(
+        "name: t\ninput: {channels: 1, height: 8, width: 8}\nlayers:\n"
+        "  - {name: c, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+        "  - {name: c_bn, type: batchnorm}\n"
+        "  - {name: c_relu, type: relu}\n"
+        "  - {name: c2, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
+        "  - {name: c2_bn, type: batchnorm}\n"
+        "  - {name: sum, type: add, inputs: [c2_bn, c_relu], activation: relu}\n"
+        "  - {name: g, type: global_avgpool}\n"
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n",
+        "t.yaml");
+    // Cut before each batchnorm: [c], [c_bn, c_relu, c2], [c2_bn, sum, g, f, fc]; the last reads
+    // c_relu from the segment before as an input of its own.
+    const std::vector<ForwardSegment> segments = forward_segments(training_graph(g));
+    REQUIRE(segments.size() == 3);
+    CHECK(segments[1].source == std::vector<int>{1, 2, 3, 4});
+    CHECK(segments[2].first_computed == 2);
+    CHECK(segments[2].source == std::vector<int>{4, 3, 5, 6, 7, 8, 9});
+    SeededRng rng(4);
+    std::vector<float> images(size_t(4 * 4 * 64));
+    for (float& v : images) v = float(rng.uniform(-1.0, 1.0));
+    std::vector<int32_t> labels;
+    for (int i = 0; i < 16; ++i) labels.push_back(i % 3);
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    TrainerConfig c;
+    c.micro_batch = 4;
+    c.optimizer.lr = 0.05;
+    CpuTrainer cpu(g, c), npu(g, c);
+    NpuTrainingDevice device(sim, Precision::Fp32, UpdateRule{});
+    npu.set_device(&device);
+    for (int step = 0; step < 4; ++step) {
+        const StepResult a = cpu.step(images.data() + step * 256, labels.data() + step * 4);
+        const StepResult b = npu.step(images.data() + step * 256, labels.data() + step * 4);
+        INFO("step " << step << ": cpu " << a.loss << ", npu " << b.loss);
+        CHECK(std::fabs(a.loss - b.loss) <= 1e-4 * a.loss);
+    }
+    CHECK(device.forward_programs() == 4 * 3);
+    // The batch statistics the driver computed between the segments fed the running averages.
+    for (int bn : {2, 5})
+        for (size_t k = 0; k < 4; ++k) {
+            CHECK(npu.master()[size_t(bn)].running_mean[k] ==
+                  Approx(cpu.master()[size_t(bn)].running_mean[k]).margin(1e-5));
+            CHECK(npu.master()[size_t(bn)].running_var[k] ==
+                  Approx(cpu.master()[size_t(bn)].running_var[k]).epsilon(1e-4));
+        }
+}
+
+TEST_CASE("relu, relu6, clip and add gradients on the vector unit equal the host's bit for bit",
+          "[sc][train][vector_backward]") {
+    // c is read by r6 and by the add: its gradient gathers from both.
+    const Graph g = parse_model_yaml(
+        "name: t\ninput: {channels: 2, height: 5, width: 5}\nlayers:\n"
+        "  - {name: c, type: conv2d, filters: 3, kernel: 3, padding: 1, activation: relu}\n"  // 1
+        "  - {name: r6, type: relu6}\n"                                                       // 2
+        "  - {name: k, type: clip, min: -0.3, max: 0.4}\n"                                    // 3
+        "  - {name: r, type: relu}\n"                                                         // 4
+        "  - {name: sum, type: add, inputs: [r, c], activation: relu}\n"                      // 5
+        "  - {name: f, type: flatten}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n",
+        "t.yaml");
+    TrainerConfig c;
+    c.micro_batch = 3;
+    c.optimizer.lr = 0.0;
+    c.precision = TrainPrecision::Fp16;
+    CpuTrainer trainer(g, c);
+    SeededRng rng(8);
+    std::vector<float> images(size_t(3 * 50));
+    for (float& v : images) v = float(rng.uniform(-2.0, 2.0));
+    const std::vector<int32_t> labels = {0, 1, 2};
+    trainer.step(images.data(), labels.data());
+    const Graph& tg = trainer.graph();
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    NpuPrograms programs(sim, Precision::Fp16);
+    for (int layer : {5, 4, 3, 2}) {
+        INFO("layer " << tg.layers[size_t(layer)].name);
+        // The pass as the trainer left it; an input's gradient holds another reader's share where
+        // several layers read it (c), zeros where this layer is its only reader.
+        PassTensors host = trainer.last_pass();
+        for (int in : tg.layers[size_t(layer)].inputs)
+            for (size_t k = 0; k < host.grad[size_t(in)].size(); ++k)
+                host.grad[size_t(in)][k] =
+                    in == 1 ? round_compute(float(rng.uniform(-1.0, 1.0)), TrainPrecision::Fp16) : 0.0f;
+        PassTensors npu = host;
+        LayerParams none, grads;
+        train_op(tg.layers[size_t(layer)].kind).backward({tg, layer, host, none, grads, TrainPrecision::Fp16});
+        REQUIRE(npu_vector_backward(programs, tg, layer, npu));
+        for (int in : tg.layers[size_t(layer)].inputs) CHECK(npu.grad[size_t(in)] == host.grad[size_t(in)]);
+    }
+    // conv c's fused relu: dz = dy where y > 0.
+    const PassTensors& p = trainer.last_pass();
+    const std::vector<float> dz = npu_activation_gradient(programs, tg, 1, p.out[1], p.grad[1]);
+    for (size_t k = 0; k < dz.size(); ++k) CHECK(dz[k] == activation_grad(p.out[1][k], p.grad[1][k], Activation::Relu));
+}
