@@ -8,33 +8,42 @@ namespace npu {
 
 namespace {
 
+// The bias gradient rides in the weight-gradient GEMM: its input gets one more feature that is
+// 1 for every sample, whose weight gradient is the sum of dZ over the samples.
 LayerGradients fc_backward(NpuPrograms& gemm, int layer, const Shape& in, int64_t outs, const std::vector<float>& x,
                            const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
-    const HostMatrix X{in.n, in.per_image(), x}, dZ{in.n, outs, dz}, W{outs, in.per_image(), p.weight};
+    const int64_t features = in.per_image(), bias = p.bias.empty() ? 0 : 1;
+    HostMatrix X{in.n, features + bias, std::vector<float>(size_t(in.n * (features + bias)), 1.0f)};
+    for (int64_t i = 0; i < in.n; ++i)
+        std::copy_n(x.begin() + i * features, features, X.values.begin() + i * (features + bias));
+    const HostMatrix dZ{in.n, outs, dz}, W{outs, features, p.weight};
     LayerGradients r;
     gemm.at(TrainPhase::WeightGradient, layer);
-    r.weight = gemm.multiply(dZ, true, X, false).values;  // O x I
+    const HostMatrix dW = gemm.multiply(dZ, true, X, false);  // O x (I + bias)
+    r.weight.resize(size_t(outs * features));
+    for (int64_t o = 0; o < outs; ++o) {
+        std::copy_n(dW.values.begin() + o * (features + bias), features, r.weight.begin() + o * features);
+        if (bias) r.bias.push_back(dW.values[size_t(o * (features + 1) + features)]);
+    }
     gemm.at(TrainPhase::DataGradient, layer);
     if (input_gradient) r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
-    if (!p.bias.empty()) {
-        r.bias.assign(size_t(outs), 0.0f);
-        for (int64_t i = 0; i < in.n; ++i)
-            for (int64_t o = 0; o < outs; ++o) r.bias[size_t(o)] += dz[size_t(i * outs + o)];
-    }
     return r;
 }
 
 LayerGradients conv_backward(NpuPrograms& gemm, int layer, const ConvGeometry& g, const std::vector<float>& x,
                              const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
     const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
+    const int64_t bias = p.bias.empty() ? 0 : 1;
     LayerGradients r;
     r.weight.assign(p.weight.size(), 0.0f);
+    if (bias) r.bias.assign(size_t(g.output.c), 0.0f);
     if (input_gradient) r.input.assign(size_t(g.input.elements()), 0.0f);
     std::vector<float> col(size_t(kg * pixels));
     for (int64_t group = 0; group < g.groups; ++group) {
-        // The batch side by side: dZ_g is Fg x (N P), col(X) is Kc x (N P).
+        // The batch side by side: dZ_g is Fg x (N P), col(X) is Kc x (N P), plus a row of ones
+        // for the bias: its weight gradient is the sum of dZ over the batch and the pixels.
         HostMatrix dZ{fg, n * pixels, std::vector<float>(size_t(fg * n * pixels))};
-        HostMatrix cols{kg, n * pixels, std::vector<float>(size_t(kg * n * pixels))};
+        HostMatrix cols{kg + bias, n * pixels, std::vector<float>(size_t((kg + bias) * n * pixels), 1.0f)};
         for (int64_t i = 0; i < n; ++i) {
             for (int64_t f = 0; f < fg; ++f)
                 std::copy_n(dz.begin() + ((i * g.output.c + group * fg + f) * pixels), pixels,
@@ -46,8 +55,11 @@ LayerGradients conv_backward(NpuPrograms& gemm, int layer, const ConvGeometry& g
         const HostMatrix W{
             fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
         gemm.at(TrainPhase::WeightGradient, layer);
-        const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x Kc
-        std::copy(dW.values.begin(), dW.values.end(), r.weight.begin() + group * fg * kg);
+        const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x (Kc + bias)
+        for (int64_t f = 0; f < fg; ++f) {
+            std::copy_n(dW.values.begin() + f * (kg + bias), kg, r.weight.begin() + (group * fg + f) * kg);
+            if (bias) r.bias[size_t(group * fg + f)] = dW.values[size_t(f * (kg + 1) + kg)];
+        }
         if (!input_gradient) continue;
         gemm.at(TrainPhase::DataGradient, layer);
         const HostMatrix dcol = gemm.multiply(W, true, dZ, false);  // Kc x (N P)
@@ -56,12 +68,6 @@ LayerGradients conv_backward(NpuPrograms& gemm, int layer, const ConvGeometry& g
                 std::copy_n(dcol.values.begin() + k * n * pixels + i * pixels, pixels, col.begin() + k * pixels);
             col2im(col.data(), g, group, r.input.data() + i * g.input.per_image());
         }
-    }
-    if (!p.bias.empty()) {
-        r.bias.assign(size_t(g.output.c), 0.0f);
-        for (int64_t i = 0; i < n; ++i)
-            for (int64_t c = 0; c < g.output.c; ++c)
-                for (int64_t q = 0; q < pixels; ++q) r.bias[size_t(c)] += dz[size_t((i * g.output.c + c) * pixels + q)];
     }
     return r;
 }
@@ -75,13 +81,15 @@ std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer) {
     std::vector<BackwardGemm> out;
     if (l.kind == LayerKind::FullyConnected) {
         const int64_t n = in.n, features = in.per_image(), outs = l.fc.out_features;
-        out.push_back({TrainPhase::WeightGradient, outs, n, features, true, false});                     // dZ^T X
+        const int64_t bias = l.fc.bias ? 1 : 0;
+        out.push_back({TrainPhase::WeightGradient, outs, n, features + bias, true, false});             // dZ^T [X 1]
         if (input_gradient) out.push_back({TrainPhase::DataGradient, n, outs, features, false, false});  // dZ W
     } else if (l.kind == LayerKind::Conv2d) {
         const ConvGeometry g = ConvGeometry::from_layer(l, in);
         const int64_t columns = g.input.n * g.output.h * g.output.w;
         for (int64_t group = 0; group < g.groups; ++group) {
-            out.push_back({TrainPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group(), false, true});
+            const int64_t bias = l.conv.bias ? 1 : 0;
+            out.push_back({TrainPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group() + bias, false, true});
             if (input_gradient)
                 out.push_back({TrainPhase::DataGradient, g.k_per_group(), g.out_per_group(), columns, true, false});
         }

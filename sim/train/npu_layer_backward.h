@@ -15,14 +15,16 @@ struct BackwardGemm {
     int64_t m, k, n;
     bool transpose_a, transpose_b;
 };
-// A conv2d's (per group) or fc layer's backward GEMMs, in order: the weight gradient, then the
-// data gradient unless the layer reads the graph's input. Empty for other kinds.
+// A conv2d's (per group) or fc layer's backward GEMMs, in order: the weight gradient (one output
+// more per filter with a bias), then the data gradient unless the layer reads the graph's
+// input. Empty for other kinds.
 std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer);
 
 // The gradients of one conv2d or fc layer computed on the NPU from what the CPU trainer's pass
 // saved: x (the layer's input), dz (d loss / d pre-activation output) and the weights in compute
 // precision. The weight and data gradients are NPU GEMMs (dW = dZ col(X)^T, dcol = W^T dZ; fc:
-// dW = dZ^T X, dX = dZ W); im2col, col2im and the bias sums stay on the host.
+// dW = dZ^T X, dX = dZ W), the bias gradient a column of the weight gradient's (its operand gets
+// a row or column of ones); im2col and col2im stay on the host.
 // The input gradient is skipped (left empty) for a layer that reads the graph's input.
 LayerGradients npu_layer_backward(NpuPrograms& gemm, const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params);

@@ -24,14 +24,13 @@ std::vector<VectorPass> layer_passes(const Graph& g, int i) {
     // A gradient several layers add into: each adding pass reads it too (+1 stream, +1 operation).
     auto gathers = [&](size_t k) { return k < l.inputs.size() && readers(g, l.inputs[k]) > 1 ? 1 : 0; };
     constexpr TrainPhase F = TrainPhase::Forward, D = TrainPhase::DataGradient, W = TrainPhase::WeightGradient;
+    // (A conv's or fc's bias gradient needs no pass: its weight-gradient GEMM computes it.)
     std::vector<VectorPass> p;
     const int fused = l.activation != Activation::None ? 1 : 0;
     switch (l.kind) {
         case LayerKind::Conv2d:
         case LayerKind::FullyConnected:
             if (fused) p.push_back(pass(VectorWork::Mask, D, i, out, 2, 1, 1));  // dz = act'(y) dy
-            if (l.kind == LayerKind::Conv2d ? l.conv.bias : l.fc.bias)
-                p.push_back(pass(VectorWork::BiasSum, W, i, out, 1, 0, 1));
             if (gathers(0) && l.inputs[0] != 0)  // the GEMM's dX added in
                 p.push_back(pass(VectorWork::GradientAdd, D, i, in, 2, 1, 1));
             break;

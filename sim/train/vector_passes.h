@@ -17,7 +17,6 @@ enum class VectorWork {
     Mask,                // an activation's, relu's, relu6's or clip's gradient (an add's: with the gathering)
     GradientAdd,         // a GEMM's data gradient added into a gradient several layers gather in
     Pool,                // a pool's gradient
-    BiasSum,             // a conv's or fc's bias gradient
     BatchNormStats,      // forward: per-channel sums of x and x^2
     BatchNormNormalize,  // forward: y = gamma (x - mean) / std + beta
     BatchNormSums,       // backward: d gamma, d beta
