@@ -60,13 +60,15 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::AxpbySquare: return "axpby_square";
         case VectorOp::SqrtShift: return "sqrt_shift";
         case VectorOp::Divide: return "divide";
+        case VectorOp::MaxPoolGrad: return "maxpool_grad";
+        case VectorOp::AvgPoolGrad: return "avgpool_grad";
     }
     return "?";
 }
 
 bool reads_second_input(VectorOp op) {
     return op == VectorOp::Add || op == VectorOp::Axpby || op == VectorOp::ClampGrad || op == VectorOp::AxpbySquare ||
-           op == VectorOp::Divide;
+           op == VectorOp::Divide || op == VectorOp::MaxPoolGrad;
 }
 
 const char* queue_name(Queue q) {

@@ -123,7 +123,10 @@ struct Gemm {
 // optimizer update: momentum, weight decay, the step); AxpbySquare: dst = alpha src + beta src2^2
 // (Adam's second moment); SqrtShift: dst = sqrt(alpha src) + beta; Divide: dst = src / src2 (all
 // three computed in double, rounded once); ClampGrad: dst = src2 where clamp_min < src <
-// clamp_max, else 0 (the gradient of relu, relu6 and clip).
+// clamp_max, else 0 (the gradient of relu, relu6 and clip); MaxPoolGrad, AvgPoolGrad: a pool's
+// gradient over whole planes: src is d loss / d output (src_extent), dst d loss / d input
+// (dst_extent), MaxPoolGrad's src2 the pool's input (each output's gradient goes to the first
+// largest cell of its window), AvgPoolGrad's shares it over the window's cells.
 // How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
 // (round half up), ONNX's float scale with round half to even and a zero point (imported
 // QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
@@ -143,11 +146,13 @@ enum class VectorOp {
     ClampGrad,
     AxpbySquare,
     SqrtShift,
-    Divide
+    Divide,
+    MaxPoolGrad,
+    AvgPoolGrad
 };
 const char* vector_op_name(VectorOp op);
-// Add, Axpby, AxpbySquare, Divide and ClampGrad read src2 (the hardware and the compiler's
-// hazards both ask this).
+// Add, Axpby, AxpbySquare, Divide, ClampGrad and MaxPoolGrad read src2 (the hardware and the
+// compiler's hazards both ask this).
 bool reads_second_input(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.

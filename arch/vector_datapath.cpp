@@ -128,6 +128,40 @@ void global_pool_tile(const isa::Vector& v, Precision p, const VectorOperands& o
     }
 }
 
+// The gradient of a max or average pool over whole planes (src: d loss / d output, dst: d loss /
+// d input, MaxPoolGrad's src2: the pool's input), in the order the CPU trainer adds it: output by
+// output, window cell by window cell, summed in FP32, then stored.
+void pool_grad_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    const Window2d& w = v.window;
+    const auto& se = v.src_extent;
+    const auto& de = v.dst_extent;
+    std::vector<float> dx(size_t(de[0] * de[1] * de[2] * de[3]), 0.0f);
+    std::vector<int64_t> cells;
+    for (int64_t plane = 0; plane < se[0] * se[1]; ++plane)
+        for (int64_t y = 0; y < se[2]; ++y)
+            for (int64_t x = 0; x < se[3]; ++x) {
+                cells.clear();
+                for (int64_t r = 0; r < w.kernel_h; ++r)
+                    for (int64_t s = 0; s < w.kernel_w; ++s) {
+                        const int64_t iy = y * w.stride_h - w.pad_top + r * w.dilation_h;
+                        const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
+                        if (iy >= 0 && iy < de[2] && ix >= 0 && ix < de[3])
+                            cells.push_back((plane * de[2] + iy) * de[3] + ix);
+                    }
+                const float g = load_real(o.src, (plane * se[2] + y) * se[3] + x, p);
+                if (v.op == isa::VectorOp::MaxPoolGrad) {
+                    int64_t best = -1;
+                    for (int64_t i : cells)
+                        if (best < 0 || load_real(o.src2, i, p) > load_real(o.src2, best, p)) best = i;
+                    if (best >= 0) dx[size_t(best)] += g;
+                } else {
+                    const float count = float(v.count_include_pad ? window_area(v) : int64_t(cells.size()));
+                    for (int64_t i : cells) dx[size_t(i)] += g / count;
+                }
+            }
+    for (size_t i = 0; i < dx.size(); ++i) store_real(o.dst, int64_t(i), dx[i], p);
+}
+
 // Add, Clamp, Copy and Affine: one input element (two for Add) per output element.
 void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
     const int64_t count = v.dst_elements();
@@ -188,6 +222,8 @@ int64_t vector_element_ops(const isa::Vector& v) {
         case isa::VectorOp::MaxPool:
         case isa::VectorOp::AvgPool: return v.dst_elements() * window_area(v);
         case isa::VectorOp::GlobalAvgPool: return elements(v.src_extent);
+        case isa::VectorOp::MaxPoolGrad:
+        case isa::VectorOp::AvgPoolGrad: return elements(v.src_extent) * window_area(v);
         case isa::VectorOp::Softmax: return 3 * elements(v.src_extent);
         default: return v.dst_elements();
     }
@@ -201,6 +237,8 @@ void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) 
         case isa::VectorOp::MaxPool:
         case isa::VectorOp::AvgPool: pool_tile(v, p, o); break;
         case isa::VectorOp::GlobalAvgPool: global_pool_tile(v, p, o); break;
+        case isa::VectorOp::MaxPoolGrad:
+        case isa::VectorOp::AvgPoolGrad: pool_grad_tile(v, p, o); break;
         case isa::VectorOp::Softmax: softmax_tile(v, p, o); break;
         default: elementwise_tile(v, p, o); break;
     }

@@ -82,14 +82,15 @@ std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer) {
     if (l.kind == LayerKind::FullyConnected) {
         const int64_t n = in.n, features = in.per_image(), outs = l.fc.out_features;
         const int64_t bias = l.fc.bias ? 1 : 0;
-        out.push_back({TrainPhase::WeightGradient, outs, n, features + bias, true, false});             // dZ^T [X 1]
+        out.push_back({TrainPhase::WeightGradient, outs, n, features + bias, true, false});              // dZ^T [X 1]
         if (input_gradient) out.push_back({TrainPhase::DataGradient, n, outs, features, false, false});  // dZ W
     } else if (l.kind == LayerKind::Conv2d) {
         const ConvGeometry g = ConvGeometry::from_layer(l, in);
         const int64_t columns = g.input.n * g.output.h * g.output.w;
         for (int64_t group = 0; group < g.groups; ++group) {
             const int64_t bias = l.conv.bias ? 1 : 0;
-            out.push_back({TrainPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group() + bias, false, true});
+            out.push_back(
+                {TrainPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group() + bias, false, true});
             if (input_gradient)
                 out.push_back({TrainPhase::DataGradient, g.k_per_group(), g.out_per_group(), columns, true, false});
         }

@@ -119,6 +119,29 @@ std::vector<std::vector<float>> NpuPrograms::compute(TrainPhase phase, int layer
     return out;
 }
 
+std::vector<float> NpuPrograms::round_trip(TrainPhase phase, int layer,
+                                           const std::vector<const std::vector<float>*>& inputs,
+                                           int64_t output_elements, const BuildProgram& build) {
+    const uint64_t e = element_bytes(m_precision);
+    uint64_t bytes = DramAllocator::align(uint64_t(output_elements) * e);
+    for (const std::vector<float>* in : inputs) bytes += DramAllocator::align(in->size() * e);
+    uint64_t next = scratch(bytes);
+    std::vector<uint64_t> addresses;
+    for (const std::vector<float>* in : inputs) {
+        addresses.push_back(next);
+        m_sim.write_dram(next, to_bytes(*in, m_precision));
+        next += DramAllocator::align(in->size() * e);
+    }
+    ProgramBuilder builder(m_precision, 1, 1, Limits{});
+    build(addresses, next, builder);
+    at(phase, layer);
+    run(builder.finish(m_sim.dram_end()), m_precision);
+    const std::vector<uint8_t> out = m_sim.read_dram(next, uint64_t(output_elements) * e);
+    std::vector<float> values(static_cast<size_t>(output_elements));
+    for (size_t i = 0; i < values.size(); ++i) values[i] = load_real(out.data(), int64_t(i), m_precision);
+    return values;
+}
+
 HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
     const int64_t m = transpose_a ? a.cols : a.rows, k = transpose_a ? a.rows : a.cols;
     const int64_t n = transpose_b ? b.rows : b.cols;

@@ -5,6 +5,7 @@
 // passes (vector_passes.h, timed only). The NPU stays elaborated across calls; every program is
 // booked in a StepLedger under the phase and layer set by at().
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "sim/compiler/lower_matrix.h"
@@ -35,6 +36,12 @@ public:
     void time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     // An element-wise pass, booked under its own phase and layer; the values stay on the host.
     void time_pass(const VectorPass& pass);
+    // A driver's round trip for one program over host values: `inputs` written to the NPU's DRAM
+    // in the compute precision, `build` appends the program given their addresses and that of an
+    // `output_elements` output, which is read back. Booked under `phase` and `layer`.
+    using BuildProgram = std::function<void(const std::vector<uint64_t>& inputs, uint64_t output, ProgramBuilder&)>;
+    std::vector<float> round_trip(TrainPhase phase, int layer, const std::vector<const std::vector<float>*>& inputs,
+                                  int64_t output_elements, const BuildProgram& build);
     // A program the caller built, booked under `phase` and `layer`.
     void run_program(TrainPhase phase, int layer, const isa::Program& program, Precision precision) {
         at(phase, layer);
@@ -57,6 +64,8 @@ public:
     void reset() { m_scratch = m_scratch_bytes = 0; }
 
     const StepLedger& ledger() const { return m_ledger; }
+    Precision precision() const { return m_precision; }
+    const NpuConfig& config() const { return m_sim.config(); }
     int64_t programs() const { return m_ledger.programs(); }
     double simulated_ns() const { return m_ledger.total().ns; }
     int64_t macs() const { return m_ledger.total().macs; }

@@ -119,7 +119,8 @@ void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
     m_masked.resize(graph.layers.size(), false);
     for (size_t i = graph.layers.size() - 1; i >= 1; --i)
         for (const VectorPass& p : layer_passes(graph, int(i))) {
-            const bool done = p.work == VectorWork::BatchNormNormalize || (p.work == VectorWork::Mask && m_masked[i]);
+            const bool ran = p.work == VectorWork::Mask || p.work == VectorWork::Pool;  // as a program, when m_masked
+            const bool done = p.work == VectorWork::BatchNormNormalize || (ran && m_masked[i]);
             if (!done) m_programs.time_pass(p);
         }
     m_masked.assign(graph.layers.size(), false);

@@ -57,7 +57,7 @@ private:
     std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
     int64_t m_segments_batch = -1;
     int m_logits_layer = -1;     // set by forward(): the training graph's last layer
-    std::vector<bool> m_masked;  // this micro-batch: layers whose mask ran as a program (not timed as a pass)
+    std::vector<bool> m_masked;  // this micro-batch: layers whose gradient ran as a program (not timed as a pass)
 };
 
 // The NPU precision of a training precision.

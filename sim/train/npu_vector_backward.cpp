@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "sim/compiler/lower_pool_grad.h"
+
 namespace npu {
 namespace {
 
@@ -65,6 +67,38 @@ bool add_backward(NpuPrograms& programs, const Graph& g, int i, PassTensors& pas
     return true;
 }
 
+// max, average and global average pools over whole planes, where the input's gradient is the
+// pool's alone and a plane fits the buffers.
+bool pool_backward(NpuPrograms& programs, const Graph& g, int i, PassTensors& pass) {
+    const Layer& l = g.layers[size_t(i)];
+    const int in = l.inputs[0];
+    if (gathers(g, in)) return false;
+    PoolGradJob job;
+    job.max = l.kind == LayerKind::MaxPool;
+    job.in = g.layers[size_t(in)].output;
+    job.out = l.output;
+    if (l.kind == LayerKind::GlobalAvgPool) {  // the average of each whole plane
+        job.window.kernel_h = job.in.h;
+        job.window.kernel_w = job.in.w;
+    } else {
+        job.window = l.pool.window;
+        job.count_include_pad = l.pool.count_include_pad;
+    }
+    job.precision = programs.precision();
+    if (pool_grad_planes(programs.config(), job) == 0) return false;
+    std::vector<const std::vector<float>*> inputs = {&pass.grad[size_t(i)]};
+    if (job.max) inputs.push_back(&pass.out[size_t(in)]);
+    pass.grad[size_t(in)] =
+        programs.round_trip(TrainPhase::DataGradient, i, inputs, job.in.elements(),
+                            [&](const std::vector<uint64_t>& at, uint64_t out, ProgramBuilder& builder) {
+                                job.output_grad = at[0];
+                                job.input = job.max ? at[1] : 0;
+                                job.input_grad = out;
+                                lower_pool_grad(programs.config(), job, builder);
+                            });
+    return true;
+}
+
 }  // namespace
 
 bool npu_vector_backward(NpuPrograms& programs, const Graph& g, int i, PassTensors& pass) {
@@ -74,6 +108,9 @@ bool npu_vector_backward(NpuPrograms& programs, const Graph& g, int i, PassTenso
         case LayerKind::Relu6: return clamp_backward(programs, g, i, pass, {0.0f, 6.0f});
         case LayerKind::Clip: return clamp_backward(programs, g, i, pass, {l.clip.min, l.clip.max});
         case LayerKind::Add: return add_backward(programs, g, i, pass);
+        case LayerKind::MaxPool:
+        case LayerKind::AvgPool:
+        case LayerKind::GlobalAvgPool: return pool_backward(programs, g, i, pass);
         default: return false;
     }
 }

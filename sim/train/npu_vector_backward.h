@@ -1,9 +1,10 @@
 #pragma once
-// The element-wise backward ops the NPU's vector unit computes for real (ClampGrad, Add): the
-// gradients of relu, relu6, clip and of fused activations, and of residual adds, each adding
-// into the input's gradient where several layers read that input. The values equal the CPU
-// trainer's TrainOps bit for bit (a mask and a rounded sum). Pools, batchnorm, bias sums and the
-// loss stay on the host (timed as passes, vector_passes.h).
+// The element-wise backward ops the NPU's vector unit computes for real: the gradients of relu,
+// relu6, clip and of fused activations (ClampGrad), of residual adds (Add), each adding into the
+// input's gradient where several layers read that input, and of max, average and global
+// average pools (MaxPoolGrad, AvgPoolGrad over whole planes, where the pool's input has no other
+// reader). The values equal the CPU trainer's TrainOps bit for bit. Batchnorm's backward stays
+// on the host (timed as passes, vector_passes.h).
 #include <vector>
 
 #include "kernels/train/train_model.h"

@@ -31,7 +31,7 @@ std::vector<VectorPass> layer_passes(const Graph& g, int i) {
         case LayerKind::Conv2d:
         case LayerKind::FullyConnected:
             if (fused) p.push_back(pass(VectorWork::Mask, D, i, out, 2, 1, 1));  // dz = act'(y) dy
-            if (gathers(0) && l.inputs[0] != 0)  // the GEMM's dX added in
+            if (gathers(0) && l.inputs[0] != 0)                                  // the GEMM's dX added in
                 p.push_back(pass(VectorWork::GradientAdd, D, i, in, 2, 1, 1));
             break;
         case LayerKind::Relu:
