@@ -45,8 +45,8 @@ int64_t pool_grad_planes(const NpuConfig& config, const PoolGradJob& job) {
 void lower_pool_grad(const NpuConfig& config, const PoolGradJob& job, ProgramBuilder& builder) {
     const int64_t tile = pool_grad_planes(config, job);
     if (tile == 0)
-        throw CompileError(fmt::format("pool gradient: a {}x{} plane does not fit design '{}'", job.in.h, job.in.w,
-                                       config.name));
+        throw CompileError(
+            fmt::format("pool gradient: a {}x{} plane does not fit design '{}'", job.in.h, job.in.w, config.name));
     const int64_t e = int64_t(element_bytes(job.precision));
     const BufferPlan buffers(config, needs_of(job, tile, e));
     const int64_t planes = job.in.n * job.in.c;

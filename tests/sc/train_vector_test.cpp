@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "kernels/numerics/check_rule.h"
 #include "kernels/train/cpu_trainer.h"
@@ -20,6 +21,37 @@
 #include "workloads/model_loader.h"
 
 using namespace npu;
+
+namespace {
+
+// A trainer after one FP16 step (lr 0) of `batch` random images: its last pass is what the
+// backward ops read.
+std::unique_ptr<CpuTrainer> stepped_fp16_trainer(const Graph& g, int64_t batch, uint64_t seed) {
+    TrainerConfig c;
+    c.micro_batch = batch;
+    c.optimizer.lr = 0.0;
+    c.precision = TrainPrecision::Fp16;
+    auto trainer = std::make_unique<CpuTrainer>(g, c);
+    SeededRng rng(seed);
+    std::vector<float> images(size_t(batch * g.input().output.per_image()));
+    for (float& v : images) v = float(rng.uniform(-2.0, 2.0));
+    std::vector<int32_t> labels;
+    for (int64_t i = 0; i < batch; ++i) labels.push_back(int32_t(i % trainer->classes()));
+    trainer->step(images.data(), labels.data());
+    return trainer;
+}
+
+// Layer `layer`'s backward step from `pass` on the vector unit gives its inputs the gradients
+// the host's TrainOp gives them, bit for bit.
+void check_like_host(NpuPrograms& programs, const Graph& g, int layer, const PassTensors& pass) {
+    PassTensors host = pass, npu = pass;
+    LayerParams none, grads;
+    train_op(g.layers[size_t(layer)].kind).backward({g, layer, host, none, grads, TrainPrecision::Fp16});
+    REQUIRE(npu_vector_backward(programs, g, layer, npu));
+    for (int in : g.layers[size_t(layer)].inputs) CHECK(npu.grad[size_t(in)] == host.grad[size_t(in)]);
+}
+
+}  // namespace
 
 TEST_CASE("an element-wise pass moves exactly its streams and keeps the vector unit busy per tile", "[sc][train]") {
     const NpuConfig design = test::design("tiny_4x4");
@@ -172,36 +204,23 @@ TEST_CASE("relu, relu6, clip and add gradients on the vector unit equal the host
         "  - {name: f, type: flatten}\n"
         "  - {name: fc, type: fc, out_features: 3}\n",
         "t.yaml");
-    TrainerConfig c;
-    c.micro_batch = 3;
-    c.optimizer.lr = 0.0;
-    c.precision = TrainPrecision::Fp16;
-    CpuTrainer trainer(g, c);
-    SeededRng rng(8);
-    std::vector<float> images(size_t(3 * 50));
-    for (float& v : images) v = float(rng.uniform(-2.0, 2.0));
-    const std::vector<int32_t> labels = {0, 1, 2};
-    trainer.step(images.data(), labels.data());
-    const Graph& tg = trainer.graph();
+    const std::unique_ptr<CpuTrainer> trainer = stepped_fp16_trainer(g, 3, 8);
+    const Graph& tg = trainer->graph();
     Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
     NpuPrograms programs(sim, Precision::Fp16);
+    SeededRng rng(9);
     for (int layer : {5, 4, 3, 2}) {
         INFO("layer " << tg.layers[size_t(layer)].name);
-        // The pass as the trainer left it; an input's gradient holds another reader's share where
-        // several layers read it (c), zeros where this layer is its only reader.
-        PassTensors host = trainer.last_pass();
+        // An input's gradient holds another reader's share where several layers read it (c).
+        PassTensors pass = trainer->last_pass();
         for (int in : tg.layers[size_t(layer)].inputs)
-            for (size_t k = 0; k < host.grad[size_t(in)].size(); ++k)
-                host.grad[size_t(in)][k] =
+            for (size_t k = 0; k < pass.grad[size_t(in)].size(); ++k)
+                pass.grad[size_t(in)][k] =
                     in == 1 ? round_compute(float(rng.uniform(-1.0, 1.0)), TrainPrecision::Fp16) : 0.0f;
-        PassTensors npu = host;
-        LayerParams none, grads;
-        train_op(tg.layers[size_t(layer)].kind).backward({tg, layer, host, none, grads, TrainPrecision::Fp16});
-        REQUIRE(npu_vector_backward(programs, tg, layer, npu));
-        for (int in : tg.layers[size_t(layer)].inputs) CHECK(npu.grad[size_t(in)] == host.grad[size_t(in)]);
+        check_like_host(programs, tg, layer, pass);
     }
     // conv c's fused relu: dz = dy where y > 0.
-    const PassTensors& p = trainer.last_pass();
+    const PassTensors& p = trainer->last_pass();
     const std::vector<float> dz = npu_activation_gradient(programs, tg, 1, p.out[1], p.grad[1]);
     for (size_t k = 0; k < dz.size(); ++k) CHECK(dz[k] == activation_grad(p.out[1][k], p.grad[1][k], Activation::Relu));
 }
@@ -217,30 +236,17 @@ TEST_CASE("max, average and global average pool gradients on the vector unit equ
         "  - {name: gap, type: global_avgpool}\n"                                                    // 5
         "  - {name: fc, type: fc, out_features: 3}\n",
         "t.yaml");
-    TrainerConfig c;
-    c.micro_batch = 5;
-    c.optimizer.lr = 0.0;
-    c.precision = TrainPrecision::Fp16;
-    CpuTrainer trainer(g, c);
-    SeededRng rng(12);
-    std::vector<float> images(size_t(5 * 3 * 63));
-    for (float& v : images) v = float(rng.uniform(-2.0, 2.0));
-    const std::vector<int32_t> labels = {0, 1, 2, 0, 1};
-    trainer.step(images.data(), labels.data());
-    const Graph& tg = trainer.graph();
+    const std::unique_ptr<CpuTrainer> trainer = stepped_fp16_trainer(g, 5, 12);
+    const Graph& tg = trainer->graph();
     // tiny_4x4's 16 KiB: the 5 x 5 planes of m go through in tiles of several planes.
     Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
     NpuPrograms programs(sim, Precision::Fp16);
     for (int layer : {5, 4, 3, 2}) {
         INFO("layer " << tg.layers[size_t(layer)].name);
-        PassTensors host = trainer.last_pass();
+        PassTensors pass = trainer->last_pass();
         const int in = tg.layers[size_t(layer)].inputs[0];
-        std::fill(host.grad[size_t(in)].begin(), host.grad[size_t(in)].end(), 0.0f);  // its only reader
-        PassTensors npu = host;
-        LayerParams none, grads;
-        train_op(tg.layers[size_t(layer)].kind).backward({tg, layer, host, none, grads, TrainPrecision::Fp16});
-        REQUIRE(npu_vector_backward(programs, tg, layer, npu));
-        CHECK(npu.grad[size_t(in)] == host.grad[size_t(in)]);
+        std::fill(pass.grad[size_t(in)].begin(), pass.grad[size_t(in)].end(), 0.0f);  // its only reader
+        check_like_host(programs, tg, layer, pass);
     }
     CHECK(programs.programs() == 4);
 }
