@@ -62,6 +62,7 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::Divide: return "divide";
         case VectorOp::MaxPoolGrad: return "maxpool_grad";
         case VectorOp::AvgPoolGrad: return "avgpool_grad";
+        case VectorOp::ChannelStats: return "channel_stats";
     }
     return "?";
 }

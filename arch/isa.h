@@ -126,7 +126,10 @@ struct Gemm {
 // clamp_max, else 0 (the gradient of relu, relu6 and clip); MaxPoolGrad, AvgPoolGrad: a pool's
 // gradient over whole planes: src is d loss / d output (src_extent), dst d loss / d input
 // (dst_extent), MaxPoolGrad's src2 the pool's input (each output's gradient goes to the first
-// largest cell of its window), AvgPoolGrad's shares it over the window's cells.
+// largest cell of its window), AvgPoolGrad's shares it over the window's cells; ChannelStats:
+// batchnorm's batch statistics of a box of whole channels (src_extent: N x channels x H x W),
+// per channel the mean then 1 / sqrt(biased variance + beta), summed in double, written as FP32
+// (2 x channels values: the means, then the inverse deviations) whatever the precision.
 // How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
 // (round half up), ONNX's float scale with round half to even and a zero point (imported
 // QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
@@ -148,7 +151,8 @@ enum class VectorOp {
     SqrtShift,
     Divide,
     MaxPoolGrad,
-    AvgPoolGrad
+    AvgPoolGrad,
+    ChannelStats
 };
 const char* vector_op_name(VectorOp op);
 // Add, Axpby, AxpbySquare, Divide, ClampGrad and MaxPoolGrad read src2 (the hardware and the

@@ -162,6 +162,25 @@ void pool_grad_tile(const isa::Vector& v, Precision p, const VectorOperands& o) 
     for (size_t i = 0; i < dx.size(); ++i) store_real(o.dst, int64_t(i), dx[i], p);
 }
 
+// Batchnorm's batch statistics, channel by channel over (n, pixel) in the CPU trainer's order.
+void channel_stats_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    const auto& se = v.src_extent;
+    const int64_t pixels = se[2] * se[3];
+    const double m = double(se[0] * pixels);
+    for (int64_t c = 0; c < se[1]; ++c) {
+        auto each = [&](auto f) {
+            for (int64_t n = 0; n < se[0]; ++n)
+                for (int64_t k = 0; k < pixels; ++k) f(double(load_real(o.src, (n * se[1] + c) * pixels + k, p)));
+        };
+        double sum = 0.0, squares = 0.0;
+        each([&](double x) { sum += x; });
+        const double mean = sum / m;
+        each([&](double x) { squares += (x - mean) * (x - mean); });
+        store_real(o.dst, c, float(mean), Precision::Fp32);
+        store_real(o.dst, se[1] + c, float(1.0 / std::sqrt(squares / m + v.beta)), Precision::Fp32);
+    }
+}
+
 // Add, Clamp, Copy and Affine: one input element (two for Add) per output element.
 void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
     const int64_t count = v.dst_elements();
@@ -224,6 +243,7 @@ int64_t vector_element_ops(const isa::Vector& v) {
         case isa::VectorOp::GlobalAvgPool: return elements(v.src_extent);
         case isa::VectorOp::MaxPoolGrad:
         case isa::VectorOp::AvgPoolGrad: return elements(v.src_extent) * window_area(v);
+        case isa::VectorOp::ChannelStats: return 2 * elements(v.src_extent);
         case isa::VectorOp::Softmax: return 3 * elements(v.src_extent);
         default: return v.dst_elements();
     }
@@ -239,6 +259,7 @@ void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) 
         case isa::VectorOp::GlobalAvgPool: global_pool_tile(v, p, o); break;
         case isa::VectorOp::MaxPoolGrad:
         case isa::VectorOp::AvgPoolGrad: pool_grad_tile(v, p, o); break;
+        case isa::VectorOp::ChannelStats: channel_stats_tile(v, p, o); break;
         case isa::VectorOp::Softmax: softmax_tile(v, p, o); break;
         default: elementwise_tile(v, p, o); break;
     }

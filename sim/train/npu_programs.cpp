@@ -121,9 +121,10 @@ std::vector<std::vector<float>> NpuPrograms::compute(TrainPhase phase, int layer
 
 std::vector<float> NpuPrograms::round_trip(TrainPhase phase, int layer,
                                            const std::vector<const std::vector<float>*>& inputs,
-                                           int64_t output_elements, const BuildProgram& build) {
+                                           int64_t output_elements, const BuildProgram& build, bool fp32_output) {
     const uint64_t e = element_bytes(m_precision);
-    uint64_t bytes = DramAllocator::align(uint64_t(output_elements) * e);
+    const Precision out_precision = fp32_output ? Precision::Fp32 : m_precision;
+    uint64_t bytes = DramAllocator::align(uint64_t(output_elements) * element_bytes(out_precision));
     for (const std::vector<float>* in : inputs) bytes += DramAllocator::align(in->size() * e);
     uint64_t next = scratch(bytes);
     std::vector<uint64_t> addresses;
@@ -136,9 +137,9 @@ std::vector<float> NpuPrograms::round_trip(TrainPhase phase, int layer,
     build(addresses, next, builder);
     at(phase, layer);
     run(builder.finish(m_sim.dram_end()), m_precision);
-    const std::vector<uint8_t> out = m_sim.read_dram(next, uint64_t(output_elements) * e);
+    const std::vector<uint8_t> out = m_sim.read_dram(next, uint64_t(output_elements) * element_bytes(out_precision));
     std::vector<float> values(static_cast<size_t>(output_elements));
-    for (size_t i = 0; i < values.size(); ++i) values[i] = load_real(out.data(), int64_t(i), m_precision);
+    for (size_t i = 0; i < values.size(); ++i) values[i] = load_real(out.data(), int64_t(i), out_precision);
     return values;
 }
 

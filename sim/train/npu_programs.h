@@ -38,10 +38,11 @@ public:
     void time_pass(const VectorPass& pass);
     // A driver's round trip for one program over host values: `inputs` written to the NPU's DRAM
     // in the compute precision, `build` appends the program given their addresses and that of an
-    // `output_elements` output, which is read back. Booked under `phase` and `layer`.
+    // `output_elements` output (in the compute precision, or FP32), which is read back. Booked
+    // under `phase` and `layer`.
     using BuildProgram = std::function<void(const std::vector<uint64_t>& inputs, uint64_t output, ProgramBuilder&)>;
     std::vector<float> round_trip(TrainPhase phase, int layer, const std::vector<const std::vector<float>*>& inputs,
-                                  int64_t output_elements, const BuildProgram& build);
+                                  int64_t output_elements, const BuildProgram& build, bool fp32_output = false);
     // A program the caller built, booked under `phase` and `layer`.
     void run_program(TrainPhase phase, int layer, const isa::Program& program, Precision precision) {
         at(phase, layer);

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "kernels/train/train_op.h"
+#include "sim/compiler/lower_channel_stats.h"
 #include "sim/train/forward_booking.h"
 #include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_loss.h"
@@ -42,6 +43,18 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
     for (size_t k = 0; k < m_segments.size(); ++k) run_segment(graph, m_segments[k], m_index_of[k], params, pass);
 }
 
+std::vector<float> NpuTrainingDevice::batch_statistics(int layer, const std::vector<float>& x, const Shape& s) {
+    if (channel_stats_tile(m_sim.config(), s, m_precision) == 0) return batchnorm_batch_stats(x, s);  // on the host
+    m_ran.resize(size_t(layer) + 1, false);
+    m_ran[size_t(layer)] = true;
+    return m_programs.round_trip(
+        TrainPhase::Forward, layer, {&x}, 2 * s.c,
+        [&](const std::vector<uint64_t>& at, uint64_t out, ProgramBuilder& builder) {
+            lower_channel_stats(m_sim.config(), at[0], s, out, double(kBatchNormEps), m_precision, builder);
+        },
+        true);
+}
+
 void NpuTrainingDevice::run_segment(const Graph& graph, const ForwardSegment& s, const std::vector<int>& index_of,
                                     const std::vector<LayerParams>& params, PassTensors& pass) {
     // The step's weights as the model's own values; a batchnorm as the scale and shift of its
@@ -57,7 +70,7 @@ void NpuTrainingDevice::run_segment(const Graph& graph, const ForwardSegment& s,
         }
         const int in = graph.layers[size_t(t)].inputs[0];
         std::vector<float>& stats = pass.batch_stats[size_t(t)];
-        stats = batchnorm_batch_stats(pass.out[size_t(in)], graph.layers[size_t(in)].output);
+        stats = batch_statistics(t, pass.out[size_t(in)], graph.layers[size_t(in)].output);
         const int64_t channels = l.output.c;
         l.weights.resize(size_t(channels));
         l.bias_values.resize(size_t(channels));
@@ -120,10 +133,12 @@ void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
     for (size_t i = graph.layers.size() - 1; i >= 1; --i)
         for (const VectorPass& p : layer_passes(graph, int(i))) {
             const bool ran = p.work == VectorWork::Mask || p.work == VectorWork::Pool;  // as a program, when m_masked
-            const bool done = p.work == VectorWork::BatchNormNormalize || (ran && m_masked[i]);
+            const bool stats = p.work == VectorWork::BatchNormStats && i < m_ran.size() && m_ran[i];
+            const bool done = p.work == VectorWork::BatchNormNormalize || stats || (ran && m_masked[i]);
             if (!done) m_programs.time_pass(p);
         }
     m_masked.assign(graph.layers.size(), false);
+    m_ran.assign(graph.layers.size(), false);
 }
 
 void NpuTrainingDevice::update_done(const Graph& graph, bool) {

@@ -56,7 +56,12 @@ private:
     std::vector<ForwardSegment> m_segments;
     std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
     int64_t m_segments_batch = -1;
-    int m_logits_layer = -1;     // set by forward(): the training graph's last layer
+    int m_logits_layer = -1;  // set by forward(): the training graph's last layer
+    // Batchnorm's batch statistics of `x` (layer `layer`'s input): a ChannelStats program where a
+    // channel of the batch fits the buffers, else the host's.
+    std::vector<float> batch_statistics(int layer, const std::vector<float>& x, const Shape& s);
+
+    std::vector<bool> m_ran;     // this micro-batch: batchnorms whose statistics ran as a program
     std::vector<bool> m_masked;  // this micro-batch: layers whose gradient ran as a program (not timed as a pass)
 };
 

@@ -11,6 +11,7 @@
 #include "kernels/train/cpu_trainer.h"
 #include "kernels/train/train_op.h"
 #include "sc_helpers.h"
+#include "sim/compiler/lower_channel_stats.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/forward_segments.h"
 #include "sim/train/npu_layer_backward.h"
@@ -249,4 +250,24 @@ TEST_CASE("max, average and global average pool gradients on the vector unit equ
         check_like_host(programs, tg, layer, pass);
     }
     CHECK(programs.programs() == 4);
+}
+
+TEST_CASE("batchnorm's batch statistics on the vector unit equal the host's bit for bit", "[sc][train]") {
+    // 4 images x 6 channels x 16 x 12 in FP16: tiny_4x4's 16 KiB takes a few channels per tile.
+    const Shape s{4, 6, 16, 12};
+    SeededRng rng(21);
+    std::vector<float> x(size_t(s.elements()));
+    for (float& v : x) v = round_compute(float(rng.uniform(-3.0, 5.0)), TrainPrecision::Fp16);
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    NpuPrograms programs(sim, Precision::Fp16);
+    const int64_t tile = channel_stats_tile(sim.config(), s, Precision::Fp16);
+    CHECK((tile >= 1 && tile < 6));
+    const std::vector<float> npu = programs.round_trip(
+        TrainPhase::Forward, 1, {&x}, 2 * s.c,
+        [&](const std::vector<uint64_t>& at, uint64_t out, ProgramBuilder& builder) {
+            lower_channel_stats(sim.config(), at[0], s, out, double(kBatchNormEps), Precision::Fp16, builder);
+        },
+        true);
+    CHECK(npu == batchnorm_batch_stats(x, s));
+    CHECK(programs.ledger().phase(TrainPhase::Forward).dram_read_bytes == s.elements() * 2);
 }
