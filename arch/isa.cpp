@@ -63,13 +63,21 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::MaxPoolGrad: return "maxpool_grad";
         case VectorOp::AvgPoolGrad: return "avgpool_grad";
         case VectorOp::ChannelStats: return "channel_stats";
+        case VectorOp::BatchNormSums: return "batchnorm_sums";
+        case VectorOp::BatchNormGrad: return "batchnorm_grad";
     }
     return "?";
 }
 
 bool reads_second_input(VectorOp op) {
     return op == VectorOp::Add || op == VectorOp::Axpby || op == VectorOp::ClampGrad || op == VectorOp::AxpbySquare ||
-           op == VectorOp::Divide || op == VectorOp::MaxPoolGrad;
+           op == VectorOp::Divide || op == VectorOp::MaxPoolGrad || op == VectorOp::BatchNormSums ||
+           op == VectorOp::BatchNormGrad;
+}
+
+bool reads_params(VectorOp op) {
+    return op == VectorOp::Requantize || op == VectorOp::Affine || op == VectorOp::BatchNormSums ||
+           op == VectorOp::BatchNormGrad;
 }
 
 const char* queue_name(Queue q) {

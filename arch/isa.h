@@ -129,7 +129,11 @@ struct Gemm {
 // largest cell of its window), AvgPoolGrad's shares it over the window's cells; ChannelStats:
 // batchnorm's batch statistics of a box of whole channels (src_extent: N x channels x H x W),
 // per channel the mean then 1 / sqrt(biased variance + beta), summed in double, written as FP32
-// (2 x channels values: the means, then the inverse deviations) whatever the precision.
+// (2 x channels values: the means, then the inverse deviations) whatever the precision;
+// BatchNormSums: per channel of the box of x (src) and dz (src2), with {mean, 1 / std} records
+// (params, kChannelParamBytes each), the sums of dz and of dz xhat in double (dst: 16 bytes per
+// channel); BatchNormGrad: dx from x, dz and kBatchNormGradParamBytes records {double sum dz,
+// double sum dz xhat, float mean, float 1 / std, float gamma} (the CPU trainer's formula).
 // How Requantize turns an accumulator into an output: npusim's integer multiplier and shift
 // (round half up), ONNX's float scale with round half to even and a zero point (imported
 // QLinear layers), or no requantization at all: the int32 sums (imported ConvInteger).
@@ -152,11 +156,16 @@ enum class VectorOp {
     Divide,
     MaxPoolGrad,
     AvgPoolGrad,
-    ChannelStats
+    ChannelStats,
+    BatchNormSums,
+    BatchNormGrad
 };
+constexpr int64_t kBatchNormGradParamBytes = 32;
 const char* vector_op_name(VectorOp op);
-// Add, Axpby, AxpbySquare, Divide, ClampGrad and MaxPoolGrad read src2 (the hardware and the
+// Add, Axpby, AxpbySquare, Divide, ClampGrad, MaxPoolGrad and the batchnorm gradients read
+// src2; Requantize, Affine and the batchnorm gradients read params (the hardware and the
 // compiler's hazards both ask this).
+bool reads_params(VectorOp op);
 bool reads_second_input(VectorOp op);
 
 // Per-output-channel parameters next to a requantized tile: 3 words per channel.

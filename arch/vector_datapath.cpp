@@ -181,6 +181,48 @@ void channel_stats_tile(const isa::Vector& v, Precision p, const VectorOperands&
     }
 }
 
+// Batchnorm's backward over a box of whole channels, in the CPU trainer's arithmetic: xhat =
+// (x - mean) * inv_std in float, the sums in double, dx = gamma inv_std / m (m dz - sum dz -
+// xhat sum dz xhat).
+void batchnorm_grad_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    const auto& se = v.src_extent;
+    const int64_t pixels = se[2] * se[3];
+    const double m = double(se[0] * pixels);
+    const bool sums = v.op == isa::VectorOp::BatchNormSums;
+    const int64_t record = sums ? isa::kChannelParamBytes : isa::kBatchNormGradParamBytes;
+    for (int64_t c = 0; c < se[1]; ++c) {
+        const uint8_t* r = o.params + c * record;
+        double sum_dz = 0.0, sum_dz_xhat = 0.0;
+        float mean, inv_std, gamma = 0.0f;
+        if (sums) {
+            std::memcpy(&mean, r, 4);
+            std::memcpy(&inv_std, r + 4, 4);
+        } else {
+            std::memcpy(&sum_dz, r, 8);
+            std::memcpy(&sum_dz_xhat, r + 8, 8);
+            std::memcpy(&mean, r + 16, 4);
+            std::memcpy(&inv_std, r + 20, 4);
+            std::memcpy(&gamma, r + 24, 4);
+        }
+        for (int64_t n = 0; n < se[0]; ++n)
+            for (int64_t k = 0; k < pixels; ++k) {
+                const int64_t i = (n * se[1] + c) * pixels + k;
+                const float x = load_real(o.src, i, p), dz = load_real(o.src2, i, p);
+                if (sums) {
+                    sum_dz += dz;
+                    sum_dz_xhat += double(dz) * (x - mean) * inv_std;
+                } else {
+                    const double xhat = (x - mean) * inv_std;
+                    store_real(o.dst, i, float(gamma * inv_std / m * (m * dz - sum_dz - xhat * sum_dz_xhat)), p);
+                }
+            }
+        if (sums) {
+            std::memcpy(o.dst + c * 16, &sum_dz, 8);
+            std::memcpy(o.dst + c * 16 + 8, &sum_dz_xhat, 8);
+        }
+    }
+}
+
 // Add, Clamp, Copy and Affine: one input element (two for Add) per output element.
 void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
     const int64_t count = v.dst_elements();
@@ -243,7 +285,9 @@ int64_t vector_element_ops(const isa::Vector& v) {
         case isa::VectorOp::GlobalAvgPool: return elements(v.src_extent);
         case isa::VectorOp::MaxPoolGrad:
         case isa::VectorOp::AvgPoolGrad: return elements(v.src_extent) * window_area(v);
-        case isa::VectorOp::ChannelStats: return 2 * elements(v.src_extent);
+        case isa::VectorOp::ChannelStats:
+        case isa::VectorOp::BatchNormSums: return 2 * elements(v.src_extent);
+        case isa::VectorOp::BatchNormGrad: return 3 * elements(v.src_extent);
         case isa::VectorOp::Softmax: return 3 * elements(v.src_extent);
         default: return v.dst_elements();
     }
@@ -260,6 +304,8 @@ void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) 
         case isa::VectorOp::MaxPoolGrad:
         case isa::VectorOp::AvgPoolGrad: pool_grad_tile(v, p, o); break;
         case isa::VectorOp::ChannelStats: channel_stats_tile(v, p, o); break;
+        case isa::VectorOp::BatchNormSums:
+        case isa::VectorOp::BatchNormGrad: batchnorm_grad_tile(v, p, o); break;
         case isa::VectorOp::Softmax: softmax_tile(v, p, o); break;
         default: elementwise_tile(v, p, o); break;
     }

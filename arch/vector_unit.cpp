@@ -44,7 +44,7 @@ void VectorUnit::compute(const isa::Vector& v, int32_t layer) {
     Scratchpad& dst = m_buffers.at(v.dst.buffer);
     dst.count_write(layer, v.dst.size);
     o.dst = dst.data(v.dst.offset, v.dst.size);
-    if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine) {
+    if (isa::reads_params(v.op)) {
         Scratchpad& params = m_buffers.at(v.params.buffer);
         params.count_read(layer, v.params.size);
         o.params = params.data(v.params.offset, v.params.size);

@@ -168,7 +168,7 @@ void CpuTrainer::backward(const std::vector<float>& dlogits) {
     for (size_t i = g.layers.size() - 1; i >= 1; --i) {
         if (m_device && op_def(g.layers[i].kind).unit == OpUnit::Array)
             array_backward_on_device(int(i));
-        else if (!m_device || !m_device->vector_backward(g, int(i), m_pass))
+        else if (!m_device || !m_device->vector_backward(g, int(i), m_pass, m_compute[i], m_grads[i]))
             train_op(g.layers[i].kind).backward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
     }
 }

@@ -29,10 +29,11 @@ public:
     virtual LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                           const std::vector<float>& dz, const LayerParams& params) = 0;
     // Layer `layer`'s element-wise backward step when the device runs it (adding d loss / d input
-    // into pass.grad of its inputs, as the layer's TrainOp would): true; false: the trainer runs
-    // the TrainOp on the host.
-    virtual bool vector_backward(const Graph& graph, int layer, PassTensors& pass) {
-        (void)graph, (void)layer, (void)pass;
+    // into pass.grad of its inputs and d loss / d params into `grads`, as the layer's TrainOp
+    // would): true; false: the trainer runs the TrainOp on the host.
+    virtual bool vector_backward(const Graph& graph, int layer, PassTensors& pass, const LayerParams& params,
+                                 LayerParams& grads) {
+        (void)graph, (void)layer, (void)pass, (void)params, (void)grads;
         return false;
     }
     // dz = act'(y) dy of a conv2d's or fc's fused activation, when the device computes it: true.

@@ -42,8 +42,8 @@ void lower_channel_stats(const NpuConfig& config, uint64_t input, const Shape& s
                          Precision precision, ProgramBuilder& builder) {
     const int64_t tile = channel_stats_tile(config, s, precision);
     if (tile == 0)
-        throw CompileError(fmt::format("batchnorm statistics: one channel of {} does not fit design '{}'", s.str(),
-                                       config.name));
+        throw CompileError(
+            fmt::format("batchnorm statistics: one channel of {} does not fit design '{}'", s.str(), config.name));
     const int64_t e = int64_t(element_bytes(precision));
     const BufferPlan buffers(config, needs_of(s, tile, e));
     int64_t slot = 0;

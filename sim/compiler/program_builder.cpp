@@ -55,7 +55,9 @@ int32_t ProgramBuilder::gemm(const isa::Gemm& gemm) {
 int32_t ProgramBuilder::vector(const isa::Vector& vector) {
     isa::Vector v = vector;
     v.precision = m_precision;
-    if (v.op == isa::VectorOp::Requantize || v.op == isa::VectorOp::Affine)
+    if (isa::reads_params(v.op) && isa::reads_second_input(v.op))
+        return append(isa::Queue::Vector, v, {{v.src, false}, {v.src2, false}, {v.params, false}, {v.dst, true}}, -1);
+    if (isa::reads_params(v.op))
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.params, false}, {v.dst, true}}, -1);
     if (isa::reads_second_input(v.op))
         return append(isa::Queue::Vector, v, {{v.src, false}, {v.src2, false}, {v.dst, true}}, -1);

@@ -6,6 +6,7 @@
 #include "kernels/train/train_op.h"
 #include "sim/compiler/lower_channel_stats.h"
 #include "sim/train/forward_booking.h"
+#include "sim/train/npu_batchnorm_backward.h"
 #include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_loss.h"
 #include "sim/train/npu_vector_backward.h"
@@ -105,8 +106,12 @@ LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, 
     return npu_layer_backward(m_programs, graph, layer, x, dz, params);
 }
 
-bool NpuTrainingDevice::vector_backward(const Graph& graph, int layer, PassTensors& pass) {
-    if (!npu_vector_backward(m_programs, graph, layer, pass)) return false;
+bool NpuTrainingDevice::vector_backward(const Graph& graph, int layer, PassTensors& pass, const LayerParams& params,
+                                        LayerParams& grads) {
+    const bool done = graph.layers[size_t(layer)].kind == LayerKind::BatchNorm
+                          ? npu_batchnorm_backward(m_sim, m_programs, graph, layer, pass, params, grads)
+                          : npu_vector_backward(m_programs, graph, layer, pass);
+    if (!done) return false;
     m_masked.resize(graph.layers.size(), false);
     m_masked[size_t(layer)] = true;
     return true;
@@ -132,7 +137,9 @@ void NpuTrainingDevice::micro_batch_done(const Graph& graph) {
     m_masked.resize(graph.layers.size(), false);
     for (size_t i = graph.layers.size() - 1; i >= 1; --i)
         for (const VectorPass& p : layer_passes(graph, int(i))) {
-            const bool ran = p.work == VectorWork::Mask || p.work == VectorWork::Pool;  // as a program, when m_masked
+            const bool ran = p.work == VectorWork::Mask || p.work == VectorWork::Pool ||
+                             p.work == VectorWork::BatchNormSums ||
+                             p.work == VectorWork::BatchNormGrad;  // when m_masked
             const bool stats = p.work == VectorWork::BatchNormStats && i < m_ran.size() && m_ran[i];
             const bool done = p.work == VectorWork::BatchNormNormalize || stats || (ran && m_masked[i]);
             if (!done) m_programs.time_pass(p);

@@ -3,11 +3,13 @@
 // and executed functionally (the training graph with the step's weights, one program per
 // segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d
 // and fc weight and data gradients run as NPU GEMMs (npu_layer_backward.h). The vector unit
-// computes the gradients of relu, relu6, clip, fused activations and adds
-// (npu_vector_backward.h), the loss's softmax and gradient (npu_loss.h) and the optimizer
-// update, master weights and moments resident in DRAM (npu_optimizer.h); the host computes the
-// pools', batchnorm's and the bias gradients, timed as vector-unit passes (vector_passes.h). Every program is booked by
-// phase and layer in the device's ledger, summed over the run.
+// computes batchnorm's batch statistics (ChannelStats) and backward (npu_batchnorm_backward.h),
+// the gradients of relu, relu6, clip, fused activations, adds and pools
+// (npu_vector_backward.h), the loss's softmax and gradient (npu_loss.h), the overflow check and
+// the optimizer update, master weights and moments resident in DRAM (npu_optimizer.h). What does
+// not fit its buffers (a batch's channel, a pool's plane) the host computes, timed as
+// vector-unit passes (vector_passes.h). Every program is booked by phase and layer in the
+// device's ledger, summed over the run.
 #include <cstdint>
 
 #include "kernels/train/training_device.h"
@@ -27,7 +29,8 @@ public:
                  PassTensors& pass) override;
     LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                   const std::vector<float>& dz, const LayerParams& params) override;
-    bool vector_backward(const Graph& graph, int layer, PassTensors& pass) override;
+    bool vector_backward(const Graph& graph, int layer, PassTensors& pass, const LayerParams& params,
+                         LayerParams& grads) override;
     bool activation_gradient(const Graph& graph, int layer, const std::vector<float>& y, const std::vector<float>& dy,
                              std::vector<float>& dz) override;
     bool loss(const std::vector<float>& logits, const int32_t* labels, int64_t batch, int64_t classes, float scale,

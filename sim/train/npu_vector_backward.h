@@ -3,8 +3,8 @@
 // relu6, clip and of fused activations (ClampGrad), of residual adds (Add), each adding into the
 // input's gradient where several layers read that input, and of max, average and global
 // average pools (MaxPoolGrad, AvgPoolGrad over whole planes, where the pool's input has no other
-// reader). The values equal the CPU trainer's TrainOps bit for bit. Batchnorm's backward stays
-// on the host (timed as passes, vector_passes.h).
+// reader). The values equal the CPU trainer's TrainOps bit for bit. Batchnorm's backward:
+// npu_batchnorm_backward.h.
 #include <vector>
 
 #include "kernels/train/train_model.h"

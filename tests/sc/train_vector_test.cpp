@@ -14,6 +14,7 @@
 #include "sim/compiler/lower_channel_stats.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/forward_segments.h"
+#include "sim/train/npu_batchnorm_backward.h"
 #include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_optimizer.h"
 #include "sim/train/npu_training_device.h"
@@ -270,4 +271,34 @@ TEST_CASE("batchnorm's batch statistics on the vector unit equal the host's bit 
         true);
     CHECK(npu == batchnorm_batch_stats(x, s));
     CHECK(programs.ledger().phase(TrainPhase::Forward).dram_read_bytes == s.elements() * 2);
+}
+
+TEST_CASE("batchnorm's backward pass on the vector unit equals the host's bit for bit", "[sc][train]") {
+    const Graph g = parse_model_yaml(
+        "name: t\ninput: {channels: 2, height: 9, width: 8}\nlayers:\n"
+        "  - {name: c, type: conv2d, filters: 6, kernel: 3, padding: 1, bias: false}\n"  // 1
+        "  - {name: bn, type: batchnorm}\n"                                              // 2
+        "  - {name: r, type: relu}\n"                                                    // 3
+        "  - {name: gap, type: global_avgpool}\n"
+        "  - {name: fc, type: fc, out_features: 3}\n",
+        "t.yaml");
+    const std::unique_ptr<CpuTrainer> trainer = stepped_fp16_trainer(g, 4, 31);
+    const Graph& tg = trainer->graph();
+    Simulation sim(test::design("tiny_4x4"), SimulationOptions{});
+    NpuPrograms programs(sim, Precision::Fp16);
+    PassTensors host = trainer->last_pass(), npu = host;
+    std::fill(host.grad[1].begin(), host.grad[1].end(), 0.0f);  // the batchnorm is c's only reader
+    npu.grad[1] = host.grad[1];
+    const LayerParams& params = trainer->compute_params()[2];
+    LayerParams host_grads{std::vector<float>(6, 0.0f), std::vector<float>(6, 0.0f), {}, {}}, npu_grads = host_grads;
+    train_op(LayerKind::BatchNorm).backward({tg, 2, host, params, host_grads, TrainPrecision::Fp16});
+    REQUIRE(npu_batchnorm_backward(sim, programs, tg, 2, npu, params, npu_grads));
+    CHECK(npu.grad[1] == host.grad[1]);
+    CHECK(npu_grads.weight == host_grads.weight);
+    CHECK(npu_grads.bias == host_grads.bias);
+    // The sums in the weight-gradient phase, dx in the data-gradient phase: two programs, x and dz
+    // read by each (4 x 6 x 9 x 8 values of 2 bytes) with the channel records.
+    CHECK(programs.programs() == 2);
+    CHECK(programs.ledger().phase(TrainPhase::WeightGradient).dram_read_bytes == 2 * 1728 * 2 + 6 * 12);
+    CHECK(programs.ledger().phase(TrainPhase::DataGradient).dram_read_bytes == 2 * 1728 * 2 + 6 * 32);
 }
