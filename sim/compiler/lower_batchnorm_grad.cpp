@@ -62,8 +62,8 @@ void lower_batchnorm_grad(const NpuConfig& config, const BatchNormGradJob& job, 
     const int64_t tile = batchnorm_grad_tile(config, job);
     const Shape& s = job.shape;
     if (tile == 0)
-        throw CompileError(fmt::format("batchnorm gradient: one channel of {} does not fit design '{}'", s.str(),
-                                       config.name));
+        throw CompileError(
+            fmt::format("batchnorm gradient: one channel of {} does not fit design '{}'", s.str(), config.name));
     const int64_t e = int64_t(element_bytes(job.precision)), rb = record_bytes(job);
     const BufferPlan buffers(config, needs_of(job, tile, e));
     int64_t slot = 0;

@@ -12,8 +12,8 @@
 namespace npu {
 
 struct BatchNormGradJob {
-    bool sums = true;  // BatchNormSums, else BatchNormGrad
-    Shape shape;       // of x, dz and dx
+    bool sums = true;                              // BatchNormSums, else BatchNormGrad
+    Shape shape;                                   // of x, dz and dx
     uint64_t x = 0, dz = 0, records = 0, out = 0;  // DRAM addresses; out: the sums or dx
     Precision precision = Precision::Fp32;
 };
