@@ -164,12 +164,12 @@ TEST_CASE("npusim explain: the seed on a 4x4 array, per dataflow, first output 6
                          Case{"os", "C[0,0] = 6 leaves the array", "37 cycles; 81 MACs on 16 PEs"},
                          Case{"is", "C[0,0] += 6 leaves the array", "58 cycles; 81 MACs on 16 PEs"}}) {
         INFO(c.dataflow);
-        const Result r = npusim(std::string("explain --arch tiny_4x4 --workload seed --dataflow ") + c.dataflow);
+        const Result r = npusim_explain(std::string("--arch tiny_4x4 --workload seed --dataflow ") + c.dataflow);
         REQUIRE(r.status == 0);
         CHECK_THAT(r.out, Contains(c.first_output) && Contains(c.summary));
         CHECK_THAT(r.out, Contains("     6     7     5\n     8     4     7\n     6     8     5"));
     }
-    const Result ws = npusim("explain --arch tiny_4x4 --workload seed");
+    const Result ws = npusim_explain("--arch tiny_4x4 --workload seed");
     // The first result to leave the array is C[0,0] with 6.
     const size_t first = ws.out.find("leaves the array");
     REQUIRE(first != std::string::npos);
@@ -179,7 +179,7 @@ TEST_CASE("npusim explain: the seed on a 4x4 array, per dataflow, first output 6
 TEST_CASE("npusim explain --vcd writes a waveform of every PE register", "[e2e][explain]") {
     const std::string vcd = temp_path("seed.vcd");
     std::remove(vcd.c_str());
-    REQUIRE(npusim("explain --arch tiny_4x4 --workload seed --quiet --vcd " + vcd).status == 0);
+    REQUIRE(npusim_explain("--arch tiny_4x4 --workload seed --quiet --vcd " + vcd).status == 0);
     const std::string text = read(vcd);
     REQUIRE_THAT(text, Contains("$enddefinitions"));
     // Every PE has its registers; the outputs have value and valid.
@@ -217,7 +217,7 @@ TEST_CASE("npusim explain --vcd writes a waveform of every PE register", "[e2e][
 
 TEST_CASE("npusim explain --html holds every cycle's state", "[e2e][explain]") {
     const std::string html = temp_path("seed.html");
-    REQUIRE(npusim("explain --arch tiny_4x4 --workload seed --quiet --html " + html).status == 0);
+    REQUIRE(npusim_explain("--arch tiny_4x4 --workload seed --quiet --html " + html).status == 0);
     const std::string page = read(html);
     CHECK_THAT(page, Contains("<button id=\"play\">") && Contains("step &gt;") && !Contains("http"));
     const std::string open = "<script id=\"data\" type=\"application/json\">";
@@ -241,8 +241,8 @@ TEST_CASE("npusim explain --html holds every cycle's state", "[e2e][explain]") {
 }
 
 TEST_CASE("npusim explain refuses large arrays and layers", "[e2e][explain]") {
-    CHECK(npusim("explain --arch tpu_v1 --workload seed").status == 2);
-    const Result r = npusim("explain --arch tiny_4x4 --workload resnet18");
+    CHECK(npusim_explain("--arch tpu_v1 --workload seed").status == 2);
+    const Result r = npusim_explain("--arch tiny_4x4 --workload resnet18");
     CHECK(r.status == 2);
     CHECK_THAT(r.out, Contains("more than explain shows"));
 }
