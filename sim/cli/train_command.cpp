@@ -136,8 +136,8 @@ void check_output_path(const std::string& option, const std::string& path) {
 void print_npu_time(const NpuTrainingDevice& device, const TrainingLog& log, const Graph& graph, const NpuConfig& c) {
     const double steps = double(std::max<size_t>(1, log.steps.size()));
     fmt::print(
-        "simulated on {} ({} forward programs; the host computes the element-wise values, timed as "
-        "vector-unit passes; test accuracy by the CPU reference):\n{}{}",
+        "simulated on {} ({} forward programs; what does not fit the buffers is computed on the host and "
+        "timed as vector-unit passes; test accuracy by the CPU reference):\n{}{}",
         c.name, device.forward_programs(), phase_table(device.ledger(), c, steps, log.images_per_step),
         costliest_layers(device.ledger(), graph, steps, 5));
 }
@@ -275,7 +275,7 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
     add_choice_option(app, "--optimizer", a->optimizer, {"sgd", "adam"}, "sgd (momentum) or adam");
     add_choice_option(app, "--schedule", a->schedule, {"constant", "step", "cosine"}, "Learning-rate schedule");
     add_choice_option(app, "--device", a->device, {"cpu", "npu"},
-                      "cpu: the reference trainer; npu: forward passes and gradient GEMMs on the simulated NPU");
+                      "cpu: the reference trainer; npu: every step on the simulated NPU (--arch)");
     app.add_option("--arch", a->arch, "--device npu: the design (name or file) to train on");
     app.add_option("--lr", a->lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)");
     app.add_option("--momentum", a->momentum, "SGD momentum (default 0.9)");
