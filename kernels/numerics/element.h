@@ -3,6 +3,7 @@
 // loads widen exactly, stores round to the storage format (nearest even for FP16 and BF16).
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
@@ -36,6 +37,19 @@ inline void store_real(uint8_t* base, int64_t index, float value, Precision p) {
     } else {
         std::memcpy(base + index * 4, &value, 4);
     }
+}
+
+// A buffer of `values` in storage format `p` (each rounded as a store rounds it), and the first
+// `count` values of such a buffer.
+inline std::vector<uint8_t> encode_reals(const std::vector<float>& values, Precision p) {
+    std::vector<uint8_t> bytes(values.size() * element_bytes(p));
+    for (size_t i = 0; i < values.size(); ++i) store_real(bytes.data(), int64_t(i), values[i], p);
+    return bytes;
+}
+inline std::vector<float> decode_reals(const std::vector<uint8_t>& bytes, size_t count, Precision p) {
+    std::vector<float> values(count);
+    for (size_t i = 0; i < count; ++i) values[i] = load_real(bytes.data(), int64_t(i), p);
+    return values;
 }
 
 // What a store and a load give back: the value rounded to the storage format.

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "kernels/numerics/element.h"
 #include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/dram_box.h"
 
 namespace npu {
 namespace {
@@ -25,17 +26,6 @@ OperandNeeds needs_of(const BatchNormGradJob& job, int64_t channels, int64_t e) 
     n.slot_bytes[size_t(Operand::Output)] =
         channels * record_bytes(job) + (job.sums ? channels * 16 : s.n * channels * s.h * s.w * e);
     return n;
-}
-
-// Channels [c0, c0 + k) of an N x C x H x W tensor.
-isa::DramBox channels_box(uint64_t address, const Shape& s, int64_t c0, int64_t k, int64_t e) {
-    isa::DramBox box;
-    box.base = address;
-    box.element_bytes = e;
-    box.dims = {s.n, s.c, s.h, s.w};
-    box.start = {0, c0, 0, 0};
-    box.extent = {s.n, k, s.h, s.w};
-    return box;
 }
 
 // Records [c0, c0 + k) of C records of `bytes` each.

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "kernels/numerics/element.h"
 #include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/dram_box.h"
 
 namespace npu {
 namespace {
@@ -17,16 +18,6 @@ OperandNeeds needs_of(const Shape& s, int64_t channels, int64_t e) {
     n.slot_bytes[size_t(Operand::Weight)] = 0;
     n.slot_bytes[size_t(Operand::Output)] = 2 * channels * 4;
     return n;
-}
-
-isa::DramBox stats_box(uint64_t out, int64_t total, int64_t first, int64_t count) {
-    isa::DramBox box;
-    box.base = out;
-    box.element_bytes = 4;
-    box.dims = {1, 1, 1, total};
-    box.start = {0, 0, 0, first};
-    box.extent = {1, 1, 1, count};
-    return box;
 }
 
 }  // namespace
@@ -55,16 +46,10 @@ void lower_channel_stats(const NpuConfig& config, uint64_t input, const Shape& s
         v.beta = eps;
         v.src = buffers.slot(Operand::Ifmap, slot, s.n * k * s.h * s.w * e);
         v.dst = buffers.slot(Operand::Output, slot, 2 * k * 4);
-        isa::DramBox box;
-        box.base = input;
-        box.element_bytes = e;
-        box.dims = {s.n, s.c, s.h, s.w};
-        box.start = {0, c0, 0, 0};
-        box.extent = {s.n, k, s.h, s.w};
-        builder.load(box, v.src, -1);
+        builder.load(channels_box(input, s, c0, k, e), v.src, -1);
         builder.vector(v);
-        builder.store({v.dst.buffer, v.dst.offset, k * 4}, stats_box(out, 2 * s.c, c0, k), 0);
-        builder.store({v.dst.buffer, v.dst.offset + k * 4, k * 4}, stats_box(out, 2 * s.c, s.c + c0, k), 0);
+        builder.store({v.dst.buffer, v.dst.offset, k * 4}, flat_box(out, 2 * s.c, c0, k, 4), 0);
+        builder.store({v.dst.buffer, v.dst.offset + k * 4, k * 4}, flat_box(out, 2 * s.c, s.c + c0, k, 4), 0);
     }
 }
 

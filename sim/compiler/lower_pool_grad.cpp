@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "kernels/numerics/element.h"
 #include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/dram_box.h"
 
 namespace npu {
 namespace {
@@ -20,17 +21,6 @@ OperandNeeds needs_of(const PoolGradJob& job, int64_t planes, int64_t e) {
     n.slot_bytes[size_t(Operand::Weight)] = 0;
     n.slot_bytes[size_t(Operand::Output)] = planes * job.in.h * job.in.w * e;
     return n;
-}
-
-// Planes [first, first + count) of an N x C x H x W tensor.
-isa::DramBox planes_box(uint64_t address, const Shape& s, int64_t first, int64_t count, int64_t e) {
-    isa::DramBox box;
-    box.base = address;
-    box.element_bytes = e;
-    box.dims = {1, s.n * s.c, s.h, s.w};
-    box.start = {0, first, 0, 0};
-    box.extent = {1, count, s.h, s.w};
-    return box;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "kernels/numerics/element.h"
 #include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/dram_box.h"
 
 namespace npu {
 namespace {
@@ -21,16 +22,6 @@ OperandNeeds needs_of(const StreamJob& job, int64_t tile, int64_t e) {
     n.slot_bytes[size_t(Operand::Output)] = tile * e;
     n.slots[size_t(Operand::Output)] = 2 * std::max<int>(1, int(job.outputs.size()));
     return n;
-}
-
-isa::DramBox stream_box(uint64_t address, const StreamJob& job, int64_t first, int64_t count, int64_t e) {
-    isa::DramBox box;
-    box.base = address;
-    box.element_bytes = e;
-    box.dims = {1, 1, 1, job.elements};
-    box.start = {0, 0, 0, first};
-    box.extent = {1, 1, 1, count};
-    return box;
 }
 
 // The job's instructions, or its stand-ins: Add over the inputs (Clamp for one), writing the outputs.
@@ -68,8 +59,6 @@ int64_t lower_stream_means(const NpuConfig& config, uint64_t input, int64_t elem
     const int64_t tile = choose_stream_tile(config, job);
     const BufferPlan buffers(config, needs_of(job, tile, e));
     const int64_t tiles = (elements + tile - 1) / tile;
-    StreamJob out = job;
-    out.elements = tiles;
     for (int64_t k = 0; k < tiles; ++k) {
         const int64_t count = std::min(tile, elements - k * tile);
         isa::Vector v;
@@ -77,9 +66,9 @@ int64_t lower_stream_means(const NpuConfig& config, uint64_t input, int64_t elem
         v.src = buffers.slot(Operand::Ifmap, k, count * e);
         v.dst = buffers.slot(Operand::Output, k, e);
         v.src_extent = {1, 1, 1, count};
-        builder.load(stream_box(input, job, k * tile, count, e), v.src, -1);
+        builder.load(flat_box(input, elements, k * tile, count, e), v.src, -1);
         builder.vector(v);
-        builder.store(v.dst, stream_box(means, out, k, 1, e), 0);
+        builder.store(v.dst, flat_box(means, tiles, k, 1, e), 0);
     }
     return tiles;
 }
@@ -102,7 +91,7 @@ void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder&
         std::vector<isa::Region> in(static_cast<size_t>(ins)), out(static_cast<size_t>(outs));
         for (int64_t s = 0; s < ins; ++s) {
             in[size_t(s)] = buffers.slot(Operand::Ifmap, in_slot++, count * e);
-            builder.load(stream_box(job.inputs[size_t(s)], job, first, count, e), in[size_t(s)], -1);
+            builder.load(flat_box(job.inputs[size_t(s)], job.elements, first, count, e), in[size_t(s)], -1);
         }
         for (int64_t s = 0; s < outs; ++s) out[size_t(s)] = buffers.slot(Operand::Output, out_slot++, count * e);
         std::vector<isa::Region> tiles = in;
@@ -121,7 +110,7 @@ void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder&
             builder.vector(v);
         }
         for (size_t s = 0; s < job.outputs.size(); ++s)
-            builder.store(out[s], stream_box(job.outputs[s], job, first, count, e), int32_t(s));
+            builder.store(out[s], flat_box(job.outputs[s], job.elements, first, count, e), int32_t(s));
     }
 }
 

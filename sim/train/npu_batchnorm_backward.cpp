@@ -8,22 +8,9 @@
 namespace npu {
 namespace {
 
-std::vector<uint8_t> to_bytes(const std::vector<float>& values, Precision p) {
-    std::vector<uint8_t> bytes(values.size() * element_bytes(p));
-    for (size_t i = 0; i < values.size(); ++i) store_real(bytes.data(), int64_t(i), values[i], p);
-    return bytes;
-}
-
 template <class T>
 void put(std::vector<uint8_t>& bytes, size_t at, T value) {
     std::memcpy(bytes.data() + at, &value, sizeof value);
-}
-
-int readers(const Graph& g, int index) {
-    int count = 0;
-    for (const Layer& l : g.layers)
-        for (int in : l.inputs) count += in == index ? 1 : 0;
-    return count;
 }
 
 }  // namespace
@@ -37,7 +24,7 @@ bool npu_batchnorm_backward(Simulation& sim, NpuPrograms& programs, const Graph&
     job.precision = programs.precision();
     BatchNormGradJob dx_job = job;
     dx_job.sums = false;
-    if (l.activation != Activation::None || readers(g, in) > 1 || batchnorm_grad_tile(sim.config(), job) == 0 ||
+    if (l.activation != Activation::None || g.readers(in) > 1 || batchnorm_grad_tile(sim.config(), job) == 0 ||
         batchnorm_grad_tile(sim.config(), dx_job) == 0)
         return false;  // the host's
     const Shape& s = job.shape;
@@ -47,8 +34,8 @@ bool npu_batchnorm_backward(Simulation& sim, NpuPrograms& programs, const Graph&
     job.dz = sim.allocate_dram(uint64_t(s.elements()) * e);
     job.records = sim.allocate_dram(channels * uint64_t(isa::kBatchNormGradParamBytes));
     job.out = sim.allocate_dram(std::max(channels * 16, size_t(s.elements()) * e));
-    sim.write_dram(job.x, to_bytes(pass.out[size_t(in)], job.precision));
-    sim.write_dram(job.dz, to_bytes(pass.grad[size_t(i)], job.precision));
+    sim.write_dram(job.x, encode_reals(pass.out[size_t(in)], job.precision));
+    sim.write_dram(job.dz, encode_reals(pass.grad[size_t(i)], job.precision));
     std::vector<uint8_t> records(channels * isa::kChannelParamBytes, 0);
     for (size_t c = 0; c < channels; ++c) {
         put(records, c * isa::kChannelParamBytes, stats[c]);
@@ -79,10 +66,8 @@ bool npu_batchnorm_backward(Simulation& sim, NpuPrograms& programs, const Graph&
     ProgramBuilder dx(job.precision, 1, 1, Limits{});
     lower_batchnorm_grad(sim.config(), job, dx);
     programs.run_program(TrainPhase::DataGradient, i, dx.finish(sim.dram_end()), job.precision);
-    const std::vector<uint8_t> dx_bytes = sim.read_dram(job.out, uint64_t(s.elements()) * e);
-    std::vector<float>& dx_values = pass.grad[size_t(in)];
-    dx_values.resize(size_t(s.elements()));
-    for (size_t k = 0; k < dx_values.size(); ++k) dx_values[k] = load_real(dx_bytes.data(), int64_t(k), job.precision);
+    pass.grad[size_t(in)] =
+        decode_reals(sim.read_dram(job.out, uint64_t(s.elements()) * e), size_t(s.elements()), job.precision);
     return true;
 }
 

@@ -1,16 +1,12 @@
 #include "sim/train/npu_optimizer.h"
 
+#include "kernels/numerics/element.h"
+
 #include <cmath>
 #include <cstring>
 
 namespace npu {
 namespace {
-
-std::vector<uint8_t> fp32_bytes(const std::vector<float>& values) {
-    std::vector<uint8_t> bytes(values.size() * sizeof(float));
-    std::memcpy(bytes.data(), values.data(), bytes.size());
-    return bytes;
-}
 
 std::vector<float>& part(std::vector<LayerParams>& p, int layer, bool bias) {
     return bias ? p[size_t(layer)].bias : p[size_t(layer)].weight;
@@ -64,7 +60,7 @@ void NpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
                      m_sim.allocate_dram(bytes),
                      adam ? m_sim.allocate_dram(bytes) : 0,
                      m_sim.allocate_dram(bytes)};
-            m_sim.write_dram(t.master, fp32_bytes(values));
+            m_sim.write_dram(t.master, encode_reals(values, Precision::Fp32));
             m_sim.write_dram(t.first, std::vector<uint8_t>(bytes, 0));
             if (adam) m_sim.write_dram(t.second, std::vector<uint8_t>(bytes, 0));
             m_tensors.push_back(t);
@@ -74,7 +70,8 @@ void NpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
 }
 
 void NpuOptimizer::write_gradients(const std::vector<LayerParams>& grads) {
-    for (const Tensor& t : m_tensors) m_sim.write_dram(t.gradient, fp32_bytes(part(grads, t.layer, t.bias)));
+    for (const Tensor& t : m_tensors)
+        m_sim.write_dram(t.gradient, encode_reals(part(grads, t.layer, t.bias), Precision::Fp32));
     m_gradients_written = true;
 }
 
@@ -96,10 +93,7 @@ bool NpuOptimizer::gradients_finite(const std::vector<LayerParams>& master, cons
     }
     m_programs.run_program(TrainPhase::Update, -1, builder.finish(m_sim.dram_end()), Precision::Fp32);
     for (const auto& [at, count] : means) {
-        const std::vector<uint8_t> bytes = m_sim.read_dram(at, uint64_t(count) * sizeof(float));
-        std::vector<float> values(static_cast<size_t>(count));
-        std::memcpy(values.data(), bytes.data(), bytes.size());
-        for (float v : values)
+        for (float v : decode_reals(m_sim.read_dram(at, uint64_t(count) * 4), size_t(count), Precision::Fp32))
             if (!std::isfinite(v)) return false;
     }
     return true;
@@ -131,8 +125,8 @@ void NpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<Lay
         m_programs.run_streams(TrainPhase::Update, layer, jobs);
         for (size_t k = first; k < end; ++k) {
             const Tensor& t = m_tensors[k];
-            const std::vector<uint8_t> bytes = m_sim.read_dram(t.master, uint64_t(t.elements) * sizeof(float));
-            std::memcpy(part(master, layer, t.bias).data(), bytes.data(), bytes.size());
+            part(master, layer, t.bias) =
+                decode_reals(m_sim.read_dram(t.master, uint64_t(t.elements) * 4), size_t(t.elements), Precision::Fp32);
         }
         first = end;
     }

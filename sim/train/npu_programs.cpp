@@ -10,12 +10,6 @@
 namespace npu {
 namespace {
 
-std::vector<uint8_t> to_bytes(const std::vector<float>& values, Precision p) {
-    std::vector<uint8_t> bytes(values.size() * element_bytes(p));
-    for (size_t i = 0; i < values.size(); ++i) store_real(bytes.data(), int64_t(i), values[i], p);
-    return bytes;
-}
-
 isa::Program gemm_program(const NpuConfig& config, const MatrixGemmJob& job) {
     ProgramBuilder builder(job.precision, 1, 3, Limits{});
     lower_matrix_gemm(config, job, builder);
@@ -106,15 +100,13 @@ std::vector<std::vector<float>> NpuPrograms::compute(TrainPhase phase, int layer
     job.precision = m_precision;
     for (size_t s = 0; s < inputs.size(); ++s) {
         job.inputs.push_back(base + s * stream_bytes);
-        m_sim.write_dram(job.inputs.back(), to_bytes(*inputs[s], m_precision));
+        m_sim.write_dram(job.inputs.back(), encode_reals(*inputs[s], m_precision));
     }
     for (int s = 0; s < outputs; ++s) job.outputs.push_back(base + (inputs.size() + size_t(s)) * stream_bytes);
     run_streams(phase, layer, {job});
     std::vector<std::vector<float>> out;
     for (uint64_t address : job.outputs) {
-        const std::vector<uint8_t> bytes = m_sim.read_dram(address, uint64_t(n) * element_bytes(m_precision));
-        std::vector<float>& values = out.emplace_back(n);
-        for (size_t i = 0; i < n; ++i) values[i] = load_real(bytes.data(), int64_t(i), m_precision);
+        out.push_back(decode_reals(m_sim.read_dram(address, uint64_t(n) * element_bytes(m_precision)), n, m_precision));
     }
     return out;
 }
@@ -130,17 +122,15 @@ std::vector<float> NpuPrograms::round_trip(TrainPhase phase, int layer,
     std::vector<uint64_t> addresses;
     for (const std::vector<float>* in : inputs) {
         addresses.push_back(next);
-        m_sim.write_dram(next, to_bytes(*in, m_precision));
+        m_sim.write_dram(next, encode_reals(*in, m_precision));
         next += DramAllocator::align(in->size() * e);
     }
     ProgramBuilder builder(m_precision, 1, 1, Limits{});
     build(addresses, next, builder);
     at(phase, layer);
     run(builder.finish(m_sim.dram_end()), m_precision);
-    const std::vector<uint8_t> out = m_sim.read_dram(next, uint64_t(output_elements) * element_bytes(out_precision));
-    std::vector<float> values(static_cast<size_t>(output_elements));
-    for (size_t i = 0; i < values.size(); ++i) values[i] = load_real(out.data(), int64_t(i), out_precision);
-    return values;
+    return decode_reals(m_sim.read_dram(next, uint64_t(output_elements) * element_bytes(out_precision)),
+                        size_t(output_elements), out_precision);
 }
 
 HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
@@ -149,14 +139,13 @@ HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const Ho
     if ((transpose_b ? b.cols : b.rows) != k)
         throw std::logic_error(fmt::format("NpuPrograms: {}x{} times {}x{}", m, k, transpose_b ? b.cols : b.rows, n));
     const MatrixGemmJob job = place(m, k, n, transpose_a, transpose_b);
-    m_sim.write_dram(job.a.address, to_bytes(a.values, m_precision));
-    m_sim.write_dram(job.b.address, to_bytes(b.values, m_precision));
+    m_sim.write_dram(job.a.address, encode_reals(a.values, m_precision));
+    m_sim.write_dram(job.b.address, encode_reals(b.values, m_precision));
     m_sim.write_dram(job.zero_records, std::vector<uint8_t>(size_t(n) * isa::kChannelParamBytes, 0));
     run(gemm_program(m_sim.config(), job), m_precision);
-    const std::vector<uint8_t> c = m_sim.read_dram(job.c_address, uint64_t(m * n) * element_bytes(m_precision));
-    HostMatrix out{m, n, std::vector<float>(size_t(m * n))};
-    for (size_t i = 0; i < out.values.size(); ++i) out.values[i] = load_real(c.data(), int64_t(i), m_precision);
-    return out;
+    return HostMatrix{m, n,
+                      decode_reals(m_sim.read_dram(job.c_address, uint64_t(m * n) * element_bytes(m_precision)),
+                                   size_t(m * n), m_precision)};
 }
 
 }  // namespace npu

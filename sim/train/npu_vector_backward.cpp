@@ -14,12 +14,8 @@ std::pair<float, float> pass_range(Activation a) {
     return a == Activation::Relu6 ? std::pair{0.0f, 6.0f} : std::pair{0.0f, kInf};
 }
 
-bool gathers(const Graph& g, int index) {
-    int readers = 0;
-    for (const Layer& l : g.layers)
-        for (int in : l.inputs) readers += in == index ? 1 : 0;
-    return readers > 1;
-}
+// Several layers add into its gradient.
+bool gathers(const Graph& g, int index) { return g.readers(index) > 1; }
 
 StreamOp clamp_grad(int x, int dy, int dst, std::pair<float, float> range) {
     StreamOp op{isa::VectorOp::ClampGrad, x, dy, dst};

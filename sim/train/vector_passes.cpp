@@ -3,14 +3,6 @@
 namespace npu {
 namespace {
 
-// How many layers read layer `index`'s output (their gradients are summed into its gradient).
-int readers(const Graph& g, int index) {
-    int count = 0;
-    for (const Layer& l : g.layers)
-        for (int in : l.inputs) count += in == index ? 1 : 0;
-    return count;
-}
-
 VectorPass pass(VectorWork work, TrainPhase phase, int layer, int64_t elements, int inputs, int outputs, int ops) {
     return VectorPass{phase, layer, elements, inputs, outputs, ops, false, work};
 }
@@ -22,7 +14,7 @@ std::vector<VectorPass> layer_passes(const Graph& g, int i) {
     const int64_t out = l.output.elements();
     const int64_t in = l.inputs.empty() ? 0 : g.layers[size_t(l.inputs[0])].output.elements();
     // A gradient several layers add into: each adding pass reads it too (+1 stream, +1 operation).
-    auto gathers = [&](size_t k) { return k < l.inputs.size() && readers(g, l.inputs[k]) > 1 ? 1 : 0; };
+    auto gathers = [&](size_t k) { return k < l.inputs.size() && g.readers(l.inputs[k]) > 1 ? 1 : 0; };
     constexpr TrainPhase F = TrainPhase::Forward, D = TrainPhase::DataGradient, W = TrainPhase::WeightGradient;
     // (A conv's or fc's bias gradient needs no pass: its weight-gradient GEMM computes it.)
     std::vector<VectorPass> p;

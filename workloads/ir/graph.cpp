@@ -40,6 +40,13 @@ std::vector<std::vector<int>> Graph::consumers() const {
     return out;
 }
 
+int Graph::readers(int index) const {
+    int count = 0;
+    for (const Layer& l : layers)
+        for (int in : l.inputs) count += in == index ? 1 : 0;
+    return count;
+}
+
 std::string Graph::where(int layer_index) const {
     std::string text = fmt::format("model '{}'", name);
     const int line = layer_index >= 0 ? layers[size_t(layer_index)].source_line : 0;

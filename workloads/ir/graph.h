@@ -24,6 +24,8 @@ public:
     const Layer& output() const { return layers.back(); }
     // consumers()[i]: the layers that read layer i's output.
     std::vector<std::vector<int>> consumers() const;
+    // How many layer inputs read layer `index`'s output (an add of x and x reads it twice).
+    int readers(int index) const;
 
     // "model 'lenet5' (file.yaml:12), layer 'conv1'" for error messages.
     std::string where(int layer_index) const;
