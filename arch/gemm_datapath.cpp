@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/numerics/fold_gemm.h"
+
 namespace npu {
 namespace {
 
@@ -110,27 +112,11 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
 void gemm_float(const isa::Gemm& g, const uint8_t* tile, const uint8_t* w, float* acc, int64_t fold_rows, Precision p) {
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
     std::vector<float> a(static_cast<size_t>(m_size * k_size)), b(static_cast<size_t>(k_size * f_size));
-    std::vector<float> partial(static_cast<size_t>(f_size));
     for (int64_t group = 0; group < g.groups; ++group) {
         gather_a(g, group, tile, p, a.data());
         gather_b(g, group, w, p, b.data());
-        float* cg = acc + group * m_size * f_size;
-        for (int64_t k0 = 0; k0 < k_size; k0 += fold_rows) {
-            const int64_t k1 = std::min(k_size, k0 + fold_rows);
-            const bool overwrite = k0 == 0 && !g.accumulate;
-            for (int64_t m = 0; m < m_size; ++m) {
-                // One partial sum per filter, adding the fold's rows in order (vectorized over f).
-                std::fill(partial.begin(), partial.end(), 0.0f);
-                for (int64_t k = k0; k < k1; ++k) {
-                    const float x = a[size_t(m * k_size + k)];
-                    const float* bk = &b[size_t(k * f_size)];
-                    for (int64_t f = 0; f < f_size; ++f) partial[size_t(f)] += x * bk[f];
-                }
-                float* out = cg + m * f_size;
-                for (int64_t f = 0; f < f_size; ++f)
-                    out[f] = overwrite ? partial[size_t(f)] : out[f] + partial[size_t(f)];
-            }
-        }
+        fold_gemm_tile(a.data(), k_size, b.data(), f_size, acc + group * m_size * f_size, f_size, m_size, k_size,
+                       f_size, fold_rows, !g.accumulate);
     }
 }
 

@@ -74,9 +74,8 @@ void SystolicArray::compute_fast(const isa::Gemm& g) {
         gemm_int8(g, reinterpret_cast<const int8_t*>(in), reinterpret_cast<const int8_t*>(w),
                   m_buffers.accumulator->int32(g.accumulator.offset, entries));
     } else {
-        // ws and is fold the reduction over the rows; os streams all of K into one PE.
-        const int64_t fold_rows = m_dataflow == Dataflow::OutputStationary ? g.k() : m_shape.rows;
-        gemm_float(g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries), fold_rows, g.precision);
+        gemm_float(g, in, w, m_buffers.accumulator->fp32(g.accumulator.offset, entries),
+                   accumulation_fold(m_dataflow, m_shape.rows), g.precision);
     }
 }
 

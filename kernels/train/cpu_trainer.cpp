@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "kernels/train/gemm_order.h"
 #include "kernels/train/loss.h"
 #include "kernels/train/train_op.h"
 #include "workloads/ir/float_model.h"
@@ -138,7 +139,8 @@ const std::vector<float>& CpuTrainer::forward(const float* images, int64_t n, bo
         return m_pass.out.back();
     }
     for (size_t i = 1; i < layers; ++i)
-        train_op(g.layers[i].kind).forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision, training});
+        train_op(g.layers[i].kind)
+            .forward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision, training, m_config.sum_order});
     return m_pass.out.back();
 }
 
@@ -166,23 +168,25 @@ void CpuTrainer::backward(const std::vector<float>& dlogits) {
     for (size_t i = 0; i < g.layers.size(); ++i) m_pass.grad[i].assign(m_pass.out[i].size(), 0.0f);
     add_rounded(m_pass.grad.back(), dlogits, m_config.precision);
     for (size_t i = g.layers.size() - 1; i >= 1; --i) {
-        if (m_device && op_def(g.layers[i].kind).unit == OpUnit::Array)
-            array_backward_on_device(int(i));
+        if ((m_device || m_config.sum_order) && op_def(g.layers[i].kind).unit == OpUnit::Array)
+            array_backward_as_gemms(int(i));
         else if (!m_device || !m_device->vector_backward(g, int(i), m_pass, m_compute[i], m_grads[i]))
             train_op(g.layers[i].kind).backward({g, int(i), m_pass, m_compute[i], m_grads[i], m_config.precision});
     }
 }
 
-void CpuTrainer::array_backward_on_device(int i) {
+void CpuTrainer::array_backward_as_gemms(int i) {
     const Layer& l = m_graph.layers[size_t(i)];
     const std::vector<float>& y = m_pass.out[size_t(i)];
     const std::vector<float>& dy = m_pass.grad[size_t(i)];
     std::vector<float> dz(dy.size());  // stored in the compute precision, as the CPU op does
-    if (l.activation == Activation::None || !m_device->activation_gradient(m_graph, i, y, dy, dz))
+    if (l.activation == Activation::None || !m_device || !m_device->activation_gradient(m_graph, i, y, dy, dz))
         for (size_t k = 0; k < dz.size(); ++k)
             dz[k] = round_compute(activation_grad(y[k], dy[k], l.activation), m_config.precision);
-    const LayerGradients r =
-        m_device->array_backward(m_graph, i, m_pass.out[size_t(l.inputs[0])], dz, m_compute[size_t(i)]);
+    const std::vector<float>& x = m_pass.out[size_t(l.inputs[0])];
+    OrderedMultiplier host(*m_config.sum_order, m_config.precision);
+    const LayerGradients r = m_device ? m_device->array_backward(m_graph, i, x, dz, m_compute[size_t(i)])
+                                      : gemm_layer_backward(host, m_graph, i, x, dz, m_compute[size_t(i)]);
     LayerParams& g = m_grads[size_t(i)];
     for (size_t k = 0; k < g.weight.size(); ++k) g.weight[k] += r.weight[k];
     for (size_t k = 0; k < g.bias.size(); ++k) g.bias[k] += r.bias[k];
@@ -202,7 +206,9 @@ StepResult CpuTrainer::step(const float* images, const int32_t* labels) {
         update_running_stats();
         LossResult loss;
         if (!m_device || !m_device->loss(logits, labels + micro * b, b, classes(), r.loss_scale, loss))
-            loss = softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
+            loss = m_config.sum_order ? softmax_cross_entropy_vector(logits, labels + micro * b, b, classes(),
+                                                                     r.loss_scale, m_config.precision)
+                                      : softmax_cross_entropy(logits, labels + micro * b, b, classes(), r.loss_scale);
         r.loss += loss.loss / double(k);
         r.correct += loss.correct;
         backward(loss.dlogits);

@@ -20,6 +20,8 @@ struct TrainerConfig {
     int64_t accumulate = 1;         // K: micro-batches per update (a step of K * B images)
     uint64_t seed = 1;              // initial weights (He-normal, as for inference)
     LossScalerConfig loss_scaling;  // used in FP16 only
+    // Sums in an NPU's order (gemm_order.h; the caller keeps it alive), or nullptr: Eigen's.
+    const GemmOrder* sum_order = nullptr;
 };
 
 struct StepResult {
@@ -73,7 +75,8 @@ private:
     // Folds the last forward pass's batch statistics into the master's running averages.
     void update_running_stats();
     void backward(const std::vector<float>& dlogits);
-    void array_backward_on_device(int layer);
+    // A conv2d's or fc's backward pass as GEMMs: on the device, or on the host in sum_order.
+    void array_backward_as_gemms(int layer);
     void round_params();
     Graph& graph_for(int64_t n);
 

@@ -35,8 +35,11 @@ void batchnorm_forward(const TrainCall& c) {
     for (int64_t ch = 0; ch < s.c; ++ch) {
         const float mean = stats[size_t(ch)], inv_std = stats[size_t(s.c + ch)];
         const float gamma = c.params.weight[size_t(ch)], beta = c.params.bias[size_t(ch)];
+        // In an NPU's order: its driver's folded scale and shift, its vector unit's affine step.
+        const float scale = gamma * inv_std, shift = beta - mean * scale;
         for_channel(s, ch, [&](size_t i) {
-            c.out()[i] = c.round(apply_activation(gamma * (c.in()[i] - mean) * inv_std + beta, c.layer().activation));
+            const float z = c.order ? c.in()[i] * scale + shift : gamma * (c.in()[i] - mean) * inv_std + beta;
+            c.out()[i] = c.round(apply_activation(z, c.layer().activation));
         });
     }
 }

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 
 #include "kernels/model/conv_geometry.h"
+#include "kernels/train/gemm_order.h"
 #include "kernels/train/im2col.h"
 #include "kernels/train/train_op_parts.h"
 
@@ -19,6 +20,16 @@ void im2col(const float* x, const ConvGeometry& g, int64_t group, RowMatrix& col
     npu::im2col(x, g, group, col.data());
 }
 
+// A (m x k) times B (k x n), the layer's forward GEMM: Eigen's blocked product, or the sums in
+// the call's NPU order.
+RowMatrix forward_product(const TrainCall& c, const ConstMap& a, const RowMatrix& b) {
+    if (!c.order) return a * b;
+    RowMatrix z(a.rows(), b.cols());
+    ordered_gemm(a.data(), b.data(), z.data(), a.rows(), a.cols(), b.cols(),
+                 c.order->layer_forward(c.layer(), c.in_shape()));
+    return z;
+}
+
 void conv_forward(const TrainCall& c) {
     const ConvGeometry g = ConvGeometry::from_layer(c.layer(), c.in_shape());
     const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w;
@@ -28,7 +39,7 @@ void conv_forward(const TrainCall& c) {
     for (int64_t n = 0; n < g.input.n; ++n)
         for (int64_t group = 0; group < g.groups; ++group) {
             im2col(c.in().data() + n * g.input.per_image(), g, group, col);
-            const RowMatrix z = ConstMap(c.params.weight.data() + group * fg * kg, fg, kg) * col;
+            const RowMatrix z = forward_product(c, ConstMap(c.params.weight.data() + group * fg * kg, fg, kg), col);
             for (int64_t f = 0; f < fg; ++f) {
                 const int64_t channel = group * fg + f;
                 const float bias = c.params.bias.empty() ? 0.0f : c.params.bias[size_t(channel)];
@@ -65,8 +76,8 @@ void conv_backward(const TrainCall& c) {
 void fc_forward(const TrainCall& c) {
     const Shape in = c.in_shape();
     const int64_t n = in.n, features = in.per_image(), outs = c.layer().fc.out_features;
-    const RowMatrix z =
-        ConstMap(c.in().data(), n, features) * ConstMap(c.params.weight.data(), outs, features).transpose();
+    const RowMatrix wt = ConstMap(c.params.weight.data(), outs, features).transpose();
+    const RowMatrix z = forward_product(c, ConstMap(c.in().data(), n, features), wt);
     c.out().resize(size_t(n * outs));
     for (int64_t i = 0; i < n; ++i)
         for (int64_t o = 0; o < outs; ++o)

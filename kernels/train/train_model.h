@@ -8,6 +8,8 @@
 
 namespace npu {
 
+class GemmOrder;  // gemm_order.h
+
 // Learned parameters of one layer (conv2d: [filters][channels/groups][kh][kw], fc: [out][in]).
 struct LayerParams {
     std::vector<float> weight;
@@ -41,7 +43,8 @@ struct TrainCall {
     const LayerParams& params;  // in compute precision
     LayerParams& grads;         // FP32, accumulated over the micro-batches of a step
     TrainPrecision precision;
-    bool training = true;  // batchnorm: batch statistics (training) or the running ones (evaluation)
+    bool training = true;              // batchnorm: batch statistics (training) or the running ones (evaluation)
+    const GemmOrder* order = nullptr;  // conv2d and fc: sums in this NPU order (nullptr: Eigen's)
 
     const Layer& layer() const { return graph.layers[size_t(index)]; }
     const Shape& in_shape(size_t k = 0) const { return graph.layers[size_t(layer().inputs[k])].output; }

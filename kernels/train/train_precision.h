@@ -9,6 +9,7 @@
 
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
+#include "kernels/numerics/precision.h"
 
 namespace npu {
 
@@ -16,6 +17,13 @@ enum class TrainPrecision { Fp32, Fp16, Bf16 };
 
 const char* train_precision_name(TrainPrecision p);
 bool parse_train_precision(const std::string& name, TrainPrecision& out);  // false if unknown
+
+// The element format a run's compute-precision tensors are stored in.
+inline Precision storage_precision(TrainPrecision p) {
+    if (p == TrainPrecision::Fp16) return Precision::Fp16;
+    if (p == TrainPrecision::Bf16) return Precision::Bf16;
+    return Precision::Fp32;
+}
 
 // A store in the run's compute precision.
 inline float round_compute(float v, TrainPrecision p) {

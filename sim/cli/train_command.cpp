@@ -13,6 +13,7 @@
 #include "sim/cli/commands.h"
 #include "sim/report/report.h"
 #include "sim/train/ledger_report.h"
+#include "sim/train/npu_gemm_order.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/training_run.h"
 #include "sim/train/training_step_estimate.h"
@@ -26,7 +27,7 @@ namespace {
 
 struct TrainArgs {
     std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd", arch;
-    std::string schedule = "constant", csv, json, save;
+    std::string schedule = "constant", csv, json, save, sum_order = "fast";
     int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0, reference_every = 50;
     double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
     uint64_t seed = 1;
@@ -115,6 +116,7 @@ nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& train
             {"dataset", a.dataset},
             {"device", a.device},
             {"precision", a.precision},
+            {"sum_order", a.sum_order},
             {"optimizer", a.optimizer},
             {"lr", trainer.config().optimizer.lr},
             {"batch", a.batch},
@@ -176,7 +178,7 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     options.functional = false;
     Simulation sim(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config, options);
     const TrainingStepEstimate e = estimate_training_step(
-        sim, g, npu_precision(tp), UpdateRule{optimizer, tp != TrainPrecision::Fp32, a.accumulate});
+        sim, g, storage_precision(tp), UpdateRule{optimizer, tp != TrainPrecision::Fp32, a.accumulate});
     fmt::print("npusim train --timing-only: {} on {}, {}, {}, batch {} x {} micro-batch(es): one step\n{}{}", g.name,
                sim.config().name, a.precision, a.optimizer, a.batch, a.accumulate,
                phase_table(e.step, sim.config(), 1.0, a.batch * a.accumulate), costliest_layers(e.step, g, 1.0, 5));
@@ -203,28 +205,44 @@ void check_capacity(const TrainingFootprint& f, const NpuConfig& c, const TrainA
         gib, double(f.per_micro_batch_bytes()) / double(1LL << 30), a.batch, c.name, c.dram.capacity_gib, a.batch));
 }
 
+// The arguments of a training run (not --timing-only) that need no file to check.
+void check_run_args(const TrainArgs& a) {
+    if (a.device == "npu" && a.arch.empty())
+        throw UsageError("--device npu: needs --arch (a design listing the precision)");
+    if (a.sum_order == "npu" && a.arch.empty()) throw UsageError("--sum-order npu: needs --arch (whose order)");
+    if (a.device == "cpu" && a.sum_order == "fast" && !a.arch.empty())
+        throw UsageError("--arch: used by --device npu or --sum-order npu only");
+    if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
+    if (a.reference_every < 0)
+        throw UsageError(fmt::format("--reference-every: must be >= 0, got {}", a.reference_every));
+}
+
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
     check_output_path("--csv", a.csv);
     check_output_path("--json", a.json);
     check_output_path("--save", a.save);
     if (a.timing_only) return estimate_step(a, paths, limits);
-    if (a.device == "npu" && a.arch.empty())
-        throw UsageError("--device npu: needs --arch (a design listing the precision)");
-    if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
-    if (a.reference_every < 0)
-        throw UsageError(fmt::format("--reference-every: must be >= 0, got {}", a.reference_every));
+    check_run_args(a);
     const Graph model = load_workload_file(resolve_model(a.model, paths.models_dir()), limits);
     const Shape in = model.input().output;
     const DatasetSplit data = load_dataset(a.dataset, DatasetPaths{}, limits);
     const Dataset train_set = first(pad_to(data.train, in.c, in.h, in.w), a.train_images);
     const Dataset test_set = first(pad_to(data.test, in.c, in.h, in.w), a.test_images);
     const int64_t steps = train_set.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
-    CpuTrainer trainer(model, trainer_config(a, steps));
+    TrainerConfig config = trainer_config(a, steps);
+    const NpuConfig design =
+        a.arch.empty() ? NpuConfig{} : resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config;
+    const NpuGemmOrder design_order(design, storage_precision(config.precision));
+    if (a.sum_order == "npu") {
+        if (!design.supports(storage_precision(config.precision)))
+            throw UsageError(fmt::format("--sum-order npu: design '{}' has no {} MACs", design.name, a.precision));
+        config.sum_order = &design_order;
+    }
+    CpuTrainer trainer(model, config);
     std::unique_ptr<NpuRig> npu;
     if (a.device == "npu") {
-        npu = std::make_unique<NpuRig>(resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config,
-                                       npu_precision(trainer.config().precision), update_rule(trainer.config()));
+        npu = std::make_unique<NpuRig>(design, storage_precision(config.precision), update_rule(config));
         trainer.set_device(&npu->device);
     }
     if (trainer.classes() < data.train.classes)
@@ -233,8 +251,9 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     fmt::print(
         "npusim train: {} on {} ({} training, {} test images), {}, {}, batch {} x {} micro-batch(es), {} lr {}\n",
         model.name, data.train.name, train_set.size(), test_set.size(),
-        npu ? "on the simulated NPU " + npu->sim.config().name : std::string("on the CPU reference"), a.precision,
-        a.batch, a.accumulate, a.optimizer, trainer.config().optimizer.lr);
+        npu ? "on the simulated NPU " + npu->sim.config().name
+            : "on the CPU reference" + (config.sum_order ? " in the sums' order of " + design.name : std::string()),
+        a.precision, a.batch, a.accumulate, a.optimizer, trainer.config().optimizer.lr);
     const TrainingFootprint footprint = training_footprint(trainer);
     print_footprint(footprint);
     if (npu) check_capacity(footprint, npu->sim.config(), a);
@@ -249,9 +268,11 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     if (const StepLog* worst = log.worst_reference())
         fmt::print(
             "loss on the NPU against the CPU reference on the same weights and images (every {} steps): largest "
-            "relative difference {:.2g} at step {} (tolerance {:.0e} for {})\n",
+            "relative difference {:.2g} at step {} ({})\n",
             a.reference_every, worst->reference_difference(), worst->step,
-            reference_tolerance(trainer.config().precision), a.precision);
+            config.sum_order
+                ? std::string("expected 0: the reference adds in the NPU's order")
+                : fmt::format("tolerance {:.0e} for {}", reference_tolerance(config.precision), a.precision));
     if (!a.csv.empty()) write_file(a.csv, training_csv(log));
     if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log, npu.get())) + "\n");
     if (!a.save.empty()) {
@@ -283,6 +304,9 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--reference-every", a->reference_every,
                    "--device npu: every N-th step's loss also from the CPU reference on the same weights (default "
                    "50; 0: never)");
+    add_choice_option(app, "--sum-order", a->sum_order, {"fast", "npu"},
+                      "The CPU reference's order of sums: fast (Eigen's blocked GEMMs, default) or npu (the --arch "
+                      "design's folds and tiles, softmax and roundings: a CPU run then repeats an NPU run's bits)");
     app.add_option("--seed", a->seed, "Initial weights and data order (default 1)");
     app.add_option("--train-images", a->train_images, "Train on the first N images only (default all)");
     app.add_option("--test-images", a->test_images, "Test on the first N images only (default all)");

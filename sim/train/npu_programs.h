@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "kernels/train/gemm_backward.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/compiler/lower_stream.h"
 #include "sim/runtime/simulation.h"
@@ -16,12 +17,7 @@
 
 namespace npu {
 
-struct HostMatrix {
-    int64_t rows = 0, cols = 0;
-    std::vector<float> values;  // row-major
-};
-
-class NpuPrograms {
+class NpuPrograms : public MatrixMultiplier {
 public:
     // `precision`: of the GEMM operands and products and of the activation streams (fp32, fp16
     // or bf16), on a design listing it.
@@ -32,6 +28,12 @@ public:
 
     // op(A) op(B), op = transpose where asked: A and B are given as stored.
     HostMatrix multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b);
+    // The same, booked under `layer`'s weight- or data-gradient phase.
+    HostMatrix multiply(GradientGemm gemm, int layer, const HostMatrix& a, bool transpose_a, const HostMatrix& b,
+                        bool transpose_b) override {
+        at(gemm == GradientGemm::Weight ? TrainPhase::WeightGradient : TrainPhase::DataGradient, layer);
+        return multiply(a, transpose_a, b, transpose_b);
+    }
     // The same GEMM's time alone (timing-only simulations: no values move).
     void time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     // An element-wise pass, booked under its own phase and layer; the values stay on the host.

@@ -3,22 +3,16 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "kernels/train/gemm_backward.h"
 #include "kernels/train/train_op.h"
 #include "sim/compiler/lower_channel_stats.h"
 #include "sim/train/forward_booking.h"
 #include "sim/train/npu_batchnorm_backward.h"
-#include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_loss.h"
 #include "sim/train/npu_vector_backward.h"
 #include "workloads/ir/float_model.h"
 
 namespace npu {
-
-Precision npu_precision(TrainPrecision p) {
-    if (p == TrainPrecision::Fp16) return Precision::Fp16;
-    if (p == TrainPrecision::Bf16) return Precision::Bf16;
-    return Precision::Fp32;
-}
 
 NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision, const UpdateRule& rule)
     : m_sim(simulation),
@@ -103,7 +97,7 @@ void NpuTrainingDevice::run_segment(const Graph& graph, const ForwardSegment& s,
 
 LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                                  const std::vector<float>& dz, const LayerParams& params) {
-    return npu_layer_backward(m_programs, graph, layer, x, dz, params);
+    return gemm_layer_backward(m_programs, graph, layer, x, dz, params);
 }
 
 bool NpuTrainingDevice::vector_backward(const Graph& graph, int layer, PassTensors& pass, const LayerParams& params,

@@ -2,7 +2,7 @@
 // The simulated NPU as a training device: each step's forward pass is compiled for the design
 // and executed functionally (the training graph with the step's weights, one program per
 // segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d
-// and fc weight and data gradients run as NPU GEMMs (npu_layer_backward.h). The vector unit
+// and fc weight and data gradients run as NPU GEMMs (kernels/train/gemm_backward.h). The vector unit
 // computes batchnorm's batch statistics (ChannelStats) and backward (npu_batchnorm_backward.h),
 // the gradients of relu, relu6, clip, fused activations, adds and pools
 // (npu_vector_backward.h), the loss's softmax and gradient (npu_loss.h), the overflow check and
@@ -67,8 +67,5 @@ private:
     std::vector<bool> m_ran;     // this micro-batch: batchnorms whose statistics ran as a program
     std::vector<bool> m_masked;  // this micro-batch: layers whose gradient ran as a program (not timed as a pass)
 };
-
-// The NPU precision of a training precision.
-Precision npu_precision(TrainPrecision p);
 
 }  // namespace npu

@@ -1,7 +1,7 @@
 #include "sim/train/training_step_estimate.h"
 
+#include "kernels/train/gemm_backward.h"
 #include "sim/train/forward_booking.h"
-#include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_programs.h"
 
 namespace npu {
@@ -17,7 +17,7 @@ TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph&
     for (size_t i = graph.layers.size() - 1; i >= 1; --i) {  // in backward order
         for (const VectorPass& p : layer_passes(graph, int(i))) micro.time_pass(p);
         for (const BackwardGemm& b : backward_gemms(graph, int(i))) {
-            micro.at(b.phase, int(i));
+            micro.at(b.gemm == GradientGemm::Weight ? TrainPhase::WeightGradient : TrainPhase::DataGradient, int(i));
             micro.time_gemm(b.m, b.k, b.n, b.transpose_a, b.transpose_b);
         }
     }

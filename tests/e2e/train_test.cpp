@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli_helpers.h"
 #include "idx_writer.h"
@@ -94,6 +95,34 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     CHECK(npu["reference"]["largest_relative_difference"].get<double>() <= 1e-4);
     CHECK(npu["reference"]["at_step"].get<int>() >= 1);
     CHECK(j["epochs"][1]["test_accuracy"].get<double>() >= 0.9);
+}
+
+// The CSV's rows without their last column (the reference's loss, which only device runs have).
+std::vector<std::string> curve_rows(const std::string& csv) {
+    std::vector<std::string> rows;
+    std::istringstream in(read(csv));
+    for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));
+    return rows;
+}
+
+TEST_CASE("npusim train --sum-order npu: the CPU reference repeats an NPU run's curve exactly", "[e2e][train]") {
+    const std::string data = stripes_dataset(), npu_csv = temp_path("order_npu.csv"), cpu_csv = temp_path("order.csv");
+    const std::string json = temp_path("order_npu.json");
+    const std::string run = "train --model " + small_model() + " --dataset " + data +
+                            " --epochs 2 --batch 8 --precision fp16 --lr 0.05 --arch tiny_4x4 --sum-order npu";
+    const Result npu = npusim(run + " --device npu --reference-every 1 --csv " + npu_csv + " --json " + json);
+    REQUIRE(npu.status == 0);
+    const Result cpu = npusim(run + " --device cpu --csv " + cpu_csv);
+    REQUIRE(cpu.status == 0);
+    CHECK_THAT(cpu.out, Contains("on the CPU reference in the sums' order of tiny_4x4"));
+    const std::vector<std::string> a = curve_rows(npu_csv), b = curve_rows(cpu_csv);
+    CHECK(a.size() == 1 + 24 + 2);
+    CHECK(a == b);  // every step's loss, accuracy and loss scale, and both epochs' test results
+    // Every step's loss recomputed by the reference on the same weights: the same bits.
+    const auto j = nlohmann::json::parse(read(json));
+    CHECK(j["sum_order"] == "npu");
+    CHECK(j["npu"]["reference"]["largest_relative_difference"].get<double>() == 0.0);
+    CHECK_THAT(npu.out, Contains("expected 0: the reference adds in the NPU's order"));
 }
 
 // tiny_4x4 with a stated DRAM capacity.
@@ -243,26 +272,31 @@ TEST_CASE("a residual network with batchnorm trains on the CPU and its saved mod
 }
 
 TEST_CASE("npusim train: bad arguments give one line and a non-zero exit", "[e2e][train]") {
-    const std::string model = small_model(), data = stripes_dataset();
-    Result r = npusim("train --model " + model + " --dataset " + data + " --precision fp8");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--precision"));
-    r = npusim("train --model " + model + " --dataset " + data + " --device npu");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--device npu: needs --arch"));
-    r = npusim("train --model " + model + " --dataset " + data + " --device npu --arch tpu_v1");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("tpu_v1") && Contains("fp32"));
-    r = npusim("train --model " + model + " --dataset /nonexistent/dir");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--dataset") && Contains("/nonexistent/dir"));
-    r = npusim("train --model " + model + " --dataset " + data + " --batch 100");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--batch") && Contains("training set has 96"));
-    r = npusim("train --model " + model + " --dataset " + data + " --reference-every -1");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--reference-every: must be >= 0, got -1"));
-    r = npusim("train --model resnet18 --dataset " + data);
+    const std::string on_data = "train --model " + small_model() + " --dataset " + stripes_dataset();
+    struct Case {
+        std::string args;
+        int status;
+        std::vector<std::string> says;  // every one in the output
+    };
+    const std::vector<Case> cases = {
+        {on_data + " --precision fp8", 2, {"--precision"}},
+        {on_data + " --device npu", 2, {"--device npu: needs --arch"}},
+        {on_data + " --device npu --arch tpu_v1", 2, {"tpu_v1", "fp32"}},
+        {"train --model " + small_model() + " --dataset /nonexistent/dir", 2, {"--dataset", "/nonexistent/dir"}},
+        {on_data + " --batch 100", 2, {"--batch", "training set has 96"}},
+        {on_data + " --reference-every -1", 2, {"--reference-every: must be >= 0, got -1"}},
+        {on_data + " --sum-order npu", 2, {"--sum-order npu: needs --arch"}},
+        {on_data + " --arch tiny_4x4", 2, {"--arch: used by --device npu or --sum-order npu only"}},
+        {on_data + " --arch tpu_v1 --sum-order npu", 2, {"design 'tpu_v1' has no fp32 MACs"}},
+        {on_data + " --sum-order fastest", 2, {"--sum-order"}},
+    };
+    for (const Case& c : cases) {
+        INFO(c.args);
+        const Result r = npusim(c.args);
+        CHECK(r.status == c.status);
+        for (const std::string& text : c.says) CHECK_THAT(r.out, Contains(text));
+    }
+    const Result r = npusim("train --model resnet18 --dataset " + stripes_dataset());
     CHECK(r.status == 1);
     CHECK_THAT(r.out, Contains("do not fit") || Contains("not supported in training"));
 }

@@ -8,11 +8,11 @@
 
 #include "kernels/numerics/check_rule.h"
 #include "kernels/train/cpu_trainer.h"
+#include "kernels/train/gemm_backward.h"
 #include "kernels/train/train_op.h"
 #include "sc_helpers.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/forward_segments.h"
-#include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_optimizer.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/npu_vector_backward.h"
@@ -82,7 +82,7 @@ void check_backward_on_npu(const Graph& model, int64_t batch, const std::string&
         std::vector<float> dz(pass.grad[i].size());
         for (size_t k = 0; k < dz.size(); ++k) dz[k] = activation_grad(pass.out[i][k], pass.grad[i][k], l.activation);
         const LayerGradients r =
-            npu_layer_backward(gemm, g, int(i), pass.out[size_t(l.inputs[0])], dz, trainer.compute_params()[i]);
+            gemm_layer_backward(gemm, g, int(i), pass.out[size_t(l.inputs[0])], dz, trainer.compute_params()[i]);
         require_close(r.weight, trainer.last_gradients()[i].weight, l.name + " dW");
         require_close(r.bias, trainer.last_gradients()[i].bias, l.name + " db");
         if (l.inputs[0] != 0) require_close(r.input, pass.grad[size_t(l.inputs[0])], l.name + " dX");
@@ -176,7 +176,8 @@ TEST_CASE("training steps on the NPU follow the CPU trainer's loss curve", "[sc]
         c.precision = p;
         c.optimizer.lr = 0.05;
         CpuTrainer cpu(g, c), npu(g, c);
-        NpuTrainingDevice device(sim, npu_precision(p), UpdateRule{OptimizerKind::Sgd, p != TrainPrecision::Fp32, 1});
+        NpuTrainingDevice device(sim, storage_precision(p),
+                                 UpdateRule{OptimizerKind::Sgd, p != TrainPrecision::Fp32, 1});
         npu.set_device(&device);
         for (int step = 0; step < 6; ++step) {
             const StepResult a = cpu.step(images.data() + step * 256, labels.data() + step * 4);

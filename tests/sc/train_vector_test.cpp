@@ -9,13 +9,13 @@
 
 #include "kernels/numerics/check_rule.h"
 #include "kernels/train/cpu_trainer.h"
+#include "kernels/train/gemm_backward.h"
 #include "kernels/train/train_op.h"
 #include "sc_helpers.h"
 #include "sim/compiler/lower_channel_stats.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/forward_segments.h"
 #include "sim/train/npu_batchnorm_backward.h"
-#include "sim/train/npu_layer_backward.h"
 #include "sim/train/npu_optimizer.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/npu_vector_backward.h"
@@ -145,18 +145,7 @@ TEST_CASE("SGD and Adam on the vector unit, state resident in DRAM, equal the ho
 }
 
 TEST_CASE("a residual network with batchnorm trains on the NPU, one forward program per segment", "[sc][train]") {
-    const Graph g = parse_model_yaml(
-        "name: t\ninput: {channels: 1, height: 8, width: 8}\nlayers:\n"
-        "  - {name: c, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
-        "  - {name: c_bn, type: batchnorm}\n"
-        "  - {name: c_relu, type: relu}\n"
-        "  - {name: c2, type: conv2d, filters: 4, kernel: 3, padding: 1, bias: false}\n"
-        "  - {name: c2_bn, type: batchnorm}\n"
-        "  - {name: sum, type: add, inputs: [c2_bn, c_relu], activation: relu}\n"
-        "  - {name: g, type: global_avgpool}\n"
-        "  - {name: f, type: flatten}\n"
-        "  - {name: fc, type: fc, out_features: 3}\n",
-        "t.yaml");
+    const Graph g = test::residual_net();
     // Cut before each batchnorm: [c], [c_bn, c_relu, c2], [c2_bn, sum, g, f, fc]; the last reads
     // c_relu from the segment before as an input of its own.
     const std::vector<ForwardSegment> segments = forward_segments(training_graph(g));

@@ -6,6 +6,7 @@
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/check_rule.h"
 #include "kernels/numerics/element.h"
+#include "kernels/numerics/fold_gemm.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/int8.h"
 #include "kernels/numerics/vector_math.h"
@@ -179,4 +180,27 @@ TEST_CASE("softmax_int8 outputs probabilities at scale 1/127", "[numerics]") {
     softmax_int8(peaked, out, 2, 1, 1.0f);
     CHECK(out[0] == 127);
     CHECK(out[1] == 0);
+}
+
+TEST_CASE("ordered_gemm adds in the array's folds and the compiler's K tiles", "[numerics][fp32]") {
+    // 1 + 2^24 rounds back to 2^24 (ties to even) in binary32, so each grouping of the six
+    // products 1, 2^24, 1, -2^24, 1, 1 gives its own, hand-worked sum.
+    const float big = 16777216.0f;
+    const std::vector<float> a = {1, 1, 1, 1, 1, 1}, b = {1, big, 1, -big, 1, 1};
+    const auto sum = [&](SumOrder order) {
+        float c = -7.0f;  // overwritten by the first fold
+        ordered_gemm(a.data(), b.data(), &c, 1, 6, 1, order);
+        return c;
+    };
+    CHECK(sum({0, 0}) == 2.0f);  // one after another: ((1 + 2^24) + 1) - 2^24 = 0, then + 1 + 1
+    CHECK(sum({0, 2}) == 3.0f);  // folds of 2: 2^24, then 1 - 2^24 = -16777215: 1; then 2
+    CHECK(sum({4, 0}) == 2.0f);  // tiles of 4 in one fold each: 0, then 2
+    CHECK(sum({2, 0}) == 3.0f);  // tiles of 2: as folds of 2
+    CHECK(sum({3, 0}) == 2.0f);  // tiles of 3: 2^24, then -2^24 + 2
+    CHECK(sum({4, 2}) == 3.0f);  // tiles of 4 in folds of 2: 1, then 2
+    // A 2 x 3 product is every row's and column's dot product in that order.
+    const std::vector<float> m = {1, 2, 3, 4, 5, 6}, n = {1, 0, 0, 1, 1, 1};  // 2x3 times 3x2
+    std::vector<float> c(4);
+    ordered_gemm(m.data(), n.data(), c.data(), 2, 3, 2, SumOrder{2, 1});
+    CHECK(c == std::vector<float>{4, 5, 10, 11});
 }

@@ -1,7 +1,10 @@
-#include "sim/train/npu_layer_backward.h"
+#include "kernels/train/gemm_backward.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "kernels/model/conv_geometry.h"
 #include "kernels/train/im2col.h"
 
 namespace npu {
@@ -10,27 +13,26 @@ namespace {
 
 // The bias gradient rides in the weight-gradient GEMM: its input gets one more feature that is
 // 1 for every sample, whose weight gradient is the sum of dZ over the samples.
-LayerGradients fc_backward(NpuPrograms& gemm, int layer, const Shape& in, int64_t outs, const std::vector<float>& x,
-                           const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
+LayerGradients fc_backward(MatrixMultiplier& gemm, int layer, const Shape& in, int64_t outs,
+                           const std::vector<float>& x, const std::vector<float>& dz, const LayerParams& p,
+                           bool input_gradient) {
     const int64_t features = in.per_image(), bias = p.bias.empty() ? 0 : 1;
     HostMatrix X{in.n, features + bias, std::vector<float>(size_t(in.n * (features + bias)), 1.0f)};
     for (int64_t i = 0; i < in.n; ++i)
         std::copy_n(x.begin() + i * features, features, X.values.begin() + i * (features + bias));
     const HostMatrix dZ{in.n, outs, dz}, W{outs, features, p.weight};
     LayerGradients r;
-    gemm.at(TrainPhase::WeightGradient, layer);
-    const HostMatrix dW = gemm.multiply(dZ, true, X, false);  // O x (I + bias)
+    const HostMatrix dW = gemm.multiply(GradientGemm::Weight, layer, dZ, true, X, false);  // O x (I + bias)
     r.weight.resize(size_t(outs * features));
     for (int64_t o = 0; o < outs; ++o) {
         std::copy_n(dW.values.begin() + o * (features + bias), features, r.weight.begin() + o * features);
         if (bias) r.bias.push_back(dW.values[size_t(o * (features + 1) + features)]);
     }
-    gemm.at(TrainPhase::DataGradient, layer);
-    if (input_gradient) r.input = gemm.multiply(dZ, false, W, false).values;  // N x I
+    if (input_gradient) r.input = gemm.multiply(GradientGemm::Data, layer, dZ, false, W, false).values;  // N x I
     return r;
 }
 
-LayerGradients conv_backward(NpuPrograms& gemm, int layer, const ConvGeometry& g, const std::vector<float>& x,
+LayerGradients conv_backward(MatrixMultiplier& gemm, int layer, const ConvGeometry& g, const std::vector<float>& x,
                              const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
     const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
     const int64_t bias = p.bias.empty() ? 0 : 1;
@@ -54,15 +56,13 @@ LayerGradients conv_backward(NpuPrograms& gemm, int layer, const ConvGeometry& g
         }
         const HostMatrix W{
             fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
-        gemm.at(TrainPhase::WeightGradient, layer);
-        const HostMatrix dW = gemm.multiply(dZ, false, cols, true);  // Fg x (Kc + bias)
+        const HostMatrix dW = gemm.multiply(GradientGemm::Weight, layer, dZ, false, cols, true);  // Fg x (Kc + bias)
         for (int64_t f = 0; f < fg; ++f) {
             std::copy_n(dW.values.begin() + f * (kg + bias), kg, r.weight.begin() + (group * fg + f) * kg);
             if (bias) r.bias[size_t(group * fg + f)] = dW.values[size_t(f * (kg + 1) + kg)];
         }
         if (!input_gradient) continue;
-        gemm.at(TrainPhase::DataGradient, layer);
-        const HostMatrix dcol = gemm.multiply(W, true, dZ, false);  // Kc x (N P)
+        const HostMatrix dcol = gemm.multiply(GradientGemm::Data, layer, W, true, dZ, false);  // Kc x (N P)
         for (int64_t i = 0; i < n; ++i) {
             for (int64_t k = 0; k < kg; ++k)
                 std::copy_n(dcol.values.begin() + k * n * pixels + i * pixels, pixels, col.begin() + k * pixels);
@@ -82,24 +82,23 @@ std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer) {
     if (l.kind == LayerKind::FullyConnected) {
         const int64_t n = in.n, features = in.per_image(), outs = l.fc.out_features;
         const int64_t bias = l.fc.bias ? 1 : 0;
-        out.push_back({TrainPhase::WeightGradient, outs, n, features + bias, true, false});              // dZ^T [X 1]
-        if (input_gradient) out.push_back({TrainPhase::DataGradient, n, outs, features, false, false});  // dZ W
+        out.push_back({GradientGemm::Weight, outs, n, features + bias, true, false});              // dZ^T [X 1]
+        if (input_gradient) out.push_back({GradientGemm::Data, n, outs, features, false, false});  // dZ W
     } else if (l.kind == LayerKind::Conv2d) {
         const ConvGeometry g = ConvGeometry::from_layer(l, in);
         const int64_t columns = g.input.n * g.output.h * g.output.w;
         for (int64_t group = 0; group < g.groups; ++group) {
             const int64_t bias = l.conv.bias ? 1 : 0;
-            out.push_back(
-                {TrainPhase::WeightGradient, g.out_per_group(), columns, g.k_per_group() + bias, false, true});
+            out.push_back({GradientGemm::Weight, g.out_per_group(), columns, g.k_per_group() + bias, false, true});
             if (input_gradient)
-                out.push_back({TrainPhase::DataGradient, g.k_per_group(), g.out_per_group(), columns, true, false});
+                out.push_back({GradientGemm::Data, g.k_per_group(), g.out_per_group(), columns, true, false});
         }
     }
     return out;
 }
 
-LayerGradients npu_layer_backward(NpuPrograms& gemm, const Graph& graph, int layer, const std::vector<float>& x,
-                                  const std::vector<float>& dz, const LayerParams& params) {
+LayerGradients gemm_layer_backward(MatrixMultiplier& gemm, const Graph& graph, int layer, const std::vector<float>& x,
+                                   const std::vector<float>& dz, const LayerParams& params) {
     const Layer& l = graph.layers[size_t(layer)];
     const Shape in = graph.layers[size_t(l.inputs[0])].output;
     const bool input_gradient = l.inputs[0] != 0;
@@ -107,7 +106,7 @@ LayerGradients npu_layer_backward(NpuPrograms& gemm, const Graph& graph, int lay
         return fc_backward(gemm, layer, in, l.fc.out_features, x, dz, params, input_gradient);
     if (l.kind == LayerKind::Conv2d)
         return conv_backward(gemm, layer, ConvGeometry::from_layer(l, in), x, dz, params, input_gradient);
-    throw std::logic_error(fmt::format("npu_layer_backward: '{}' is a {} layer", l.name, kind_name(l.kind)));
+    throw std::logic_error(fmt::format("gemm_layer_backward: '{}' is a {} layer", l.name, kind_name(l.kind)));
 }
 
 }  // namespace npu
