@@ -28,6 +28,9 @@ int sc_main(int argc, char* argv[]) {
     actions[report] = npu::cli::add_report_command(*report, paths);
     CLI::App* train = app.add_subcommand("train", "Train a model on a data set (the CPU reference trainer)");
     actions[train] = npu::cli::add_train_command(*train, paths);
+    CLI::App* compare =
+        app.add_subcommand("compare", "The simulated NPU and a measured GPU side by side, layer by layer");
+    actions[compare] = npu::cli::add_compare_command(*compare, paths);
     CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
     actions[list] = npu::cli::add_list_command(*list, paths);
     try {

@@ -6,11 +6,7 @@
 #include <cmath>
 
 namespace npu {
-namespace {
-
-constexpr double kWidth = 640, kHeight = 400, kLeft = 70, kRight = 110, kTop = 36, kBottom = 64;
-
-std::string escape(const std::string& s) {
+std::string html_escape(const std::string& s) {
     std::string out;
     for (char c : s) {
         if (c == '<')
@@ -24,6 +20,12 @@ std::string escape(const std::string& s) {
     }
     return out;
 }
+
+namespace {
+
+constexpr double kWidth = 640, kHeight = 400, kLeft = 70, kRight = 110, kTop = 36, kBottom = 64;
+
+std::string escape(const std::string& s) { return html_escape(s); }
 
 // A colour along a blue-green-yellow scale (viridis-like) for t in [0, 1].
 std::string color(double t) {

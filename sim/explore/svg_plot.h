@@ -6,6 +6,9 @@
 
 namespace npu {
 
+// Text for HTML and SVG: <, > and & as entities.
+std::string html_escape(const std::string& s);
+
 struct ScatterPoint {
     double x = 0.0, y = 0.0;
     double color = 0.0;  // 0..1 along the colour scale

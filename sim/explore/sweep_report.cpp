@@ -77,11 +77,7 @@ void check_record(const Json& record, const std::string& path) {
     }
 }
 
-std::string escape(const std::string& s) {
-    std::string out;
-    for (char c : s) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
-    return out;
-}
+std::string escape(const std::string& s) { return html_escape(s); }
 
 std::string describe(const Json& row) {
     std::string text = fmt::format("#{} {}", row["index"].get<size_t>(), row["workload"].get<std::string>());
