@@ -4,26 +4,21 @@
 // Training", arXiv:1905.12322). It keeps FP32's range, so training in BF16 needs no loss scaling.
 // Conversion rounds to nearest, ties to even; NaN stays a quiet NaN.
 #include <cstdint>
-#include <cstring>
+
+#include "kernels/numerics/host_device.h"
 
 namespace npu {
 
-inline uint16_t float_to_bf16_bits(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, sizeof u);
+NPU_HD inline uint16_t float_to_bf16_bits(float f) {
+    const uint32_t u = float_to_bits(f);
     if ((u & 0x7F800000u) == 0x7F800000u && (u & 0x007FFFFFu)) return uint16_t((u >> 16) | 0x0040u);  // NaN
     const uint32_t rounding = 0x7FFFu + ((u >> 16) & 1u);                                             // ties to even
     return uint16_t((u + rounding) >> 16);
 }
 
-inline float bf16_bits_to_float(uint16_t b) {
-    const uint32_t u = uint32_t(b) << 16;
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-}
+NPU_HD inline float bf16_bits_to_float(uint16_t b) { return bits_to_float(uint32_t(b) << 16); }
 
 // Round a float through bfloat16 and back: what a store to a BF16 buffer does.
-inline float round_to_bf16(float f) { return bf16_bits_to_float(float_to_bf16_bits(f)); }
+NPU_HD inline float round_to_bf16(float f) { return bf16_bits_to_float(float_to_bf16_bits(f)); }
 
 }  // namespace npu

@@ -1,10 +1,11 @@
 #pragma once
 // IEEE 754 binary16 storage type and conversions, the one FP16 contract of every backend
 // (DESIGN.md section 3): operands are binary16, products and sums are FP32, results are
-// rounded back to binary16 with round-to-nearest-even. Inline: every element of an FP16 buffer
-// passes through them.
+// rounded back to binary16 with round-to-nearest-even. Inline (and NPU_HD: the CUDA kernels use
+// them too): every element of an FP16 buffer passes through them.
 #include <cstdint>
-#include <cstring>
+
+#include "kernels/numerics/host_device.h"
 
 namespace npu {
 
@@ -12,34 +13,21 @@ struct Half {
     uint16_t bits = 0;
 };
 
-namespace fp16_detail {
-inline uint32_t float_bits(float f) {
-    uint32_t u;
-    std::memcpy(&u, &f, sizeof u);
-    return u;
-}
-inline float bits_float(uint32_t u) {
-    float f;
-    std::memcpy(&f, &u, sizeof f);
-    return f;
-}
-}  // namespace fp16_detail
-
 // Exact: every binary16 value (normal, subnormal, inf, NaN) is representable in binary32.
-inline float half_to_float(Half h) {
+NPU_HD inline float half_to_float(Half h) {
     const uint32_t sign = uint32_t(h.bits & 0x8000u) << 16;
     const uint32_t exponent = (h.bits >> 10) & 0x1Fu;
     const uint32_t mantissa = h.bits & 0x3FFu;
-    if (exponent == 0x1F) return fp16_detail::bits_float(sign | 0x7F800000u | (mantissa << 13));  // inf/NaN
-    if (exponent != 0) return fp16_detail::bits_float(sign | ((exponent + 112) << 23) | (mantissa << 13));
+    if (exponent == 0x1F) return bits_to_float(sign | 0x7F800000u | (mantissa << 13));  // inf/NaN
+    if (exponent != 0) return bits_to_float(sign | ((exponent + 112) << 23) | (mantissa << 13));
     // Subnormal (or zero): value = mantissa * 2^-24, exact in binary32.
-    const float magnitude = float(mantissa) * fp16_detail::bits_float(0x33800000u);  // 2^-24
+    const float magnitude = float(mantissa) * bits_to_float(0x33800000u);  // 2^-24
     return sign ? -magnitude : magnitude;
 }
 
 // Round to nearest, ties to even; overflow goes to inf; NaN stays NaN (quiet).
-inline Half float_to_half(float f) {
-    const uint32_t u = fp16_detail::float_bits(f);
+NPU_HD inline Half float_to_half(float f) {
+    const uint32_t u = float_to_bits(f);
     const uint16_t sign = uint16_t((u >> 16) & 0x8000u);
     const uint32_t abs = u & 0x7FFFFFFFu;
     if (abs >= 0x7F800000u) {  // inf or NaN
@@ -70,6 +58,6 @@ inline Half float_to_half(float f) {
 }
 
 // Round a float through binary16 and back: what a store to an FP16 buffer does.
-inline float round_to_half(float f) { return half_to_float(float_to_half(f)); }
+NPU_HD inline float round_to_half(float f) { return half_to_float(float_to_half(f)); }
 
 }  // namespace npu

@@ -26,12 +26,6 @@ QuantMultiplier make_multiplier(double real_ratio) {
     return q;
 }
 
-int64_t rounding_scale(int64_t value, QuantMultiplier m) {
-    const int64_t product = value * int64_t(m.multiplier);
-    const int64_t rounding = int64_t(1) << (m.shift - 1);
-    return (product + rounding) >> m.shift;  // arithmetic shift: floor
-}
-
 int8_t requantize_round_even(int32_t acc, float scale, int32_t zero_point) {
     const float scaled = float(acc) * scale;
     return saturate_int8(int64_t(std::nearbyint(scaled)) + zero_point);  // default mode: ties to even

@@ -10,6 +10,8 @@
 // rule of the project: no floating point touches an INT8 result.
 #include <cstdint>
 
+#include "kernels/numerics/host_device.h"
+
 namespace npu {
 
 struct QuantMultiplier {
@@ -21,12 +23,15 @@ struct QuantMultiplier {
 // with shift <= 62 come out as multiplier 0 (every input rounds to 0).
 QuantMultiplier make_multiplier(double real_ratio);
 
-// Round half up: (value * multiplier + 2^(shift-1)) >> shift, computed in 64 bits.
-int64_t rounding_scale(int64_t value, QuantMultiplier m);
+// Round half up: (value * multiplier + 2^(shift-1)) >> shift, computed in 64 bits (an arithmetic
+// shift: floor).
+NPU_HD inline int64_t rounding_scale(int64_t value, QuantMultiplier m) {
+    return (value * int64_t(m.multiplier) + (int64_t(1) << (m.shift - 1))) >> m.shift;
+}
 
-inline int8_t saturate_int8(int64_t v) { return int8_t(v < -128 ? -128 : (v > 127 ? 127 : v)); }
+NPU_HD inline int8_t saturate_int8(int64_t v) { return int8_t(v < -128 ? -128 : (v > 127 ? 127 : v)); }
 
-inline int8_t requantize(int32_t acc, QuantMultiplier m) { return saturate_int8(rounding_scale(acc, m)); }
+NPU_HD inline int8_t requantize(int32_t acc, QuantMultiplier m) { return saturate_int8(rounding_scale(acc, m)); }
 
 // Symmetric quantization of a real value with a per-tensor scale: round half away from zero
 // (std::lround), saturated. Used only when creating INT8 data from real numbers (weights,
@@ -59,7 +64,7 @@ struct AddRescale {
 
 AddRescale make_add_rescale(double ratio_a, double ratio_b);
 
-inline int8_t add_requantize(int8_t a, int8_t b, AddRescale r) {
+NPU_HD inline int8_t add_requantize(int8_t a, int8_t b, AddRescale r) {
     const int64_t sum = int64_t(a) * r.mult_a + int64_t(b) * r.mult_b;
     return saturate_int8((sum + (int64_t(1) << (r.shift - 1))) >> r.shift);
 }

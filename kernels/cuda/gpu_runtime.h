@@ -1,0 +1,48 @@
+#pragma once
+// The GPU as the host sees it, with no CUDA header in sight (callers are plain C++): whether a
+// usable GPU is here and which, device buffers, and CUDA errors as exceptions naming the call.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+namespace npu {
+
+class GpuError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct GpuInfo {
+    bool available = false;
+    std::string reason;  // why not, when not available ("no CUDA driver", "no device")
+    std::string name;
+    int compute_major = 0, compute_minor = 0;
+    int sm_count = 0;
+    double memory_gib = 0.0;
+};
+
+// Never throws: a machine without a driver or a device reports why.
+GpuInfo query_gpu();
+
+// Device memory for `bytes`, freed with the object.
+class DeviceBuffer {
+public:
+    explicit DeviceBuffer(size_t bytes);
+    ~DeviceBuffer();
+    DeviceBuffer(const DeviceBuffer&) = delete;
+    DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+    DeviceBuffer(DeviceBuffer&& other) noexcept : m_ptr(other.m_ptr) { other.m_ptr = nullptr; }
+
+    void upload(const void* host, size_t bytes);
+    void download(void* host, size_t bytes) const;
+    void* get() const { return m_ptr; }
+    template <class T>
+    T* as() const {
+        return static_cast<T*>(m_ptr);
+    }
+
+private:
+    void* m_ptr = nullptr;
+};
+
+}  // namespace npu

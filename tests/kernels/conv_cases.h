@@ -1,0 +1,59 @@
+#pragma once
+// The convolution shapes every backend's conv test runs (odd sizes, stride 2, padding,
+// dilation, groups, depthwise, 1x1), with seeded operands and the CPU reference's results.
+#include <vector>
+
+#include "kernels/cpu/reference_ops.h"
+#include "kernels/cuda/direct_conv.h"
+#include "workloads/ir/seeded_rng.h"
+
+namespace npu::test {
+
+struct ConvCase {
+    const char* name;
+    DirectConvShape shape;
+};
+
+// n, c, h, w; f, oh, ow; kh, kw, stride h, w, pad top, left; dilation h, w; groups.
+inline std::vector<ConvCase> conv_cases() {
+    return {
+        {"3x3 over 5x5 (the tutorial)", {1, 1, 5, 5, 1, 3, 3, 3, 3, 1, 1, 0, 0, 1, 1, 1}},
+        {"odd sizes, padding 1", {2, 3, 7, 9, 5, 7, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1}},
+        {"stride 2, 5x5, padding 2", {1, 4, 11, 11, 6, 6, 6, 5, 5, 2, 2, 2, 2, 1, 1, 1}},
+        {"dilation 2", {1, 2, 9, 9, 3, 5, 5, 3, 3, 1, 1, 0, 0, 2, 2, 1}},
+        {"groups 2", {1, 4, 6, 6, 6, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2}},
+        {"depthwise, stride 2", {1, 8, 9, 9, 8, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 8}},
+        {"1x1, 37 channels", {3, 37, 3, 5, 17, 3, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1}},
+    };
+}
+
+inline ConvGeometry geometry(const DirectConvShape& s) {
+    ConvGeometry g;
+    g.input = Shape{s.n, s.c, s.h, s.w};
+    g.output = Shape{s.n, s.f, s.oh, s.ow};
+    g.groups = s.groups;
+    g.window.kernel_h = s.kh, g.window.kernel_w = s.kw;
+    g.window.stride_h = s.stride_h, g.window.stride_w = s.stride_w;
+    g.window.pad_top = g.window.pad_bottom = s.pad_top;
+    g.window.pad_left = g.window.pad_right = s.pad_left;
+    g.window.dilation_h = s.dilation_h, g.window.dilation_w = s.dilation_w;
+    return g;
+}
+
+inline int64_t weight_count(const DirectConvShape& s) { return s.f * s.in_per_group() * s.kh * s.kw; }
+
+inline std::vector<float> uniform_values(int64_t count, uint64_t seed) {
+    SeededRng rng(seed);
+    std::vector<float> v(static_cast<size_t>(count));
+    for (float& x : v) x = float(rng.uniform(-1.0, 1.0));
+    return v;
+}
+
+inline std::vector<int8_t> int8_values(int64_t count, uint64_t seed) {
+    SeededRng rng(seed);
+    std::vector<int8_t> v(static_cast<size_t>(count));
+    for (int8_t& x : v) x = int8_t(int(rng.uniform(-128.0, 128.0)));
+    return v;
+}
+
+}  // namespace npu::test
