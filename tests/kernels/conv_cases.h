@@ -1,6 +1,8 @@
 #pragma once
 // The convolution shapes every backend's conv test runs (odd sizes, stride 2, padding,
 // dilation, groups, depthwise, 1x1), with seeded operands and the CPU reference's results.
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "kernels/cpu/reference_ops.h"
@@ -54,6 +56,55 @@ inline std::vector<int8_t> int8_values(int64_t count, uint64_t seed) {
     std::vector<int8_t> v(static_cast<size_t>(count));
     for (int8_t& x : v) x = int8_t(int(rng.uniform(-128.0, 128.0)));
     return v;
+}
+
+inline HostTensor float_tensor(const DirectConvShape& s, const std::vector<float>& x) {
+    HostTensor t = HostTensor::zeros(Shape{s.n, s.c, s.h, s.w}, Precision::Fp32);
+    for (size_t i = 0; i < x.size(); ++i) t.set_real(int64_t(i), x[i]);
+    return t;
+}
+
+// FP16 operands: the binary16 values, and the same values as floats for the reference.
+struct HalfOperands {
+    std::vector<Half> bits;
+    std::vector<float> values;
+};
+
+inline HalfOperands to_half(const std::vector<float>& v) {
+    HalfOperands h;
+    for (float x : v) h.bits.push_back(float_to_half(x)), h.values.push_back(round_to_half(x));
+    return h;
+}
+
+// The magnitude the float checks measure small results against (the check rule's floor).
+inline float rms(const std::vector<float>& v) {
+    double squares = 0;
+    for (float x : v) squares += double(x) * x;
+    return float(std::sqrt(squares / double(std::max<size_t>(1, v.size()))));
+}
+
+// An INT8 case: seeded operands, a bias and a requantization scale per output channel, and
+// the CPU reference's output.
+struct Int8Case {
+    std::vector<int8_t> x, w;
+    std::vector<int32_t> bias;
+    std::vector<QuantMultiplier> requant;
+    HostTensor reference;
+};
+
+inline Int8Case int8_case(const DirectConvShape& s, Int8Clamp clamp) {
+    Int8Case c;
+    c.x = int8_values(s.n * s.c * s.h * s.w, 4);
+    c.w = int8_values(weight_count(s), 5);
+    for (int64_t f = 0; f < s.f; ++f) {
+        c.bias.push_back(int32_t(f * 97 - 300));
+        c.requant.push_back(make_multiplier(0.002 + 0.0005 * double(f)));
+    }
+    HostTensor in = HostTensor::zeros(Shape{s.n, s.c, s.h, s.w}, Precision::Int8);
+    std::copy(c.x.begin(), c.x.end(), in.int8());
+    c.reference = requantize_int8(conv_accumulate_int8(in, geometry(s), c.w.data(), c.bias.data()),
+                                  Shape{s.n, s.f, s.oh, s.ow}, c.requant, clamp);
+    return c;
 }
 
 }  // namespace npu::test
