@@ -18,7 +18,7 @@ cp "$build/npusim" "$build/tests/npusim_gpu_tests" bundle/
 cp -r configs/arch configs/energy configs/gpu bundle/configs/
 cp -r workloads/models bundle/workloads/
 cp -r tests/data/gpu bundle/tests/data/
-cp tools/gpu_check.sh bundle/
+cp tools/gpu_check.sh tools/torch_baseline.py bundle/
 # Every shared library the two binaries load, except the C/C++ runtime and the driver, which
 # the host provides (a newer libstdc++ runs binaries built against an older one).
 system='^(linux-vdso|ld-linux|libc\.|libm\.|libdl\.|libpthread\.|librt\.|libgcc_s\.|libstdc\+\+\.|libcuda\.|libnvidia)'

@@ -52,10 +52,13 @@ void timed(Launch launch, GpuTiming& timing) {
     cuda_check(cudaEventCreate(&start), "cudaEventCreate");
     cuda_check(cudaEventCreate(&stop), "cudaEventCreate");
     const int calls = std::max(1, timing.timed_calls);
+    cuda_check(cudaDeviceSynchronize(), "the warm-up launch");
+    if (timing.on_start) timing.on_start();
     cuda_check(cudaEventRecord(start), "cudaEventRecord");
     for (int k = 0; k < calls; ++k) launch();
     cuda_check(cudaEventRecord(stop), "cudaEventRecord");
     cuda_check(cudaEventSynchronize(stop), "the convolution kernel");
+    if (timing.on_stop) timing.on_stop();
     float ms = 0.0f;
     cuda_check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
     timing.ms_per_call = double(ms) / calls;

@@ -5,6 +5,7 @@
 // uploads the operands, runs one warm-up launch, then `timed_calls` launches between two CUDA
 // events, and downloads the output.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "kernels/cuda/direct_conv.h"
@@ -14,6 +15,8 @@ namespace npu {
 struct GpuTiming {
     int timed_calls = 1;  // launches between the two events (at least 1)
     double ms_per_call = 0.0;
+    // Called just before the timed loop starts and just after it has finished (energy readings).
+    std::function<void()> on_start, on_stop;
 };
 
 // bias: one per output channel (FP32, or int32 in the INT8 case); `act_min`/`act_max` clamp

@@ -22,6 +22,7 @@ Action add_sweep_command(CLI::App& app, const DataPaths& paths);
 Action add_report_command(CLI::App& app, const DataPaths& paths);
 Action add_train_command(CLI::App& app, const DataPaths& paths);
 Action add_compare_command(CLI::App& app, const DataPaths& paths);
+Action add_gpu_command(CLI::App& app, const DataPaths& paths);
 
 // Options every command that simulates shares: the design, a dataflow override, the precision,
 // and raised limits on input sizes (common/limits.h).

@@ -31,6 +31,8 @@ int sc_main(int argc, char* argv[]) {
     CLI::App* compare =
         app.add_subcommand("compare", "The simulated NPU and a measured GPU side by side, layer by layer");
     actions[compare] = npu::cli::add_compare_command(*compare, paths);
+    CLI::App* gpu = app.add_subcommand("gpu", "Measure a workload's conv and fc layers on the GPU (CUDA kernels)");
+    actions[gpu] = npu::cli::add_gpu_command(*gpu, paths);
     CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
     actions[list] = npu::cli::add_list_command(*list, paths);
     try {

@@ -160,6 +160,20 @@ GpuMeasurement parse_gpu_csv(const std::string& text, const std::string& source)
     return m;
 }
 
+std::string gpu_csv(const GpuMeasurement& m) {
+    std::string out = fmt::format("{}\n", fmt::join(kColumns, ","));
+    for (const GpuLayerMeasurement& l : m.layers) {
+        const LayerShapeKey& k = l.shape;
+        const bool conv = k.kind == "conv";
+        const auto pair = [&](int64_t a, int64_t b) { return conv ? fmt::format("\"({}, {})\"", a, b) : "None"; };
+        out += fmt::format("{},{},\"({})\",{},{},{},{},{},{},{:.9g},{:.9g},{:.9g},{:.9g}\n", l.index, k.kind,
+                           fmt::join(k.input, ", "), k.out, pair(k.kernel_h, k.kernel_w), pair(k.stride_h, k.stride_w),
+                           pair(k.pad_h, k.pad_w), k.groups, l.macs, l.ms, 2.0 * double(l.macs) / (l.ms * 1e9),
+                           l.energy_uj, l.avg_w);
+    }
+    return out;
+}
+
 GpuMeasurement read_gpu_csv(const std::string& path) {
     return parse_gpu_csv(read_file_or_throw<WorkloadError>(path), path);
 }

@@ -39,6 +39,9 @@ struct GpuMeasurement {
     double total_energy_uj() const;
 };
 
+// The file format back (what `npusim gpu` writes); parse_gpu_csv reads it unchanged.
+std::string gpu_csv(const GpuMeasurement& m);
+
 // Throws WorkloadError naming the file, the line and the column of anything malformed.
 GpuMeasurement read_gpu_csv(const std::string& path);
 GpuMeasurement parse_gpu_csv(const std::string& text, const std::string& source);

@@ -83,3 +83,11 @@ TEST_CASE("npusim compare without a GPU side, or with a file that does not match
     CHECK(r.status == 2);
     CHECK_THAT(r.out, Contains("--json: /nonexistent/dir/c.json: no such folder"));
 }
+
+TEST_CASE("npusim gpu without a usable GPU says why and exits 5", "[e2e][compare]") {
+    const Result r = npusim("gpu --workload lenet5 --precision int8");
+    CHECK(r.status == 5);
+    CHECK_THAT(r.out, Contains("npusim gpu: no usable GPU here") || Contains("built without CUDA"));
+    CHECK(npusim("gpu --workload lenet5 --min-ms -1").status == 2);
+    CHECK(npusim("gpu --workload lenet5 --backend mma").status == 2);  // not written yet
+}

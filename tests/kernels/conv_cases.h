@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kernels/cpu/reference_ops.h"
-#include "kernels/cuda/direct_conv.h"
+#include "kernels/cuda/direct_conv_geometry.h"
 #include "workloads/ir/seeded_rng.h"
 
 namespace npu::test {
@@ -27,19 +27,6 @@ inline std::vector<ConvCase> conv_cases() {
         {"depthwise, stride 2", {1, 8, 9, 9, 8, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 8}},
         {"1x1, 37 channels", {3, 37, 3, 5, 17, 3, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1}},
     };
-}
-
-inline ConvGeometry geometry(const DirectConvShape& s) {
-    ConvGeometry g;
-    g.input = Shape{s.n, s.c, s.h, s.w};
-    g.output = Shape{s.n, s.f, s.oh, s.ow};
-    g.groups = s.groups;
-    g.window.kernel_h = s.kh, g.window.kernel_w = s.kw;
-    g.window.stride_h = s.stride_h, g.window.stride_w = s.stride_w;
-    g.window.pad_top = g.window.pad_bottom = s.pad_top;
-    g.window.pad_left = g.window.pad_right = s.pad_left;
-    g.window.dilation_h = s.dilation_h, g.window.dilation_w = s.dilation_w;
-    return g;
 }
 
 inline int64_t weight_count(const DirectConvShape& s) { return s.f * s.in_per_group() * s.kh * s.kw; }
@@ -102,7 +89,7 @@ inline Int8Case int8_case(const DirectConvShape& s, Int8Clamp clamp) {
     }
     HostTensor in = HostTensor::zeros(Shape{s.n, s.c, s.h, s.w}, Precision::Int8);
     std::copy(c.x.begin(), c.x.end(), in.int8());
-    c.reference = requantize_int8(conv_accumulate_int8(in, geometry(s), c.w.data(), c.bias.data()),
+    c.reference = requantize_int8(conv_accumulate_int8(in, conv_geometry(s), c.w.data(), c.bias.data()),
                                   Shape{s.n, s.f, s.oh, s.ow}, c.requant, clamp);
     return c;
 }

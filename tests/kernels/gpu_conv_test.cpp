@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "kernels/conv_cases.h"
+#include "kernels/cuda/conv_measure.h"
 #include "kernels/cuda/gpu_runtime.h"
 #include "kernels/cuda/naive_conv.h"
 #include "kernels/numerics/check_rule.h"
@@ -32,14 +33,14 @@ TEST_CASE("the naive convolution in FP32 and FP16 equals the CPU reference", "[g
         timing.timed_calls = 3;
         const std::vector<float> y = gpu_naive_conv_fp32(s, x, w, bias, 0.0f, kInf, timing);  // relu
         const std::vector<float> acc =
-            conv_accumulate_float(test::float_tensor(s, x), test::geometry(s), w.data(), bias.data());
+            conv_accumulate_float(test::float_tensor(s, x), conv_geometry(s), w.data(), bias.data());
         for (size_t i = 0; i < y.size(); ++i)
             REQUIRE(float_close(y[i], std::max(acc[i], 0.0f), Precision::Fp32, test::rms(acc)));
         CHECK(timing.ms_per_call > 0);
         const test::HalfOperands xh = test::to_half(x), wh = test::to_half(w);
         const std::vector<Half> yh = gpu_naive_conv_fp16(s, xh.bits, wh.bits, bias, -kInf, kInf, timing);
         const std::vector<float> ref =
-            conv_accumulate_float(test::float_tensor(s, xh.values), test::geometry(s), wh.values.data(), bias.data());
+            conv_accumulate_float(test::float_tensor(s, xh.values), conv_geometry(s), wh.values.data(), bias.data());
         for (size_t i = 0; i < yh.size(); ++i)
             REQUIRE(float_close(half_to_float(yh[i]), round_to_half(ref[i]), Precision::Fp16, test::rms(ref)));
     }
@@ -60,4 +61,20 @@ TEST_CASE("the naive convolution in INT8 is bit-exact with the CPU reference", "
             REQUIRE(y[i] == k.reference.int8()[int64_t(i)]);
         }
     }
+}
+
+TEST_CASE("a layer measured on the GPU passes its check, with a time and, where NVML is, an energy", "[gpu][measure]") {
+    const GpuInfo gpu = query_gpu();
+    if (!gpu.available) NPUSIM_SKIP(gpu.reason);
+    const NvmlEnergy nvml;
+    for (const test::ConvCase& c : test::conv_cases())
+        for (Precision p : {Precision::Int8, Precision::Fp16, Precision::Fp32}) {
+            INFO(c.name << ", " << precision_name(p) << " on " << gpu.name);
+            const ConvMeasurement m = measure_naive_conv(c.shape, p, 5.0, nvml);
+            CHECK(m.check_passed);
+            CHECK(m.ms_per_call > 0);
+            CHECK(m.calls >= 1);
+            CHECK(m.ms_per_call * m.calls >= 4.0);  // the loop lasted about min_ms
+            if (nvml.available()) CHECK(m.energy_uj_per_call >= 0);
+        }
 }

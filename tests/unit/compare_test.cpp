@@ -61,6 +61,19 @@ TEST_CASE("a GPU measurement CSV reads conv and fc rows", "[compare]") {
     CHECK(conv.text() == "conv 1x3x8x8 -> 4, 3x3 /1 pad 1");
 }
 
+TEST_CASE("a GPU measurement written by npusim gpu reads back unchanged", "[compare]") {
+    const GpuMeasurement m = parse_gpu_csv(csv(kConvRow + kFcRow), "m.csv");
+    const GpuMeasurement back = parse_gpu_csv(gpu_csv(m), "back.csv");
+    REQUIRE(back.layers.size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+        CHECK(back.layers[i].shape == m.layers[i].shape);
+        CHECK(back.layers[i].macs == m.layers[i].macs);
+        CHECK(back.layers[i].ms == m.layers[i].ms);
+        CHECK(back.layers[i].energy_uj == m.layers[i].energy_uj);
+    }
+    CHECK_THAT(gpu_csv(m), Contains("1,fc,\"(1, 256)\",3,None,None,None,1,768,0.25,6.144e-06,10,40"));
+}
+
 TEST_CASE("a malformed GPU measurement names the file, the line and the column", "[compare]") {
     const auto fails_with = [](const std::string& text, const std::string& message) {
         INFO(text);

@@ -13,7 +13,7 @@ TEST_CASE("the direct convolution's index math and sums equal the CPU reference"
     for (const test::ConvCase& c : test::conv_cases()) {
         INFO(c.name);
         const DirectConvShape& s = c.shape;
-        const ConvGeometry g = test::geometry(s);
+        const ConvGeometry g = conv_geometry(s);
         const std::vector<float> x = test::uniform_values(s.n * s.c * s.h * s.w, 1);
         const std::vector<float> w = test::uniform_values(test::weight_count(s), 2);
         const std::vector<float> bias = test::uniform_values(s.f, 3);

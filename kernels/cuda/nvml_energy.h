@@ -1,0 +1,30 @@
+#pragma once
+// The GPU's board energy from NVML's total-energy counter (millijoules since the driver loaded;
+// it updates about every 100 ms, so a measured loop should last a second or more). NVML is loaded
+// with dlopen at run time, never linked: the build needs no nvml.h and a machine without the
+// driver just reports why.
+#include <string>
+
+namespace npu {
+
+class NvmlEnergy {
+public:
+    NvmlEnergy();  // loads libnvidia-ml.so.1 and opens device 0; never throws
+    ~NvmlEnergy();
+    NvmlEnergy(const NvmlEnergy&) = delete;
+    NvmlEnergy& operator=(const NvmlEnergy&) = delete;
+
+    bool available() const { return m_device != nullptr; }
+    const std::string& reason() const { return m_reason; }  // why not available
+    // The counter in millijoules; < 0 when it cannot be read.
+    double total_mj() const;
+    // Board power now, in watts; < 0 when it cannot be read.
+    double power_w() const;
+
+private:
+    void* m_library = nullptr;
+    void* m_device = nullptr;
+    std::string m_reason;
+};
+
+}  // namespace npu
