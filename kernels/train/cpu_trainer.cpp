@@ -184,9 +184,13 @@ void CpuTrainer::array_backward_as_gemms(int i) {
         for (size_t k = 0; k < dz.size(); ++k)
             dz[k] = round_compute(activation_grad(y[k], dy[k], l.activation), m_config.precision);
     const std::vector<float>& x = m_pass.out[size_t(l.inputs[0])];
-    OrderedMultiplier host(*m_config.sum_order, m_config.precision);
-    const LayerGradients r = m_device ? m_device->array_backward(m_graph, i, x, dz, m_compute[size_t(i)])
-                                      : gemm_layer_backward(host, m_graph, i, x, dz, m_compute[size_t(i)]);
+    LayerGradients r;
+    if (m_device) {
+        r = m_device->array_backward(m_graph, i, x, dz, m_compute[size_t(i)]);
+    } else {  // the host in sum_order
+        OrderedMultiplier host(*m_config.sum_order, m_config.precision);
+        r = gemm_layer_backward(host, m_graph, i, x, dz, m_compute[size_t(i)]);
+    }
     LayerParams& g = m_grads[size_t(i)];
     for (size_t k = 0; k < g.weight.size(); ++k) g.weight[k] += r.weight[k];
     for (size_t k = 0; k < g.bias.size(); ++k) g.bias[k] += r.bias[k];

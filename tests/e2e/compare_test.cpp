@@ -61,7 +61,8 @@ TEST_CASE("npusim compare puts ResNet-50 on tpu_v1 beside the measured H100, lay
 TEST_CASE("npusim compare without a GPU side, or with a file that does not match", "[e2e][compare]") {
     Result r = npusim("compare --arch tpu_v1 --workload resnet50");
     CHECK(r.status == 5);
-    CHECK_THAT(r.out, Contains("no GPU side: give --gpu-results FILE") && Contains("total"));
+    CHECK_THAT(r.out,
+               Contains("no GPU side: no --gpu-results FILE") && Contains("no usable GPU here") && Contains("total"));
     r = npusim(kResnet50 + gpu_file("resnet50_fp16_b1.csv") + " --batch 2");
     CHECK(r.status == 1);
     CHECK_THAT(r.out, Contains("no row matches a conv or fc layer of 'resnet50' at batch 2"));

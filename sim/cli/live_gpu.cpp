@@ -1,0 +1,53 @@
+#include "sim/cli/live_gpu.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/compare/device_comparison.h"
+#ifdef NPUSIM_HAS_CUDA
+#include "kernels/cuda/conv_measure.h"
+#include "kernels/cuda/direct_conv_geometry.h"
+#include "kernels/cuda/gpu_runtime.h"
+#endif
+
+namespace npu::cli {
+
+#ifdef NPUSIM_HAS_CUDA
+LiveGpu live_gpu() {
+    const GpuInfo info = query_gpu();
+    return {info.available, info.name, info.reason};
+}
+
+LiveMeasurement measure_on_gpu(const Graph& g, Precision p, double min_ms) {
+    const NvmlEnergy nvml;
+    fmt::print("measuring on the GPU (naive kernels, {}); energy: {}\n", precision_name(p),
+               nvml.available() ? "NVML board energy (idle power included)" : nvml.reason());
+    LiveMeasurement out;
+    for (size_t i = 0; i < g.layers.size(); ++i) {
+        const LayerShapeKey key = layer_shape_key(g, int(i));
+        if (key.kind.empty()) continue;
+        const Layer& l = g.layers[i];
+        const ConvGeometry geometry = ConvGeometry::from_layer(l, g.layers[size_t(l.inputs[0])].output);
+        const ConvMeasurement m = measure_naive_conv(direct_shape(geometry), p, min_ms, nvml);
+        GpuLayerMeasurement row;
+        row.index = int64_t(out.layers.layers.size());
+        row.shape = key;
+        row.macs = geometry.output.elements() * geometry.k_per_group();
+        row.ms = m.ms_per_call;
+        row.energy_uj = std::max(0.0, m.energy_uj_per_call);
+        row.avg_w = std::max(0.0, m.avg_w);
+        out.layers.layers.push_back(row);
+        out.all_checks_passed = out.all_checks_passed && m.check_passed;
+        fmt::print("  {:<20} {:>10.4f} ms {:>10.1f} uJ  {} calls  check {}: {}\n", l.name, row.ms, row.energy_uj,
+                   m.calls, m.check_passed ? "PASS" : "FAIL", m.check);
+    }
+    return out;
+}
+#else
+LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)"}; }
+
+LiveMeasurement measure_on_gpu(const Graph&, Precision, double) { return {}; }
+#endif
+
+}  // namespace npu::cli
