@@ -22,14 +22,16 @@ cat "$out/device.txt"
 echo "== GPU tests"
 timeout 300 "$here/npusim_gpu_tests" -r junit -o "$out/gpu_tests.xml" || status=1
 timeout 300 "$here/npusim_gpu_tests" -s 2>&1 | grep -E "NPUSIM_SKIPPED|passed|failed" | tail -5 | tee "$out/gpu_tests.txt"
-echo "== npusim gpu: ResNet-50's conv and fc layers on this GPU (naive kernels, FP16 and INT8)"
-for p in fp16 int8; do
-  timeout 240 "$here/npusim" gpu --workload resnet50 --precision $p --min-ms 200 \
-    --csv "$out/resnet50_naive_${p}_b1.csv" > "$out/gpu_resnet50_${p}.txt" 2>&1 || status=1
-  tail -1 "$out/gpu_resnet50_${p}.txt"
+echo "== npusim gpu: ResNet-50's conv and fc layers on this GPU (naive and tiled kernels, FP16 and INT8)"
+for b in naive tiled; do
+  for p in fp16 int8; do
+    timeout 150 "$here/npusim" gpu --workload resnet50 --backend $b --precision $p --min-ms 150 \
+      --csv "$out/resnet50_${b}_${p}_b1.csv" > "$out/gpu_resnet50_${b}_${p}.txt" 2>&1 || status=1
+    tail -1 "$out/gpu_resnet50_${b}_${p}.txt"
+  done
 done
 timeout 60 "$here/npusim" compare --arch tpu_v1 --workload resnet50 --precision fp16 \
-  --gpu-results "$out/resnet50_naive_fp16_b1.csv" > "$out/compare_naive.txt" 2>&1 || status=1
+  --gpu-results "$out/resnet50_tiled_fp16_b1.csv" > "$out/compare_tiled.txt" 2>&1 || status=1
 echo "== the PyTorch (cuDNN) baseline of the same layers, where python3 has torch"
 if python3 -c "import torch, torchvision" 2>/dev/null; then
   timeout 240 python3 "$here/torch_baseline.py" --model resnet50 --precision fp16 --min-ms 200 \

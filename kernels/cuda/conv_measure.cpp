@@ -7,8 +7,8 @@
 
 #include "kernels/cpu/reference_ops.h"
 #include "kernels/cuda/direct_conv_geometry.h"
+#include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_runtime.h"
-#include "kernels/cuda/naive_conv.h"
 #include "kernels/model/tensor_check.h"
 #include "workloads/ir/seeded_rng.h"
 
@@ -58,7 +58,8 @@ void judge(const HostTensor& got, const HostTensor& want, Precision p, ConvMeasu
                           c.relative_error);
 }
 
-void measure_int8(const DirectConvShape& s, double min_ms, const NvmlEnergy& nvml, ConvMeasurement& m) {
+void measure_int8(ConvKernel kernel, const DirectConvShape& s, double min_ms, const NvmlEnergy& nvml,
+                  ConvMeasurement& m) {
     SeededRng rng(11);
     std::vector<int8_t> x(static_cast<size_t>(s.n * s.c * s.h * s.w)),
         w(static_cast<size_t>(s.f * s.in_per_group() * s.kh * s.kw));
@@ -71,7 +72,7 @@ void measure_int8(const DirectConvShape& s, double min_ms, const NvmlEnergy& nvm
     const std::vector<QuantMultiplier> requant(static_cast<size_t>(s.f), make_multiplier(ratio));
     const Int8Clamp clamp{-128, 127};
     std::vector<int8_t> y;
-    measure([&](GpuTiming& t) { y = gpu_naive_conv_int8(s, x, w, bias, requant, clamp, t); }, min_ms, nvml, m);
+    measure([&](GpuTiming& t) { y = gpu_conv_int8(kernel, s, x, w, bias, requant, clamp, t); }, min_ms, nvml, m);
     HostTensor in = HostTensor::zeros(input_shape(s), Precision::Int8),
                got = HostTensor::zeros(output_shape(s), Precision::Int8);
     std::copy(x.begin(), x.end(), in.int8());
@@ -81,7 +82,8 @@ void measure_int8(const DirectConvShape& s, double min_ms, const NvmlEnergy& nvm
     judge(got, want, Precision::Int8, m);
 }
 
-void measure_float(const DirectConvShape& s, Precision p, double min_ms, const NvmlEnergy& nvml, ConvMeasurement& m) {
+void measure_float(ConvKernel kernel, const DirectConvShape& s, Precision p, double min_ms, const NvmlEnergy& nvml,
+                   ConvMeasurement& m) {
     SeededRng rng(11);
     std::vector<float> x = uniform(s.n * s.c * s.h * s.w, rng), w = uniform(s.f * s.in_per_group() * s.kh * s.kw, rng);
     const std::vector<float> bias(static_cast<size_t>(s.f), 0.0f);
@@ -92,10 +94,10 @@ void measure_float(const DirectConvShape& s, Precision p, double min_ms, const N
         for (float& v : x) xh.push_back(float_to_half(v)), v = round_to_half(v);
         for (float& v : w) wh.push_back(float_to_half(v)), v = round_to_half(v);
         std::vector<Half> yh;
-        measure([&](GpuTiming& t) { yh = gpu_naive_conv_fp16(s, xh, wh, bias, -kInf, kInf, t); }, min_ms, nvml, m);
+        measure([&](GpuTiming& t) { yh = gpu_conv_fp16(kernel, s, xh, wh, bias, -kInf, kInf, t); }, min_ms, nvml, m);
         for (Half h : yh) y.push_back(half_to_float(h));
     } else {
-        measure([&](GpuTiming& t) { y = gpu_naive_conv_fp32(s, x, w, bias, -kInf, kInf, t); }, min_ms, nvml, m);
+        measure([&](GpuTiming& t) { y = gpu_conv_fp32(kernel, s, x, w, bias, -kInf, kInf, t); }, min_ms, nvml, m);
     }
     const std::vector<float> acc =
         conv_accumulate_float(tensor_of(input_shape(s), Precision::Fp32, x), conv_geometry(s), w.data(), bias.data());
@@ -104,14 +106,16 @@ void measure_float(const DirectConvShape& s, Precision p, double min_ms, const N
 
 }  // namespace
 
-ConvMeasurement measure_naive_conv(const DirectConvShape& s, Precision p, double min_ms, const NvmlEnergy& nvml) {
+ConvMeasurement measure_conv(ConvKernel kernel, const DirectConvShape& s, Precision p, double min_ms,
+                             const NvmlEnergy& nvml) {
     ConvMeasurement m;
     if (p == Precision::Int8)
-        measure_int8(s, min_ms, nvml, m);
+        measure_int8(kernel, s, min_ms, nvml, m);
     else if (p == Precision::Fp16 || p == Precision::Fp32)
-        measure_float(s, p, min_ms, nvml, m);
+        measure_float(kernel, s, p, min_ms, nvml, m);
     else
-        throw GpuError(fmt::format("the naive kernel has no {} convolution yet", precision_name(p)));
+        throw GpuError(
+            fmt::format("the {} kernel has no {} convolution yet", conv_kernel_name(kernel), precision_name(p)));
     return m;
 }
 

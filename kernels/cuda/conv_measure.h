@@ -1,5 +1,5 @@
 #pragma once
-// One conv2d or fc layer measured on the GPU with the naive kernel: seeded operands, a
+// One conv2d or fc layer measured on the GPU with one of the own kernels (gpu_conv.h): seeded operands, a
 // calibration launch, then a loop of at least `min_ms` between CUDA events with NVML's energy
 // counter read around the same loop, and the output checked against the CPU reference (INT8
 // bit-exact, FP16 and FP32 within the check rule). An fc layer is a 1x1 convolution of a 1x1
@@ -7,6 +7,7 @@
 #include <string>
 
 #include "kernels/cuda/direct_conv.h"
+#include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/nvml_energy.h"
 #include "kernels/numerics/precision.h"
 
@@ -22,6 +23,7 @@ struct ConvMeasurement {
 };
 
 // Throws GpuError on a CUDA failure.
-ConvMeasurement measure_naive_conv(const DirectConvShape& shape, Precision p, double min_ms, const NvmlEnergy& nvml);
+ConvMeasurement measure_conv(ConvKernel kernel, const DirectConvShape& shape, Precision p, double min_ms,
+                             const NvmlEnergy& nvml);
 
 }  // namespace npu

@@ -1,6 +1,6 @@
 #pragma once
 // A direct convolution, one output element at a time: the index math and the sum that the naive
-// CUDA kernel runs per thread (naive_conv.cu) and the CPU runs in its tests, one definition for
+// CUDA kernel runs per thread (gpu_conv.cu) and the CPU runs in its tests, one definition for
 // both (NPU_HD). NCHW activations, weights [F][C/groups][KH][KW], zero padding, dilation, groups
 // (depthwise when groups = C). Written to be read: the first GPU kernel a student should see.
 #include <cstdint>
@@ -79,6 +79,44 @@ NPU_HD Acc direct_conv_sum(const DirectConvShape& s, const OutputCoords& o, cons
 NPU_HD inline int8_t requantize_output(int32_t sum, int32_t bias, QuantMultiplier m, Int8Clamp clamp) {
     const int8_t q = requantize(sum + bias, m);
     return int8_t(q < clamp.lo ? clamp.lo : (q > clamp.hi ? clamp.hi : q));
+}
+
+}  // namespace npu
+
+namespace npu {
+
+// The same convolution as an implicit GEMM per group (the `tiled` kernel): C[m][j] =
+// sum_k A[m][k] B[k][j] with m = (n, oy, ox), k = (cg, r, q) in direct_conv_sum's order and j a
+// filter of the group; A is the im2col view of the input, read in place, never built.
+NPU_HD inline int64_t implicit_m(const DirectConvShape& s) { return s.n * s.oh * s.ow; }
+NPU_HD inline int64_t implicit_k(const DirectConvShape& s) { return s.in_per_group() * s.kh * s.kw; }
+
+// The output coordinates of row m and filter j of group `group`.
+NPU_HD inline OutputCoords implicit_coords(const DirectConvShape& s, int64_t group, int64_t m, int64_t j) {
+    OutputCoords o;
+    o.ox = m % s.ow;
+    o.oy = (m / s.ow) % s.oh;
+    o.n = m / (s.ow * s.oh);
+    o.f = group * s.out_per_group() + j;
+    return o;
+}
+
+// A[m][k]'s input element, or -1 on the padding.
+NPU_HD inline int64_t implicit_a_index(const DirectConvShape& s, int64_t group, int64_t m, int64_t k) {
+    const int64_t q = k % s.kw, r = (k / s.kw) % s.kh, cg = k / (s.kw * s.kh);
+    return tap_input_index(s, implicit_coords(s, group, m, 0), cg, r, q);
+}
+
+// B[k][j]'s weight element.
+NPU_HD inline int64_t implicit_b_index(const DirectConvShape& s, int64_t group, int64_t k, int64_t j) {
+    const int64_t q = k % s.kw, r = (k / s.kw) % s.kh, cg = k / (s.kw * s.kh);
+    return weight_index(s, group * s.out_per_group() + j, cg, r, q);
+}
+
+// C[m][j]'s output element (NCHW).
+NPU_HD inline int64_t implicit_c_index(const DirectConvShape& s, int64_t group, int64_t m, int64_t j) {
+    const OutputCoords o = implicit_coords(s, group, m, j);
+    return ((o.n * s.f + o.f) * s.oh + o.oy) * s.ow + o.ox;
 }
 
 }  // namespace npu

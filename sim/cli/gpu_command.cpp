@@ -46,7 +46,7 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
         return kNoGpu;
     }
     fmt::print("npusim gpu: {} batch {} on {} ({} backend)\n", g.name, a.batch, gpu.name, a.backend);
-    const LiveMeasurement m = measure_on_gpu(g, p, a.min_ms);
+    const LiveMeasurement m = measure_on_gpu(g, a.backend, p, a.min_ms);
     fmt::print("total: {} layers, {:.4f} ms, {:.3f} mJ\n", m.layers.layers.size(), m.layers.total_ms(),
                m.layers.total_energy_uj() / 1e3);
     if (!a.csv.empty()) write_file(a.csv, gpu_csv(m.layers));
@@ -58,7 +58,8 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
 Action add_gpu_command(CLI::App& app, const DataPaths& paths) {
     auto a = std::make_shared<GpuArgs>();
     app.add_option("--workload", a->workload, "Model: a zoo name or a model file (YAML, ONNX)")->required();
-    add_choice_option(app, "--backend", a->backend, {"naive"}, "GPU kernels: naive (direct convolution)");
+    add_choice_option(app, "--backend", a->backend, {"naive", "tiled"},
+                      "GPU kernels: naive (direct convolution, default) or tiled (implicit GEMM, shared memory)");
     add_choice_option(app, "--precision", a->precision, {"int8", "fp16", "fp32"}, "Operand precision (default fp16)");
     app.add_option("--batch", a->batch, "Images per inference (default 1)");
     app.add_option("--min-ms", a->min_ms, "Each layer's timed loop lasts at least this long (default 1000)");

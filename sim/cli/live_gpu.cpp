@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/error.h"
 #include "sim/compare/device_comparison.h"
 #ifdef NPUSIM_HAS_CUDA
 #include "kernels/cuda/conv_measure.h"
@@ -19,9 +20,11 @@ LiveGpu live_gpu() {
     return {info.available, info.name, info.reason};
 }
 
-LiveMeasurement measure_on_gpu(const Graph& g, Precision p, double min_ms) {
+LiveMeasurement measure_on_gpu(const Graph& g, const std::string& backend, Precision p, double min_ms) {
+    ConvKernel kernel;
+    if (!parse_conv_kernel(backend, kernel)) throw UsageError("--backend: unknown '" + backend + "' (naive, tiled)");
     const NvmlEnergy nvml;
-    fmt::print("measuring on the GPU (naive kernels, {}); energy: {}\n", precision_name(p),
+    fmt::print("measuring on the GPU ({} kernels, {}); energy: {}\n", backend, precision_name(p),
                nvml.available() ? "NVML board energy (idle power included)" : nvml.reason());
     LiveMeasurement out;
     for (size_t i = 0; i < g.layers.size(); ++i) {
@@ -29,7 +32,7 @@ LiveMeasurement measure_on_gpu(const Graph& g, Precision p, double min_ms) {
         if (key.kind.empty()) continue;
         const Layer& l = g.layers[i];
         const ConvGeometry geometry = ConvGeometry::from_layer(l, g.layers[size_t(l.inputs[0])].output);
-        const ConvMeasurement m = measure_naive_conv(direct_shape(geometry), p, min_ms, nvml);
+        const ConvMeasurement m = measure_conv(kernel, direct_shape(geometry), p, min_ms, nvml);
         GpuLayerMeasurement row;
         row.index = int64_t(out.layers.layers.size());
         row.shape = key;
@@ -47,7 +50,7 @@ LiveMeasurement measure_on_gpu(const Graph& g, Precision p, double min_ms) {
 #else
 LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)"}; }
 
-LiveMeasurement measure_on_gpu(const Graph&, Precision, double) { return {}; }
+LiveMeasurement measure_on_gpu(const Graph&, const std::string&, Precision, double) { return {}; }
 #endif
 
 }  // namespace npu::cli

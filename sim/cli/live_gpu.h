@@ -1,6 +1,6 @@
 #pragma once
 // Measuring on this machine's GPU, for `npusim gpu` and a `compare` without --gpu-results: every
-// conv2d and fc layer of an inference graph through the naive CUDA kernels. In a build without
+// conv2d and fc layer of an inference graph through the own CUDA kernels. In a build without
 // CUDA, or on a machine without a usable GPU, live_gpu() says why.
 #include <string>
 
@@ -22,7 +22,8 @@ struct LiveMeasurement {
     bool all_checks_passed = true;
 };
 
-// One line per layer on stdout (time, energy, calls, check). `min_ms`: each layer's timed loop.
-LiveMeasurement measure_on_gpu(const Graph& inference, Precision p, double min_ms);
+// One line per layer on stdout (time, energy, calls, check). `backend`: naive or tiled; `min_ms`:
+// each layer's timed loop.
+LiveMeasurement measure_on_gpu(const Graph& inference, const std::string& backend, Precision p, double min_ms);
 
 }  // namespace npu::cli

@@ -57,3 +57,33 @@ TEST_CASE("the direct convolution in INT8 is bit-exact with the CPU reference", 
         CHECK(nonzero > 0);  // the scales leave values to compare, not all zeros
     }
 }
+
+TEST_CASE("the implicit GEMM view of a convolution is the direct sum, bit for bit", "[numerics][conv]") {
+    for (const test::ConvCase& c : test::conv_cases()) {
+        INFO(c.name);
+        const DirectConvShape& s = c.shape;
+        const std::vector<float> x = test::uniform_values(s.n * s.c * s.h * s.w, 1);
+        const std::vector<float> w = test::uniform_values(test::weight_count(s), 2);
+        const test::Int8Case q = test::int8_case(s, Int8Clamp{-128, 127});
+        std::vector<bool> written(size_t(s.outputs()), false);
+        for (int64_t group = 0; group < s.groups; ++group)
+            for (int64_t m = 0; m < implicit_m(s); ++m)
+                for (int64_t j = 0; j < s.out_per_group(); ++j) {
+                    float sum = 0.0f;  // k in the direct sum's order: the same bits
+                    int32_t isum = 0;
+                    for (int64_t k = 0; k < implicit_k(s); ++k) {
+                        const int64_t a = implicit_a_index(s, group, m, k), b = implicit_b_index(s, group, k, j);
+                        if (a < 0) continue;
+                        sum += x[size_t(a)] * w[size_t(b)];
+                        isum += int32_t(q.x[size_t(a)]) * int32_t(q.w[size_t(b)]);
+                    }
+                    const int64_t out = implicit_c_index(s, group, m, j);
+                    const OutputCoords o = output_coords(s, out);
+                    REQUIRE(sum == direct_conv_sum<float>(s, o, x.data(), w.data(), WidenFloat{}));
+                    REQUIRE(isum == direct_conv_sum<int32_t>(s, o, q.x.data(), q.w.data(), WidenInt8{}));
+                    REQUIRE(!written[size_t(out)]);
+                    written[size_t(out)] = true;
+                }
+        CHECK(std::count(written.begin(), written.end(), true) == s.outputs());  // every output once
+    }
+}
