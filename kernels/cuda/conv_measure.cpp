@@ -27,9 +27,6 @@ HostTensor tensor_of(const Shape& shape, Precision p, const std::vector<float>& 
     return t;
 }
 
-Shape output_shape(const DirectConvShape& s) { return Shape{s.n, s.f, s.oh, s.ow}; }
-Shape input_shape(const DirectConvShape& s) { return Shape{s.n, s.c, s.h, s.w}; }
-
 // Runs `run(timing)` once to calibrate, then again over a loop of at least min_ms with the
 // energy counter read around it.
 template <class Run>
@@ -37,9 +34,9 @@ void measure(Run run, double min_ms, const NvmlEnergy& nvml, ConvMeasurement& m)
     GpuTiming timing;
     run(timing);
     timing.timed_calls = int(std::min(1e6, std::max(1.0, std::ceil(min_ms / std::max(timing.ms_per_call, 1e-4)))));
-    double start_mj = -1, stop_mj = -1, power_sum = 0;
+    double start_mj = -1, stop_mj = -1, power_w = 0;
     timing.on_start = [&] { start_mj = nvml.total_mj(); };
-    timing.on_stop = [&] { stop_mj = nvml.total_mj(), power_sum = nvml.power_w(); };
+    timing.on_stop = [&] { stop_mj = nvml.total_mj(), power_w = nvml.power_w(); };
     run(timing);
     m.calls = timing.timed_calls;
     m.ms_per_call = timing.ms_per_call;
@@ -47,7 +44,7 @@ void measure(Run run, double min_ms, const NvmlEnergy& nvml, ConvMeasurement& m)
         m.energy_uj_per_call = (stop_mj - start_mj) * 1e3 / double(m.calls);
         m.avg_w = (stop_mj - start_mj) / (m.ms_per_call * double(m.calls));  // mJ / ms = W
     } else {
-        m.avg_w = power_sum;
+        m.avg_w = power_w;
     }
 }
 
@@ -61,8 +58,7 @@ void judge(const HostTensor& got, const HostTensor& want, Precision p, ConvMeasu
 void measure_int8(ConvKernel kernel, const DirectConvShape& s, double min_ms, const NvmlEnergy& nvml,
                   ConvMeasurement& m) {
     SeededRng rng(11);
-    std::vector<int8_t> x(static_cast<size_t>(s.n * s.c * s.h * s.w)),
-        w(static_cast<size_t>(s.f * s.in_per_group() * s.kh * s.kw));
+    std::vector<int8_t> x(static_cast<size_t>(s.inputs())), w(static_cast<size_t>(s.weights()));
     for (int8_t& v : x) v = int8_t(int(rng.uniform(-128.0, 128.0)));
     for (int8_t& v : w) v = int8_t(int(rng.uniform(-128.0, 128.0)));
     // Scales that keep the outputs inside int8: a sum of K products of +-127 spreads by
@@ -73,19 +69,20 @@ void measure_int8(ConvKernel kernel, const DirectConvShape& s, double min_ms, co
     const Int8Clamp clamp{-128, 127};
     std::vector<int8_t> y;
     measure([&](GpuTiming& t) { y = gpu_conv_int8(kernel, s, x, w, bias, requant, clamp, t); }, min_ms, nvml, m);
-    HostTensor in = HostTensor::zeros(input_shape(s), Precision::Int8),
-               got = HostTensor::zeros(output_shape(s), Precision::Int8);
+    const ConvGeometry g = conv_geometry(s);
+    HostTensor in = HostTensor::zeros(g.input, Precision::Int8), got = HostTensor::zeros(g.output, Precision::Int8);
     std::copy(x.begin(), x.end(), in.int8());
     std::copy(y.begin(), y.end(), got.int8());
-    const HostTensor want = requantize_int8(conv_accumulate_int8(in, conv_geometry(s), w.data(), bias.data()),
-                                            output_shape(s), requant, clamp);
+    const HostTensor want =
+        requantize_int8(conv_accumulate_int8(in, g, w.data(), bias.data()), g.output, requant, clamp);
     judge(got, want, Precision::Int8, m);
 }
 
 void measure_float(ConvKernel kernel, const DirectConvShape& s, Precision p, double min_ms, const NvmlEnergy& nvml,
                    ConvMeasurement& m) {
+    const ConvGeometry g = conv_geometry(s);
     SeededRng rng(11);
-    std::vector<float> x = uniform(s.n * s.c * s.h * s.w, rng), w = uniform(s.f * s.in_per_group() * s.kh * s.kw, rng);
+    std::vector<float> x = uniform(s.inputs(), rng), w = uniform(s.weights(), rng);
     const std::vector<float> bias(static_cast<size_t>(s.f), 0.0f);
     constexpr float kInf = std::numeric_limits<float>::infinity();
     std::vector<float> y;
@@ -100,8 +97,8 @@ void measure_float(ConvKernel kernel, const DirectConvShape& s, Precision p, dou
         measure([&](GpuTiming& t) { y = gpu_conv_fp32(kernel, s, x, w, bias, -kInf, kInf, t); }, min_ms, nvml, m);
     }
     const std::vector<float> acc =
-        conv_accumulate_float(tensor_of(input_shape(s), Precision::Fp32, x), conv_geometry(s), w.data(), bias.data());
-    judge(tensor_of(output_shape(s), p, y), store_float(acc, output_shape(s), Activation::None, p), p, m);
+        conv_accumulate_float(tensor_of(g.input, Precision::Fp32, x), g, w.data(), bias.data());
+    judge(tensor_of(g.output, p, y), store_float(acc, g.output, Activation::None, p), p, m);
 }
 
 }  // namespace

@@ -17,7 +17,9 @@ struct DirectConvShape {
     int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0;
     int64_t dilation_h = 1, dilation_w = 1, groups = 1;
 
+    NPU_HD int64_t inputs() const { return n * c * h * w; }
     NPU_HD int64_t outputs() const { return n * f * oh * ow; }
+    NPU_HD int64_t weights() const { return f * (c / groups) * kh * kw; }
     NPU_HD int64_t in_per_group() const { return c / groups; }
     NPU_HD int64_t out_per_group() const { return f / groups; }
 };

@@ -29,8 +29,6 @@ inline std::vector<ConvCase> conv_cases() {
     };
 }
 
-inline int64_t weight_count(const DirectConvShape& s) { return s.f * s.in_per_group() * s.kh * s.kw; }
-
 inline std::vector<float> uniform_values(int64_t count, uint64_t seed) {
     SeededRng rng(seed);
     std::vector<float> v(static_cast<size_t>(count));
@@ -81,8 +79,8 @@ struct Int8Case {
 
 inline Int8Case int8_case(const DirectConvShape& s, Int8Clamp clamp) {
     Int8Case c;
-    c.x = int8_values(s.n * s.c * s.h * s.w, 4);
-    c.w = int8_values(weight_count(s), 5);
+    c.x = int8_values(s.inputs(), 4);
+    c.w = int8_values(s.weights(), 5);
     for (int64_t f = 0; f < s.f; ++f) {
         c.bias.push_back(int32_t(f * 97 - 300));
         c.requant.push_back(make_multiplier(0.002 + 0.0005 * double(f)));

@@ -27,8 +27,8 @@ TEST_CASE("the naive and tiled convolutions in FP32 and FP16 equal the CPU refer
         for (const test::ConvCase& c : test::conv_cases()) {
             INFO(c.name << ", " << conv_kernel_name(kernel) << " on " << gpu.name);
             const DirectConvShape& s = c.shape;
-            const std::vector<float> x = test::uniform_values(s.n * s.c * s.h * s.w, 1);
-            const std::vector<float> w = test::uniform_values(test::weight_count(s), 2);
+            const std::vector<float> x = test::uniform_values(s.inputs(), 1);
+            const std::vector<float> w = test::uniform_values(s.weights(), 2);
             const std::vector<float> bias = test::uniform_values(s.f, 3);
             GpuTiming timing;
             timing.timed_calls = 3;

@@ -14,8 +14,8 @@ TEST_CASE("the direct convolution's index math and sums equal the CPU reference"
         INFO(c.name);
         const DirectConvShape& s = c.shape;
         const ConvGeometry g = conv_geometry(s);
-        const std::vector<float> x = test::uniform_values(s.n * s.c * s.h * s.w, 1);
-        const std::vector<float> w = test::uniform_values(test::weight_count(s), 2);
+        const std::vector<float> x = test::uniform_values(s.inputs(), 1);
+        const std::vector<float> w = test::uniform_values(s.weights(), 2);
         const std::vector<float> bias = test::uniform_values(s.f, 3);
         const std::vector<float> reference = conv_accumulate_float(test::float_tensor(s, x), g, w.data(), bias.data());
         REQUIRE(int64_t(reference.size()) == s.outputs());
@@ -62,8 +62,8 @@ TEST_CASE("the implicit GEMM view of a convolution is the direct sum, bit for bi
     for (const test::ConvCase& c : test::conv_cases()) {
         INFO(c.name);
         const DirectConvShape& s = c.shape;
-        const std::vector<float> x = test::uniform_values(s.n * s.c * s.h * s.w, 1);
-        const std::vector<float> w = test::uniform_values(test::weight_count(s), 2);
+        const std::vector<float> x = test::uniform_values(s.inputs(), 1);
+        const std::vector<float> w = test::uniform_values(s.weights(), 2);
         const test::Int8Case q = test::int8_case(s, Int8Clamp{-128, 127});
         std::vector<bool> written(size_t(s.outputs()), false);
         for (int64_t group = 0; group < s.groups; ++group)
