@@ -10,6 +10,7 @@
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_runtime.h"
 #include "kernels/model/tensor_check.h"
+#include "kernels/numerics/element.h"
 #include "workloads/ir/seeded_rng.h"
 
 namespace npu {
@@ -78,6 +79,15 @@ void measure_int8(ConvKernel kernel, const DirectConvShape& s, double min_ms, co
     judge(got, want, Precision::Int8, m);
 }
 
+// Float operands rounded to the format (their binary16 or bfloat16 bits in `bits`), in place.
+template <class T, class ToBits>
+std::vector<T> rounded(std::vector<float>& values, ToBits to_bits, Precision p) {
+    std::vector<T> bits;
+    bits.reserve(values.size());
+    for (float& v : values) bits.push_back(to_bits(v)), v = round_to(v, p);
+    return bits;
+}
+
 void measure_float(ConvKernel kernel, const DirectConvShape& s, Precision p, double min_ms, const NvmlEnergy& nvml,
                    ConvMeasurement& m) {
     const ConvGeometry g = conv_geometry(s);
@@ -87,12 +97,15 @@ void measure_float(ConvKernel kernel, const DirectConvShape& s, Precision p, dou
     constexpr float kInf = std::numeric_limits<float>::infinity();
     std::vector<float> y;
     if (p == Precision::Fp16) {
-        std::vector<Half> xh, wh;
-        for (float& v : x) xh.push_back(float_to_half(v)), v = round_to_half(v);
-        for (float& v : w) wh.push_back(float_to_half(v)), v = round_to_half(v);
+        const std::vector<Half> xh = rounded<Half>(x, float_to_half, p), wh = rounded<Half>(w, float_to_half, p);
         std::vector<Half> yh;
         measure([&](GpuTiming& t) { yh = gpu_conv_fp16(kernel, s, xh, wh, bias, -kInf, kInf, t); }, min_ms, nvml, m);
         for (Half h : yh) y.push_back(half_to_float(h));
+    } else if (p == Precision::Bf16) {
+        const std::vector<Bf16> xb = rounded<Bf16>(x, float_to_bf16, p), wb = rounded<Bf16>(w, float_to_bf16, p);
+        std::vector<Bf16> yb;
+        measure([&](GpuTiming& t) { yb = gpu_conv_bf16(kernel, s, xb, wb, bias, -kInf, kInf, t); }, min_ms, nvml, m);
+        for (Bf16 b : yb) y.push_back(bf16_to_float(b));
     } else {
         measure([&](GpuTiming& t) { y = gpu_conv_fp32(kernel, s, x, w, bias, -kInf, kInf, t); }, min_ms, nvml, m);
     }
@@ -108,11 +121,8 @@ ConvMeasurement measure_conv(ConvKernel kernel, const DirectConvShape& s, Precis
     ConvMeasurement m;
     if (p == Precision::Int8)
         measure_int8(kernel, s, min_ms, nvml, m);
-    else if (p == Precision::Fp16 || p == Precision::Fp32)
-        measure_float(kernel, s, p, min_ms, nvml, m);
     else
-        throw GpuError(
-            fmt::format("the {} kernel has no {} convolution yet", conv_kernel_name(kernel), precision_name(p)));
+        measure_float(kernel, s, p, min_ms, nvml, m);
     return m;
 }
 

@@ -5,6 +5,7 @@
 // (depthwise when groups = C). Written to be read: the first GPU kernel a student should see.
 #include <cstdint>
 
+#include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/host_device.h"
 #include "kernels/numerics/int8.h"
@@ -59,6 +60,9 @@ struct WidenFloat {
 };
 struct WidenHalf {  // binary16 operands, FP32 products and sums
     NPU_HD float operator()(const Half* p, int64_t i) const { return half_to_float(p[i]); }
+};
+struct WidenBf16 {  // bfloat16 operands, FP32 products and sums
+    NPU_HD float operator()(const Bf16* p, int64_t i) const { return bf16_to_float(p[i]); }
 };
 struct WidenInt8 {  // int8 operands, exact int32 products and sums
     NPU_HD int32_t operator()(const int8_t* p, int64_t i) const { return int32_t(p[i]); }

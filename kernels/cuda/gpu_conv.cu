@@ -1,42 +1,19 @@
 #include <cuda_runtime.h>
 
 #include <algorithm>
+#include <cmath>
 
+#include "kernels/cuda/conv_epilogue.cuh"
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/gpu_conv.h"
+#include "kernels/cuda/mma_conv.cuh"
 #include "kernels/cuda/tiled_conv.cuh"
+#include "kernels/cuda/vendor_conv.cuh"
 
 namespace npu {
 namespace {
 
 constexpr int kThreads = 256;
-
-__device__ float clamp_float(float v, float lo, float hi) { return fminf(fmaxf(v, lo), hi); }
-
-// What every kernel does with an output's sum: bias, activation, rounding or requantization.
-struct FloatOut {
-    float* y;
-    const float* bias;
-    float lo, hi;
-    __device__ void operator()(float sum, int64_t i, int64_t f) const { y[i] = clamp_float(sum + bias[f], lo, hi); }
-};
-struct HalfOut {
-    Half* y;
-    const float* bias;
-    float lo, hi;
-    __device__ void operator()(float sum, int64_t i, int64_t f) const {
-        y[i] = float_to_half(clamp_float(sum + bias[f], lo, hi));
-    }
-};
-struct Int8Out {
-    int8_t* y;
-    const int32_t* bias;
-    const QuantMultiplier* requant;
-    Int8Clamp clamp;
-    __device__ void operator()(int32_t sum, int64_t i, int64_t f) const {
-        y[i] = requantize_output(sum, bias[f], requant[f], clamp);
-    }
-};
 
 // One thread per output element: the direct sum over its window.
 template <class T, class Acc, class Widen, class Epilogue>
@@ -47,12 +24,16 @@ __global__ void naive_conv_kernel(DirectConvShape s, const T* x, const T* w, Wid
     out(direct_conv_sum<Acc>(s, o, x, w, widen), i, o.f);
 }
 
+// One launch of an own kernel (naive, tiled or mma).
 template <class T, class Acc, class Widen, class Epilogue>
 void launch(ConvKernel kernel, const DirectConvShape& s, const T* x, const T* w, Widen widen, Epilogue out) {
-    if (kernel == ConvKernel::Tiled)
+    if (kernel == ConvKernel::Tiled) {
         tiled_conv_kernel<T, Acc><<<tiled_grid(s), kTileThreads>>>(s, x, w, widen, out);
-    else
+    } else if (kernel == ConvKernel::Mma) {
+        if constexpr (MmaOperand<T>::available) mma_conv_kernel<T><<<mma_grid(s), kMmaThreads>>>(s, x, w, out);
+    } else {
         naive_conv_kernel<T, Acc><<<unsigned((s.outputs() + kThreads - 1) / kThreads), kThreads>>>(s, x, w, widen, out);
+    }
 }
 
 template <class T>
@@ -62,9 +43,9 @@ DeviceBuffer to_device(const std::vector<T>& v) {
     return b;
 }
 
-// One warm-up launch, then timing.timed_calls launches between two events.
+// One warm-up call, then timing.timed_calls calls between two events.
 template <class Launch>
-void timed(Launch launch_once, GpuTiming& timing) {
+void timed(const Launch& launch_once, GpuTiming& timing) {
     launch_once();
     cuda_check(cudaGetLastError(), "kernel launch");
     cudaEvent_t start, stop;
@@ -92,47 +73,66 @@ std::vector<T> download(const DeviceBuffer& b, int64_t count) {
     return out;
 }
 
-}  // namespace
-
-const char* conv_kernel_name(ConvKernel k) { return k == ConvKernel::Tiled ? "tiled" : "naive"; }
-
-bool parse_conv_kernel(const std::string& name, ConvKernel& out) {
-    if (name == "naive")
-        out = ConvKernel::Naive;
-    else if (name == "tiled")
-        out = ConvKernel::Tiled;
-    else
-        return false;
-    return true;
+void require_support(ConvKernel kernel, Precision p) {
+    if (!conv_kernel_supports(kernel, p))
+        throw GpuError(std::string("the ") + conv_kernel_name(kernel) + " backend has no " + precision_name(p) +
+                       " convolution (tensor cores round FP32 operands to TF32)");
 }
+
+// A float convolution (FP32, FP16 or BF16 operands of type T; Out the epilogue writing T).
+template <class T, class Widen, class Out>
+std::vector<T> float_conv(ConvKernel kernel, Precision p, const DirectConvShape& s, const std::vector<T>& x,
+                          const std::vector<T>& w, const std::vector<float>& bias, float lo, float hi,
+                          GpuTiming& timing) {
+    require_support(kernel, p);
+    const DeviceBuffer dx = to_device(x), dw = to_device(w), db = to_device(bias);
+    DeviceBuffer dy(size_t(s.outputs()) * sizeof(T));
+    const Out out{dy.as<T>(), db.as<float>(), lo, hi};
+    if (kernel == ConvKernel::Vendor) {
+        const bool epilogue = std::isfinite(lo) || std::isfinite(hi) ||
+                              std::any_of(bias.begin(), bias.end(), [](float b) { return b != 0.0f; });
+        const VendorFloatConv<T, Widen, Out> conv(s, p, dx.as<T>(), dw.as<T>(), dy.as<T>(), out, epilogue);
+        timed(conv, timing);
+    } else {
+        timed([&] { launch<T, float>(kernel, s, dx.as<T>(), dw.as<T>(), Widen{}, out); }, timing);
+    }
+    return download<T>(dy, s.outputs());
+}
+
+}  // namespace
 
 std::vector<float> gpu_conv_fp32(ConvKernel kernel, const DirectConvShape& s, const std::vector<float>& x,
                                  const std::vector<float>& w, const std::vector<float>& bias, float act_min,
                                  float act_max, GpuTiming& timing) {
-    const DeviceBuffer dx = to_device(x), dw = to_device(w), db = to_device(bias);
-    DeviceBuffer dy(size_t(s.outputs()) * sizeof(float));
-    const FloatOut out{dy.as<float>(), db.as<float>(), act_min, act_max};
-    timed([&] { launch<float, float>(kernel, s, dx.as<float>(), dw.as<float>(), WidenFloat{}, out); }, timing);
-    return download<float>(dy, s.outputs());
+    return float_conv<float, WidenFloat, FloatOut>(kernel, Precision::Fp32, s, x, w, bias, act_min, act_max, timing);
 }
 
 std::vector<Half> gpu_conv_fp16(ConvKernel kernel, const DirectConvShape& s, const std::vector<Half>& x,
                                 const std::vector<Half>& w, const std::vector<float>& bias, float act_min,
                                 float act_max, GpuTiming& timing) {
-    const DeviceBuffer dx = to_device(x), dw = to_device(w), db = to_device(bias);
-    DeviceBuffer dy(size_t(s.outputs()) * sizeof(Half));
-    const HalfOut out{dy.as<Half>(), db.as<float>(), act_min, act_max};
-    timed([&] { launch<Half, float>(kernel, s, dx.as<Half>(), dw.as<Half>(), WidenHalf{}, out); }, timing);
-    return download<Half>(dy, s.outputs());
+    return float_conv<Half, WidenHalf, HalfOut>(kernel, Precision::Fp16, s, x, w, bias, act_min, act_max, timing);
+}
+
+std::vector<Bf16> gpu_conv_bf16(ConvKernel kernel, const DirectConvShape& s, const std::vector<Bf16>& x,
+                                const std::vector<Bf16>& w, const std::vector<float>& bias, float act_min,
+                                float act_max, GpuTiming& timing) {
+    return float_conv<Bf16, WidenBf16, Bf16Out>(kernel, Precision::Bf16, s, x, w, bias, act_min, act_max, timing);
 }
 
 std::vector<int8_t> gpu_conv_int8(ConvKernel kernel, const DirectConvShape& s, const std::vector<int8_t>& x,
                                   const std::vector<int8_t>& w, const std::vector<int32_t>& bias,
                                   const std::vector<QuantMultiplier>& requant, Int8Clamp clamp, GpuTiming& timing) {
-    const DeviceBuffer dx = to_device(x), dw = to_device(w), db = to_device(bias), dq = to_device(requant);
+    const bool vendor = kernel == ConvKernel::Vendor;
+    const DeviceBuffer dx = to_device(x), db = to_device(bias), dq = to_device(requant);
+    const DeviceBuffer dw = to_device(vendor ? gemm_weights(s, int8_gemm_plan(s), w) : w);
     DeviceBuffer dy(size_t(s.outputs()));
     const Int8Out out{dy.as<int8_t>(), db.as<int32_t>(), dq.as<QuantMultiplier>(), clamp};
-    timed([&] { launch<int8_t, int32_t>(kernel, s, dx.as<int8_t>(), dw.as<int8_t>(), WidenInt8{}, out); }, timing);
+    if (vendor) {
+        const VendorInt8Conv conv(s, dx.as<int8_t>(), dw.as<int8_t>(), out);
+        timed(conv, timing);
+    } else {
+        timed([&] { launch<int8_t, int32_t>(kernel, s, dx.as<int8_t>(), dw.as<int8_t>(), WidenInt8{}, out); }, timing);
+    }
     return download<int8_t>(dy, s.outputs());
 }
 

@@ -21,4 +21,11 @@ NPU_HD inline float bf16_bits_to_float(uint16_t b) { return bits_to_float(uint32
 // Round a float through bfloat16 and back: what a store to a BF16 buffer does.
 NPU_HD inline float round_to_bf16(float f) { return bf16_bits_to_float(float_to_bf16_bits(f)); }
 
+// A bfloat16 element as a type of its own (like Half), where buffers of either are passed.
+struct Bf16 {
+    uint16_t bits = 0;
+};
+NPU_HD inline float bf16_to_float(Bf16 b) { return bf16_bits_to_float(b.bits); }
+NPU_HD inline Bf16 float_to_bf16(float f) { return Bf16{float_to_bf16_bits(f)}; }
+
 }  // namespace npu

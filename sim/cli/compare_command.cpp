@@ -22,7 +22,7 @@ struct CompareArgs {
     std::string workload, precision = "fp16", gpu = "h100_sxm", gpu_results, json, csv, html;
     int64_t batch = 1;
     double gpu_min_ms = 1000.0;
-    std::string gpu_backend = "naive";
+    std::string gpu_backend = "vendor";
 };
 
 // Exit status when there is no GPU side: no --gpu-results and no GPU to measure on.
@@ -64,9 +64,8 @@ std::string gpu_spec_path(const std::string& name, const DataPaths& paths) {
 
 // The GPU side measured here and now (no --gpu-results, a usable GPU).
 GpuMeasurement measure_live(const CompareArgs& a, const Graph& inference, Precision p) {
-    if (p == Precision::Bf16) throw UsageError("--precision bf16: the GPU kernels have no BF16 yet (--gpu-results)");
     if (!(a.gpu_min_ms > 0)) throw UsageError(fmt::format("--gpu-min-ms: must be > 0, got {}", a.gpu_min_ms));
-    return measure_on_gpu(inference, a.gpu_backend, p, a.gpu_min_ms).layers;
+    return measure_on_gpu(inference, gpu_backend_option("--gpu-backend", a.gpu_backend, p), p, a.gpu_min_ms).layers;
 }
 
 void write_outputs(const CompareArgs& a, const DeviceComparison& c, const ComparisonTitle& t) {
@@ -97,7 +96,7 @@ GpuSide gpu_side(const CompareArgs& a, const DataPaths& paths, const Graph& infe
         return side;
     }
     side.measured = measure_live(a, inference, p);
-    side.source = fmt::format("{} in {} (measured live, {} kernels; specs: {})", live.name, a.precision, a.gpu_backend,
+    side.source = fmt::format("{} in {} (measured live, {} backend; specs: {})", live.name, a.precision, a.gpu_backend,
                               side.spec.description);
     return side;
 }
@@ -122,6 +121,7 @@ int compare(const CompareArgs& a, const DataPaths& paths) {
             throw UsageError(fmt::format("{}: {}: no such folder", option, path));
     Precision gpu_precision;
     parse_precision(a.precision, gpu_precision);  // checked by the parser
+    gpu_backend_option("--gpu-backend", a.gpu_backend, gpu_precision);
     DesignArgs design_args = a.design;
     design_args.precision.clear();
     LoadedInputs in = load_inputs(design_args, a.workload, paths);
@@ -163,7 +163,8 @@ Action add_compare_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--gpu-results", a->gpu_results,
                    "Measured GPU layers: a CSV (tests/data/gpu/README.md); without it, measured live on this GPU");
     app.add_option("--gpu-min-ms", a->gpu_min_ms, "A live measurement's timed loop per layer (default 1000)");
-    add_choice_option(app, "--gpu-backend", a->gpu_backend, {"naive", "tiled"}, "A live measurement's GPU kernels");
+    add_choice_option(app, "--gpu-backend", a->gpu_backend, gpu_backend_choices(),
+                      "A live measurement's GPU kernels (default vendor; see npusim gpu --backend)");
     app.add_option("--gpu", a->gpu, "The measured GPU's specs: a name in configs/gpu or a file (default h100_sxm)");
     app.add_option("--json", a->json, "Write the comparison as JSON");
     app.add_option("--csv", a->csv, "Write one row per matched layer and the total");

@@ -18,7 +18,7 @@ namespace npu::cli {
 namespace {
 
 struct GpuArgs {
-    std::string workload, backend = "naive", precision = "fp16", csv;
+    std::string workload, backend = "vendor", precision = "fp16", csv;
     int64_t batch = 1;
     double min_ms = 1000.0;
     std::vector<std::string> limits;
@@ -38,6 +38,7 @@ Graph inference_at_batch(const GpuArgs& a, const DataPaths& paths) {
 int gpu(const GpuArgs& a, const DataPaths& paths) {
     Precision p;
     parse_precision(a.precision, p);  // checked by the parser
+    const ConvKernel backend = gpu_backend_option("--backend", a.backend, p);
     if (!(a.min_ms > 0)) throw UsageError(fmt::format("--min-ms: must be > 0, got {}", a.min_ms));
     const Graph g = inference_at_batch(a, paths);
     const LiveGpu gpu = live_gpu();
@@ -46,7 +47,7 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
         return kNoGpu;
     }
     fmt::print("npusim gpu: {} batch {} on {} ({} backend)\n", g.name, a.batch, gpu.name, a.backend);
-    const LiveMeasurement m = measure_on_gpu(g, a.backend, p, a.min_ms);
+    const LiveMeasurement m = measure_on_gpu(g, backend, p, a.min_ms);
     fmt::print("total: {} layers, {:.4f} ms, {:.3f} mJ\n", m.layers.layers.size(), m.layers.total_ms(),
                m.layers.total_energy_uj() / 1e3);
     if (!a.csv.empty()) write_file(a.csv, gpu_csv(m.layers));
@@ -58,9 +59,11 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
 Action add_gpu_command(CLI::App& app, const DataPaths& paths) {
     auto a = std::make_shared<GpuArgs>();
     app.add_option("--workload", a->workload, "Model: a zoo name or a model file (YAML, ONNX)")->required();
-    add_choice_option(app, "--backend", a->backend, {"naive", "tiled"},
-                      "GPU kernels: naive (direct convolution, default) or tiled (implicit GEMM, shared memory)");
-    add_choice_option(app, "--precision", a->precision, {"int8", "fp16", "fp32"}, "Operand precision (default fp16)");
+    add_choice_option(app, "--backend", a->backend, gpu_backend_choices(),
+                      "GPU kernels: vendor (cuDNN, cuBLASLt for INT8; default), mma (tensor cores), tiled "
+                      "(implicit GEMM, shared memory) or naive (direct convolution)");
+    add_choice_option(app, "--precision", a->precision, {"int8", "fp16", "bf16", "fp32"},
+                      "Operand precision (default fp16)");
     app.add_option("--batch", a->batch, "Images per inference (default 1)");
     app.add_option("--min-ms", a->min_ms, "Each layer's timed loop lasts at least this long (default 1000)");
     app.add_option("--csv", a->csv, "Write the measurements (the format npusim compare --gpu-results reads)");

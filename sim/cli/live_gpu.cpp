@@ -14,17 +14,33 @@
 
 namespace npu::cli {
 
+std::vector<std::string> gpu_backend_choices() {
+    std::vector<std::string> names;
+    for (ConvKernel k : kAllConvKernels) names.push_back(conv_kernel_name(k));
+    return names;
+}
+
+ConvKernel gpu_backend_option(const std::string& option, const std::string& name, Precision p) {
+    ConvKernel k = ConvKernel::Vendor;
+    if (!parse_conv_kernel(name, k))
+        throw UsageError(fmt::format("{}: unknown backend '{}' ({})", option, name, kConvKernelNames));
+    if (!conv_kernel_supports(k, p))
+        throw UsageError(
+            fmt::format("{}: the {} backend has no {} (tensor cores would round FP32 to TF32; use tiled, "
+                        "naive or vendor)",
+                        option, name, precision_name(p)));
+    return k;
+}
+
 #ifdef NPUSIM_HAS_CUDA
 LiveGpu live_gpu() {
     const GpuInfo info = query_gpu();
     return {info.available, info.name, info.reason};
 }
 
-LiveMeasurement measure_on_gpu(const Graph& g, const std::string& backend, Precision p, double min_ms) {
-    ConvKernel kernel;
-    if (!parse_conv_kernel(backend, kernel)) throw UsageError("--backend: unknown '" + backend + "' (naive, tiled)");
+LiveMeasurement measure_on_gpu(const Graph& g, ConvKernel kernel, Precision p, double min_ms) {
     const NvmlEnergy nvml;
-    fmt::print("measuring on the GPU ({} kernels, {}); energy: {}\n", backend, precision_name(p),
+    fmt::print("measuring on the GPU ({} backend, {}); energy: {}\n", conv_kernel_name(kernel), precision_name(p),
                nvml.available() ? "NVML board energy (idle power included)" : nvml.reason());
     LiveMeasurement out;
     for (size_t i = 0; i < g.layers.size(); ++i) {
@@ -50,7 +66,7 @@ LiveMeasurement measure_on_gpu(const Graph& g, const std::string& backend, Preci
 #else
 LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)"}; }
 
-LiveMeasurement measure_on_gpu(const Graph&, const std::string&, Precision, double) { return {}; }
+LiveMeasurement measure_on_gpu(const Graph&, ConvKernel, Precision, double) { return {}; }
 #endif
 
 }  // namespace npu::cli

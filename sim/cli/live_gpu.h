@@ -3,6 +3,9 @@
 // conv2d and fc layer of an inference graph through the own CUDA kernels. In a build without
 // CUDA, or on a machine without a usable GPU, live_gpu() says why.
 #include <string>
+#include <vector>
+
+#include "kernels/cuda/conv_backend.h"
 
 #include "kernels/numerics/precision.h"
 #include "sim/compare/gpu_measurement.h"
@@ -22,8 +25,12 @@ struct LiveMeasurement {
     bool all_checks_passed = true;
 };
 
-// One line per layer on stdout (time, energy, calls, check). `backend`: naive or tiled; `min_ms`:
-// each layer's timed loop.
-LiveMeasurement measure_on_gpu(const Graph& inference, const std::string& backend, Precision p, double min_ms);
+// The GPU backends a --backend option offers (conv_backend.h), and the one it names, checked
+// against the precision: a UsageError naming `option` where the backend lacks it.
+std::vector<std::string> gpu_backend_choices();
+ConvKernel gpu_backend_option(const std::string& option, const std::string& name, Precision p);
+
+// One line per layer on stdout (time, energy, calls, check); `min_ms`: each layer's timed loop.
+LiveMeasurement measure_on_gpu(const Graph& inference, ConvKernel backend, Precision p, double min_ms);
 
 }  // namespace npu::cli

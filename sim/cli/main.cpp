@@ -42,7 +42,9 @@ int sc_main(int argc, char* argv[]) {
         std::cerr << "npusim: " << e.what() << "\n";
         return 2;
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
+        // CLI11 prints the message (or the help); its own codes (e.g. 114 for an option given
+        // twice) become npusim's one status for bad arguments.
+        return app.exit(e) == 0 ? 0 : 2;
     }
     if (app.get_subcommands().empty()) {
         std::cerr << app.help();

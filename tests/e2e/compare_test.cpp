@@ -90,5 +90,17 @@ TEST_CASE("npusim gpu without a usable GPU says why and exits 5", "[e2e][compare
     CHECK(r.status == 5);
     CHECK_THAT(r.out, Contains("npusim gpu: no usable GPU here") || Contains("built without CUDA"));
     CHECK(npusim("gpu --workload lenet5 --min-ms -1").status == 2);
-    CHECK(npusim("gpu --workload lenet5 --backend mma").status == 2);  // not written yet
+    Result bad = npusim("gpu --workload lenet5 --backend cudnn");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--backend") && Contains("naive, tiled, mma, vendor"));
+    bad = npusim("gpu --workload lenet5 --backend mma --precision fp32");  // before looking for a GPU
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--backend: the mma backend has no fp32"));
+    bad = npusim("compare --arch tpu_v1 --workload lenet5 --precision fp32 --gpu-backend mma --gpu-results " +
+                 gpu_file("resnet50_fp16_b1.csv"));
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--gpu-backend: the mma backend has no fp32"));
+    bad = npusim(kResnet50 + gpu_file("resnet50_fp16_b1.csv") + " --precision fp32");  // given twice
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--precision"));
 }

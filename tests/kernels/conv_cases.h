@@ -1,6 +1,7 @@
 #pragma once
 // The convolution shapes every backend's conv test runs (odd sizes, stride 2, padding,
-// dilation, groups, depthwise, 1x1), with seeded operands and the CPU reference's results.
+// dilation, groups, depthwise, 1x1, and one spanning several of the mma kernel's 128 x 128 tiles
+// with partial ones), with seeded operands and the CPU reference's results.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -26,6 +27,7 @@ inline std::vector<ConvCase> conv_cases() {
         {"groups 2", {1, 4, 6, 6, 6, 6, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2}},
         {"depthwise, stride 2", {1, 8, 9, 9, 8, 5, 5, 3, 3, 2, 2, 1, 1, 1, 1, 8}},
         {"1x1, 37 channels", {3, 37, 3, 5, 17, 3, 5, 1, 1, 1, 1, 0, 0, 1, 1, 1}},
+        {"past one 128x128 tile: M 286, K 171, N 140", {2, 19, 13, 11, 140, 13, 11, 3, 3, 1, 1, 1, 1, 1, 1, 1}},
     };
 }
 
@@ -59,6 +61,17 @@ inline HalfOperands to_half(const std::vector<float>& v) {
     HalfOperands h;
     for (float x : v) h.bits.push_back(float_to_half(x)), h.values.push_back(round_to_half(x));
     return h;
+}
+
+struct Bf16Operands {
+    std::vector<Bf16> bits;
+    std::vector<float> values;
+};
+
+inline Bf16Operands to_bf16(const std::vector<float>& v) {
+    Bf16Operands b;
+    for (float x : v) b.bits.push_back(float_to_bf16(x)), b.values.push_back(round_to_bf16(x));
+    return b;
 }
 
 // The magnitude the float checks measure small results against (the check rule's floor).

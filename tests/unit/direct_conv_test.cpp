@@ -1,6 +1,6 @@
 // The direct convolution the naive CUDA kernel runs per thread (kernels/cuda/direct_conv.h), run
 // here on the CPU over the shared shape table: INT8 bit-exact with the CPU reference after the
-// NPU's requantization, FP32 and FP16 within the check rule (another order of sums).
+// NPU's requantization, FP32, FP16 and BF16 within the check rule (another order of sums).
 #include <catch2/catch.hpp>
 
 #include "kernels/conv_cases.h"
@@ -35,6 +35,16 @@ TEST_CASE("the direct convolution's index math and sums equal the CPU reference"
             const float direct = round_to_half(
                 direct_conv_sum<float>(s, o, xh.bits.data(), wh.bits.data(), WidenHalf{}) + bias[size_t(o.f)]);
             REQUIRE(float_close(direct, round_to_half(half_ref[size_t(i)]), Precision::Fp16, test::rms(half_ref)));
+        }
+        // BF16 likewise, through bfloat16.
+        const test::Bf16Operands xb = test::to_bf16(x), wb = test::to_bf16(w);
+        const std::vector<float> bf16_ref =
+            conv_accumulate_float(test::float_tensor(s, xb.values), g, wb.values.data(), bias.data());
+        for (int64_t i = 0; i < s.outputs(); ++i) {
+            const OutputCoords o = output_coords(s, i);
+            const float direct = round_to_bf16(
+                direct_conv_sum<float>(s, o, xb.bits.data(), wb.bits.data(), WidenBf16{}) + bias[size_t(o.f)]);
+            REQUIRE(float_close(direct, round_to_bf16(bf16_ref[size_t(i)]), Precision::Bf16, test::rms(bf16_ref)));
         }
     }
 }
