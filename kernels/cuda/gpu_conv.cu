@@ -6,7 +6,8 @@
 #include "kernels/cuda/conv_epilogue.cuh"
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/gpu_conv.h"
-#include "kernels/cuda/mma_conv.cuh"
+#include "kernels/cuda/gpu_launch.cuh"
+#include "kernels/cuda/mma_gemm.cuh"
 #include "kernels/cuda/tiled_conv.cuh"
 #include "kernels/cuda/vendor_conv.cuh"
 
@@ -30,47 +31,11 @@ void launch(ConvKernel kernel, const DirectConvShape& s, const T* x, const T* w,
     if (kernel == ConvKernel::Tiled) {
         tiled_conv_kernel<T, Acc><<<tiled_grid(s), kTileThreads>>>(s, x, w, widen, out);
     } else if (kernel == ConvKernel::Mma) {
-        if constexpr (MmaOperand<T>::available) mma_conv_kernel<T><<<mma_grid(s), kMmaThreads>>>(s, x, w, out);
+        if constexpr (MmaOperand<T>::available)
+            mma_kernel<T><<<mma_grid(ConvView{s}), kMmaThreads>>>(ConvView{s}, x, w, out);
     } else {
         naive_conv_kernel<T, Acc><<<unsigned((s.outputs() + kThreads - 1) / kThreads), kThreads>>>(s, x, w, widen, out);
     }
-}
-
-template <class T>
-DeviceBuffer to_device(const std::vector<T>& v) {
-    DeviceBuffer b(v.size() * sizeof(T));
-    b.upload(v.data(), v.size() * sizeof(T));
-    return b;
-}
-
-// One warm-up call, then timing.timed_calls calls between two events.
-template <class Launch>
-void timed(const Launch& launch_once, GpuTiming& timing) {
-    launch_once();
-    cuda_check(cudaGetLastError(), "kernel launch");
-    cudaEvent_t start, stop;
-    cuda_check(cudaEventCreate(&start), "cudaEventCreate");
-    cuda_check(cudaEventCreate(&stop), "cudaEventCreate");
-    const int calls = std::max(1, timing.timed_calls);
-    cuda_check(cudaDeviceSynchronize(), "the warm-up launch");
-    if (timing.on_start) timing.on_start();
-    cuda_check(cudaEventRecord(start), "cudaEventRecord");
-    for (int k = 0; k < calls; ++k) launch_once();
-    cuda_check(cudaEventRecord(stop), "cudaEventRecord");
-    cuda_check(cudaEventSynchronize(stop), "the convolution kernel");
-    if (timing.on_stop) timing.on_stop();
-    float ms = 0.0f;
-    cuda_check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-    timing.ms_per_call = double(ms) / calls;
-    cudaEventDestroy(start);
-    cudaEventDestroy(stop);
-}
-
-template <class T>
-std::vector<T> download(const DeviceBuffer& b, int64_t count) {
-    std::vector<T> out(static_cast<size_t>(count));
-    b.download(out.data(), out.size() * sizeof(T));
-    return out;
 }
 
 void require_support(ConvKernel kernel, Precision p) {

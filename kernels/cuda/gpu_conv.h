@@ -6,21 +6,14 @@
 // between two CUDA events, and downloads the output. A backend without the precision throws
 // GpuError (conv_kernel_supports says which), as does any CUDA, cuDNN or cuBLASLt failure.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "kernels/cuda/conv_backend.h"
 #include "kernels/cuda/direct_conv.h"
+#include "kernels/cuda/gpu_runtime.h"
 
 namespace npu {
-
-struct GpuTiming {
-    int timed_calls = 1;  // launches between the two events (at least 1)
-    double ms_per_call = 0.0;
-    // Called just before the timed loop starts and just after it has finished (energy readings).
-    std::function<void()> on_start, on_stop;
-};
 
 // bias: one per output channel (FP32, or int32 in the INT8 case); `act_min`/`act_max` clamp
 // the float results (relu: 0 and +inf).

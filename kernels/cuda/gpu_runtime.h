@@ -2,6 +2,7 @@
 // The GPU as the host sees it, with no CUDA header in sight (callers are plain C++): whether a
 // usable GPU is here and which, device buffers, and CUDA errors as exceptions naming the call.
 #include <cstddef>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,15 @@ struct GpuInfo {
 
 // Never throws: a machine without a driver or a device reports why.
 GpuInfo query_gpu();
+
+// How a GPU operation is timed (gpu_launch.cuh): `timed_calls` calls between two CUDA events
+// after one warm-up call.
+struct GpuTiming {
+    int timed_calls = 1;  // launches between the two events (at least 1)
+    double ms_per_call = 0.0;
+    // Called just before the timed loop starts and just after it has finished (energy readings).
+    std::function<void()> on_start, on_stop;
+};
 
 // Device memory for `bytes`, freed with the object.
 class DeviceBuffer {

@@ -6,7 +6,7 @@
 // returns the launch sequence that the caller times. Included by gpu_conv.cu alone.
 #include "kernels/cuda/conv_epilogue.cuh"
 #include "kernels/cuda/cudnn_conv.h"
-#include "kernels/cuda/lt_int8_gemm.h"
+#include "kernels/cuda/lt_gemm.h"
 #include "kernels/cuda/vendor_plan.h"
 
 namespace npu {
@@ -68,7 +68,8 @@ public:
           m_out(out),
           m_columns(size_t(m_plan.a_elements())),
           m_sums(size_t(m_plan.c_elements()) * sizeof(int32_t)),
-          m_gemm(m_plan, m_columns.as<int8_t>(), b, m_sums.as<int32_t>()) {}
+          m_gemm(LtGemmKind::Int8ToInt32, {m_plan.groups, m_plan.m, m_plan.k_padded, m_plan.n_padded},
+                 m_columns.as<int8_t>(), b, m_sums.as<int32_t>()) {}
     void operator()() const {
         im2col_int8_kernel<<<vendor_blocks(m_plan.a_elements()), kVendorThreads>>>(m_shape, m_plan, m_x,
                                                                                    m_columns.as<int8_t>());
@@ -83,7 +84,7 @@ private:
     const int8_t* m_x;
     Int8Out m_out;
     DeviceBuffer m_columns, m_sums;
-    LtInt8Gemm m_gemm;
+    LtGemm m_gemm;
 };
 
 }  // namespace npu

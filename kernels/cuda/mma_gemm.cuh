@@ -1,10 +1,12 @@
 #pragma once
-// The `mma` convolution: tiled_conv.cuh's implicit GEMM on tensor cores, through WMMA's
-// m16n16k16 fragments (FP16 or BF16 operands with FP32 sums, INT8 with exact int32 sums). A
-// block of 8 warps computes a 128 x 128 tile of C (output pixels x filters of one group), each
-// warp a 64 x 32 part as 4 x 2 accumulator fragments, and walks K in steps of 32: the block
-// copies the A tile (im2col values read in place, zeros on the padding and past the edges) and
-// the B tile (weights) into shared memory, then each warp multiplies its fragments. At the end
+// The `mma` kernel: a GEMM on tensor cores, through WMMA's m16n16k16 fragments (FP16 or BF16
+// operands with FP32 sums, INT8 with exact int32 sums), over a view (gemm_views.h): a
+// convolution's implicit GEMM (tiled_conv.cuh's, on tensor cores) or a plain GEMM. A block of 8
+// warps computes a 128 x 128 tile of C (for a convolution: output pixels x filters of one
+// group), each warp a 64 x 32 part as 4 x 2 accumulator fragments, and walks K in steps of 32:
+// the block copies the A tile (for a convolution the im2col values read in place; zeros on the
+// padding and past the edges) and the B tile into shared memory, then each warp multiplies its
+// fragments. At the end
 // each warp passes its fragments through a 16 x 16 staging tile to the shared epilogue, so
 // partial tiles and the NCHW output need no special case. Shared memory holds K in chunks of
 // 16 ([chunk][row][16]) so that every fragment starts 32-byte aligned, as WMMA requires.
@@ -12,7 +14,7 @@
 #include <cuda_fp16.h>
 #include <mma.h>
 
-#include "kernels/cuda/direct_conv.h"
+#include "kernels/cuda/gemm_views.h"
 
 namespace npu {
 
@@ -51,9 +53,8 @@ constexpr int kMmaFragment = 16, kMmaChunks = kMmaTileK / kMmaFragment;
 constexpr int kMmaWarpM = 64, kMmaWarpN = 32;  // 2 x 4 warps
 constexpr int kMmaFragsM = kMmaWarpM / kMmaFragment, kMmaFragsN = kMmaWarpN / kMmaFragment;
 
-template <class T, class Epilogue>
-__global__ void __launch_bounds__(kMmaThreads)
-    mma_conv_kernel(DirectConvShape s, const T* x, const T* w, Epilogue out) {
+template <class T, class View, class Epilogue>
+__global__ void __launch_bounds__(kMmaThreads) mma_kernel(View v, const T* x, const T* w, Epilogue out) {
     namespace wmma = nvcuda::wmma;
     using Op = MmaOperand<T>;
     using E = typename Op::Element;
@@ -62,7 +63,7 @@ __global__ void __launch_bounds__(kMmaThreads)
     __shared__ __align__(32) E b_tile[kMmaChunks][kMmaTileN][kMmaFragment];  // B columns
     __shared__ __align__(32) Acc staging[kMmaThreads / 32][kMmaFragment][kMmaFragment];
     const int64_t group = blockIdx.z;
-    const int64_t m_size = implicit_m(s), k_size = implicit_k(s), n_size = s.out_per_group();
+    const int64_t m_size = v.m(), k_size = v.k(), n_size = v.n();
     const int64_t m0 = int64_t(blockIdx.x) * kMmaTileM, n0 = int64_t(blockIdx.y) * kMmaTileN;
     const int warp = int(threadIdx.x) / 32, lane = int(threadIdx.x) % 32;
     const int warp_m = (warp / 4) * kMmaWarpM, warp_n = (warp % 4) * kMmaWarpN;
@@ -72,18 +73,20 @@ __global__ void __launch_bounds__(kMmaThreads)
 #pragma unroll
         for (int j = 0; j < kMmaFragsN; ++j) wmma::fill_fragment(acc[i][j], Acc(0));
     for (int64_t k0 = 0; k0 < k_size; k0 += kMmaTileK) {
-        // A: consecutive threads take consecutive pixels (contiguous in NCHW); B: consecutive k.
+        // Consecutive threads load neighbouring elements: of A along its contiguous direction,
+        // of B (stored [N][K]) along k.
         for (int e = int(threadIdx.x); e < kMmaTileM * kMmaTileK; e += kMmaThreads) {
-            const int mm = e % kMmaTileM, kk = e / kMmaTileM;
+            const int mm = View::a_along_m ? e % kMmaTileM : e / kMmaTileK;
+            const int kk = View::a_along_m ? e / kMmaTileM : e % kMmaTileK;
             const int64_t m = m0 + mm, k = k0 + kk;
-            const int64_t i = m < m_size && k < k_size ? implicit_a_index(s, group, m, k) : -1;
+            const int64_t i = m < m_size && k < k_size ? v.a_index(group, m, k) : -1;
             a_tile[kk / kMmaFragment][mm][kk % kMmaFragment] = i >= 0 ? Op::load(x, i) : Op::zero();
         }
         for (int e = int(threadIdx.x); e < kMmaTileN * kMmaTileK; e += kMmaThreads) {
             const int kk = e % kMmaTileK, nn = e / kMmaTileK;
             const int64_t n = n0 + nn, k = k0 + kk;
             b_tile[kk / kMmaFragment][nn][kk % kMmaFragment] =
-                n < n_size && k < k_size ? Op::load(w, implicit_b_index(s, group, k, n)) : Op::zero();
+                n < n_size && k < k_size ? Op::load(w, v.b_index(group, k, n)) : Op::zero();
         }
         __syncthreads();
 #pragma unroll
@@ -112,16 +115,16 @@ __global__ void __launch_bounds__(kMmaThreads)
             for (int e = lane; e < kMmaFragment * kMmaFragment; e += 32) {
                 const int r = e / kMmaFragment, q = e % kMmaFragment;
                 const int64_t m = m0 + warp_m + i * kMmaFragment + r, n = n0 + warp_n + j * kMmaFragment + q;
-                if (m < m_size && n < n_size)
-                    out(staging[warp][r][q], implicit_c_index(s, group, m, n), group * n_size + n);
+                if (m < m_size && n < n_size) out(staging[warp][r][q], v.c_index(group, m, n), v.channel(group, n));
             }
             __syncwarp();
         }
 }
 
-inline dim3 mma_grid(const DirectConvShape& s) {
-    return dim3(unsigned((implicit_m(s) + kMmaTileM - 1) / kMmaTileM),
-                unsigned((s.out_per_group() + kMmaTileN - 1) / kMmaTileN), unsigned(s.groups));
+template <class View>
+dim3 mma_grid(const View& v) {
+    return dim3(unsigned((v.m() + kMmaTileM - 1) / kMmaTileM), unsigned((v.n() + kMmaTileN - 1) / kMmaTileN),
+                unsigned(v.groups()));
 }
 
 }  // namespace npu
