@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU suite and measurements in one call, on a GPU host, from a bundle (tools/bundle.sh):
 # the device's description, every GPU test (each backend x precision against the CPU
-# reference), the mma FP16 GEMM against cuBLASLt at 4096^3, ResNet-50 measured with `npusim
+# reference), whole networks on the GPU checked layer by layer (`npusim gpu --network`), the mma
+# FP16 GEMM against cuBLASLt at 4096^3, ResNet-50 measured with `npusim
 # gpu` on every backend and precision, the vendor backend against PyTorch (tools/torch_baseline.py,
 # where python3 has torch) and its energy against a second run (tools/gpu_ratio.py), and `npusim
 # compare` for ResNet-50 on tpu_v1. Everything goes to OUT_DIR; a summary is printed at the end.
@@ -35,6 +36,14 @@ timeout 300 "$here/npusim_gpu_tests" -s > "$out/gpu_tests_full.txt" 2>&1
 note "gpu tests: $(grep -E "^(All tests passed|test cases:)" "$out/gpu_tests_full.txt" | tail -1)" \
   "($(grep -c NPUSIM_SKIPPED "$out/gpu_tests_full.txt") skipped)"
 grep -B3 -A12 "FAILED" "$out/gpu_tests_full.txt" | head -60 > "$out/gpu_test_failures.txt"
+echo "== whole networks on the GPU (every op), each layer against the CPU reference"
+for run in "resnet50 int8 vendor" "resnet50 int8 mma" "resnet50 int8 tiled" "resnet50 int8 naive" \
+           "resnet50 fp16 vendor" "resnet50 bf16 mma" "mobilenetv2 fp32 tiled" "mobilenetv2 int8 mma"; do
+  set -- $run
+  timeout 120 "$here/npusim" gpu --workload "$1" --network --precision "$2" --backend "$3" \
+    > "$out/network_$1_$2_$3.txt" 2>&1 || status=1
+  note "network $1 $2 $3: $(grep -E "network check|error" "$out/network_$1_$2_$3.txt" | tail -1)"
+done
 echo "== the mma FP16 GEMM against cuBLASLt, 4096 x 4096 x 4096"
 timeout 120 "$here/npusim_bench_gpu_gemm" 4096 4096 4096 500 > "$out/gemm_bench.txt" 2>&1 || status=1
 cat "$out/gemm_bench.txt"

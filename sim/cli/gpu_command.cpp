@@ -1,6 +1,7 @@
 // npusim gpu: every conv2d and fc layer of a workload measured on the GPU (time from CUDA
 // events, board energy from NVML), checked against the CPU reference, written in the
-// measurement format `npusim compare --gpu-results` reads.
+// measurement format `npusim compare --gpu-results` reads; or, with --network, the whole network
+// run on the GPU and checked layer by layer.
 #include <fmt/format.h>
 
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/live_gpu.h"
 #include "sim/report/report.h"
+#include "sim/runtime/prepared_workload.h"
 #include "workloads/ir/float_model.h"
 #include "workloads/model_loader.h"
 #include "workloads/workload_files.h"
@@ -21,32 +23,40 @@ struct GpuArgs {
     std::string workload, backend = "vendor", precision = "fp16", csv;
     int64_t batch = 1;
     double min_ms = 1000.0;
+    bool network = false;
+    uint64_t seed = 1;
     std::vector<std::string> limits;
 };
 
 constexpr int kNoGpu = 5;  // as compare without a GPU side
 
-// The workload's conv2d and fc layers at the batch, in the inference graph's order.
-Graph inference_at_batch(const GpuArgs& a, const DataPaths& paths) {
+// The workload at the batch.
+Graph workload_at_batch(const GpuArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
     Graph g = load_workload_file(resolve_model(a.workload, paths.models_dir()), limits);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
     reshape_input(g, a.batch, 0, 0, limits);
-    return inference_graph(g).graph;
+    return g;
 }
 
 int gpu(const GpuArgs& a, const DataPaths& paths) {
     Precision p;
     parse_precision(a.precision, p);  // checked by the parser
     const ConvKernel backend = gpu_backend_option("--backend", a.backend, p);
+    if (a.network && !a.csv.empty()) throw UsageError("--csv: --network checks values and writes no measurements");
     if (!(a.min_ms > 0)) throw UsageError(fmt::format("--min-ms: must be > 0, got {}", a.min_ms));
-    const Graph g = inference_at_batch(a, paths);
+    const Graph workload = workload_at_batch(a, paths);
     const LiveGpu gpu = live_gpu();
     if (!gpu.available) {
         std::cerr << "npusim gpu: no usable GPU here (" << gpu.reason << ")\n";
         return kNoGpu;
     }
-    fmt::print("npusim gpu: {} batch {} on {} ({} backend)\n", g.name, a.batch, gpu.name, a.backend);
+    fmt::print("npusim gpu: {} batch {} on {} ({} backend)\n", workload.name, a.batch, gpu.name, a.backend);
+    if (a.network) {  // the weights and inputs of `npusim run --seed S`
+        const PreparedWorkload prepared = prepare_workload(workload, p, true, a.seed);
+        return check_network_on_gpu(prepared.model, backend) ? 0 : 4;
+    }
+    const Graph g = inference_graph(workload).graph;
     const LiveMeasurement m = measure_on_gpu(g, backend, p, a.min_ms);
     fmt::print("total: {} layers, {:.4f} ms, {:.3f} mJ\n", m.layers.layers.size(), m.layers.total_ms(),
                m.layers.total_energy_uj() / 1e3);
@@ -66,6 +76,10 @@ Action add_gpu_command(CLI::App& app, const DataPaths& paths) {
                       "Operand precision (default fp16)");
     app.add_option("--batch", a->batch, "Images per inference (default 1)");
     app.add_option("--min-ms", a->min_ms, "Each layer's timed loop lasts at least this long (default 1000)");
+    app.add_flag("--network", a->network,
+                 "Run the whole network on the GPU (every op) with the weights and inputs of npusim run --seed, "
+                 "each layer checked against the CPU reference, instead of timing the conv and fc layers");
+    app.add_option("--seed", a->seed, "With --network: seed of the generated weights and inputs (default 1)");
     app.add_option("--csv", a->csv, "Write the measurements (the format npusim compare --gpu-results reads)");
     add_limit_option(app, a->limits);
     return [a, &paths] { return gpu(*a, paths); };

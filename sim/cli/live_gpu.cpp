@@ -7,8 +7,10 @@
 #include "common/error.h"
 #include "sim/compare/device_comparison.h"
 #ifdef NPUSIM_HAS_CUDA
+#include "kernels/cpu/backend_check.h"
 #include "kernels/cuda/conv_measure.h"
 #include "kernels/cuda/direct_conv_geometry.h"
+#include "kernels/cuda/gpu_backend.h"
 #include "kernels/cuda/gpu_runtime.h"
 #endif
 
@@ -36,6 +38,22 @@ ConvKernel gpu_backend_option(const std::string& option, const std::string& name
 LiveGpu live_gpu() {
     const GpuInfo info = query_gpu();
     return {info.available, info.name, info.reason};
+}
+
+bool check_network_on_gpu(const QuantModel& model, ConvKernel kernel) {
+    fmt::print("the whole network on the GPU ({} backend, {}), each layer against the CPU reference:\n",
+               conv_kernel_name(kernel), precision_name(model.precision));
+    GpuBackend backend(kernel);
+    const BackendRun run = run_and_check(backend, model, [&](const LayerCheck& c) {
+        const Layer& l = model.graph.layers[size_t(c.index)];
+        fmt::print("  {:<20} {:<14} {} ({} mismatches, max abs error {:.3g})\n", l.name, kind_name(l.kind),
+                   c.check.mismatches ? "FAIL" : "PASS", c.check.mismatches, c.check.max_abs_error);
+    });
+    fmt::print(
+        "network check: {} of {} layers pass\n",
+        std::count_if(run.checks.begin(), run.checks.end(), [](const LayerCheck& c) { return !c.check.mismatches; }),
+        run.checks.size());
+    return run.passed();
 }
 
 LiveMeasurement measure_on_gpu(const Graph& g, ConvKernel kernel, Precision p, double min_ms) {
@@ -66,6 +84,7 @@ LiveMeasurement measure_on_gpu(const Graph& g, ConvKernel kernel, Precision p, d
 #else
 LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)"}; }
 
+bool check_network_on_gpu(const QuantModel&, ConvKernel) { return false; }
 LiveMeasurement measure_on_gpu(const Graph&, ConvKernel, Precision, double) { return {}; }
 #endif
 

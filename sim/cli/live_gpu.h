@@ -7,6 +7,7 @@
 
 #include "kernels/cuda/conv_backend.h"
 
+#include "kernels/model/prepared_model.h"
 #include "kernels/numerics/precision.h"
 #include "sim/compare/gpu_measurement.h"
 #include "workloads/ir/graph.h"
@@ -29,6 +30,10 @@ struct LiveMeasurement {
 // against the precision: a UsageError naming `option` where the backend lacks it.
 std::vector<std::string> gpu_backend_choices();
 ConvKernel gpu_backend_option(const std::string& option, const std::string& name, Precision p);
+
+// The whole prepared model on the GPU (GpuBackend: every op), each layer checked against the CPU
+// reference on the GPU's own inputs; one line per layer on stdout. True if every layer passed.
+bool check_network_on_gpu(const QuantModel& model, ConvKernel backend);
 
 // One line per layer on stdout (time, energy, calls, check); `min_ms`: each layer's timed loop.
 LiveMeasurement measure_on_gpu(const Graph& inference, ConvKernel backend, Precision p, double min_ms);

@@ -90,7 +90,12 @@ TEST_CASE("npusim gpu without a usable GPU says why and exits 5", "[e2e][compare
     CHECK(r.status == 5);
     CHECK_THAT(r.out, Contains("npusim gpu: no usable GPU here") || Contains("built without CUDA"));
     CHECK(npusim("gpu --workload lenet5 --min-ms -1").status == 2);
-    Result bad = npusim("gpu --workload lenet5 --backend cudnn");
+    const Result network = npusim("gpu --workload lenet5 --network --backend mma --precision int8");
+    CHECK(network.status == 5);
+    Result bad = npusim("gpu --workload lenet5 --network --csv /tmp/x.csv");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--csv: --network"));
+    bad = npusim("gpu --workload lenet5 --backend cudnn");
     CHECK(bad.status == 2);
     CHECK_THAT(bad.out, Contains("--backend") && Contains("naive, tiled, mma, vendor"));
     bad = npusim("gpu --workload lenet5 --backend mma --precision fp32");  // before looking for a GPU

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/backend.h"
+#include "kernels/cpu/backend_check.h"
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/quantized_model.h"
 #include "kernels/model/tensor_check.h"
@@ -49,6 +50,41 @@ TEST_CASE("run_model sends every layer once, in graph order, with its inputs com
     REQUIRE(got.size() == want.size());
     for (size_t i = 0; i < got.size(); ++i) CHECK(got[i].bytes == want[i].bytes);
     CHECK(std::string(CpuReference().name()) == "cpu-reference");
+}
+
+namespace {
+
+// A backend that gets one layer wrong: the CPU reference, with one element of layer `broken` off.
+class BrokenBackend : public Backend {
+public:
+    explicit BrokenBackend(int broken) : m_broken(broken) {}
+    const char* name() const override { return "broken"; }
+    HostTensor run_layer(const QuantModel& model, int index, const std::vector<HostTensor>& outputs) override {
+        HostTensor t = m_cpu.run_layer(model, index, outputs);
+        if (index == m_broken) t.int8()[0] = int8_t(t.int8()[0] == 5 ? 6 : 5);
+        return t;
+    }
+
+private:
+    int m_broken;
+    CpuReference m_cpu;
+};
+
+}  // namespace
+
+TEST_CASE("run_and_check judges each layer of a backend's run on the backend's own inputs", "[backend]") {
+    const Graph g = load_model_file(test::model_file("lenet5"));
+    const QuantModel m = quantize_model(prepare_for_inference(make_float_model(g, 3)), Precision::Int8);
+    CpuReference cpu;
+    int lines = 0;
+    const BackendRun good = run_and_check(cpu, m, [&](const LayerCheck&) { ++lines; });
+    CHECK(good.passed());
+    CHECK(lines == int(good.checks.size()));
+    CHECK(good.checks.size() == m.graph.layers.size() - m.graph.input_indices().size());
+    BrokenBackend broken(2);
+    const BackendRun bad = run_and_check(broken, m);
+    CHECK_FALSE(bad.passed());
+    for (const LayerCheck& c : bad.checks) CHECK(c.check.mismatches == (c.index == 2 ? 1 : 0));  // judged alone
 }
 
 TEST_CASE("the check rule: INT8 exact, FP16 within 2 ulp at the layer's scale", "[backend][numerics]") {

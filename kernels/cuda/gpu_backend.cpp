@@ -1,0 +1,157 @@
+#include "kernels/cuda/gpu_backend.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <limits>
+
+#include "kernels/cuda/direct_conv_geometry.h"
+#include "kernels/cuda/gpu_conv.h"
+#include "kernels/cuda/gpu_ops.h"
+#include "kernels/cuda/gpu_runtime.h"
+#include "kernels/numerics/element.h"
+#include "workloads/ir/graph.h"
+#include "workloads/ir/kind_table.h"
+
+namespace npu {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+struct GpuCall {
+    ConvKernel kernel;
+    const QuantModel& model;
+    int index;
+    const std::vector<HostTensor>& outputs;
+
+    const Layer& layer() const { return model.graph.layers[size_t(index)]; }
+    const QuantLayer& quant() const { return model.layers[size_t(index)]; }
+    const HostTensor& in(size_t k = 0) const { return outputs[size_t(layer().inputs[k])]; }
+    const QuantLayer& producer(size_t k = 0) const { return model.layers[size_t(layer().inputs[k])]; }
+};
+
+struct GpuOp {
+    LayerKind kind;
+    HostTensor (*run)(const GpuCall& call);
+};
+
+void activation_bounds(Activation a, float& lo, float& hi) {
+    lo = a == Activation::None ? -kInf : 0.0f;
+    hi = a == Activation::Relu6 ? 6.0f : kInf;
+}
+
+template <class T, class Encode>
+std::vector<T> encoded(const std::vector<float>& v, Encode encode) {
+    std::vector<T> out;
+    out.reserve(v.size());
+    for (float x : v) out.push_back(encode(x));
+    return out;
+}
+
+template <class T>
+HostTensor as_tensor(const std::vector<T>& v, const Shape& shape, Precision p) {
+    HostTensor out = HostTensor::zeros(shape, p);
+    std::memcpy(out.bytes.data(), v.data(), out.bytes.size());
+    return out;
+}
+
+template <class T>
+std::vector<T> elements_of(const HostTensor& t) {
+    std::vector<T> out(static_cast<size_t>(t.elements()));
+    std::memcpy(out.data(), t.bytes.data(), t.bytes.size());
+    return out;
+}
+
+HostTensor weighted_int8(const GpuCall& c, const DirectConvShape& s) {
+    const QuantLayer& q = c.quant();
+    if (q.out_int32 || q.onnx_rounding || q.out_zero_point != 0 || q.weight_zero_point != 0 ||
+        c.producer().out_zero_point != 0)
+        throw GpuError(
+            fmt::format("{}: imported asymmetric INT8 (zero points, ONNX rounding or int32 outputs) runs "
+                        "on the CPU reference and the NPU, not on the GPU",
+                        c.model.graph.where(c.index)));
+    GpuTiming once;
+    const std::vector<int8_t> y =
+        gpu_conv_int8(c.kernel, s, elements_of<int8_t>(c.in()), q.weight_q, q.bias_q, q.requant, q.clamp, once);
+    return as_tensor(y, c.layer().output, Precision::Int8);
+}
+
+HostTensor run_weighted(const GpuCall& c) {
+    const Layer& l = c.layer();
+    const QuantLayer& q = c.quant();
+    const DirectConvShape s = direct_shape(ConvGeometry::from_layer(l, c.in().shape));
+    const Precision p = c.model.precision;
+    if (p == Precision::Int8) return weighted_int8(c, s);
+    if (!conv_kernel_supports(c.kernel, p))
+        throw GpuError(fmt::format("{}: the {} backend has no {} convolution", c.model.graph.where(c.index),
+                                   conv_kernel_name(c.kernel), precision_name(p)));
+    float lo = 0, hi = 0;
+    activation_bounds(l.activation, lo, hi);
+    GpuTiming once;
+    if (p == Precision::Fp16)
+        return as_tensor(gpu_conv_fp16(c.kernel, s, elements_of<Half>(c.in()), encoded<Half>(q.weight_f, float_to_half),
+                                       q.bias_f, lo, hi, once),
+                         l.output, p);
+    if (p == Precision::Bf16)
+        return as_tensor(gpu_conv_bf16(c.kernel, s, elements_of<Bf16>(c.in()), encoded<Bf16>(q.weight_f, float_to_bf16),
+                                       q.bias_f, lo, hi, once),
+                         l.output, p);
+    return as_tensor(gpu_conv_fp32(c.kernel, s, elements_of<float>(c.in()), q.weight_f, q.bias_f, lo, hi, once),
+                     l.output, p);
+}
+
+HostTensor same_bytes(const GpuCall& c) {
+    HostTensor out = c.in();
+    out.shape = c.layer().output;
+    return out;
+}
+
+HostTensor run_concat(const GpuCall& c) {
+    std::vector<const HostTensor*> parts;
+    for (int k : c.layer().inputs) parts.push_back(&c.outputs[size_t(k)]);
+    return gpu_concat(parts, c.layer().output, c.layer().concat_axis, c.quant().input_rescale);
+}
+
+using GpuOpTable = std::array<GpuOp, kLayerKindCount>;
+
+GpuOpTable build_table() {
+    const GpuOpTable table = {{
+        {LayerKind::Input, [](const GpuCall& c) { return c.model.inputs[size_t(c.index)]; }},
+        {LayerKind::Conv2d, run_weighted},
+        {LayerKind::FullyConnected, run_weighted},
+        {LayerKind::Relu, [](const GpuCall& c) { return gpu_clamp(c.in(), c.quant().clamp, 0.0f, kInf); }},
+        {LayerKind::Relu6, [](const GpuCall& c) { return gpu_clamp(c.in(), c.quant().clamp, 0.0f, 6.0f); }},
+        {LayerKind::MaxPool,
+         [](const GpuCall& c) { return gpu_max_pool(c.in(), c.layer().output, c.layer().pool.window); }},
+        {LayerKind::AvgPool,
+         [](const GpuCall& c) {
+             return gpu_avg_pool(c.in(), c.layer().output, c.layer().pool.window, c.layer().pool.count_include_pad);
+         }},
+        {LayerKind::GlobalAvgPool, [](const GpuCall& c) { return gpu_global_avg_pool(c.in()); }},
+        {LayerKind::Add,
+         [](const GpuCall& c) {
+             return gpu_add(c.in(0), c.in(1), c.quant().add, c.quant().clamp, c.layer().activation);
+         }},
+        {LayerKind::BatchNorm,
+         [](const GpuCall& c) { return gpu_channel_affine(c.in(), c.quant().weight_f, c.quant().bias_f); }},
+        {LayerKind::Softmax,
+         [](const GpuCall& c) { return gpu_softmax(c.in(), c.layer().softmax, c.producer().out_scale); }},
+        {LayerKind::Flatten, same_bytes},
+        {LayerKind::Clip,
+         [](const GpuCall& c) { return gpu_clamp(c.in(), c.quant().clamp, c.layer().clip.min, c.layer().clip.max); }},
+        {LayerKind::Concat, run_concat},
+        {LayerKind::Reshape, same_bytes},
+    }};
+    return require_kind_order(table, "GPU op table", [](const GpuOp& op) { return op.run != nullptr; });
+}
+
+}  // namespace
+
+HostTensor GpuBackend::run_layer(const QuantModel& model, int index, const std::vector<HostTensor>& outputs) {
+    static const GpuOpTable table = build_table();
+    const GpuCall call{m_kernel, model, index, outputs};
+    return table[size_t(model.graph.layers[size_t(index)].kind)].run(call);
+}
+
+}  // namespace npu
