@@ -6,11 +6,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/error.h"
+
 namespace npu {
 
-class GpuError : public std::runtime_error {
+// A CUDA, cuDNN or cuBLASLt failure, a missing library, or something the GPU does not run: an
+// npusim error (one line and exit 1 from the CLI), not an internal one.
+class GpuError : public Error {
 public:
-    using std::runtime_error::runtime_error;
+    using Error::Error;
 };
 
 struct GpuInfo {
