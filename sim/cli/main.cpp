@@ -42,9 +42,11 @@ int sc_main(int argc, char* argv[]) {
         std::cerr << "npusim: " << e.what() << "\n";
         return 2;
     } catch (const CLI::ParseError& e) {
-        // CLI11 prints the message (or the help); its own codes (e.g. 114 for an option given
-        // twice) become npusim's one status for bad arguments.
-        return app.exit(e) == 0 ? 0 : 2;
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help
+        // One line and npusim's one status for bad arguments, not CLI11's own codes (106 for a
+        // missing option, 109 for an unknown command, 114 for an option given twice).
+        std::cerr << "npusim: " << e.what() << "\n";
+        return 2;
     }
     if (app.get_subcommands().empty()) {
         std::cerr << app.help();
