@@ -2,7 +2,7 @@
 // The four GPU convolution backends, by name, and the precisions each computes. Plain C++ (no
 // CUDA header): the CLI and the CPU-side tests use it where no CUDA compiler ran.
 //   naive   one thread per output, the direct sum (direct_conv.h): the kernel to read first;
-//   tiled   an implicit GEMM through shared memory on CUDA cores (tiled_conv.cuh);
+//   tiled   an implicit GEMM through shared memory on CUDA cores (tiled_gemm.cuh);
 //   mma     the same implicit GEMM on tensor cores with WMMA (mma_conv.cuh): FP16 and BF16
 //           operands with FP32 sums, INT8 with int32 sums; no FP32 (tensor cores would round
 //           FP32 operands to TF32, which the FP32 check rule does not allow);

@@ -8,7 +8,7 @@
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_launch.cuh"
 #include "kernels/cuda/mma_gemm.cuh"
-#include "kernels/cuda/tiled_conv.cuh"
+#include "kernels/cuda/tiled_gemm.cuh"
 #include "kernels/cuda/vendor_conv.cuh"
 
 namespace npu {
@@ -29,7 +29,7 @@ __global__ void naive_conv_kernel(DirectConvShape s, const T* x, const T* w, Wid
 template <class T, class Acc, class Widen, class Epilogue>
 void launch(ConvKernel kernel, const DirectConvShape& s, const T* x, const T* w, Widen widen, Epilogue out) {
     if (kernel == ConvKernel::Tiled) {
-        tiled_conv_kernel<T, Acc><<<tiled_grid(s), kTileThreads>>>(s, x, w, widen, out);
+        tiled_kernel<T, Acc><<<tiled_grid(ConvView{s}), kTileThreads>>>(ConvView{s}, x, w, widen, out);
     } else if (kernel == ConvKernel::Mma) {
         if constexpr (MmaOperand<T>::available)
             mma_kernel<T><<<mma_grid(ConvView{s}), kMmaThreads>>>(ConvView{s}, x, w, out);

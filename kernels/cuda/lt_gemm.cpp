@@ -49,22 +49,41 @@ void LtGemm::release() {
     m_c_layout = m_a_layout = m_b_layout = nullptr, m_desc = nullptr, m_handle = nullptr;
 }
 
-// Column-major, as cuBLASLt sees the row-major buffers: B is K x N (transposed by the
-// operation: the "TN" form its int8 kernels require), A is K x M, C is N x M.
+namespace {
+
+cudaDataType_t operand_type(LtGemmKind kind) {
+    switch (kind) {
+        case LtGemmKind::Int8ToInt32: return CUDA_R_8I;
+        case LtGemmKind::Fp16ToFp16: return CUDA_R_16F;
+        case LtGemmKind::Bf16ToBf16: return CUDA_R_16BF;
+        case LtGemmKind::Fp32ToFp32: break;
+    }
+    return CUDA_R_32F;
+}
+
+}  // namespace
+
+// cuBLASLt is column-major: it sees the row-major C [M][N] as C^T (N x M) = op(B)^T op(A)^T, and
+// a row-major buffer of R rows and C columns as a C x R matrix with leading dimension C. So B
+// goes first: stored [N][K] (transposed) it is the K x N matrix whose transpose is wanted; stored
+// [K][N] it is already op(B)^T. Likewise A second.
 void LtGemm::describe(LtGemmKind kind, const LtGemmShape& p) {
     const CublasLtApi& api = cublaslt_api();
     const bool int8 = kind == LtGemmKind::Int8ToInt32;
-    const cudaDataType_t operands = int8 ? CUDA_R_8I : CUDA_R_16F, sums = int8 ? CUDA_R_32I : CUDA_R_16F;
+    const cudaDataType_t operands = operand_type(kind), sums = int8 ? CUDA_R_32I : operands;
     cublaslt_check(
         api.desc_create(&m_desc, int8 ? CUBLAS_COMPUTE_32I : CUBLAS_COMPUTE_32F, int8 ? CUDA_R_32I : CUDA_R_32F),
         "cublasLtMatmulDescCreate");
-    const cublasOperation_t transpose = CUBLAS_OP_T, keep = CUBLAS_OP_N;
-    cublaslt_check(api.desc_set(m_desc, CUBLASLT_MATMUL_DESC_TRANSA, &transpose, sizeof(transpose)),
+    const cublasOperation_t first = p.b_transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
+    const cublasOperation_t second = p.a_transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
+    cublaslt_check(api.desc_set(m_desc, CUBLASLT_MATMUL_DESC_TRANSA, &first, sizeof(first)),
                    "cublasLtMatmulDescSetAttribute (TRANSA)");
-    cublaslt_check(api.desc_set(m_desc, CUBLASLT_MATMUL_DESC_TRANSB, &keep, sizeof(keep)),
+    cublaslt_check(api.desc_set(m_desc, CUBLASLT_MATMUL_DESC_TRANSB, &second, sizeof(second)),
                    "cublasLtMatmulDescSetAttribute (TRANSB)");
-    m_b_layout = layout(api, operands, p.k, p.n, p.k, p.batches, p.n * p.k);
-    m_a_layout = layout(api, operands, p.k, p.m, p.k, p.batches, p.m * p.k);
+    m_b_layout = p.b_transposed ? layout(api, operands, p.k, p.n, p.k, p.batches, p.n * p.k)
+                                : layout(api, operands, p.n, p.k, p.n, p.batches, p.n * p.k);
+    m_a_layout = p.a_transposed ? layout(api, operands, p.m, p.k, p.m, p.batches, p.m * p.k)
+                                : layout(api, operands, p.k, p.m, p.k, p.batches, p.m * p.k);
     m_c_layout = layout(api, sums, p.n, p.m, p.n, p.batches, p.m * p.n);
     cublasLtMatmulPreference_t preference = nullptr;
     cublaslt_check(api.preference_create(&preference), "cublasLtMatmulPreferenceCreate");

@@ -1,10 +1,11 @@
 #pragma once
-// Batched GEMMs through cuBLASLt: per batch C = A B^T with A [M][K] and B [N][K] row-major
-// (K the leading dimension of both, N that of C), one strided-batched cublasLtMatmul with the
-// heuristic's first algorithm and a 32 MiB workspace. Used for the vendor backend's INT8
-// convolution (int8 operands, CUBLAS_COMPUTE_32I, exact int32 sums; vendor_plan.h pads K and N
-// to the alignment its kernels need) and the FP16 GEMM baseline (FP16 operands and results,
-// FP32 sums) that the mma kernel is measured against.
+// Batched GEMMs through cuBLASLt: per batch the row-major C [M][N] = op(A) op(B), A stored
+// [M][K] (or [K][M], transposed) and B [K][N] (or [N][K], transposed: the default), one
+// strided-batched cublasLtMatmul with the heuristic's first algorithm and a 32 MiB workspace.
+// Used for the vendor backend's INT8 convolution (int8 operands, CUBLAS_COMPUTE_32I, exact int32
+// sums, B transposed and A not: the "TN" form its int8 kernels require; vendor_plan.h pads K
+// and N to their alignment), the FP16 GEMM baseline the mma kernel is measured against, and the
+// training GEMMs in FP32, FP16 and BF16 (FP32 sums; FP32 with CUBLAS_COMPUTE_32F, never TF32).
 #include <cublasLt.h>
 
 #include <cstdint>
@@ -14,10 +15,11 @@
 namespace npu {
 
 struct LtGemmShape {
-    int64_t batches = 1, m = 0, k = 0, n = 0;  // k and n: also the leading dimensions
+    int64_t batches = 1, m = 0, k = 0, n = 0;
+    bool a_transposed = false, b_transposed = true;
 };
 
-enum class LtGemmKind { Int8ToInt32, Fp16ToFp16 };
+enum class LtGemmKind { Int8ToInt32, Fp16ToFp16, Bf16ToBf16, Fp32ToFp32 };
 
 class LtGemm {
 public:

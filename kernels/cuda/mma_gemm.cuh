@@ -1,7 +1,7 @@
 #pragma once
 // The `mma` kernel: a GEMM on tensor cores, through WMMA's m16n16k16 fragments (FP16 or BF16
 // operands with FP32 sums, INT8 with exact int32 sums), over a view (gemm_views.h): a
-// convolution's implicit GEMM (tiled_conv.cuh's, on tensor cores) or a plain GEMM. A block of 8
+// convolution's implicit GEMM (tiled_gemm.cuh's, on tensor cores) or a plain GEMM. A block of 8
 // warps computes a 128 x 128 tile of C (for a convolution: output pixels x filters of one
 // group), each warp a 64 x 32 part as 4 x 2 accumulator fragments, and walks K in steps of 32:
 // the block copies the A tile (for a convolution the im2col values read in place; zeros on the
@@ -73,17 +73,18 @@ __global__ void __launch_bounds__(kMmaThreads) mma_kernel(View v, const T* x, co
 #pragma unroll
         for (int j = 0; j < kMmaFragsN; ++j) wmma::fill_fragment(acc[i][j], Acc(0));
     for (int64_t k0 = 0; k0 < k_size; k0 += kMmaTileK) {
-        // Consecutive threads load neighbouring elements: of A along its contiguous direction,
-        // of B (stored [N][K]) along k.
+        // Consecutive threads load neighbouring elements, each operand along its contiguous
+        // direction.
         for (int e = int(threadIdx.x); e < kMmaTileM * kMmaTileK; e += kMmaThreads) {
-            const int mm = View::a_along_m ? e % kMmaTileM : e / kMmaTileK;
-            const int kk = View::a_along_m ? e / kMmaTileM : e % kMmaTileK;
+            const int mm = v.a_along_m() ? e % kMmaTileM : e / kMmaTileK;
+            const int kk = v.a_along_m() ? e / kMmaTileM : e % kMmaTileK;
             const int64_t m = m0 + mm, k = k0 + kk;
             const int64_t i = m < m_size && k < k_size ? v.a_index(group, m, k) : -1;
             a_tile[kk / kMmaFragment][mm][kk % kMmaFragment] = i >= 0 ? Op::load(x, i) : Op::zero();
         }
         for (int e = int(threadIdx.x); e < kMmaTileN * kMmaTileK; e += kMmaThreads) {
-            const int kk = e % kMmaTileK, nn = e / kMmaTileK;
+            const int kk = v.b_along_k() ? e % kMmaTileK : e / kMmaTileN;
+            const int nn = v.b_along_k() ? e / kMmaTileK : e % kMmaTileN;
             const int64_t n = n0 + nn, k = k0 + kk;
             b_tile[kk / kMmaFragment][nn][kk % kMmaFragment] =
                 n < n_size && k < k_size ? Op::load(w, v.b_index(group, k, n)) : Op::zero();

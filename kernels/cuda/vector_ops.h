@@ -74,7 +74,7 @@ NPU_HD inline void add_element(Precision p, const void* a, const void* b, void* 
 NPU_HD inline void affine_element(Precision p, const void* in, void* out, int64_t i, int64_t pixels, int64_t channels,
                                   const float* scale, const float* shift) {
     const int64_t c = (i / pixels) % channels;
-    store_value(out, i, load_value(in, i, p) * scale[c] + shift[c], p);
+    store_value(out, i, add_rn(mul_rn(load_value(in, i, p), scale[c]), shift[c]), p);  // no FMA: the host's bits
 }
 
 struct PoolGeometry {

@@ -34,4 +34,36 @@ NPU_HD inline float bits_to_float(uint32_t u) {
 #endif
 }
 
+// One rounding per operation, on both sides: nvcc would otherwise fuse a * b + c into one FMA
+// (one rounding instead of two) and a kernel would differ from the host in the last bit. The
+// host code is built without FMA contraction (x86-64 baseline, no -march).
+NPU_HD inline double mul_rn(double a, double b) {
+#ifdef __CUDA_ARCH__
+    return __dmul_rn(a, b);
+#else
+    return a * b;
+#endif
+}
+NPU_HD inline double add_rn(double a, double b) {
+#ifdef __CUDA_ARCH__
+    return __dadd_rn(a, b);
+#else
+    return a + b;
+#endif
+}
+NPU_HD inline float mul_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+    return __fmul_rn(a, b);
+#else
+    return a * b;
+#endif
+}
+NPU_HD inline float add_rn(float a, float b) {
+#ifdef __CUDA_ARCH__
+    return __fadd_rn(a, b);
+#else
+    return a + b;
+#endif
+}
+
 }  // namespace npu

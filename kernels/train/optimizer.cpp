@@ -57,33 +57,27 @@ double Optimizer::lr_at(int64_t update) const {
     return c.lr;
 }
 
-void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, std::vector<float>& m,
-                          std::vector<float>* second, double lr, int64_t update) const {
+SgdStep Optimizer::sgd_step(double lr) const { return {m_config.momentum, m_config.weight_decay, lr}; }
+
+AdamStep Optimizer::adam_step(double lr, int64_t update) const {
     const OptimizerConfig& c = m_config;
-    if (c.kind == OptimizerKind::Sgd) {
-        // Three steps, each computed in double and rounded to FP32, as the NPU's vector unit runs
-        // them (Axpby): the weight decay, the momentum, the step. The two agree bit for bit.
-        for (size_t i = 0; i < w.size(); ++i) {
-            const float decayed = c.weight_decay != 0.0 ? float(g[i] + c.weight_decay * w[i]) : g[i];
-            m[i] = float(c.momentum * m[i] + decayed);
-            w[i] = float(w[i] - lr * m[i]);
-        }
-        return;
-    }
-    // Adam in the NPU's steps, each computed in double and rounded to FP32 (Axpby, AxpbySquare,
-    // SqrtShift, Divide, Axpby): weight decay, first moment, second moment, the denominator
-    // sqrt(v / c2) + eps, the ratio m / denominator, the step of lr / c1. The two agree bit for bit.
-    std::vector<float>& v = *second;
     const double t = double(update + 1);
     const double correct1 = 1.0 - std::pow(c.beta1, t), correct2 = 1.0 - std::pow(c.beta2, t);
-    for (size_t i = 0; i < w.size(); ++i) {
-        const float gi = c.weight_decay != 0.0 ? float(g[i] + c.weight_decay * w[i]) : g[i];
-        m[i] = float(c.beta1 * m[i] + (1.0 - c.beta1) * gi);
-        v[i] = float(c.beta2 * v[i] + (1.0 - c.beta2) * double(gi) * double(gi));
-        const float denominator = float(std::sqrt((1.0 / correct2) * double(v[i])) + c.epsilon);
-        const float ratio = float(double(m[i]) / double(denominator));
-        w[i] = float(w[i] - (lr / correct1) * ratio);
+    return {c.beta1, c.beta2, c.epsilon, c.weight_decay, 1.0 / correct2, lr / correct1};
+}
+
+// optimizer_step.h's arithmetic, element by element (the NPU's vector unit and the GPU's update
+// kernel run the same steps: the three agree bit for bit).
+void Optimizer::apply_one(std::vector<float>& w, const std::vector<float>& g, std::vector<float>& m,
+                          std::vector<float>* second, double lr, int64_t update) const {
+    if (m_config.kind == OptimizerKind::Sgd) {
+        const SgdStep s = sgd_step(lr);
+        for (size_t i = 0; i < w.size(); ++i) sgd_element(w[i], g[i], m[i], s);
+        return;
     }
+    const AdamStep s = adam_step(lr, update);
+    std::vector<float>& v = *second;
+    for (size_t i = 0; i < w.size(); ++i) adam_element(w[i], g[i], m[i], v[i], s);
 }
 
 void Optimizer::apply(std::vector<LayerParams>& params, const std::vector<LayerParams>& grads, int64_t update) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/train/optimizer_step.h"
+
 #include "kernels/train/train_model.h"
 
 namespace npu {
@@ -34,6 +36,9 @@ public:
     Optimizer(const OptimizerConfig& config, const std::vector<LayerParams>& shapes);
 
     double lr_at(int64_t update) const;  // update counts from 0
+    // The per-element constants of update `update` at learning rate `lr` (optimizer_step.h).
+    SgdStep sgd_step(double lr) const;
+    AdamStep adam_step(double lr, int64_t update) const;
     // One update of `params` by `grads` (both FP32); `update` is the number of earlier updates.
     void apply(std::vector<LayerParams>& params, const std::vector<LayerParams>& grads, int64_t update);
     // FP32 values of optimizer state per parameter (momentum: 1, Adam: 2).

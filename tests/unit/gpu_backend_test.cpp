@@ -6,6 +6,7 @@
 
 #include "kernels/conv_cases.h"
 #include "kernels/cuda/conv_backend.h"
+#include "kernels/cuda/gemm_views.h"
 #include "kernels/cuda/vendor_plan.h"
 
 using namespace npu;
@@ -97,4 +98,32 @@ TEST_CASE("cuDNN's symmetric padding is known to fit a shape or not", "[gpu-host
     // 2x2 output that symmetric padding 0 would make 1x1.
     const DirectConvShape same_upper{1, 1, 4, 4, 1, 2, 2, 3, 3, 2, 2, 0, 0, 1, 1, 1};
     CHECK_FALSE(symmetric_padding_fits(same_upper));
+}
+
+TEST_CASE("a GemmView reads op(A) op(B) in every transpose combination", "[gpu-host]") {
+    const int64_t m = 3, k = 4, n = 5;
+    const std::vector<float> a = test::uniform_values(m * k, 1), b = test::uniform_values(k * n, 2);
+    for (bool ta : {false, true})
+        for (bool tb : {false, true}) {
+            INFO("a transposed " << ta << ", b transposed " << tb);
+            // The operands as stored: transposed copies where asked.
+            std::vector<float> sa(a.size()), sb(b.size());
+            for (int64_t r = 0; r < m; ++r)
+                for (int64_t c = 0; c < k; ++c) sa[size_t(ta ? c * m + r : r * k + c)] = a[size_t(r * k + c)];
+            for (int64_t r = 0; r < k; ++r)
+                for (int64_t c = 0; c < n; ++c) sb[size_t(tb ? c * k + r : r * n + c)] = b[size_t(r * n + c)];
+            const GemmView v{m, k, n, ta, tb};
+            CHECK(v.a_along_m() == ta);
+            CHECK(v.b_along_k() == tb);
+            for (int64_t i = 0; i < m; ++i)
+                for (int64_t j = 0; j < n; ++j) {
+                    float via_view = 0, direct = 0;
+                    for (int64_t q = 0; q < k; ++q) {
+                        via_view += sa[size_t(v.a_index(0, i, q))] * sb[size_t(v.b_index(0, q, j))];
+                        direct += a[size_t(i * k + q)] * b[size_t(q * n + j)];
+                    }
+                    REQUIRE(via_view == direct);
+                    CHECK(v.c_index(0, i, j) == i * n + j);
+                }
+        }
 }
