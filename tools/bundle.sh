@@ -20,6 +20,10 @@ cp -r configs/arch configs/energy configs/gpu bundle/configs/
 cp -r workloads/models bundle/workloads/
 cp -r tests/data/gpu bundle/tests/data/
 cp tools/gpu_check.sh tools/torch_baseline.py tools/gpu_ratio.py bundle/
+# Fashion-MNIST (30 MiB, Debian's dataset-fashion-mnist) for the GPU training run, where it is here.
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+  mkdir -p bundle/data && cp -r /usr/share/datasets/fashion-mnist bundle/data/
+fi
 # Every shared library the two binaries load, except the C/C++ runtime and the driver, which
 # the host provides (a newer libstdc++ runs binaries built against an older one).
 system='^(linux-vdso|ld-linux|libc\.|libm\.|libdl\.|libpthread\.|librt\.|libgcc_s\.|libstdc\+\+\.|libcuda\.|libnvidia)'

@@ -2,7 +2,8 @@
 # The GPU suite and measurements in one call, on a GPU host, from a bundle (tools/bundle.sh):
 # the device's description, every GPU test (each backend x precision against the CPU
 # reference), whole networks on the GPU checked layer by layer (`npusim gpu --network`), the mma
-# FP16 GEMM against cuBLASLt at 4096^3, ResNet-50 measured with `npusim
+# FP16 GEMM against cuBLASLt at 4096^3, LeNet-5 trained on the GPU (npusim train --device gpu),
+# ResNet-50 measured with `npusim
 # gpu` on every backend and precision, the vendor backend against PyTorch (tools/torch_baseline.py,
 # where python3 has torch) and its energy against a second run (tools/gpu_ratio.py), and `npusim
 # compare` for ResNet-50 on tpu_v1. Everything goes to OUT_DIR; a summary is printed at the end.
@@ -44,6 +45,15 @@ for run in "resnet50 int8 vendor" "resnet50 int8 mma" "resnet50 int8 tiled" "res
     > "$out/network_$1_$2_$3.txt" 2>&1 || status=1
   note "network $1 $2 $3: $(grep -E "network check|error" "$out/network_$1_$2_$3.txt" | tail -1)"
 done
+echo "== training on the GPU: LeNet-5 on Fashion-MNIST, FP16 mixed precision, the CPU reference alongside"
+if [ -d "$here/data/fashion-mnist" ]; then
+  timeout 200 "$here/npusim" train --model lenet5 --dataset "$here/data/fashion-mnist" --device gpu \
+    --gpu-backend tiled --precision fp16 --epochs 1 --train-images 16000 --test-images 2000 --reference-every 50 \
+    --quiet --json "$out/train_gpu_fp16.json" > "$out/train_gpu_fp16.txt" 2>&1 || status=1
+  note "train on the GPU: $(grep -E "^epoch|largest relative|error" "$out/train_gpu_fp16.txt" | tr '\n' ' ')"
+else
+  note "train on the GPU: no Fashion-MNIST in the bundle (skipped)"
+fi
 echo "== the mma FP16 GEMM against cuBLASLt, 4096 x 4096 x 4096"
 timeout 120 "$here/npusim_bench_gpu_gemm" 4096 4096 4096 500 > "$out/gemm_bench.txt" 2>&1 || status=1
 cat "$out/gemm_bench.txt"

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
+#include <map>
+
 #include "kernels/cuda/vendor_libs.h"
 #include "kernels/cuda/vendor_plan.h"
 
@@ -16,6 +19,25 @@ cudnnDataType_t cudnn_type(Precision p) {
         case Precision::Int8: break;
     }
     throw GpuError("cuDNN's path of the vendor backend has no INT8 (INT8 goes through cuBLASLt)");
+}
+
+// What cudnnFind chose for a shape and precision, kept for the process: a second convolution of
+// the same shape (every training step, every call of a timed loop's calibration) skips the search.
+struct Choice {
+    cudnnConvolutionFwdAlgo_t algorithm;
+    cudnnMathType_t math;
+    size_t workspace_bytes;
+};
+using ChoiceKey = std::array<int64_t, 17>;
+
+ChoiceKey choice_key(const DirectConvShape& s, Precision p) {
+    return {s.n,        s.c,        s.h,       s.w,        s.f,          s.oh,         s.ow,     s.kh,      s.kw,
+            s.stride_h, s.stride_w, s.pad_top, s.pad_left, s.dilation_h, s.dilation_w, s.groups, int64_t(p)};
+}
+
+std::map<ChoiceKey, Choice>& choices() {
+    static std::map<ChoiceKey, Choice> chosen;
+    return chosen;
 }
 
 bool tensor_op(cudnnMathType_t m) { return m == CUDNN_TENSOR_OP_MATH || m == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION; }
@@ -33,7 +55,16 @@ CudnnConv::CudnnConv(const DirectConvShape& s, Precision p, const void* x, const
     cudnn_check(api.create(&m_handle), "cudnnCreate");
     try {
         describe(s, p);
-        choose_algorithm(p);
+        const ChoiceKey key = choice_key(s, p);
+        if (const auto found = choices().find(key); found != choices().end()) {
+            m_algorithm = found->second.algorithm;
+            m_workspace_bytes = found->second.workspace_bytes;
+            cudnn_check(api.set_math_type(m_conv, found->second.math), "cudnnSetConvolutionMathType");
+            m_workspace = std::make_unique<DeviceBuffer>(m_workspace_bytes);
+        } else {
+            choose_algorithm(p);
+            choices()[key] = {m_algorithm, m_math, m_workspace_bytes};
+        }
     } catch (...) {
         release();
         throw;
@@ -89,7 +120,8 @@ void CudnnConv::choose_algorithm(Precision p) {
         if (perf[i].status != CUDNN_STATUS_SUCCESS || (fp32 && tensor_op(perf[i].mathType))) continue;
         m_algorithm = perf[i].algo;
         m_workspace_bytes = perf[i].memory;
-        if (!fp32) cudnn_check(api.set_math_type(m_conv, perf[i].mathType), "cudnnSetConvolutionMathType");
+        m_math = fp32 ? CUDNN_FMA_MATH : perf[i].mathType;
+        cudnn_check(api.set_math_type(m_conv, m_math), "cudnnSetConvolutionMathType");
         m_workspace = std::make_unique<DeviceBuffer>(m_workspace_bytes);
         return;
     }

@@ -1,7 +1,8 @@
 #pragma once
 // One convolution through cuDNN's legacy convolution API (still shipped in cuDNN 9): NCHW
 // tensors, the algorithm cudnnFindConvolutionForwardAlgorithm measures fastest for this shape
-// and precision, its workspace allocated once. FP16 and BF16 may use tensor cores (FP32 sums);
+// and precision (searched once per shape and precision in a process), its workspace allocated
+// once. FP16 and BF16 may use tensor cores (FP32 sums);
 // FP32 is held to FMA math, since tensor cores would round FP32 operands to TF32, which the FP32
 // check rule does not allow. run() enqueues y = conv(x, w) on the default stream.
 #include <cudnn.h>
@@ -36,6 +37,7 @@ private:
     cudnnFilterDescriptor_t m_w = nullptr;
     cudnnConvolutionDescriptor_t m_conv = nullptr;
     cudnnConvolutionFwdAlgo_t m_algorithm = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
+    cudnnMathType_t m_math = CUDNN_DEFAULT_MATH;
     std::unique_ptr<DeviceBuffer> m_workspace;
     size_t m_workspace_bytes = 0;
     const void* m_x_data;

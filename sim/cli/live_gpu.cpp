@@ -12,6 +12,7 @@
 #include "kernels/cuda/direct_conv_geometry.h"
 #include "kernels/cuda/gpu_backend.h"
 #include "kernels/cuda/gpu_runtime.h"
+#include "kernels/cuda/gpu_training_device.h"
 #endif
 
 namespace npu::cli {
@@ -38,6 +39,16 @@ ConvKernel gpu_backend_option(const std::string& option, const std::string& name
 LiveGpu live_gpu() {
     const GpuInfo info = query_gpu();
     return {info.available, info.name, info.reason};
+}
+
+std::unique_ptr<TrainingDevice> gpu_training_device(ConvKernel backend, TrainPrecision precision,
+                                                    std::string& why_not) {
+    const GpuInfo info = query_gpu();
+    if (!info.available) {
+        why_not = info.reason;
+        return nullptr;
+    }
+    return std::make_unique<GpuTrainingDevice>(backend, precision);
 }
 
 bool check_network_on_gpu(const QuantModel& model, ConvKernel kernel) {
@@ -84,6 +95,10 @@ LiveMeasurement measure_on_gpu(const Graph& g, ConvKernel kernel, Precision p, d
 #else
 LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)"}; }
 
+std::unique_ptr<TrainingDevice> gpu_training_device(ConvKernel, TrainPrecision, std::string& why_not) {
+    why_not = "this npusim was built without CUDA (no nvcc at build time)";
+    return nullptr;
+}
 bool check_network_on_gpu(const QuantModel&, ConvKernel) { return false; }
 LiveMeasurement measure_on_gpu(const Graph&, ConvKernel, Precision, double) { return {}; }
 #endif

@@ -2,6 +2,7 @@
 // Measuring on this machine's GPU, for `npusim gpu` and a `compare` without --gpu-results: every
 // conv2d and fc layer of an inference graph through the own CUDA kernels. In a build without
 // CUDA, or on a machine without a usable GPU, live_gpu() says why.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 
 #include "kernels/model/prepared_model.h"
 #include "kernels/numerics/precision.h"
+#include "kernels/train/training_device.h"
 #include "sim/compare/gpu_measurement.h"
 #include "workloads/ir/graph.h"
 
@@ -34,6 +36,10 @@ ConvKernel gpu_backend_option(const std::string& option, const std::string& name
 // The whole prepared model on the GPU (GpuBackend: every op), each layer checked against the CPU
 // reference on the GPU's own inputs; one line per layer on stdout. True if every layer passed.
 bool check_network_on_gpu(const QuantModel& model, ConvKernel backend);
+
+// A training device on this machine's GPU (gpu_training_device.h), or nullptr when there is no
+// usable GPU (or CUDA in this build), with the reason in `why_not`.
+std::unique_ptr<TrainingDevice> gpu_training_device(ConvKernel backend, TrainPrecision precision, std::string& why_not);
 
 // One line per layer on stdout (time, energy, calls, check); `min_ms`: each layer's timed loop.
 LiveMeasurement measure_on_gpu(const Graph& inference, ConvKernel backend, Precision p, double min_ms);

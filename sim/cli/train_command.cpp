@@ -1,7 +1,9 @@
 // npusim train: a model trained on a data set by the CPU reference trainer, with the step
 // memory footprint, a progress bar, the per-epoch accuracy and the loss curve as CSV and JSON.
 #include <fmt/format.h>
+
 #include <unistd.h>
+#include <iostream>
 
 #include <filesystem>
 #include <memory>
@@ -11,6 +13,7 @@
 #include "common/json_text.h"
 #include "kernels/train/footprint.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/live_gpu.h"
 #include "sim/report/report.h"
 #include "sim/train/ledger_report.h"
 #include "sim/train/npu_gemm_order.h"
@@ -25,9 +28,11 @@
 namespace npu::cli {
 namespace {
 
+constexpr int kNoGpu = 5;  // --device gpu without a usable GPU (as npusim gpu and compare)
+
 struct TrainArgs {
     std::string model, dataset = "fashion-mnist", device = "cpu", precision = "fp32", optimizer = "sgd", arch;
-    std::string schedule = "constant", csv, json, save, sum_order = "fast";
+    std::string schedule = "constant", csv, json, save, sum_order = "fast", gpu_backend = "vendor";
     int64_t epochs = 1, batch = 32, accumulate = 1, train_images = 0, test_images = 0, reference_every = 50;
     double lr = -1.0, momentum = 0.9, weight_decay = 0.0;
     uint64_t seed = 1;
@@ -210,7 +215,7 @@ void check_run_args(const TrainArgs& a) {
     if (a.device == "npu" && a.arch.empty())
         throw UsageError("--device npu: needs --arch (a design listing the precision)");
     if (a.sum_order == "npu" && a.arch.empty()) throw UsageError("--sum-order npu: needs --arch (whose order)");
-    if (a.device == "cpu" && a.sum_order == "fast" && !a.arch.empty())
+    if (a.device != "npu" && a.sum_order == "fast" && !a.arch.empty())
         throw UsageError("--arch: used by --device npu or --sum-order npu only");
     if (a.epochs < 1) throw UsageError(fmt::format("--epochs: must be >= 1, got {}", a.epochs));
     if (a.reference_every < 0)
@@ -224,6 +229,16 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     check_output_path("--save", a.save);
     if (a.timing_only) return estimate_step(a, paths, limits);
     check_run_args(a);
+    TrainPrecision precision;
+    parse_train_precision(a.precision, precision);  // checked by the parser
+    const ConvKernel gpu_backend = gpu_backend_option("--gpu-backend", a.gpu_backend, storage_precision(precision));
+    std::string no_gpu;  // before the data set loads: a run that cannot start says so at once
+    const std::unique_ptr<TrainingDevice> gpu =
+        a.device == "gpu" ? gpu_training_device(gpu_backend, precision, no_gpu) : nullptr;
+    if (a.device == "gpu" && !gpu) {
+        std::cerr << "npusim train: no usable GPU here (" << no_gpu << ")\n";
+        return kNoGpu;
+    }
     const Graph model = load_workload_file(resolve_model(a.model, paths.models_dir()), limits);
     const Shape in = model.input().output;
     const DatasetSplit data = load_dataset(a.dataset, DatasetPaths{}, limits);
@@ -245,14 +260,16 @@ int train(const TrainArgs& a, const DataPaths& paths) {
         npu = std::make_unique<NpuRig>(design, storage_precision(config.precision), update_rule(config));
         trainer.set_device(&npu->device);
     }
+    if (gpu) trainer.set_device(gpu.get());
     if (trainer.classes() < data.train.classes)
         throw WorkloadError(fmt::format("--model: '{}' scores {} classes, the data set has {}", model.name,
                                         trainer.classes(), data.train.classes));
     fmt::print(
         "npusim train: {} on {} ({} training, {} test images), {}, {}, batch {} x {} micro-batch(es), {} lr {}\n",
         model.name, data.train.name, train_set.size(), test_set.size(),
-        npu ? "on the simulated NPU " + npu->sim.config().name
-            : "on the CPU reference" + (config.sum_order ? " in the sums' order of " + design.name : std::string()),
+        npu   ? "on the simulated NPU " + npu->sim.config().name
+        : gpu ? "on the GPU (" + a.gpu_backend + " backend)"
+              : "on the CPU reference" + (config.sum_order ? " in the sums' order of " + design.name : std::string()),
         a.precision, a.batch, a.accumulate, a.optimizer, trainer.config().optimizer.lr);
     const TrainingFootprint footprint = training_footprint(trainer);
     print_footprint(footprint);
@@ -260,16 +277,16 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     TrainingOptions options;
     options.epochs = a.epochs;
     options.shuffle_seed = a.seed;
-    options.reference_every = npu ? a.reference_every : 0;
+    options.reference_every = npu || gpu ? a.reference_every : 0;
     const TrainingLog log =
         run_training(trainer, train_set, test_set, options, progress_bar(!a.quiet && isatty(STDERR_FILENO)));
     print_epochs(log);
     if (npu) print_npu_time(npu->device, log, trainer.graph(), npu->sim.config());
     if (const StepLog* worst = log.worst_reference())
         fmt::print(
-            "loss on the NPU against the CPU reference on the same weights and images (every {} steps): largest "
+            "loss on the {} against the CPU reference on the same weights and images (every {} steps): largest "
             "relative difference {:.2g} at step {} ({})\n",
-            a.reference_every, worst->reference_difference(), worst->step,
+            npu ? "NPU" : "GPU", a.reference_every, worst->reference_difference(), worst->step,
             config.sum_order
                 ? std::string("expected 0: the reference adds in the NPU's order")
                 : fmt::format("tolerance {:.0e} for {}", reference_tolerance(config.precision), a.precision));
@@ -295,15 +312,18 @@ Action add_train_command(CLI::App& app, const DataPaths& paths) {
                       "fp32, fp16 (mixed, loss scaling) or bf16 (mixed); FP32 master weights");
     add_choice_option(app, "--optimizer", a->optimizer, {"sgd", "adam"}, "sgd (momentum) or adam");
     add_choice_option(app, "--schedule", a->schedule, {"constant", "step", "cosine"}, "Learning-rate schedule");
-    add_choice_option(app, "--device", a->device, {"cpu", "npu"},
-                      "cpu: the reference trainer; npu: every step on the simulated NPU (--arch)");
+    add_choice_option(app, "--device", a->device, {"cpu", "npu", "gpu"},
+                      "cpu: the reference trainer; npu: every step on the simulated NPU (--arch); gpu: on this "
+                      "machine's GPU");
+    add_choice_option(app, "--gpu-backend", a->gpu_backend, gpu_backend_choices(),
+                      "--device gpu: the GPU kernels (default vendor; see npusim gpu --backend)");
     app.add_option("--arch", a->arch, "--device npu: the design (name or file) to train on");
     app.add_option("--lr", a->lr, "Learning rate (default 0.01 for sgd, 0.001 for adam)");
     app.add_option("--momentum", a->momentum, "SGD momentum (default 0.9)");
     app.add_option("--weight-decay", a->weight_decay, "L2 weight decay (default 0)");
     app.add_option("--reference-every", a->reference_every,
-                   "--device npu: every N-th step's loss also from the CPU reference on the same weights (default "
-                   "50; 0: never)");
+                   "--device npu or gpu: every N-th step's loss also from the CPU reference on the same weights "
+                   "(default 50; 0: never)");
     add_choice_option(app, "--sum-order", a->sum_order, {"fast", "npu"},
                       "The CPU reference's order of sums: fast (Eigen's blocked GEMMs, default) or npu (the --arch "
                       "design's folds and tiles, softmax and roundings: a CPU run then repeats an NPU run's bits)");

@@ -186,6 +186,19 @@ TEST_CASE("npusim train --timing-only estimates one step by phase without data",
     CHECK_THAT(bad.out, Contains("--timing-only: needs --device npu and --arch"));
 }
 
+TEST_CASE("npusim train --device gpu without a usable GPU says why and exits 5", "[e2e][train]") {
+    const std::string args = "train --model " + small_model() + " --dataset " + stripes_dataset() + " --device gpu";
+    const Result r = npusim(args + " --gpu-backend tiled --precision bf16");
+    CHECK(r.status == 5);
+    CHECK_THAT(r.out, Contains("npusim train: no usable GPU here"));
+    Result bad = npusim(args + " --gpu-backend mma");  // FP32 on tensor cores: refused before any GPU is sought
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--gpu-backend: the mma backend has no fp32"));
+    bad = npusim(args + " --arch tiny_4x4");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--arch: used by --device npu or --sum-order npu only"));
+}
+
 TEST_CASE("a model saved by npusim train runs in npusim run", "[e2e][train]") {
     const std::string onnx = temp_path("trained_small.onnx");
     const std::string trained_json = temp_path("trained_small.json");
