@@ -6,10 +6,12 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/cpu/ops/cpu_op.h"
 #include "kernels/cuda/direct_conv_geometry.h"
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_ops.h"
 #include "kernels/cuda/gpu_runtime.h"
+#include "kernels/cuda/host_values.h"
 #include "kernels/numerics/element.h"
 #include "workloads/ir/graph.h"
 #include "workloads/ir/kind_table.h"
@@ -19,16 +21,9 @@ namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
-struct GpuCall {
+// A layer's call as the CPU op table sees it, with the convolution backend.
+struct GpuCall : CpuOpCall {
     ConvKernel kernel;
-    const QuantModel& model;
-    int index;
-    const std::vector<HostTensor>& outputs;
-
-    const Layer& layer() const { return model.graph.layers[size_t(index)]; }
-    const QuantLayer& quant() const { return model.layers[size_t(index)]; }
-    const HostTensor& in(size_t k = 0) const { return outputs[size_t(layer().inputs[k])]; }
-    const QuantLayer& producer(size_t k = 0) const { return model.layers[size_t(layer().inputs[k])]; }
 };
 
 struct GpuOp {
@@ -39,14 +34,6 @@ struct GpuOp {
 void activation_bounds(Activation a, float& lo, float& hi) {
     lo = a == Activation::None ? -kInf : 0.0f;
     hi = a == Activation::Relu6 ? 6.0f : kInf;
-}
-
-template <class T, class Encode>
-std::vector<T> encoded(const std::vector<float>& v, Encode encode) {
-    std::vector<T> out;
-    out.reserve(v.size());
-    for (float x : v) out.push_back(encode(x));
-    return out;
 }
 
 template <class T>
@@ -150,7 +137,7 @@ GpuOpTable build_table() {
 
 HostTensor GpuBackend::run_layer(const QuantModel& model, int index, const std::vector<HostTensor>& outputs) {
     static const GpuOpTable table = build_table();
-    const GpuCall call{m_kernel, model, index, outputs};
+    const GpuCall call{{model, index, outputs}, m_kernel};
     return table[size_t(model.graph.layers[size_t(index)].kind)].run(call);
 }
 

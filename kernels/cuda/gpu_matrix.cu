@@ -3,6 +3,7 @@
 #include "kernels/cuda/conv_epilogue.cuh"
 #include "kernels/cuda/gpu_launch.cuh"
 #include "kernels/cuda/gpu_matrix.h"
+#include "kernels/cuda/host_values.h"
 #include "kernels/cuda/lt_gemm.h"
 #include "kernels/cuda/mma_gemm.cuh"
 #include "kernels/cuda/tiled_gemm.cuh"
@@ -11,14 +12,6 @@ namespace npu {
 namespace {
 
 constexpr int kThreads = 256;
-
-template <class T, class Encode>
-std::vector<T> encoded(const std::vector<float>& v, Encode encode) {
-    std::vector<T> out;
-    out.reserve(v.size());
-    for (float x : v) out.push_back(encode(x));
-    return out;
-}
 
 LtGemmKind lt_kind(Precision p) {
     if (p == Precision::Fp16) return LtGemmKind::Fp16ToFp16;
@@ -53,10 +46,7 @@ std::vector<float> product(ConvKernel kernel, Precision p, const MatrixProduct& 
         timed([&] { naive_gemm_kernel<T, float><<<blocks, kThreads>>>(view, da.as<T>(), db.as<T>(), Widen{}, out); },
               once);
     }
-    std::vector<float> c;
-    c.reserve(size_t(s.m * s.n));
-    for (const T& v : download<T>(dc, s.m * s.n)) c.push_back(decode(v));
-    return c;
+    return decoded(download<T>(dc, s.m * s.n), decode);
 }
 
 }  // namespace

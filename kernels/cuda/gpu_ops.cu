@@ -39,15 +39,6 @@ void for_each(int64_t n, Body body) {
     if (n > 0) each_element<<<blocks(n), kThreads>>>(n, body);
 }
 
-PoolGeometry pool_geometry(const Shape& in, const Shape& out, const Window2d& w, bool count_include_pad) {
-    PoolGeometry g;
-    g.in_h = in.h, g.in_w = in.w, g.out_h = out.h, g.out_w = out.w;
-    g.kh = w.kernel_h, g.kw = w.kernel_w, g.stride_h = w.stride_h, g.stride_w = w.stride_w;
-    g.pad_top = w.pad_top, g.pad_left = w.pad_left, g.dilation_h = w.dilation_h, g.dilation_w = w.dilation_w;
-    g.count_include_pad = count_include_pad;
-    return g;
-}
-
 }  // namespace
 
 HostTensor gpu_max_pool(const HostTensor& in, const Shape& out_shape, const Window2d& w) {

@@ -47,7 +47,7 @@ bool gpu_all_finite(const std::vector<LayerParams>& grads) {
             if (v->empty()) continue;
             alive.push_back(upload(*v));
             finite_kernel<<<blocks(int64_t(v->size())), kThreads>>>(alive.back().as<float>(), int64_t(v->size()),
-                                                                   flag.as<int>());
+                                                                    flag.as<int>());
         }
     cuda_check(cudaGetLastError(), "the overflow check");
     int result = 0;
@@ -78,10 +78,10 @@ void GpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<Lay
         float* w = t.master.as<float>();
         if (adam)
             adam_kernel<<<blocks(t.elements), kThreads>>>(w, t.gradient.as<float>(), t.first.as<float>(),
-                                                         t.second.as<float>(), t.elements, rule.adam_step(lr, update));
+                                                          t.second.as<float>(), t.elements, rule.adam_step(lr, update));
         else
             sgd_kernel<<<blocks(t.elements), kThreads>>>(w, t.gradient.as<float>(), t.first.as<float>(), t.elements,
-                                                        rule.sgd_step(lr));
+                                                         rule.sgd_step(lr));
         cuda_check(cudaGetLastError(), "the optimizer update");
         std::vector<float>& out = t.bias ? master[size_t(t.layer)].bias : master[size_t(t.layer)].weight;
         t.master.download(out.data(), out.size() * sizeof(float));

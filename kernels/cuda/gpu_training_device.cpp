@@ -7,6 +7,7 @@
 #include "kernels/cuda/direct_conv_geometry.h"
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_matrix.h"
+#include "kernels/cuda/host_values.h"
 #include "kernels/train/train_op.h"
 #include "workloads/ops/op_def.h"
 
@@ -14,22 +15,6 @@ namespace npu {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
-
-template <class T, class Encode>
-std::vector<T> encoded(const std::vector<float>& v, Encode encode) {
-    std::vector<T> out;
-    out.reserve(v.size());
-    for (float x : v) out.push_back(encode(x));
-    return out;
-}
-
-template <class T, class Decode>
-std::vector<float> decoded(const std::vector<T>& v, Decode decode) {
-    std::vector<float> out;
-    out.reserve(v.size());
-    for (const T& x : v) out.push_back(decode(x));
-    return out;
-}
 
 }  // namespace
 

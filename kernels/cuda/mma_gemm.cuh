@@ -53,42 +53,67 @@ constexpr int kMmaFragment = 16, kMmaChunks = kMmaTileK / kMmaFragment;
 constexpr int kMmaWarpM = 64, kMmaWarpN = 32;  // 2 x 4 warps
 constexpr int kMmaFragsM = kMmaWarpM / kMmaFragment, kMmaFragsN = kMmaWarpN / kMmaFragment;
 
+// The block's corner of C and of K being staged, and this thread's warp.
+struct MmaPlace {
+    int64_t group, m0, n0;
+    int warp, warp_m, warp_n;
+};
+
+// The A and B tiles of K step k0 into shared memory; consecutive threads load neighbouring
+// elements, each operand along its contiguous direction; zeros past the edges and on padding.
+template <class T, class View, class E>
+__device__ void mma_stage(const View& v, const T* x, const T* w, const MmaPlace& p, int64_t k0,
+                          E (&a_tile)[kMmaChunks][kMmaTileM][kMmaFragment],
+                          E (&b_tile)[kMmaChunks][kMmaTileN][kMmaFragment]) {
+    using Op = MmaOperand<T>;
+    for (int e = int(threadIdx.x); e < kMmaTileM * kMmaTileK; e += kMmaThreads) {
+        const int mm = v.a_along_m() ? e % kMmaTileM : e / kMmaTileK;
+        const int kk = v.a_along_m() ? e / kMmaTileM : e % kMmaTileK;
+        const int64_t m = p.m0 + mm, k = k0 + kk;
+        const int64_t i = m < v.m() && k < v.k() ? v.a_index(p.group, m, k) : -1;
+        a_tile[kk / kMmaFragment][mm][kk % kMmaFragment] = i >= 0 ? Op::load(x, i) : Op::zero();
+    }
+    for (int e = int(threadIdx.x); e < kMmaTileN * kMmaTileK; e += kMmaThreads) {
+        const int kk = v.b_along_k() ? e % kMmaTileK : e / kMmaTileN;
+        const int nn = v.b_along_k() ? e / kMmaTileK : e % kMmaTileN;
+        const int64_t n = p.n0 + nn, k = k0 + kk;
+        b_tile[kk / kMmaFragment][nn][kk % kMmaFragment] =
+            n < v.n() && k < v.k() ? Op::load(w, v.b_index(p.group, k, n)) : Op::zero();
+    }
+}
+
+// Fragment (i, j) of the warp through its staging tile to the epilogue, inside C only.
+template <class View, class Acc, class Fragment, class Epilogue>
+__device__ void mma_drain(const View& v, const MmaPlace& p, int i, int j, const Fragment& acc,
+                          Acc (&staging)[kMmaFragment][kMmaFragment], Epilogue& out) {
+    nvcuda::wmma::store_matrix_sync(&staging[0][0], acc, kMmaFragment, nvcuda::wmma::mem_row_major);
+    __syncwarp();
+    for (int e = int(threadIdx.x) % 32; e < kMmaFragment * kMmaFragment; e += 32) {
+        const int r = e / kMmaFragment, q = e % kMmaFragment;
+        const int64_t m = p.m0 + p.warp_m + i * kMmaFragment + r, n = p.n0 + p.warp_n + j * kMmaFragment + q;
+        if (m < v.m() && n < v.n()) out(staging[r][q], v.c_index(p.group, m, n), v.channel(p.group, n));
+    }
+    __syncwarp();
+}
+
 template <class T, class View, class Epilogue>
 __global__ void __launch_bounds__(kMmaThreads) mma_kernel(View v, const T* x, const T* w, Epilogue out) {
     namespace wmma = nvcuda::wmma;
-    using Op = MmaOperand<T>;
-    using E = typename Op::Element;
-    using Acc = typename Op::Acc;
+    using E = typename MmaOperand<T>::Element;
+    using Acc = typename MmaOperand<T>::Acc;
     __shared__ __align__(32) E a_tile[kMmaChunks][kMmaTileM][kMmaFragment];  // A rows
     __shared__ __align__(32) E b_tile[kMmaChunks][kMmaTileN][kMmaFragment];  // B columns
     __shared__ __align__(32) Acc staging[kMmaThreads / 32][kMmaFragment][kMmaFragment];
-    const int64_t group = blockIdx.z;
-    const int64_t m_size = v.m(), k_size = v.k(), n_size = v.n();
-    const int64_t m0 = int64_t(blockIdx.x) * kMmaTileM, n0 = int64_t(blockIdx.y) * kMmaTileN;
-    const int warp = int(threadIdx.x) / 32, lane = int(threadIdx.x) % 32;
-    const int warp_m = (warp / 4) * kMmaWarpM, warp_n = (warp % 4) * kMmaWarpN;
+    const int warp = int(threadIdx.x) / 32;
+    const MmaPlace p{int64_t(blockIdx.z),    int64_t(blockIdx.x) * kMmaTileM, int64_t(blockIdx.y) * kMmaTileN, warp,
+                     (warp / 4) * kMmaWarpM, (warp % 4) * kMmaWarpN};
     wmma::fragment<wmma::accumulator, 16, 16, 16, Acc> acc[kMmaFragsM][kMmaFragsN];
 #pragma unroll
     for (int i = 0; i < kMmaFragsM; ++i)
 #pragma unroll
         for (int j = 0; j < kMmaFragsN; ++j) wmma::fill_fragment(acc[i][j], Acc(0));
-    for (int64_t k0 = 0; k0 < k_size; k0 += kMmaTileK) {
-        // Consecutive threads load neighbouring elements, each operand along its contiguous
-        // direction.
-        for (int e = int(threadIdx.x); e < kMmaTileM * kMmaTileK; e += kMmaThreads) {
-            const int mm = v.a_along_m() ? e % kMmaTileM : e / kMmaTileK;
-            const int kk = v.a_along_m() ? e / kMmaTileM : e % kMmaTileK;
-            const int64_t m = m0 + mm, k = k0 + kk;
-            const int64_t i = m < m_size && k < k_size ? v.a_index(group, m, k) : -1;
-            a_tile[kk / kMmaFragment][mm][kk % kMmaFragment] = i >= 0 ? Op::load(x, i) : Op::zero();
-        }
-        for (int e = int(threadIdx.x); e < kMmaTileN * kMmaTileK; e += kMmaThreads) {
-            const int kk = v.b_along_k() ? e % kMmaTileK : e / kMmaTileN;
-            const int nn = v.b_along_k() ? e / kMmaTileK : e % kMmaTileN;
-            const int64_t n = n0 + nn, k = k0 + kk;
-            b_tile[kk / kMmaFragment][nn][kk % kMmaFragment] =
-                n < n_size && k < k_size ? Op::load(w, v.b_index(group, k, n)) : Op::zero();
-        }
+    for (int64_t k0 = 0; k0 < v.k(); k0 += kMmaTileK) {
+        mma_stage(v, x, w, p, k0, a_tile, b_tile);
         __syncthreads();
 #pragma unroll
         for (int c = 0; c < kMmaChunks; ++c) {
@@ -96,10 +121,10 @@ __global__ void __launch_bounds__(kMmaThreads) mma_kernel(View v, const T* x, co
             wmma::fragment<wmma::matrix_b, 16, 16, 16, E, wmma::col_major> b[kMmaFragsN];
 #pragma unroll
             for (int i = 0; i < kMmaFragsM; ++i)
-                wmma::load_matrix_sync(a[i], &a_tile[c][warp_m + i * kMmaFragment][0], kMmaFragment);
+                wmma::load_matrix_sync(a[i], &a_tile[c][p.warp_m + i * kMmaFragment][0], kMmaFragment);
 #pragma unroll
             for (int j = 0; j < kMmaFragsN; ++j)
-                wmma::load_matrix_sync(b[j], &b_tile[c][warp_n + j * kMmaFragment][0], kMmaFragment);
+                wmma::load_matrix_sync(b[j], &b_tile[c][p.warp_n + j * kMmaFragment][0], kMmaFragment);
 #pragma unroll
             for (int i = 0; i < kMmaFragsM; ++i)
 #pragma unroll
@@ -110,16 +135,7 @@ __global__ void __launch_bounds__(kMmaThreads) mma_kernel(View v, const T* x, co
 #pragma unroll
     for (int i = 0; i < kMmaFragsM; ++i)
 #pragma unroll
-        for (int j = 0; j < kMmaFragsN; ++j) {
-            wmma::store_matrix_sync(&staging[warp][0][0], acc[i][j], kMmaFragment, wmma::mem_row_major);
-            __syncwarp();
-            for (int e = lane; e < kMmaFragment * kMmaFragment; e += 32) {
-                const int r = e / kMmaFragment, q = e % kMmaFragment;
-                const int64_t m = m0 + warp_m + i * kMmaFragment + r, n = n0 + warp_n + j * kMmaFragment + q;
-                if (m < m_size && n < n_size) out(staging[warp][r][q], v.c_index(group, m, n), v.channel(group, n));
-            }
-            __syncwarp();
-        }
+        for (int j = 0; j < kMmaFragsN; ++j) mma_drain(v, p, i, j, acc[i][j], staging[warp], out);
 }
 
 template <class View>

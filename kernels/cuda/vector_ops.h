@@ -14,6 +14,7 @@
 #include <cstdint>
 
 #include "common/op_attributes.h"
+#include "common/shape.h"
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/int8.h"
@@ -82,6 +83,16 @@ struct PoolGeometry {
     int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_top = 0, pad_left = 0, dilation_h = 1, dilation_w = 1;
     bool count_include_pad = false;
 };
+
+// A pool's geometry from its shapes and window (host side).
+inline PoolGeometry pool_geometry(const Shape& in, const Shape& out, const Window2d& w, bool count_include_pad) {
+    PoolGeometry g;
+    g.in_h = in.h, g.in_w = in.w, g.out_h = out.h, g.out_w = out.w;
+    g.kh = w.kernel_h, g.kw = w.kernel_w, g.stride_h = w.stride_h, g.stride_w = w.stride_w;
+    g.pad_top = w.pad_top, g.pad_left = w.pad_left, g.dilation_h = w.dilation_h, g.dilation_w = w.dilation_w;
+    g.count_include_pad = count_include_pad;
+    return g;
+}
 
 // Input element (r, s) of output o's window, or -1 outside the input.
 NPU_HD inline int64_t pool_source(const PoolGeometry& g, int64_t o, int64_t r, int64_t s) {

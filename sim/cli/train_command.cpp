@@ -222,6 +222,50 @@ void check_run_args(const TrainArgs& a) {
         throw UsageError(fmt::format("--reference-every: must be >= 0, got {}", a.reference_every));
 }
 
+// The data set, padded to the model's input, cut to --train-images and --test-images.
+struct TrainData {
+    Dataset train, test;
+    std::string name;
+    int64_t classes = 0;
+};
+
+TrainData load_train_data(const TrainArgs& a, const Shape& in, const Limits& limits) {
+    const DatasetSplit data = load_dataset(a.dataset, DatasetPaths{}, limits);
+    return {first(pad_to(data.train, in.c, in.h, in.w), a.train_images),
+            first(pad_to(data.test, in.c, in.h, in.w), a.test_images), data.train.name, data.train.classes};
+}
+
+// --device gpu's device (the backend checked against the precision first), else nullptr; also
+// nullptr, with the reason, where no GPU is usable.
+std::unique_ptr<TrainingDevice> gpu_device(const TrainArgs& a, std::string& why_not) {
+    TrainPrecision precision;
+    parse_train_precision(a.precision, precision);  // checked by the parser
+    const ConvKernel backend = gpu_backend_option("--gpu-backend", a.gpu_backend, storage_precision(precision));
+    return a.device == "gpu" ? gpu_training_device(backend, precision, why_not) : nullptr;
+}
+
+void print_reference(const TrainingLog& log, const TrainArgs& a, const char* device, const TrainerConfig& config) {
+    const StepLog* worst = log.worst_reference();
+    if (!worst) return;
+    fmt::print(
+        "loss on the {} against the CPU reference on the same weights and images (every {} steps): largest "
+        "relative difference {:.2g} at step {} ({})\n",
+        device, a.reference_every, worst->reference_difference(), worst->step,
+        config.sum_order ? std::string("expected 0: the reference adds in the NPU's order")
+                         : fmt::format("tolerance {:.0e} for {}", reference_tolerance(config.precision), a.precision));
+}
+
+// --csv, --json and --save.
+void write_outputs(const TrainArgs& a, const CpuTrainer& trainer, const TrainingLog& log, const Graph& model,
+                   const NpuRig* npu) {
+    if (!a.csv.empty()) write_file(a.csv, training_csv(log));
+    if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log, npu)) + "\n");
+    if (!a.save.empty()) {
+        save_onnx(a.save, model, trained_tensors(trainer, model));
+        fmt::print("saved the trained model: {} (npusim run --workload {})\n", a.save, a.save);
+    }
+}
+
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
     check_output_path("--csv", a.csv);
@@ -229,22 +273,15 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     check_output_path("--save", a.save);
     if (a.timing_only) return estimate_step(a, paths, limits);
     check_run_args(a);
-    TrainPrecision precision;
-    parse_train_precision(a.precision, precision);  // checked by the parser
-    const ConvKernel gpu_backend = gpu_backend_option("--gpu-backend", a.gpu_backend, storage_precision(precision));
     std::string no_gpu;  // before the data set loads: a run that cannot start says so at once
-    const std::unique_ptr<TrainingDevice> gpu =
-        a.device == "gpu" ? gpu_training_device(gpu_backend, precision, no_gpu) : nullptr;
+    const std::unique_ptr<TrainingDevice> gpu = gpu_device(a, no_gpu);
     if (a.device == "gpu" && !gpu) {
         std::cerr << "npusim train: no usable GPU here (" << no_gpu << ")\n";
         return kNoGpu;
     }
     const Graph model = load_workload_file(resolve_model(a.model, paths.models_dir()), limits);
-    const Shape in = model.input().output;
-    const DatasetSplit data = load_dataset(a.dataset, DatasetPaths{}, limits);
-    const Dataset train_set = first(pad_to(data.train, in.c, in.h, in.w), a.train_images);
-    const Dataset test_set = first(pad_to(data.test, in.c, in.h, in.w), a.test_images);
-    const int64_t steps = train_set.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
+    const TrainData data = load_train_data(a, model.input().output, limits);
+    const int64_t steps = data.train.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
     TrainerConfig config = trainer_config(a, steps);
     const NpuConfig design =
         a.arch.empty() ? NpuConfig{} : resolve_design_args(DesignArgs{a.arch, "", "", a.limits}, paths).config;
@@ -261,16 +298,17 @@ int train(const TrainArgs& a, const DataPaths& paths) {
         trainer.set_device(&npu->device);
     }
     if (gpu) trainer.set_device(gpu.get());
-    if (trainer.classes() < data.train.classes)
+    if (trainer.classes() < data.classes)
         throw WorkloadError(fmt::format("--model: '{}' scores {} classes, the data set has {}", model.name,
-                                        trainer.classes(), data.train.classes));
-    fmt::print(
-        "npusim train: {} on {} ({} training, {} test images), {}, {}, batch {} x {} micro-batch(es), {} lr {}\n",
-        model.name, data.train.name, train_set.size(), test_set.size(),
+                                        trainer.classes(), data.classes));
+    const std::string where =
         npu   ? "on the simulated NPU " + npu->sim.config().name
         : gpu ? "on the GPU (" + a.gpu_backend + " backend)"
-              : "on the CPU reference" + (config.sum_order ? " in the sums' order of " + design.name : std::string()),
-        a.precision, a.batch, a.accumulate, a.optimizer, trainer.config().optimizer.lr);
+              : "on the CPU reference" + (config.sum_order ? " in the sums' order of " + design.name : std::string());
+    fmt::print(
+        "npusim train: {} on {} ({} training, {} test images), {}, {}, batch {} x {} micro-batch(es), {} lr {}\n",
+        model.name, data.name, data.train.size(), data.test.size(), where, a.precision, a.batch, a.accumulate,
+        a.optimizer, trainer.config().optimizer.lr);
     const TrainingFootprint footprint = training_footprint(trainer);
     print_footprint(footprint);
     if (npu) check_capacity(footprint, npu->sim.config(), a);
@@ -279,23 +317,11 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     options.shuffle_seed = a.seed;
     options.reference_every = npu || gpu ? a.reference_every : 0;
     const TrainingLog log =
-        run_training(trainer, train_set, test_set, options, progress_bar(!a.quiet && isatty(STDERR_FILENO)));
+        run_training(trainer, data.train, data.test, options, progress_bar(!a.quiet && isatty(STDERR_FILENO)));
     print_epochs(log);
     if (npu) print_npu_time(npu->device, log, trainer.graph(), npu->sim.config());
-    if (const StepLog* worst = log.worst_reference())
-        fmt::print(
-            "loss on the {} against the CPU reference on the same weights and images (every {} steps): largest "
-            "relative difference {:.2g} at step {} ({})\n",
-            npu ? "NPU" : "GPU", a.reference_every, worst->reference_difference(), worst->step,
-            config.sum_order
-                ? std::string("expected 0: the reference adds in the NPU's order")
-                : fmt::format("tolerance {:.0e} for {}", reference_tolerance(config.precision), a.precision));
-    if (!a.csv.empty()) write_file(a.csv, training_csv(log));
-    if (!a.json.empty()) write_file(a.json, json_text(training_json(a, trainer, log, npu.get())) + "\n");
-    if (!a.save.empty()) {
-        save_onnx(a.save, model, trained_tensors(trainer, model));
-        fmt::print("saved the trained model: {} (npusim run --workload {})\n", a.save, a.save);
-    }
+    print_reference(log, a, npu ? "NPU" : "GPU", config);
+    write_outputs(a, trainer, log, model, npu.get());
     return 0;
 }
 

@@ -51,28 +51,23 @@ inline HostTensor float_tensor(const DirectConvShape& s, const std::vector<float
     return t;
 }
 
-// FP16 operands: the binary16 values, and the same values as floats for the reference.
-struct HalfOperands {
-    std::vector<Half> bits;
+// FP16 or BF16 operands: their bits, and the same values as floats for the reference.
+template <class T>
+struct Operands {
+    std::vector<T> bits;
     std::vector<float> values;
 };
+using HalfOperands = Operands<Half>;
+using Bf16Operands = Operands<Bf16>;
 
-inline HalfOperands to_half(const std::vector<float>& v) {
-    HalfOperands h;
-    for (float x : v) h.bits.push_back(float_to_half(x)), h.values.push_back(round_to_half(x));
-    return h;
+template <class T, class Encode, class Decode>
+Operands<T> operands(const std::vector<float>& v, Encode encode, Decode decode) {
+    Operands<T> o;
+    for (float x : v) o.bits.push_back(encode(x)), o.values.push_back(decode(encode(x)));
+    return o;
 }
-
-struct Bf16Operands {
-    std::vector<Bf16> bits;
-    std::vector<float> values;
-};
-
-inline Bf16Operands to_bf16(const std::vector<float>& v) {
-    Bf16Operands b;
-    for (float x : v) b.bits.push_back(float_to_bf16(x)), b.values.push_back(round_to_bf16(x));
-    return b;
-}
+inline HalfOperands to_half(const std::vector<float>& v) { return operands<Half>(v, float_to_half, half_to_float); }
+inline Bf16Operands to_bf16(const std::vector<float>& v) { return operands<Bf16>(v, float_to_bf16, bf16_to_float); }
 
 // The magnitude the float checks measure small results against (the check rule's floor).
 inline float rms(const std::vector<float>& v) {

@@ -94,8 +94,7 @@ TEST_CASE("the training GEMMs on every GPU backend equal a host product", "[gpu]
                                 squares += double(sum) * sum;
                             }
                         const float rms = float(std::sqrt(squares / double(want.size())));
-                        for (size_t i = 0; i < c.size(); ++i)
-                            REQUIRE(float_close(c[i], round_to(want[i], p), p, rms));
+                        for (size_t i = 0; i < c.size(); ++i) REQUIRE(float_close(c[i], round_to(want[i], p), p, rms));
                     }
         }
 }
@@ -142,7 +141,8 @@ TEST_CASE("training steps on the GPU follow the CPU reference's from the same st
     // stored value (the tolerances of npusim train --reference-every).
     for (ConvKernel kernel : kAllConvKernels) {
         INFO(conv_kernel_name(kernel));
-        if (conv_kernel_supports(kernel, Precision::Fp32)) train_side_by_side(lenet, TrainPrecision::Fp32, kernel, 3, 1e-4);
+        if (conv_kernel_supports(kernel, Precision::Fp32))
+            train_side_by_side(lenet, TrainPrecision::Fp32, kernel, 3, 1e-4);
         train_side_by_side(lenet, TrainPrecision::Fp16, kernel, 3, 1e-2);
         train_side_by_side(lenet, TrainPrecision::Bf16, kernel, 3, 5e-2);
     }

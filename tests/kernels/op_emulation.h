@@ -10,18 +10,10 @@
 namespace npu::test {
 
 struct EmulatedOps {
-    static PoolGeometry geometry(const Shape& in, const Shape& out, const Window2d& w, bool pad) {
-        PoolGeometry g;
-        g.in_h = in.h, g.in_w = in.w, g.out_h = out.h, g.out_w = out.w;
-        g.kh = w.kernel_h, g.kw = w.kernel_w, g.stride_h = w.stride_h, g.stride_w = w.stride_w;
-        g.pad_top = w.pad_top, g.pad_left = w.pad_left, g.dilation_h = w.dilation_h, g.dilation_w = w.dilation_w;
-        g.count_include_pad = pad;
-        return g;
-    }
     HostTensor max_pool(const HostTensor& a, const Shape& o, const Window2d& w) {
         HostTensor out = HostTensor::zeros(o, a.precision);
         for (int64_t i = 0; i < o.elements(); ++i)
-            max_pool_element(geometry(a.shape, o, w, false), a.precision, a.bytes.data(), out.bytes.data(), i);
+            max_pool_element(pool_geometry(a.shape, o, w, false), a.precision, a.bytes.data(), out.bytes.data(), i);
         return out;
     }
     HostTensor avg_pool(const HostTensor& a, const Shape& o, const Window2d& w, bool pad) {
@@ -29,7 +21,7 @@ struct EmulatedOps {
         std::vector<QuantMultiplier> by_count(size_t(w.kernel_h * w.kernel_w + 1));
         for (size_t n = 1; n < by_count.size(); ++n) by_count[n] = average_multiplier(int64_t(n));
         for (int64_t i = 0; i < o.elements(); ++i)
-            avg_pool_element(geometry(a.shape, o, w, pad), a.precision, a.bytes.data(), out.bytes.data(), i,
+            avg_pool_element(pool_geometry(a.shape, o, w, pad), a.precision, a.bytes.data(), out.bytes.data(), i,
                              by_count.data());
         return out;
     }
