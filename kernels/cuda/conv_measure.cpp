@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -32,6 +33,7 @@ HostTensor tensor_of(const Shape& shape, Precision p, const std::vector<float>& 
 // energy counter read around it.
 template <class Run>
 void measure(Run run, double min_ms, const NvmlEnergy& nvml, ConvMeasurement& m) {
+    if (nvml.available()) nvml.idle_w();  // the first layer's: measured before any loop runs
     GpuTiming timing;
     run(timing);
     timing.timed_calls = int(std::min(1e6, std::max(1.0, std::ceil(min_ms / std::max(timing.ms_per_call, 1e-4)))));
@@ -44,6 +46,9 @@ void measure(Run run, double min_ms, const NvmlEnergy& nvml, ConvMeasurement& m)
     if (start_mj >= 0 && stop_mj >= start_mj) {
         m.energy_uj_per_call = (stop_mj - start_mj) * 1e3 / double(m.calls);
         m.avg_w = (stop_mj - start_mj) / (m.ms_per_call * double(m.calls));  // mJ / ms = W
+        m.idle_w = nvml.idle_w();
+        if (m.idle_w >= 0)  // W x ms = mJ
+            m.active_energy_uj_per_call = std::max(0.0, m.energy_uj_per_call - m.idle_w * m.ms_per_call * 1e3);
     } else {
         m.avg_w = power_w;
     }

@@ -59,6 +59,7 @@ HostTensor weighted_int8(const GpuCall& c, const DirectConvShape& s) {
                         "on the CPU reference and the NPU, not on the GPU",
                         c.model.graph.where(c.index)));
     GpuTiming once;
+    once.timed_calls = 0;  // values only
     const std::vector<int8_t> y =
         gpu_conv_int8(c.kernel, s, elements_of<int8_t>(c.in()), q.weight_q, q.bias_q, q.requant, q.clamp, once);
     return as_tensor(y, c.layer().output, Precision::Int8);
@@ -76,6 +77,7 @@ HostTensor run_weighted(const GpuCall& c) {
     float lo = 0, hi = 0;
     activation_bounds(l.activation, lo, hi);
     GpuTiming once;
+    once.timed_calls = 0;  // values only
     if (p == Precision::Fp16)
         return as_tensor(gpu_conv_fp16(c.kernel, s, elements_of<Half>(c.in()), encoded<Half>(q.weight_f, float_to_half),
                                        q.bias_f, lo, hi, once),

@@ -1,7 +1,8 @@
 #pragma once
 // What every GPU operation does around its kernels: operands to the device and back, and the
 // timing rule (one warm-up call, then `timing.timed_calls` calls between two CUDA events, with
-// the caller's hooks just before and after the timed loop: the energy readings).
+// the caller's hooks just before and after the timed loop: the energy readings), or a single
+// untimed call.
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -23,6 +24,10 @@ template <class Launch>
 void timed(const Launch& launch_once, GpuTiming& timing) {
     launch_once();
     cuda_check(cudaGetLastError(), "kernel launch");
+    if (timing.timed_calls == 0) {  // a computation wanted for its values only
+        cuda_check(cudaDeviceSynchronize(), "the kernels");
+        return;
+    }
     cudaEvent_t start, stop;
     cuda_check(cudaEventCreate(&start), "cudaEventCreate");
     cuda_check(cudaEventCreate(&stop), "cudaEventCreate");

@@ -32,7 +32,7 @@ GpuInfo query_gpu();
 // How a GPU operation is timed (gpu_launch.cuh): `timed_calls` calls between two CUDA events
 // after one warm-up call.
 struct GpuTiming {
-    int timed_calls = 1;  // launches between the two events (at least 1)
+    int timed_calls = 1;  // launches between the two events; 0: one call, neither warmed up nor timed
     double ms_per_call = 0.0;
     // Called just before the timed loop starts and just after it has finished (energy readings).
     std::function<void()> on_start, on_stop;

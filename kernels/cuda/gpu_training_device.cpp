@@ -34,6 +34,7 @@ std::vector<float> GpuTrainingDevice::conv_forward(const Graph& graph, int layer
     const float hi = l.activation == Activation::Relu6 ? 6.0f : kInf;
     const std::vector<float> bias = params.bias.empty() ? std::vector<float>(size_t(s.f), 0.0f) : params.bias;
     GpuTiming once;
+    once.timed_calls = 0;  // values only
     if (m_precision == TrainPrecision::Fp16)
         return decoded(gpu_conv_fp16(m_kernel, s, encoded<Half>(x, float_to_half),
                                      encoded<Half>(params.weight, float_to_half), bias, lo, hi, once),

@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <chrono>
+#include <thread>
+
 namespace npu {
 namespace {
 
@@ -56,6 +59,19 @@ double NvmlEnergy::power_w() const {
     unsigned int milliwatts = 0;
     if (!m_device || !power || power(m_device, &milliwatts) != 0) return -1.0;
     return double(milliwatts) / 1000.0;
+}
+
+double NvmlEnergy::idle_w() const {
+    if (m_idle_w > -2.0) return m_idle_w;
+    double sum = 0.0;
+    int readings = 0;
+    for (int k = 0; k < 10; ++k) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const double w = power_w();
+        if (w >= 0) sum += w, ++readings;
+    }
+    m_idle_w = readings ? sum / readings : -1.0;
+    return m_idle_w;
 }
 
 }  // namespace npu

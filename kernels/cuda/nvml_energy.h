@@ -20,11 +20,16 @@ public:
     double total_mj() const;
     // Board power now, in watts; < 0 when it cannot be read.
     double power_w() const;
+    // The board's power at rest: the mean of 10 readings 50 ms apart, taken at the first call
+    // (the caller makes sure the GPU is idle then) and kept; < 0 without NVML. What a measured
+    // loop's energy holds beyond it is the work's own (ConvMeasurement::active_energy_uj_per_call).
+    double idle_w() const;
 
 private:
     void* m_library = nullptr;
     void* m_device = nullptr;
     std::string m_reason;
+    mutable double m_idle_w = -2.0;  // -2: not measured yet
 };
 
 }  // namespace npu

@@ -58,8 +58,9 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
     }
     const Graph g = inference_graph(workload).graph;
     const LiveMeasurement m = measure_on_gpu(g, backend, p, a.min_ms);
-    fmt::print("total: {} layers, {:.4f} ms, {:.3f} mJ\n", m.layers.layers.size(), m.layers.total_ms(),
-               m.layers.total_energy_uj() / 1e3);
+    fmt::print("total: {} layers, {:.4f} ms, {:.3f} mJ ({:.3f} mJ above the board's idle {:.1f} W)\n",
+               m.layers.layers.size(), m.layers.total_ms(), m.layers.total_energy_uj() / 1e3, m.active_energy_uj / 1e3,
+               m.idle_w);
     if (!a.csv.empty()) write_file(a.csv, gpu_csv(m.layers));
     return m.all_checks_passed ? 0 : 4;
 }

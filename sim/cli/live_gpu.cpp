@@ -87,8 +87,11 @@ LiveMeasurement measure_on_gpu(const Graph& g, ConvKernel kernel, Precision p, d
         row.avg_w = std::max(0.0, m.avg_w);
         out.layers.layers.push_back(row);
         out.all_checks_passed = out.all_checks_passed && m.check_passed;
-        fmt::print("  {:<20} {:>10.4f} ms {:>10.1f} uJ  {} calls  check {}: {}\n", l.name, row.ms, row.energy_uj,
-                   m.calls, m.check_passed ? "PASS" : "FAIL", m.check);
+        fmt::print("  {:<20} {:>10.4f} ms {:>10.1f} uJ ({:.1f} uJ above idle)  {} calls  check {}: {}\n", l.name,
+                   row.ms, row.energy_uj, std::max(0.0, m.active_energy_uj_per_call), m.calls,
+                   m.check_passed ? "PASS" : "FAIL", m.check);
+        out.active_energy_uj += std::max(0.0, m.active_energy_uj_per_call);
+        out.idle_w = m.idle_w;
     }
     return out;
 }

@@ -24,8 +24,10 @@ struct LiveGpu {
 LiveGpu live_gpu();
 
 struct LiveMeasurement {
-    GpuMeasurement layers;
+    GpuMeasurement layers;  // board energy, idle power included (the measurement format's)
     bool all_checks_passed = true;
+    double idle_w = -1.0;           // the board at rest; < 0: no NVML
+    double active_energy_uj = 0.0;  // summed over the layers, above idle_w
 };
 
 // The GPU backends a --backend option offers (conv_backend.h), and the one it names, checked
