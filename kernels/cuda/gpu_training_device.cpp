@@ -6,6 +6,7 @@
 
 #include "kernels/cuda/direct_conv_geometry.h"
 #include "kernels/cuda/gpu_conv.h"
+#include "kernels/cuda/gpu_conv_backward.h"
 #include "kernels/cuda/gpu_matrix.h"
 #include "kernels/cuda/host_values.h"
 #include "kernels/train/train_op.h"
@@ -58,9 +59,15 @@ void GpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
     }
 }
 
+// vendor: cuDNN's backward convolutions; the own backends: the GEMM decomposition the NPU runs.
 LayerGradients GpuTrainingDevice::array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                                  const std::vector<float>& dz, const LayerParams& params) {
-    return gemm_layer_backward(*this, graph, layer, x, dz, params);
+    if (m_kernel != ConvKernel::Vendor) return gemm_layer_backward(*this, graph, layer, x, dz, params);
+    const Layer& l = graph.layers[size_t(layer)];
+    const DirectConvShape s = direct_shape(ConvGeometry::from_layer(l, graph.layers[size_t(l.inputs[0])].output));
+    ConvGradients g = cudnn_conv_backward(s, storage_precision(m_precision), x, params.weight, dz, !params.bias.empty(),
+                                          l.inputs[0] != 0);
+    return {std::move(g.weight), std::move(g.bias), std::move(g.input)};
 }
 
 HostMatrix GpuTrainingDevice::multiply(GradientGemm, int, const HostMatrix& a, bool transpose_a, const HostMatrix& b,

@@ -1,8 +1,9 @@
 #pragma once
 // The GPU as a training device (kernels/train/training_device.h), for `npusim train --device
 // gpu`: the same network, initialization and data order as the NPU's and the CPU reference's
-// runs, with the forward pass's conv2d and fc layers, the backward pass's weight- and
-// data-gradient GEMMs (gemm_backward.h's decomposition, multiplied by gpu_matrix_product), the
+// runs, with the forward pass's conv2d and fc layers, the backward pass's weight and data
+// gradients (vendor: cuDNN's backward convolutions; the own backends: gemm_backward.h's GEMM
+// decomposition, multiplied by gpu_matrix_product), the
 // overflow check and the optimizer update (state resident on the GPU, gpu_optimizer.h) on the
 // GPU, by any of the four backends. The forward pass's other layers (batchnorm in training mode,
 // pools, adds, activations), the element-wise backward steps, im2col/col2im and the loss stay

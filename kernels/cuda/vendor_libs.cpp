@@ -44,6 +44,10 @@ CudnnApi load_cudnn() {
     bind(l, so, "cudnnGetConvolution2dForwardOutputDim", a.output_dim);
     bind(l, so, "cudnnFindConvolutionForwardAlgorithm", a.find_forward);
     bind(l, so, "cudnnConvolutionForward", a.forward);
+    bind(l, so, "cudnnFindConvolutionBackwardDataAlgorithm", a.find_backward_data);
+    bind(l, so, "cudnnConvolutionBackwardData", a.backward_data);
+    bind(l, so, "cudnnFindConvolutionBackwardFilterAlgorithm", a.find_backward_filter);
+    bind(l, so, "cudnnConvolutionBackwardFilter", a.backward_filter);
     return a;
 }
 

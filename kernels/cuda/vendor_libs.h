@@ -29,6 +29,10 @@ struct CudnnApi {
     decltype(&cudnnGetConvolution2dForwardOutputDim) output_dim;
     decltype(&cudnnFindConvolutionForwardAlgorithm) find_forward;
     decltype(&cudnnConvolutionForward) forward;
+    decltype(&cudnnFindConvolutionBackwardDataAlgorithm) find_backward_data;
+    decltype(&cudnnConvolutionBackwardData) backward_data;
+    decltype(&cudnnFindConvolutionBackwardFilterAlgorithm) find_backward_filter;
+    decltype(&cudnnConvolutionBackwardFilter) backward_filter;
 };
 
 struct CublasLtApi {

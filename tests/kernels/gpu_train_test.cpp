@@ -7,7 +7,10 @@
 
 #include <cmath>
 #include <limits>
+#include <tuple>
 
+#include "kernels/conv_cases.h"
+#include "kernels/cuda/gpu_conv_backward.h"
 #include "kernels/cuda/gpu_matrix.h"
 #include "kernels/cuda/gpu_optimizer.h"
 #include "kernels/cuda/gpu_training_device.h"
@@ -96,6 +99,41 @@ TEST_CASE("the training GEMMs on every GPU backend equal a host product", "[gpu]
                         const float rms = float(std::sqrt(squares / double(want.size())));
                         for (size_t i = 0; i < c.size(); ++i) REQUIRE(float_close(c[i], round_to(want[i], p), p, rms));
                     }
+        }
+}
+
+TEST_CASE("cuDNN's backward convolutions equal the direct sums over the shared shapes", "[gpu][train]") {
+    const GpuInfo gpu = query_gpu();
+    if (!gpu.available) NPUSIM_SKIP(gpu.reason);
+    for (Precision p : {Precision::Fp32, Precision::Fp16, Precision::Bf16})
+        for (const test::ConvCase& c : test::conv_cases()) {
+            INFO(c.name << " in " << precision_name(p));
+            const DirectConvShape& s = c.shape;
+            const std::vector<float> x = seeded(s.inputs(), 1, p), w = seeded(s.weights(), 2, p);
+            const std::vector<float> dz = seeded(s.outputs(), 3, p);
+            const ConvGradients g = cudnn_conv_backward(s, p, x, w, dz, true, true);
+            // dW[f][tap] = sum over outputs of dz * x at the tap; dX[tap] = sum of dz * w.
+            std::vector<float> dw(size_t(s.weights()), 0.0f), dx(size_t(s.inputs()), 0.0f), db(size_t(s.f), 0.0f);
+            for (int64_t o = 0; o < s.outputs(); ++o) {
+                const OutputCoords at = output_coords(s, o);
+                db[size_t(at.f)] += dz[size_t(o)];
+                for (int64_t cg = 0; cg < s.in_per_group(); ++cg)
+                    for (int64_t r = 0; r < s.kh; ++r)
+                        for (int64_t q = 0; q < s.kw; ++q) {
+                            const int64_t i = tap_input_index(s, at, cg, r, q), k = weight_index(s, at.f, cg, r, q);
+                            if (i < 0) continue;
+                            dw[size_t(k)] += dz[size_t(o)] * x[size_t(i)];
+                            dx[size_t(i)] += dz[size_t(o)] * w[size_t(k)];
+                        }
+            }
+            for (const auto& [got, want, what] :
+                 {std::tuple{&g.weight, &dw, "dW"}, {&g.input, &dx, "dX"}, {&g.bias, &db, "db"}}) {
+                INFO(what);
+                REQUIRE(got->size() == want->size());
+                const float scale = test::rms(*want);
+                for (size_t i = 0; i < want->size(); ++i)
+                    REQUIRE(float_close((*got)[i], round_to((*want)[i], p), p, scale));
+            }
         }
 }
 
