@@ -48,7 +48,8 @@ ConvGradients cudnn_conv_backward(const DirectConvShape& s, Precision p, const s
     else if (p == Precision::Bf16)
         g = backward<Bf16>(s, p, x, w, dz, input, float_to_bf16, bf16_to_float);
     else if (p == Precision::Fp32)
-        g = backward<float>(s, p, x, w, dz, input, [](float v) { return v; }, [](float v) { return v; });
+        g = backward<float>(
+            s, p, x, w, dz, input, [](float v) { return v; }, [](float v) { return v; });
     else
         throw GpuError("cudnn_conv_backward: training has no int8");
     if (bias) g.bias = bias_gradient(s, p, dz);

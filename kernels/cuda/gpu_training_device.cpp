@@ -7,6 +7,7 @@
 #include "kernels/cuda/direct_conv_geometry.h"
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_conv_backward.h"
+#include "kernels/cuda/gpu_loss.h"
 #include "kernels/cuda/gpu_matrix.h"
 #include "kernels/cuda/host_values.h"
 #include "kernels/train/train_op.h"
@@ -78,6 +79,18 @@ HostMatrix GpuTrainingDevice::multiply(GradientGemm, int, const HostMatrix& a, b
     s.n = transpose_b ? b.rows : b.cols;
     s.a_transposed = transpose_a, s.b_transposed = transpose_b;
     return {s.m, s.n, gpu_matrix_product(m_kernel, storage_precision(m_precision), s, a.values, b.values)};
+}
+
+bool GpuTrainingDevice::activation_gradient(const Graph& graph, int layer, const std::vector<float>& y,
+                                            const std::vector<float>& dy, std::vector<float>& dz) {
+    dz = gpu_activation_gradient(y, dy, graph.layers[size_t(layer)].activation);
+    return true;
+}
+
+bool GpuTrainingDevice::loss(const std::vector<float>& logits, const int32_t* labels, int64_t batch, int64_t classes,
+                             float scale, LossResult& out) {
+    out = gpu_softmax_cross_entropy(logits, labels, batch, classes, scale);
+    return true;
 }
 
 bool GpuTrainingDevice::check_gradients(const std::vector<LayerParams>&, const std::vector<LayerParams>& grads,

@@ -1,7 +1,6 @@
 #include "kernels/train/loss.h"
 
-#include <algorithm>
-#include <cmath>
+#include "kernels/train/loss_row.h"
 
 namespace npu {
 
@@ -10,16 +9,10 @@ LossResult softmax_cross_entropy(const std::vector<float>& logits, const int32_t
     LossResult r;
     r.dlogits.resize(logits.size());
     for (int64_t n = 0; n < batch; ++n) {
-        const float* z = logits.data() + n * classes;
-        const int64_t best = std::max_element(z, z + classes) - z;
-        r.correct += best == labels[n] ? 1 : 0;
-        double sum = 0.0;  // softmax with the largest logit subtracted, so exp never overflows
-        for (int64_t k = 0; k < classes; ++k) sum += std::exp(double(z[k]) - z[best]);
-        r.loss += -(double(z[labels[n]]) - z[best] - std::log(sum));
-        for (int64_t k = 0; k < classes; ++k) {
-            const double p = std::exp(double(z[k]) - z[best]) / sum;
-            r.dlogits[size_t(n * classes + k)] = float((p - (k == labels[n] ? 1.0 : 0.0)) / double(batch) * scale);
-        }
+        const LossRow row = softmax_cross_entropy_row(logits.data() + n * classes, classes, labels[n], batch, scale,
+                                                      r.dlogits.data() + n * classes);
+        r.correct += row.correct ? 1 : 0;
+        r.loss += row.loss;
     }
     r.loss /= double(batch);
     return r;

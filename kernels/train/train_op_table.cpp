@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 
+#include "kernels/train/loss_row.h"
 #include "kernels/train/train_op_parts.h"
 #include "workloads/ir/kind_table.h"
 
@@ -32,11 +33,7 @@ float apply_activation(float z, Activation a) {
     return z;
 }
 
-float activation_grad(float y, float dy, Activation a) {
-    if (a == Activation::Relu) return y > 0.0f ? dy : 0.0f;
-    if (a == Activation::Relu6) return y > 0.0f && y < 6.0f ? dy : 0.0f;
-    return dy;
-}
+float activation_grad(float y, float dy, Activation a) { return fused_activation_grad(y, dy, a); }
 
 void add_rounded(std::vector<float>& grad, const std::vector<float>& values, TrainPrecision p) {
     if (grad.empty()) grad.assign(values.size(), 0.0f);

@@ -11,12 +11,15 @@
 
 #include "kernels/conv_cases.h"
 #include "kernels/cuda/gpu_conv_backward.h"
+#include "kernels/cuda/gpu_loss.h"
 #include "kernels/cuda/gpu_matrix.h"
 #include "kernels/cuda/gpu_optimizer.h"
 #include "kernels/cuda/gpu_training_device.h"
 #include "kernels/numerics/check_rule.h"
 #include "kernels/numerics/element.h"
 #include "kernels/train/cpu_trainer.h"
+#include "kernels/train/loss.h"
+#include "kernels/train/train_op.h"
 #include "test_paths.h"
 #include "test_skip.h"
 #include "workloads/ir/seeded_rng.h"
@@ -135,6 +138,31 @@ TEST_CASE("cuDNN's backward convolutions equal the direct sums over the shared s
                     REQUIRE(float_close((*got)[i], round_to((*want)[i], p), p, scale));
             }
         }
+}
+
+TEST_CASE("the GPU's loss and activation gradients equal the host's", "[gpu][train]") {
+    const GpuInfo gpu = query_gpu();
+    if (!gpu.available) NPUSIM_SKIP(gpu.reason);
+    const int64_t batch = 37, classes = 10;
+    std::vector<float> logits = seeded(batch * classes, 4, Precision::Fp32);
+    for (float& v : logits) v *= 8.0f;
+    std::vector<int32_t> labels;
+    for (int64_t n = 0; n < batch; ++n) labels.push_back(int32_t((n * 7) % classes));
+    const LossResult host = softmax_cross_entropy(logits, labels.data(), batch, classes, 256.0f);
+    const LossResult device = gpu_softmax_cross_entropy(logits, labels.data(), batch, classes, 256.0f);
+    CHECK(device.correct == host.correct);
+    CHECK(device.loss == Approx(host.loss).epsilon(1e-12));  // binary64 exp and log on both sides
+    REQUIRE(device.dlogits.size() == host.dlogits.size());
+    for (size_t i = 0; i < host.dlogits.size(); ++i)
+        REQUIRE(float_close(device.dlogits[i], host.dlogits[i], Precision::Fp32, 1e-6f));
+    const std::vector<float> y = seeded(1000, 5, Precision::Fp32), dy = seeded(1000, 6, Precision::Fp32);
+    for (Activation a : {Activation::None, Activation::Relu, Activation::Relu6}) {
+        std::vector<float> want;
+        for (size_t i = 0; i < y.size(); ++i) want.push_back(activation_grad(y[i] * 7.0f, dy[i], a));
+        std::vector<float> y7 = y;
+        for (float& v : y7) v *= 7.0f;
+        CHECK(gpu_activation_gradient(y7, dy, a) == want);
+    }
 }
 
 TEST_CASE("the GPU's overflow check finds one non-finite gradient", "[gpu][train]") {
