@@ -90,11 +90,8 @@ HostTensor run_weighted(const GpuCall& c) {
                      l.output, p);
 }
 
-HostTensor same_bytes(const GpuCall& c) {
-    HostTensor out = c.in();
-    out.shape = c.layer().output;
-    return out;
-}
+// Input, flatten and reshape are views: no arithmetic, the CPU op table's entries as they are.
+HostTensor host_view(const GpuCall& c) { return cpu_op(c.layer().kind).run(c); }
 
 HostTensor run_concat(const GpuCall& c) {
     std::vector<const HostTensor*> parts;
@@ -106,7 +103,7 @@ using GpuOpTable = std::array<GpuOp, kLayerKindCount>;
 
 GpuOpTable build_table() {
     const GpuOpTable table = {{
-        {LayerKind::Input, [](const GpuCall& c) { return c.model.inputs[size_t(c.index)]; }},
+        {LayerKind::Input, host_view},
         {LayerKind::Conv2d, run_weighted},
         {LayerKind::FullyConnected, run_weighted},
         {LayerKind::Relu, [](const GpuCall& c) { return gpu_clamp(c.in(), c.quant().clamp, 0.0f, kInf); }},
@@ -126,11 +123,11 @@ GpuOpTable build_table() {
          [](const GpuCall& c) { return gpu_channel_affine(c.in(), c.quant().weight_f, c.quant().bias_f); }},
         {LayerKind::Softmax,
          [](const GpuCall& c) { return gpu_softmax(c.in(), c.layer().softmax, c.producer().out_scale); }},
-        {LayerKind::Flatten, same_bytes},
+        {LayerKind::Flatten, host_view},
         {LayerKind::Clip,
          [](const GpuCall& c) { return gpu_clamp(c.in(), c.quant().clamp, c.layer().clip.min, c.layer().clip.max); }},
         {LayerKind::Concat, run_concat},
-        {LayerKind::Reshape, same_bytes},
+        {LayerKind::Reshape, host_view},
     }};
     return require_kind_order(table, "GPU op table", [](const GpuOp& op) { return op.run != nullptr; });
 }

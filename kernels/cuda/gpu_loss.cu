@@ -50,7 +50,7 @@ std::vector<float> gpu_activation_gradient(const std::vector<float>& y, const st
     const DeviceBuffer dy_out = to_device(y), ddy = to_device(dy);
     DeviceBuffer ddz(y.size() * sizeof(float));
     activation_grad_kernel<<<blocks(int64_t(y.size())), kThreads>>>(dy_out.as<float>(), ddy.as<float>(),
-                                                                   ddz.as<float>(), int64_t(y.size()), a);
+                                                                    ddz.as<float>(), int64_t(y.size()), a);
     cuda_check(cudaGetLastError(), "the activation-gradient kernel");
     return download<float>(ddz, int64_t(y.size()));
 }
