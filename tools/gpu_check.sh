@@ -62,7 +62,7 @@ echo "== npusim gpu: ResNet-50's conv and fc layers on every backend and precisi
 measure() {  # backend precision [suffix]
   local name="resnet50_$1_$2_b1${3:-}"
   timeout 150 "$here/npusim" gpu --workload resnet50 --backend "$1" --precision "$2" --min-ms 150 \
-    --csv "$out/$name.csv" > "$out/gpu_$name.txt" 2>&1 || status=1
+    --csv "$out/$name.csv" --json "$out/$name.json" > "$out/gpu_$name.txt" 2>&1 || status=1
   note "npusim gpu $1 $2: $(tail -1 "$out/gpu_$name.txt")"
 }
 for run in "vendor fp16" "vendor bf16" "vendor int8" "vendor fp32" "mma fp16" "mma bf16" "mma int8" \

@@ -27,6 +27,12 @@ GpuInfo query_gpu() {
     info.compute_major = p.major, info.compute_minor = p.minor;
     info.sm_count = p.multiProcessorCount;
     info.memory_gib = double(p.totalGlobalMem) / double(1ull << 30);
+    int khz = 0, version = 0;
+    if (cudaDeviceGetAttribute(&khz, cudaDevAttrClockRate, 0) == cudaSuccess) info.sm_clock_mhz = khz / 1000;
+    if (cudaDeviceGetAttribute(&khz, cudaDevAttrMemoryClockRate, 0) == cudaSuccess) info.memory_clock_mhz = khz / 1000;
+    const auto text = [](int v) { return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10); };
+    if (cudaRuntimeGetVersion(&version) == cudaSuccess) info.cuda_runtime = text(version);
+    if (cudaDriverGetVersion(&version) == cudaSuccess) info.cuda_driver = text(version);
     return info;
 }
 

@@ -24,6 +24,8 @@ struct GpuInfo {
     int compute_major = 0, compute_minor = 0;
     int sm_count = 0;
     double memory_gib = 0.0;
+    int sm_clock_mhz = 0, memory_clock_mhz = 0;  // peak
+    std::string cuda_runtime, cuda_driver;       // versions, "13.0"
 };
 
 // Never throws: a machine without a driver or a device reports why.

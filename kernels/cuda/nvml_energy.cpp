@@ -14,6 +14,7 @@ using InitFn = NvmlReturn (*)();
 using HandleFn = NvmlReturn (*)(unsigned int, void**);
 using EnergyFn = NvmlReturn (*)(void*, unsigned long long*);
 using PowerFn = NvmlReturn (*)(void*, unsigned int*);
+using VersionFn = NvmlReturn (*)(char*, unsigned int);
 
 template <class Fn>
 Fn symbol(void* library, const char* name) {
@@ -59,6 +60,20 @@ double NvmlEnergy::power_w() const {
     unsigned int milliwatts = 0;
     if (!m_device || !power || power(m_device, &milliwatts) != 0) return -1.0;
     return double(milliwatts) / 1000.0;
+}
+
+double NvmlEnergy::power_limit_w() const {
+    const auto limit = symbol<PowerFn>(m_library, "nvmlDeviceGetPowerManagementLimit");
+    unsigned int milliwatts = 0;
+    if (!m_device || !limit || limit(m_device, &milliwatts) != 0) return -1.0;
+    return double(milliwatts) / 1000.0;
+}
+
+std::string NvmlEnergy::driver_version() const {
+    const auto version = symbol<VersionFn>(m_library, "nvmlSystemGetDriverVersion");
+    char text[96] = {};
+    if (!m_device || !version || version(text, sizeof text) != 0) return "";
+    return text;
 }
 
 double NvmlEnergy::idle_w() const {

@@ -24,6 +24,9 @@ public:
     // (the caller makes sure the GPU is idle then) and kept; < 0 without NVML. What a measured
     // loop's energy holds beyond it is the work's own (ConvMeasurement::active_energy_uj_per_call).
     double idle_w() const;
+    // The board's power limit in watts (< 0 when unknown) and the driver's version ("" when unknown).
+    double power_limit_w() const;
+    std::string driver_version() const;
 
 private:
     void* m_library = nullptr;

@@ -83,6 +83,18 @@ const CublasLtApi& cublaslt_api() {
     return api;
 }
 
+std::string cudnn_version() {
+    try {
+        (void)cudnn_api();  // the library loads, with every entry point the backend uses
+    } catch (const GpuError& e) {
+        return std::string("none (") + e.what() + ")";
+    }
+    void* library = dlopen("libcudnn.so.9", RTLD_NOW | RTLD_LOCAL);  // already loaded: a reference
+    const auto version = library ? reinterpret_cast<size_t (*)()>(dlsym(library, "cudnnGetVersion")) : nullptr;
+    const size_t v = version ? version() : 0;
+    return fmt::format("{}.{}.{}", v / 10000, v % 10000 / 100, v % 100);
+}
+
 void cudnn_check(cudnnStatus_t status, const char* what) {
     if (status != CUDNN_STATUS_SUCCESS)
         throw GpuError(fmt::format("cuDNN: {} failed: {}", what, cudnn_api().error_string(status)));

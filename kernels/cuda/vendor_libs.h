@@ -55,6 +55,9 @@ struct CublasLtApi {
 const CudnnApi& cudnn_api();
 const CublasLtApi& cublaslt_api();
 
+// cuDNN's version as "9.14.0", or why there is none; never throws.
+std::string cudnn_version();
+
 // Throw GpuError naming `what` when a call failed.
 void cudnn_check(cudnnStatus_t status, const char* what);
 void cublaslt_check(cublasStatus_t status, const char* what);

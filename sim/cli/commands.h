@@ -36,6 +36,9 @@ struct DesignArgs {
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits);
 Limits parse_limits(const std::vector<std::string>& limits);
 void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help);
+// An output file's folder must exist before the work starts, not when its results are ready
+// (a UsageError naming the option; an empty path is no file).
+void check_output_path(const std::string& option, const std::string& path);
 // An option whose value is one of `choices`: checked while the command line is parsed, before
 // any file is read ("--fidelity: unknown 'x' (fast, detailed)", exit status 2).
 CLI::Option* add_choice_option(CLI::App& app, const std::string& name, std::string& value,

@@ -4,9 +4,12 @@
 // run on the GPU and checked layer by layer.
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <iostream>
 
 #include "common/error.h"
+#include "common/json_text.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/live_gpu.h"
 #include "sim/report/report.h"
@@ -20,7 +23,7 @@ namespace npu::cli {
 namespace {
 
 struct GpuArgs {
-    std::string workload, backend = "vendor", precision = "fp16", csv;
+    std::string workload, backend = "vendor", precision = "fp16", csv, json;
     int64_t batch = 1;
     double min_ms = 1000.0;
     bool network = false;
@@ -39,11 +42,49 @@ Graph workload_at_batch(const GpuArgs& a, const DataPaths& paths) {
     return g;
 }
 
+// The measurement with what its CSV leaves out: the device, the settings, each layer's calls,
+// check and energy above idle.
+nlohmann::ordered_json measurement_json(const GpuArgs& a, const LiveGpu& gpu, const LiveMeasurement& m) {
+    nlohmann::ordered_json device{{"name", gpu.name}};
+    for (const auto& [key, value] : gpu.details) device[key] = value;
+    nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < m.layers.layers.size(); ++i) {
+        const GpuLayerMeasurement& row = m.layers.layers[i];
+        const LiveLayer& d = m.detail[i];
+        layers.push_back({{"name", d.name},
+                          {"shape", row.shape.text()},
+                          {"macs", row.macs},
+                          {"ms", row.ms},
+                          {"energy_uj", row.energy_uj},
+                          {"energy_above_idle_uj", d.active_energy_uj},
+                          {"avg_w", row.avg_w},
+                          {"calls", d.calls},
+                          {"check_passed", d.check_passed},
+                          {"check", d.check}});
+    }
+    return {{"workload", a.workload},
+            {"backend", a.backend},
+            {"precision", a.precision},
+            {"batch", a.batch},
+            {"min_ms", a.min_ms},
+            {"device", device},
+            {"idle_w", m.idle_w},
+            {"total_ms", m.layers.total_ms()},
+            {"total_energy_uj", m.layers.total_energy_uj()},
+            {"total_energy_above_idle_uj", m.active_energy_uj},
+            {"all_checks_passed", m.all_checks_passed},
+            {"layers", layers}};
+}
+
 int gpu(const GpuArgs& a, const DataPaths& paths) {
     Precision p;
     parse_precision(a.precision, p);  // checked by the parser
     const ConvKernel backend = gpu_backend_option("--backend", a.backend, p);
-    if (a.network && !a.csv.empty()) throw UsageError("--csv: --network checks values and writes no measurements");
+    if (a.network && !(a.csv.empty() && a.json.empty()))
+        throw UsageError(
+            fmt::format("{}: --network checks values and writes no measurements", a.csv.empty() ? "--json" : "--csv"));
+    check_output_path("--csv", a.csv);
+    check_output_path("--json", a.json);
     if (!(a.min_ms > 0)) throw UsageError(fmt::format("--min-ms: must be > 0, got {}", a.min_ms));
     const Graph workload = workload_at_batch(a, paths);
     const LiveGpu gpu = live_gpu();
@@ -52,6 +93,9 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
         return kNoGpu;
     }
     fmt::print("npusim gpu: {} batch {} on {} ({} backend)\n", workload.name, a.batch, gpu.name, a.backend);
+    std::string details;
+    for (const auto& [key, value] : gpu.details) details += (details.empty() ? "" : ", ") + key + " " + value;
+    fmt::print("device: {}\n", details);
     if (a.network) {  // the weights and inputs of `npusim run --seed S`
         const PreparedWorkload prepared = prepare_workload(workload, p, true, a.seed);
         return check_network_on_gpu(prepared.model, backend) ? 0 : 4;
@@ -62,6 +106,7 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
                m.layers.layers.size(), m.layers.total_ms(), m.layers.total_energy_uj() / 1e3, m.active_energy_uj / 1e3,
                m.idle_w);
     if (!a.csv.empty()) write_file(a.csv, gpu_csv(m.layers));
+    if (!a.json.empty()) write_file(a.json, json_text(measurement_json(a, gpu, m)) + "\n");
     return m.all_checks_passed ? 0 : 4;
 }
 
@@ -82,6 +127,9 @@ Action add_gpu_command(CLI::App& app, const DataPaths& paths) {
                  "each layer checked against the CPU reference, instead of timing the conv and fc layers");
     app.add_option("--seed", a->seed, "With --network: seed of the generated weights and inputs (default 1)");
     app.add_option("--csv", a->csv, "Write the measurements (the format npusim compare --gpu-results reads)");
+    app.add_option("--json", a->json,
+                   "Write the measurements with the device (clocks, power limit, driver, CUDA, cuDNN), each layer's "
+                   "calls, check and energy above idle");
     add_limit_option(app, a->limits);
     return [a, &paths] { return gpu(*a, paths); };
 }

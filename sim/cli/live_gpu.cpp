@@ -13,6 +13,7 @@
 #include "kernels/cuda/gpu_backend.h"
 #include "kernels/cuda/gpu_runtime.h"
 #include "kernels/cuda/gpu_training_device.h"
+#include "kernels/cuda/vendor_libs.h"
 #endif
 
 namespace npu::cli {
@@ -38,7 +39,20 @@ ConvKernel gpu_backend_option(const std::string& option, const std::string& name
 #ifdef NPUSIM_HAS_CUDA
 LiveGpu live_gpu() {
     const GpuInfo info = query_gpu();
-    return {info.available, info.name, info.reason};
+    LiveGpu gpu{info.available, info.name, info.reason, {}};
+    if (!info.available) return gpu;
+    const NvmlEnergy nvml;
+    const double limit = nvml.power_limit_w();
+    gpu.details = {{"SM clock", fmt::format("{} MHz", info.sm_clock_mhz)},
+                   {"memory clock", fmt::format("{} MHz", info.memory_clock_mhz)},
+                   {"SMs", std::to_string(info.sm_count)},
+                   {"memory", fmt::format("{:.0f} GiB", info.memory_gib)},
+                   {"power limit", limit > 0 ? fmt::format("{:.0f} W", limit) : "unknown (" + nvml.reason() + ")"},
+                   {"driver", nvml.driver_version().empty() ? "unknown" : nvml.driver_version()},
+                   {"CUDA runtime", info.cuda_runtime},
+                   {"CUDA driver API", info.cuda_driver},
+                   {"cuDNN", cudnn_version()}};
+    return gpu;
 }
 
 std::unique_ptr<TrainingDevice> gpu_training_device(ConvKernel backend, TrainPrecision precision,
@@ -91,12 +105,13 @@ LiveMeasurement measure_on_gpu(const Graph& g, ConvKernel kernel, Precision p, d
                    row.ms, row.energy_uj, std::max(0.0, m.active_energy_uj_per_call), m.calls,
                    m.check_passed ? "PASS" : "FAIL", m.check);
         out.active_energy_uj += std::max(0.0, m.active_energy_uj_per_call);
+        out.detail.push_back({l.name, m.calls, m.check_passed, m.check, std::max(0.0, m.active_energy_uj_per_call)});
         out.idle_w = m.idle_w;
     }
     return out;
 }
 #else
-LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)"}; }
+LiveGpu live_gpu() { return {false, "", "this npusim was built without CUDA (no nvcc at build time)", {}}; }
 
 std::unique_ptr<TrainingDevice> gpu_training_device(ConvKernel, TrainPrecision, std::string& why_not) {
     why_not = "this npusim was built without CUDA (no nvcc at build time)";

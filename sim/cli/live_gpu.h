@@ -4,6 +4,7 @@
 // CUDA, or on a machine without a usable GPU, live_gpu() says why.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/cuda/conv_backend.h"
@@ -20,11 +21,23 @@ struct LiveGpu {
     bool available = false;
     std::string name;    // the device
     std::string reason;  // why not available
+    // SM and memory clocks, power limit, driver, CUDA runtime and driver API, cuDNN, as
+    // "key: value" pairs in report order.
+    std::vector<std::pair<std::string, std::string>> details;
 };
 LiveGpu live_gpu();
 
+struct LiveLayer {  // what the measurement format leaves out
+    std::string name;
+    int calls = 0;
+    bool check_passed = false;
+    std::string check;
+    double active_energy_uj = 0.0;
+};
+
 struct LiveMeasurement {
-    GpuMeasurement layers;  // board energy, idle power included (the measurement format's)
+    GpuMeasurement layers;          // board energy, idle power included (the measurement format's)
+    std::vector<LiveLayer> detail;  // one per row of `layers`
     bool all_checks_passed = true;
     double idle_w = -1.0;           // the board at rest; < 0: no NVML
     double active_energy_uj = 0.0;  // summed over the layers, above idle_w

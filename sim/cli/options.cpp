@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "common/error.h"
 #include "common/limits.h"
 #include "sim/cli/commands.h"
@@ -60,6 +62,12 @@ LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, co
     in.design = resolve_design_args(args, paths);
     in.graph = load_workload_file(resolve_model(workload, paths.models_dir()), in.design.limits);
     return in;
+}
+
+void check_output_path(const std::string& option, const std::string& path) {
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (!path.empty() && !folder.empty() && !std::filesystem::is_directory(folder))
+        throw UsageError(fmt::format("{}: {}: no folder {}", option, path, folder.string()));
 }
 
 }  // namespace npu::cli

@@ -133,13 +133,6 @@ nlohmann::ordered_json training_json(const TrainArgs& a, const CpuTrainer& train
             {"npu", npu ? npu_json(*npu, trainer.graph(), log) : nlohmann::ordered_json(nullptr)}};
 }
 
-// An output file's folder must exist before the training starts, not when its results are ready.
-void check_output_path(const std::string& option, const std::string& path) {
-    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-    if (!path.empty() && !folder.empty() && !std::filesystem::is_directory(folder))
-        throw UsageError(fmt::format("{}: {}: no folder {}", option, path, folder.string()));
-}
-
 void print_npu_time(const NpuTrainingDevice& device, const TrainingLog& log, const Graph& graph, const NpuConfig& c) {
     const double steps = double(std::max<size_t>(1, log.steps.size()));
     fmt::print(

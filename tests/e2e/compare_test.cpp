@@ -95,6 +95,12 @@ TEST_CASE("npusim gpu without a usable GPU says why and exits 5", "[e2e][compare
     Result bad = npusim("gpu --workload lenet5 --network --csv /tmp/x.csv");
     CHECK(bad.status == 2);
     CHECK_THAT(bad.out, Contains("--csv: --network"));
+    bad = npusim("gpu --workload lenet5 --network --json /tmp/x.json");
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--json: --network"));
+    bad = npusim("gpu --workload lenet5 --json /nonexistent/dir/m.json");  // before looking for a GPU
+    CHECK(bad.status == 2);
+    CHECK_THAT(bad.out, Contains("--json: /nonexistent/dir/m.json: no folder"));
     bad = npusim("gpu --workload lenet5 --backend cudnn");
     CHECK(bad.status == 2);
     CHECK_THAT(bad.out, Contains("--backend") && Contains("naive, tiled, mma, vendor"));
