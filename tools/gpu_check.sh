@@ -48,7 +48,7 @@ done
 echo "== training on the GPU: LeNet-5 on Fashion-MNIST, FP16 mixed precision, the CPU reference alongside"
 if [ -d "$here/data/fashion-mnist" ]; then
   timeout 200 "$here/npusim" train --model lenet5 --dataset "$here/data/fashion-mnist" --device gpu \
-    --gpu-backend tiled --precision fp16 --epochs 1 --train-images 16000 --test-images 2000 --reference-every 50 \
+    --gpu-backend tiled --precision fp16 --epochs 1 --train-images 8000 --test-images 2000 --reference-every 50 \
     --quiet --json "$out/train_gpu_fp16.json" > "$out/train_gpu_fp16.txt" 2>&1 || status=1
   note "train on the GPU: $(grep -E "^epoch|largest relative|error" "$out/train_gpu_fp16.txt" | tr '\n' ' ')"
 else
