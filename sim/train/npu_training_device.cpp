@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "kernels/train/gemm_backward.h"
 #include "kernels/train/train_op.h"
@@ -26,16 +28,36 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
     // The segments and their value maps keep from step to step (same graph and batch).
     if (m_segments.empty() || m_segments_batch != graph.input().output.n) {
         m_segments = forward_segments(graph);
+        m_compiled.clear();
         m_index_of.clear();
         for (const ForwardSegment& s : m_segments) m_index_of.push_back(inference_graph(s.graph).index_of);
         m_segments_batch = graph.input().output.n;
     }
-    // A fresh placement per step: the forward programs' tensors, then the GEMMs' scratch (after
-    // the resident optimizer state).
+    // The same placement every step: the forward programs' tensors (compiled at the first step,
+    // their places taken again at the later ones), then the GEMMs' scratch, after the resident
+    // optimizer state.
     m_sim.release_dram();
     m_programs.reset();
     m_logits_layer = int(graph.layers.size()) - 1;
-    for (size_t k = 0; k < m_segments.size(); ++k) run_segment(graph, m_segments[k], m_index_of[k], params, pass);
+    for (size_t k = 0; k < m_segments.size(); ++k) run_segment(k, graph, m_segments[k], m_index_of[k], params, pass);
+}
+
+// A segment's program depends on its shapes and its places, not on the step's values (those
+// the driver writes, load()): compiled once for its places, as a driver compiles a training
+// graph once; the later steps take the same region again.
+const CompiledModel& NpuTrainingDevice::compiled_segment(size_t k, const PreparedWorkload& w) {
+    if (k < m_compiled.size() && m_sim.dram_end() == m_compiled[k].dram.base_address) {
+        const DramPlan& plan = m_compiled[k].dram;
+        m_sim.allocate_dram(plan.total_bytes - plan.base_address);
+        return m_compiled[k];
+    }
+    // The first step, or the second: the first update placed the optimizer's resident state
+    // before the segments, which then start further on.
+    m_compiled.resize(std::max(m_compiled.size(), k + 1));
+    m_compiled[k] = m_sim.compile(w);
+    if (m_sim.dram_end() != m_compiled[k].dram.total_bytes)
+        throw std::logic_error("a training segment placed more than its plan");
+    return m_compiled[k];
 }
 
 std::vector<float> NpuTrainingDevice::batch_statistics(int layer, const std::vector<float>& x, const Shape& s) {
@@ -50,8 +72,9 @@ std::vector<float> NpuTrainingDevice::batch_statistics(int layer, const std::vec
         true);
 }
 
-void NpuTrainingDevice::run_segment(const Graph& graph, const ForwardSegment& s, const std::vector<int>& index_of,
-                                    const std::vector<LayerParams>& params, PassTensors& pass) {
+void NpuTrainingDevice::run_segment(size_t k, const Graph& graph, const ForwardSegment& s,
+                                    const std::vector<int>& index_of, const std::vector<LayerParams>& params,
+                                    PassTensors& pass) {
     // The step's weights as the model's own values; a batchnorm as the scale and shift of its
     // batch's statistics (its input was read back by an earlier segment).
     Graph g = s.graph;
@@ -81,7 +104,7 @@ void NpuTrainingDevice::run_segment(const Graph& graph, const ForwardSegment& s,
         const std::vector<float>& values = pass.out[size_t(s.source[size_t(i)])];
         for (int64_t k = 0; k < in.elements(); ++k) in.set_real(k, values[size_t(k)]);
     }
-    const CompiledModel compiled = m_sim.compile(w);
+    const CompiledModel& compiled = compiled_segment(k, w);
     m_sim.load(w.model, compiled);
     book_forward(m_programs, m_sim, g, w, compiled, s.source);
     ++m_forward_programs;

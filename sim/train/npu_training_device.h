@@ -53,10 +53,14 @@ private:
     NpuPrograms m_programs;
     NpuOptimizer m_optimizer;
     int64_t m_forward_programs = 0;
-    void run_segment(const Graph& graph, const ForwardSegment& segment, const std::vector<int>& index_of,
+    void run_segment(size_t k, const Graph& graph, const ForwardSegment& segment, const std::vector<int>& index_of,
                      const std::vector<LayerParams>& params, PassTensors& pass);
 
+    // The compiled model of segment k, placed at the same addresses every step.
+    const CompiledModel& compiled_segment(size_t k, const PreparedWorkload& w);
+
     std::vector<ForwardSegment> m_segments;
+    std::vector<CompiledModel> m_compiled;     // per segment, once compiled
     std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
     int64_t m_segments_batch = -1;
     int m_logits_layer = -1;  // set by forward(): the training graph's last layer
