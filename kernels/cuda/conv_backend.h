@@ -44,4 +44,10 @@ inline bool parse_conv_kernel(const std::string& name, ConvKernel& out) {
 
 inline bool conv_kernel_supports(ConvKernel k, Precision p) { return k != ConvKernel::Mma || p != Precision::Fp32; }
 
+// Why `k` cannot compute in `p` (where conv_kernel_supports is false), for every error that says so.
+inline std::string missing_precision(ConvKernel k, Precision p) {
+    return std::string("the ") + conv_kernel_name(k) + " backend has no " + precision_name(p) +
+           " (tensor cores would round FP32 operands to TF32)";
+}
+
 }  // namespace npu

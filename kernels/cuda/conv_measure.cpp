@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "kernels/cpu/reference_ops.h"
 #include "kernels/cuda/direct_conv_geometry.h"
@@ -84,36 +83,17 @@ void measure_int8(ConvKernel kernel, const DirectConvShape& s, double min_ms, co
     judge(got, want, Precision::Int8, m);
 }
 
-// Float operands rounded to the format (their binary16 or bfloat16 bits in `bits`), in place.
-template <class T, class ToBits>
-std::vector<T> rounded(std::vector<float>& values, ToBits to_bits, Precision p) {
-    std::vector<T> bits;
-    bits.reserve(values.size());
-    for (float& v : values) bits.push_back(to_bits(v)), v = round_to(v, p);
-    return bits;
-}
-
 void measure_float(ConvKernel kernel, const DirectConvShape& s, Precision p, double min_ms, const NvmlEnergy& nvml,
                    ConvMeasurement& m) {
     const ConvGeometry g = conv_geometry(s);
     SeededRng rng(11);
     std::vector<float> x = uniform(s.inputs(), rng), w = uniform(s.weights(), rng);
     const std::vector<float> bias(static_cast<size_t>(s.f), 0.0f);
-    constexpr float kInf = std::numeric_limits<float>::infinity();
+    for (std::vector<float>* v : {&x, &w})
+        for (float& e : *v) e = round_to(e, p);  // the operands as the format holds them
     std::vector<float> y;
-    if (p == Precision::Fp16) {
-        const std::vector<Half> xh = rounded<Half>(x, float_to_half, p), wh = rounded<Half>(w, float_to_half, p);
-        std::vector<Half> yh;
-        measure([&](GpuTiming& t) { yh = gpu_conv_fp16(kernel, s, xh, wh, bias, -kInf, kInf, t); }, min_ms, nvml, m);
-        for (Half h : yh) y.push_back(half_to_float(h));
-    } else if (p == Precision::Bf16) {
-        const std::vector<Bf16> xb = rounded<Bf16>(x, float_to_bf16, p), wb = rounded<Bf16>(w, float_to_bf16, p);
-        std::vector<Bf16> yb;
-        measure([&](GpuTiming& t) { yb = gpu_conv_bf16(kernel, s, xb, wb, bias, -kInf, kInf, t); }, min_ms, nvml, m);
-        for (Bf16 b : yb) y.push_back(bf16_to_float(b));
-    } else {
-        measure([&](GpuTiming& t) { y = gpu_conv_fp32(kernel, s, x, w, bias, -kInf, kInf, t); }, min_ms, nvml, m);
-    }
+    measure([&](GpuTiming& t) { y = gpu_conv_float(kernel, p, s, x, w, bias, activation_range(Activation::None), t); },
+            min_ms, nvml, m);
     const std::vector<float> acc =
         conv_accumulate_float(tensor_of(g.input, Precision::Fp32, x), g, w.data(), bias.data());
     judge(tensor_of(g.output, p, y), store_float(acc, g.output, Activation::None, p), p, m);

@@ -11,7 +11,6 @@
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_ops.h"
 #include "kernels/cuda/gpu_runtime.h"
-#include "kernels/cuda/host_values.h"
 #include "kernels/numerics/element.h"
 #include "workloads/ir/graph.h"
 #include "workloads/ir/kind_table.h"
@@ -30,11 +29,6 @@ struct GpuOp {
     LayerKind kind;
     HostTensor (*run)(const GpuCall& call);
 };
-
-void activation_bounds(Activation a, float& lo, float& hi) {
-    lo = a == Activation::None ? -kInf : 0.0f;
-    hi = a == Activation::Relu6 ? 6.0f : kInf;
-}
 
 template <class T>
 HostTensor as_tensor(const std::vector<T>& v, const Shape& shape, Precision p) {
@@ -72,22 +66,15 @@ HostTensor run_weighted(const GpuCall& c) {
     const Precision p = c.model.precision;
     if (p == Precision::Int8) return weighted_int8(c, s);
     if (!conv_kernel_supports(c.kernel, p))
-        throw GpuError(fmt::format("{}: the {} backend has no {} convolution", c.model.graph.where(c.index),
-                                   conv_kernel_name(c.kernel), precision_name(p)));
-    float lo = 0, hi = 0;
-    activation_bounds(l.activation, lo, hi);
+        throw GpuError(c.model.graph.where(c.index) + ": " + missing_precision(c.kernel, p));
     GpuTiming once;
     once.timed_calls = 0;  // values only
-    if (p == Precision::Fp16)
-        return as_tensor(gpu_conv_fp16(c.kernel, s, elements_of<Half>(c.in()), encoded<Half>(q.weight_f, float_to_half),
-                                       q.bias_f, lo, hi, once),
-                         l.output, p);
-    if (p == Precision::Bf16)
-        return as_tensor(gpu_conv_bf16(c.kernel, s, elements_of<Bf16>(c.in()), encoded<Bf16>(q.weight_f, float_to_bf16),
-                                       q.bias_f, lo, hi, once),
-                         l.output, p);
-    return as_tensor(gpu_conv_fp32(c.kernel, s, elements_of<float>(c.in()), q.weight_f, q.bias_f, lo, hi, once),
-                     l.output, p);
+    const std::vector<float> y =
+        gpu_conv_float(c.kernel, p, s, decode_reals(c.in().bytes, size_t(c.in().elements()), p), q.weight_f, q.bias_f,
+                       activation_range(l.activation), once);
+    HostTensor out = HostTensor::zeros(l.output, p);
+    for (size_t i = 0; i < y.size(); ++i) out.set_real(int64_t(i), y[i]);  // exact: y is in p already
+    return out;
 }
 
 // Input, flatten and reshape are views: no arithmetic, the CPU op table's entries as they are.

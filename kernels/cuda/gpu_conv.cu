@@ -7,6 +7,7 @@
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_launch.cuh"
+#include "kernels/cuda/host_values.h"
 #include "kernels/cuda/mma_gemm.cuh"
 #include "kernels/cuda/tiled_gemm.cuh"
 #include "kernels/cuda/vendor_conv.cuh"
@@ -39,9 +40,7 @@ void launch(ConvKernel kernel, const DirectConvShape& s, const T* x, const T* w,
 }
 
 void require_support(ConvKernel kernel, Precision p) {
-    if (!conv_kernel_supports(kernel, p))
-        throw GpuError(std::string("the ") + conv_kernel_name(kernel) + " backend has no " + precision_name(p) +
-                       " convolution (tensor cores round FP32 operands to TF32)");
+    if (!conv_kernel_supports(kernel, p)) throw GpuError(missing_precision(kernel, p));
 }
 
 // A float convolution (FP32, FP16 or BF16 operands of type T; Out the epilogue writing T).
@@ -82,6 +81,25 @@ std::vector<Bf16> gpu_conv_bf16(ConvKernel kernel, const DirectConvShape& s, con
                                 const std::vector<Bf16>& w, const std::vector<float>& bias, float act_min,
                                 float act_max, GpuTiming& timing) {
     return float_conv<Bf16, WidenBf16, Bf16Out>(kernel, Precision::Bf16, s, x, w, bias, act_min, act_max, timing);
+}
+
+ActivationRange activation_range(Activation a) {
+    return {a == Activation::None ? -INFINITY : 0.0f, a == Activation::Relu6 ? 6.0f : INFINITY};
+}
+
+std::vector<float> gpu_conv_float(ConvKernel kernel, Precision p, const DirectConvShape& s, const std::vector<float>& x,
+                                  const std::vector<float>& w, const std::vector<float>& bias, ActivationRange r,
+                                  GpuTiming& timing) {
+    if (p == Precision::Fp16)
+        return decoded(gpu_conv_fp16(kernel, s, encoded<Half>(x, float_to_half), encoded<Half>(w, float_to_half), bias,
+                                     r.lo, r.hi, timing),
+                       half_to_float);
+    if (p == Precision::Bf16)
+        return decoded(gpu_conv_bf16(kernel, s, encoded<Bf16>(x, float_to_bf16), encoded<Bf16>(w, float_to_bf16), bias,
+                                     r.lo, r.hi, timing),
+                       bf16_to_float);
+    if (p == Precision::Fp32) return gpu_conv_fp32(kernel, s, x, w, bias, r.lo, r.hi, timing);
+    throw GpuError("gpu_conv_float: int8 goes through gpu_conv_int8");
 }
 
 std::vector<int8_t> gpu_conv_int8(ConvKernel kernel, const DirectConvShape& s, const std::vector<int8_t>& x,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/op_attributes.h"
 #include "kernels/cuda/conv_backend.h"
 #include "kernels/cuda/direct_conv.h"
 #include "kernels/cuda/gpu_runtime.h"
@@ -26,6 +27,18 @@ std::vector<Half> gpu_conv_fp16(ConvKernel kernel, const DirectConvShape& s, con
 std::vector<Bf16> gpu_conv_bf16(ConvKernel kernel, const DirectConvShape& s, const std::vector<Bf16>& x,
                                 const std::vector<Bf16>& w, const std::vector<float>& bias, float act_min,
                                 float act_max, GpuTiming& timing);
+// The clamp of a fused activation as gpu_conv_* take it: relu [0, inf], relu6 [0, 6], none all.
+struct ActivationRange {
+    float lo, hi;
+};
+ActivationRange activation_range(Activation a);
+
+// A float convolution (FP32, FP16 or BF16) of float operands already rounded to `p`: encoded to
+// p's storage, computed by the gpu_conv_* of that precision, the results decoded.
+std::vector<float> gpu_conv_float(ConvKernel kernel, Precision p, const DirectConvShape& s, const std::vector<float>& x,
+                                  const std::vector<float>& w, const std::vector<float>& bias, ActivationRange clamp,
+                                  GpuTiming& timing);
+
 std::vector<int8_t> gpu_conv_int8(ConvKernel kernel, const DirectConvShape& s, const std::vector<int8_t>& x,
                                   const std::vector<int8_t>& w, const std::vector<int32_t>& bias,
                                   const std::vector<QuantMultiplier>& requant, Int8Clamp clamp, GpuTiming& timing);

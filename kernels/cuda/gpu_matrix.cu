@@ -54,9 +54,8 @@ std::vector<float> product(ConvKernel kernel, Precision p, const MatrixProduct& 
 
 std::vector<float> gpu_matrix_product(ConvKernel kernel, Precision p, const MatrixProduct& s,
                                       const std::vector<float>& a, const std::vector<float>& b) {
-    if (!conv_kernel_supports(kernel, p) || p == Precision::Int8)
-        throw GpuError(std::string("the ") + conv_kernel_name(kernel) + " backend has no " + precision_name(p) +
-                       " matrix product");
+    if (p == Precision::Int8) throw GpuError("gpu_matrix_product: training GEMMs are float (fp32, fp16, bf16)");
+    if (!conv_kernel_supports(kernel, p)) throw GpuError(missing_precision(kernel, p));
     if (int64_t(a.size()) != s.m * s.k || int64_t(b.size()) != s.k * s.n)
         throw GpuError("gpu_matrix_product: operand sizes do not match M x K and K x N");
     if (s.m == 0 || s.n == 0) return {};

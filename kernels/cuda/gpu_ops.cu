@@ -13,11 +13,7 @@ constexpr int kThreads = 256;
 
 unsigned blocks(int64_t n) { return unsigned((n + kThreads - 1) / kThreads); }
 
-DeviceBuffer upload(const HostTensor& t) {
-    DeviceBuffer b(t.bytes.size());
-    b.upload(t.bytes.data(), t.bytes.size());
-    return b;
-}
+DeviceBuffer upload(const HostTensor& t) { return to_device(t.bytes); }
 
 HostTensor finish(const DeviceBuffer& d, Shape shape, Precision p, const char* what) {
     cuda_check(cudaGetLastError(), what);

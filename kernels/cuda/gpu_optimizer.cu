@@ -1,6 +1,7 @@
 #include <cuda_runtime.h>
 
 #include "kernels/cuda/cuda_check.h"
+#include "kernels/cuda/gpu_launch.cuh"
 #include "kernels/cuda/gpu_optimizer.h"
 
 namespace npu {
@@ -29,26 +30,25 @@ const std::vector<float>& part(const std::vector<LayerParams>& p, int layer, boo
     return bias ? p[size_t(layer)].bias : p[size_t(layer)].weight;
 }
 
-DeviceBuffer upload(const std::vector<float>& v) {
-    DeviceBuffer b(v.size() * sizeof(float));
-    b.upload(v.data(), v.size() * sizeof(float));
-    return b;
-}
-
 }  // namespace
 
-bool gpu_all_finite(const std::vector<LayerParams>& grads) {
+void GpuOptimizer::upload_gradients(const std::vector<LayerParams>& grads) {
+    for (Tensor& t : m_tensors) {
+        const std::vector<float>& g = part(grads, t.layer, t.bias);
+        t.gradient.upload(g.data(), g.size() * sizeof(float));
+    }
+    m_gradients_uploaded = true;
+}
+
+bool GpuOptimizer::gradients_finite(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                                    const OptimizerConfig& config) {
+    if (!m_placed) place(master, config.kind == OptimizerKind::Adam);
+    upload_gradients(grads);
     DeviceBuffer flag(sizeof(int));
     const int one = 1;
     flag.upload(&one, sizeof one);
-    std::vector<DeviceBuffer> alive;  // until the kernels have run
-    for (const LayerParams& p : grads)
-        for (const std::vector<float>* v : {&p.weight, &p.bias}) {
-            if (v->empty()) continue;
-            alive.push_back(upload(*v));
-            finite_kernel<<<blocks(int64_t(v->size())), kThreads>>>(alive.back().as<float>(), int64_t(v->size()),
-                                                                    flag.as<int>());
-        }
+    for (const Tensor& t : m_tensors)
+        finite_kernel<<<blocks(t.elements), kThreads>>>(t.gradient.as<float>(), t.elements, flag.as<int>());
     cuda_check(cudaGetLastError(), "the overflow check");
     int result = 0;
     flag.download(&result, sizeof result);  // synchronizes
@@ -61,8 +61,9 @@ void GpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
             const std::vector<float>& values = part(master, int(i), bias);
             if (values.empty()) continue;
             const std::vector<float> zeros(values.size(), 0.0f);
-            m_tensors.push_back({int(i), bias, int64_t(values.size()), upload(values), upload(zeros),
-                                 adam ? upload(zeros) : DeviceBuffer(1), DeviceBuffer(values.size() * sizeof(float))});
+            m_tensors.push_back({int(i), bias, int64_t(values.size()), to_device(values), to_device(zeros),
+                                 adam ? to_device(zeros) : DeviceBuffer(1),
+                                 DeviceBuffer(values.size() * sizeof(float))});
         }
     m_placed = true;
 }
@@ -71,10 +72,10 @@ void GpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<Lay
                          const OptimizerConfig& config, double lr, int64_t update) {
     const bool adam = config.kind == OptimizerKind::Adam;
     if (!m_placed) place(master, adam);
+    if (!m_gradients_uploaded) upload_gradients(grads);
+    m_gradients_uploaded = false;  // the next step uploads its own
     const Optimizer rule(config, {});
     for (Tensor& t : m_tensors) {
-        const std::vector<float>& g = part(grads, t.layer, t.bias);
-        t.gradient.upload(g.data(), g.size() * sizeof(float));
         float* w = t.master.as<float>();
         if (adam)
             adam_kernel<<<blocks(t.elements), kThreads>>>(w, t.gradient.as<float>(), t.first.as<float>(),

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <limits>
-
 #include "kernels/cuda/direct_conv_geometry.h"
 #include "kernels/cuda/gpu_conv.h"
 #include "kernels/cuda/gpu_conv_backward.h"
@@ -14,17 +12,12 @@
 #include "workloads/ops/op_def.h"
 
 namespace npu {
-namespace {
-
-constexpr float kInf = std::numeric_limits<float>::infinity();
-
-}  // namespace
+namespace {}  // namespace
 
 GpuTrainingDevice::GpuTrainingDevice(ConvKernel kernel, TrainPrecision precision)
     : m_kernel(kernel), m_precision(precision) {
     if (!conv_kernel_supports(kernel, storage_precision(precision)))
-        throw GpuError(fmt::format("the {} backend has no {} (tensor cores would round FP32 to TF32)",
-                                   conv_kernel_name(kernel), train_precision_name(precision)));
+        throw GpuError(missing_precision(kernel, storage_precision(precision)));
 }
 
 // The layer's output after its fused activation, rounded to the compute precision.
@@ -32,20 +25,11 @@ std::vector<float> GpuTrainingDevice::conv_forward(const Graph& graph, int layer
                                                    const LayerParams& params) const {
     const Layer& l = graph.layers[size_t(layer)];
     const DirectConvShape s = direct_shape(ConvGeometry::from_layer(l, graph.layers[size_t(l.inputs[0])].output));
-    const float lo = l.activation == Activation::None ? -kInf : 0.0f;
-    const float hi = l.activation == Activation::Relu6 ? 6.0f : kInf;
     const std::vector<float> bias = params.bias.empty() ? std::vector<float>(size_t(s.f), 0.0f) : params.bias;
     GpuTiming once;
     once.timed_calls = 0;  // values only
-    if (m_precision == TrainPrecision::Fp16)
-        return decoded(gpu_conv_fp16(m_kernel, s, encoded<Half>(x, float_to_half),
-                                     encoded<Half>(params.weight, float_to_half), bias, lo, hi, once),
-                       half_to_float);
-    if (m_precision == TrainPrecision::Bf16)
-        return decoded(gpu_conv_bf16(m_kernel, s, encoded<Bf16>(x, float_to_bf16),
-                                     encoded<Bf16>(params.weight, float_to_bf16), bias, lo, hi, once),
-                       bf16_to_float);
-    return gpu_conv_fp32(m_kernel, s, x, params.weight, bias, lo, hi, once);
+    return gpu_conv_float(m_kernel, storage_precision(m_precision), s, x, params.weight, bias,
+                          activation_range(l.activation), once);
 }
 
 void GpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision precision,
@@ -93,9 +77,9 @@ bool GpuTrainingDevice::loss(const std::vector<float>& logits, const int32_t* la
     return true;
 }
 
-bool GpuTrainingDevice::check_gradients(const std::vector<LayerParams>&, const std::vector<LayerParams>& grads,
-                                        const OptimizerConfig&, bool& finite) {
-    finite = gpu_all_finite(grads);
+bool GpuTrainingDevice::check_gradients(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                                        const OptimizerConfig& optimizer, bool& finite) {
+    finite = m_optimizer.gradients_finite(master, grads, optimizer);
     return true;
 }
 

@@ -98,8 +98,8 @@ void LtGemm::describe(LtGemmKind kind, const LtGemmShape& p) {
     api.preference_destroy(preference);
     cublaslt_check(asked, "cublasLtMatmulAlgoGetHeuristic");
     if (found == 0)
-        throw GpuError(
-            fmt::format("cuBLASLt has no {} GEMM algorithm for {} x {} x {}", int8 ? "int8" : "fp16", p.m, p.k, p.n));
+        throw GpuError(fmt::format("cuBLASLt has no GEMM algorithm for {} x {} x {} (CUDA data type {})", p.m, p.k, p.n,
+                                   int(operands)));
 }
 
 void LtGemm::run() const {

@@ -29,10 +29,7 @@ ConvKernel gpu_backend_option(const std::string& option, const std::string& name
     if (!parse_conv_kernel(name, k))
         throw UsageError(fmt::format("{}: unknown backend '{}' ({})", option, name, kConvKernelNames));
     if (!conv_kernel_supports(k, p))
-        throw UsageError(
-            fmt::format("{}: the {} backend has no {} (tensor cores would round FP32 to TF32; use tiled, "
-                        "naive or vendor)",
-                        option, name, precision_name(p)));
+        throw UsageError(option + ": " + missing_precision(k, p) + "; use tiled, naive or vendor");
     return k;
 }
 

@@ -168,12 +168,15 @@ TEST_CASE("the GPU's loss and activation gradients equal the host's", "[gpu][tra
 TEST_CASE("the GPU's overflow check finds one non-finite gradient", "[gpu][train]") {
     const GpuInfo gpu = query_gpu();
     if (!gpu.available) NPUSIM_SKIP(gpu.reason);
+    const std::vector<LayerParams> master = seeded_params(2);
+    GpuOptimizer optimizer;
+    const OptimizerConfig config;
     std::vector<LayerParams> g = seeded_params(3);
-    CHECK(gpu_all_finite(g));
+    CHECK(optimizer.gradients_finite(master, g, config));
     g[2].weight[40] = std::numeric_limits<float>::infinity();
-    CHECK_FALSE(gpu_all_finite(g));
+    CHECK_FALSE(optimizer.gradients_finite(master, g, config));
     g[2].weight[40] = 0.0f, g[1].bias[0] = std::nanf("");
-    CHECK_FALSE(gpu_all_finite(g));
+    CHECK_FALSE(optimizer.gradients_finite(master, g, config));
 }
 
 TEST_CASE("the GPU's SGD and Adam updates equal the host optimizer's bit for bit", "[gpu][train]") {
@@ -190,6 +193,7 @@ TEST_CASE("the GPU's SGD and Adam updates equal the host optimizer's bit for bit
         for (int64_t update = 0; update < 4; ++update) {
             const std::vector<LayerParams> grads = seeded_params(20 + uint64_t(update));
             optimizer.apply(host, grads, update);
+            if (update % 2) CHECK(device.gradients_finite(on_gpu, grads, config));  // apply() uses its upload
             device.apply(on_gpu, grads, config, optimizer.lr_at(update), update);
             for (size_t i = 0; i < host.size(); ++i) {
                 CHECK(on_gpu[i].weight == host[i].weight);
