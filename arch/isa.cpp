@@ -65,6 +65,9 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::ChannelStats: return "channel_stats";
         case VectorOp::BatchNormSums: return "batchnorm_sums";
         case VectorOp::BatchNormGrad: return "batchnorm_grad";
+        case VectorOp::Convert: return "convert";
+        case VectorOp::Im2col: return "im2col";
+        case VectorOp::Col2im: return "col2im";
     }
     return "?";
 }

@@ -122,7 +122,14 @@ struct Gemm {
 // Axpby: dst = alpha src + beta src2 on float tiles, computed in double and rounded once (the
 // optimizer update: momentum, weight decay, the step); AxpbySquare: dst = alpha src + beta src2^2
 // (Adam's second moment); SqrtShift: dst = sqrt(alpha src) + beta; Divide: dst = src / src2 (all
-// three computed in double, rounded once); ClampGrad: dst = src2 where clamp_min < src <
+// three computed in double, rounded once); Convert: dst = src rounded once (to nearest, ties to
+// even) to `convert_to`, the training update's compute-precision weights from its FP32 master
+// values; Im2col: the im2col rows of a box of whole planes (src_extent: 1 x channels x H x W,
+// `window`) for the weight-gradient GEMM: dst [channel][r][s][oh][ow] (dst_extent: 1 x
+// channels * kh * kw (+ 1) x oh x ow), padding 0, then a row of ones where dst_extent asks for
+// one more row (the bias gradient's); Col2im, its adjoint: d loss / d input planes (dst, FP32
+// whatever the precision, zeroed first) from those rows (src), each cell summed in FP32 over
+// (r, s, oh, ow) in that order (the CPU trainer's col2im); ClampGrad: dst = src2 where clamp_min < src <
 // clamp_max, else 0 (the gradient of relu, relu6 and clip); MaxPoolGrad, AvgPoolGrad: a pool's
 // gradient over whole planes: src is d loss / d output (src_extent), dst d loss / d input
 // (dst_extent), MaxPoolGrad's src2 the pool's input (each output's gradient goes to the first
@@ -158,7 +165,10 @@ enum class VectorOp {
     AvgPoolGrad,
     ChannelStats,
     BatchNormSums,
-    BatchNormGrad
+    BatchNormGrad,
+    Convert,
+    Im2col,
+    Col2im
 };
 constexpr int64_t kBatchNormGradParamBytes = 32;
 const char* vector_op_name(VectorOp op);
@@ -197,8 +207,9 @@ struct Vector {
     // Element precision of src, src2 and dst (Requantize: of dst; its accumulator source is
     // int32 for INT8, fp32 otherwise).
     Precision precision = Precision::Int8;
-    float softmax_scale = 1.0f;      // INT8 softmax input scale
-    double alpha = 1.0, beta = 0.0;  // Axpby, AxpbySquare, SqrtShift
+    float softmax_scale = 1.0f;              // INT8 softmax input scale
+    double alpha = 1.0, beta = 0.0;          // Axpby, AxpbySquare, SqrtShift
+    Precision convert_to = Precision::Fp32;  // Convert: dst's precision (src's is `precision`)
 
     int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
 };

@@ -263,6 +263,49 @@ void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o
     }
 }
 
+// One rounding from the tile's precision to convert_to (store_real's: to nearest, ties to even).
+void convert_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    for (int64_t i = 0; i < v.dst_elements(); ++i) store_real(o.dst, i, load_real(o.src, i, p), v.convert_to);
+}
+
+// Calls visit(row element, plane element) for every im2col cell of a tile's planes that reads
+// its plane (src or dst box of whole planes: 1 x channels x H x W), in col2im's order.
+template <class Visit>
+void for_each_window_cell(const isa::Vector& v, const std::array<int64_t, 4>& planes,
+                          const std::array<int64_t, 4>& rows, Visit visit) {
+    const Window2d& w = v.window;
+    const int64_t h = planes[2], wd = planes[3], oh = rows[2], ow = rows[3];
+    for (int64_t c = 0; c < planes[1]; ++c)
+        for (int64_t r = 0; r < w.kernel_h; ++r)
+            for (int64_t s = 0; s < w.kernel_w; ++s) {
+                const int64_t row = (c * w.kernel_h + r) * w.kernel_w + s;
+                for (int64_t y = 0; y < oh; ++y) {
+                    const int64_t iy = y * w.stride_h - w.pad_top + r * w.dilation_h;
+                    if (iy < 0 || iy >= h) continue;
+                    for (int64_t x = 0; x < ow; ++x) {
+                        const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
+                        if (ix >= 0 && ix < wd) visit((row * oh + y) * ow + x, (c * h + iy) * wd + ix);
+                    }
+                }
+            }
+}
+
+void im2col_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    const int64_t rows = v.src_extent[1] * v.window.kernel_h * v.window.kernel_w;
+    const int64_t pixels = v.dst_extent[2] * v.dst_extent[3];
+    std::memset(o.dst, 0, size_t(rows * pixels) * element_bytes(p));
+    for_each_window_cell(v, v.src_extent, v.dst_extent,
+                         [&](int64_t row, int64_t cell) { store_real(o.dst, row, load_real(o.src, cell, p), p); });
+    for (int64_t k = rows * pixels; k < v.dst_elements(); ++k) store_real(o.dst, k, 1.0f, p);  // the ones row
+}
+
+void col2im_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    std::vector<float> dx(size_t(v.dst_elements()), 0.0f);
+    for_each_window_cell(v, v.dst_extent, v.src_extent,
+                         [&](int64_t row, int64_t cell) { dx[size_t(cell)] += load_real(o.src, row, p); });
+    for (size_t i = 0; i < dx.size(); ++i) store_real(o.dst, int64_t(i), dx[i], Precision::Fp32);
+}
+
 void softmax_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
     const Shape box{v.src_extent[0], v.src_extent[1], v.src_extent[2], v.src_extent[3]};
     const AxisView view = axis_view(box, v.softmax.axis, v.softmax.flatten);
@@ -289,6 +332,7 @@ int64_t vector_element_ops(const isa::Vector& v) {
         case isa::VectorOp::BatchNormSums: return 2 * elements(v.src_extent);
         case isa::VectorOp::BatchNormGrad: return 3 * elements(v.src_extent);
         case isa::VectorOp::Softmax: return 3 * elements(v.src_extent);
+        case isa::VectorOp::Col2im: return elements(v.src_extent);
         default: return v.dst_elements();
     }
 }
@@ -307,6 +351,9 @@ void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) 
         case isa::VectorOp::BatchNormSums:
         case isa::VectorOp::BatchNormGrad: batchnorm_grad_tile(v, p, o); break;
         case isa::VectorOp::Softmax: softmax_tile(v, p, o); break;
+        case isa::VectorOp::Convert: convert_tile(v, p, o); break;
+        case isa::VectorOp::Im2col: im2col_tile(v, p, o); break;
+        case isa::VectorOp::Col2im: col2im_tile(v, p, o); break;
         default: elementwise_tile(v, p, o); break;
     }
 }

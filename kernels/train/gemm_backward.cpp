@@ -20,7 +20,7 @@ LayerGradients fc_backward(MatrixMultiplier& gemm, int layer, const Shape& in, i
     HostMatrix X{in.n, features + bias, std::vector<float>(size_t(in.n * (features + bias)), 1.0f)};
     for (int64_t i = 0; i < in.n; ++i)
         std::copy_n(x.begin() + i * features, features, X.values.begin() + i * (features + bias));
-    const HostMatrix dZ{in.n, outs, dz}, W{outs, features, p.weight};
+    const HostMatrix dZ{in.n, outs, dz}, W{outs, features, p.weight, 0};
     LayerGradients r;
     const HostMatrix dW = gemm.multiply(GradientGemm::Weight, layer, dZ, true, X, false);  // O x (I + bias)
     r.weight.resize(size_t(outs * features));
@@ -55,7 +55,8 @@ LayerGradients conv_backward(MatrixMultiplier& gemm, int layer, const ConvGeomet
                 std::copy_n(col.begin() + k * pixels, pixels, cols.values.begin() + k * n * pixels + i * pixels);
         }
         const HostMatrix W{
-            fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg)};
+            fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg),
+            group * fg * kg};
         const HostMatrix dW = gemm.multiply(GradientGemm::Weight, layer, dZ, false, cols, true);  // Fg x (Kc + bias)
         for (int64_t f = 0; f < fg; ++f) {
             std::copy_n(dW.values.begin() + f * (kg + bias), kg, r.weight.begin() + (group * fg + f) * kg);

@@ -13,6 +13,9 @@ namespace npu {
 struct HostMatrix {
     int64_t rows = 0, cols = 0;
     std::vector<float> values;  // row-major
+    // >= 0: the matrix is its layer's weights from this element on (a group's slice), which a
+    // device may hold resident instead of taking them from `values`.
+    int64_t weight_offset = -1;
 };
 
 enum class GradientGemm { Weight, Data };

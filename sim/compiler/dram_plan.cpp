@@ -78,27 +78,36 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
     return bytes;
 }
 
+namespace {
+
+// A conv/fc layer's weights as stored: INT8 values, or reals in the model's precision (none for
+// a standalone batchnorm, whose scale and shift are in its records).
+std::vector<uint8_t> weight_bytes(const QuantModel& m, size_t i) {
+    const QuantLayer& q = m.layers[i];
+    if (m.precision == Precision::Int8) return std::vector<uint8_t>(q.weight_q.begin(), q.weight_q.end());
+    if (!has_weight_tensor(m.graph.layers[i])) return {};
+    return encode_reals(q.weight_f, m.precision);
+}
+
+}  // namespace
+
 std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
     std::vector<uint8_t> storage(p.total_bytes - p.base_address, 0);
-    uint8_t* image = storage.data() - p.base_address;  // indexed by DRAM address
-    for (int i : m.graph.input_indices()) {
-        const HostTensor& in = m.inputs[size_t(i)];
-        std::memcpy(image + p.output_address[size_t(i)], in.bytes.data(), in.bytes.size());
-    }
-    for (size_t i = 0; i < m.graph.layers.size(); ++i) {
-        const Layer& l = m.graph.layers[i];
-        if (!has_channel_params(l)) continue;
-        const QuantLayer& q = m.layers[i];
-        if (m.precision == Precision::Int8) {
-            std::memcpy(image + p.weight_address[i], q.weight_q.data(), q.weight_q.size());
-        } else if (has_weight_tensor(l)) {
-            for (size_t k = 0; k < q.weight_f.size(); ++k)
-                store_real(image + p.weight_address[i], int64_t(k), q.weight_f[k], m.precision);
-        }
-        const std::vector<uint8_t> params = channel_params(m, int(i));
-        std::memcpy(image + p.param_address[i], params.data(), params.size());
-    }
+    const std::vector<DramWrite> writes = dram_writes(m, p, {});
+    for (const DramWrite& w : writes)
+        std::memcpy(storage.data() + (w.address - p.base_address), w.bytes.data(), w.bytes.size());
     return storage;
+}
+
+std::vector<DramWrite> dram_writes(const QuantModel& m, const DramPlan& p, const std::vector<bool>& resident) {
+    std::vector<DramWrite> writes;
+    for (int i : m.graph.input_indices()) writes.push_back({p.output_address[size_t(i)], m.inputs[size_t(i)].bytes});
+    for (size_t i = 0; i < m.graph.layers.size(); ++i) {
+        if (!has_channel_params(m.graph.layers[i]) || (i < resident.size() && resident[i])) continue;
+        writes.push_back({p.weight_address[i], weight_bytes(m, i)});
+        writes.push_back({p.param_address[i], channel_params(m, int(i))});
+    }
+    return writes;
 }
 
 }  // namespace npu

@@ -31,6 +31,15 @@ DramPlan plan_dram(const Graph& graph, Precision precision, const std::vector<Qu
 // parameters at their addresses, zeros elsewhere.
 std::vector<uint8_t> dram_image(const QuantModel& model, const DramPlan& plan);
 
+// What a driver writes when layers' weights and channel parameters are already in place
+// (`resident`, per layer; training's weights, kept by the update): the inputs, and the weights and
+// channel parameters of every other layer.
+struct DramWrite {
+    uint64_t address = 0;
+    std::vector<uint8_t> bytes;
+};
+std::vector<DramWrite> dram_writes(const QuantModel& model, const DramPlan& plan, const std::vector<bool>& resident);
+
 // Per-channel parameter records (isa::kChannelParamBytes each) of a conv/fc layer.
 std::vector<uint8_t> channel_params(const QuantModel& model, int layer);
 

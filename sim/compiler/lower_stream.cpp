@@ -13,13 +13,20 @@
 namespace npu {
 namespace {
 
+// The widest element of the job's streams, for its output slots.
+int64_t output_element_bytes(const StreamJob& job) {
+    int64_t e = int64_t(element_bytes(job.precision));
+    for (size_t s = 0; s < job.outputs.size(); ++s) e = std::max(e, int64_t(element_bytes(job.output_precision(s))));
+    return e;
+}
+
 // Inputs in the ifmap slots and outputs in the output slots, two tiles of each stream.
 OperandNeeds needs_of(const StreamJob& job, int64_t tile, int64_t e) {
     OperandNeeds n;
     n.slot_bytes[size_t(Operand::Ifmap)] = tile * e;
     n.slots[size_t(Operand::Ifmap)] = 2 * int(job.inputs.size());
     n.slot_bytes[size_t(Operand::Weight)] = 0;
-    n.slot_bytes[size_t(Operand::Output)] = tile * e;
+    n.slot_bytes[size_t(Operand::Output)] = tile * std::max(e, output_element_bytes(job));
     n.slots[size_t(Operand::Output)] = 2 * std::max<int>(1, int(job.outputs.size()));
     return n;
 }
@@ -32,6 +39,18 @@ std::vector<StreamOp> ops_of(const StreamJob& job) {
     for (int k = 0; k < job.ops_per_element; ++k)
         ops.push_back({ins > 1 ? isa::VectorOp::Add : isa::VectorOp::Clamp, k % ins, (k + 1) % ins, ins + k % outs});
     return ops;
+}
+
+// Elements [first, first + count) of output stream s: a range of a dense stream, or of a column
+// of records (stride elements apart).
+isa::DramBox output_box(const StreamJob& job, size_t s, int64_t first, int64_t count) {
+    const int64_t e = int64_t(element_bytes(job.output_precision(s))), stride = job.output_stride(s);
+    if (stride == 1) return flat_box(job.outputs[s], job.elements, first, count, e);
+    isa::DramBox box = flat_box(job.outputs[s], job.elements, first, count, e);
+    box.dims = {1, 1, job.elements, stride};
+    box.start = {0, 0, first, 0};
+    box.extent = {1, 1, count, 1};
+    return box;
 }
 
 }  // namespace
@@ -93,7 +112,10 @@ void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder&
             in[size_t(s)] = buffers.slot(Operand::Ifmap, in_slot++, count * e);
             builder.load(flat_box(job.inputs[size_t(s)], job.elements, first, count, e), in[size_t(s)], -1);
         }
-        for (int64_t s = 0; s < outs; ++s) out[size_t(s)] = buffers.slot(Operand::Output, out_slot++, count * e);
+        for (int64_t s = 0; s < outs; ++s) {
+            const int64_t bytes = count * int64_t(element_bytes(job.output_precision(size_t(s))));
+            out[size_t(s)] = buffers.slot(Operand::Output, out_slot++, bytes);
+        }
         std::vector<isa::Region> tiles = in;
         tiles.insert(tiles.end(), out.begin(), out.end());
         for (const StreamOp& op : ops) {
@@ -107,10 +129,11 @@ void lower_stream(const NpuConfig& config, const StreamJob& job, ProgramBuilder&
             v.beta = op.beta;
             v.clamp_min = op.lo;
             v.clamp_max = op.hi;
+            v.convert_to = op.convert_to;
             builder.vector(v);
         }
         for (size_t s = 0; s < job.outputs.size(); ++s)
-            builder.store(out[s], flat_box(job.outputs[s], job.elements, first, count, e), int32_t(s));
+            builder.store(out[s], output_box(job, s, first, count), int32_t(s));
     }
 }
 

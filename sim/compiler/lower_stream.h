@@ -20,6 +20,7 @@ struct StreamOp {
     isa::VectorOp op = isa::VectorOp::Axpby;
     int src = 0, src2 = 0, dst = 0;
     double alpha = 1.0, beta = 0.0;                      // Axpby
+    Precision convert_to = Precision::Fp32;              // Convert
     float lo = -std::numeric_limits<float>::infinity();  // ClampGrad's bounds
     float hi = std::numeric_limits<float>::infinity();
 };
@@ -31,6 +32,16 @@ struct StreamJob {
     std::vector<StreamOp> ops;      // the instructions; empty: ops_per_element stand-ins
     int ops_per_element = 1;        // stand-in vector operations on every element
     Precision precision = Precision::Fp32;
+    // Per output stream, where given: its element precision (a Convert's), else `precision`;
+    // and its stride in elements, else 1 (2 or more: a column of records, e.g. the biases in
+    // a layer's channel parameters).
+    std::vector<Precision> output_precisions;
+    std::vector<int64_t> output_strides;
+
+    Precision output_precision(size_t s) const {
+        return s < output_precisions.size() ? output_precisions[s] : precision;
+    }
+    int64_t output_stride(size_t s) const { return s < output_strides.size() ? output_strides[s] : 1; }
 };
 
 // Elements per tile: the whole stream, halved until every stream's tile fits its double-buffered

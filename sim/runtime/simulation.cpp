@@ -43,6 +43,11 @@ void Simulation::load(const QuantModel& model, const CompiledModel& compiled) {
     write_dram(compiled.dram.base_address, dram_image(model, compiled.dram));
 }
 
+void Simulation::load(const QuantModel& model, const CompiledModel& compiled, const std::vector<bool>& resident) {
+    require_functional("load");
+    for (const DramWrite& w : dram_writes(model, compiled.dram, resident)) write_dram(w.address, w.bytes);
+}
+
 double Simulation::execute(const isa::Program& program) {
     m_system->start(program, 0);
     const int32_t layers = program.layers;

@@ -47,6 +47,9 @@ public:
     CompiledModel compile(const PreparedWorkload& workload);
     // Writes the model's inputs, weights and channel parameters at their places (functional).
     void load(const QuantModel& model, const CompiledModel& compiled);
+    // The same but for the layers marked `resident` (per layer of the model's graph), whose
+    // weights and channel parameters are already in DRAM and stay as they are.
+    void load(const QuantModel& model, const CompiledModel& compiled, const std::vector<bool>& resident);
     // Runs one program to completion; returns the simulated time it started at, in ns.
     double execute(const isa::Program& program);
     RunResult collect(const PreparedWorkload& workload, const CompiledModel& compiled, double start_ns) const;

@@ -45,12 +45,13 @@ std::vector<StreamOp> adam_ops(const OptimizerConfig& c, double lr, int64_t upda
 
 }  // namespace
 
-void NpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
+void NpuOptimizer::place(const std::vector<LayerParams>& params, bool adam) {
     m_sim.release_dram();  // the last step's placements; the state goes first and stays
     m_programs.reset();
-    for (size_t i = 0; i < master.size(); ++i)
+    m_tensors.clear();
+    for (size_t i = 0; i < params.size(); ++i)
         for (bool bias : {false, true}) {
-            const std::vector<float>& values = part(master, int(i), bias);
+            const std::vector<float>& values = part(params, int(i), bias);
             if (values.empty()) continue;
             const uint64_t bytes = values.size() * sizeof(float);
             Tensor t{int(i),
@@ -60,13 +61,35 @@ void NpuOptimizer::place(const std::vector<LayerParams>& master, bool adam) {
                      m_sim.allocate_dram(bytes),
                      adam ? m_sim.allocate_dram(bytes) : 0,
                      m_sim.allocate_dram(bytes)};
-            m_sim.write_dram(t.master, encode_reals(values, Precision::Fp32));
             m_sim.write_dram(t.first, std::vector<uint8_t>(bytes, 0));
             if (adam) m_sim.write_dram(t.second, std::vector<uint8_t>(bytes, 0));
             m_tensors.push_back(t);
         }
     m_sim.keep_dram();
     m_placed = true;
+    m_master_written = false;
+}
+
+void NpuOptimizer::set_compute_copy(int layer, bool bias, uint64_t address, Precision precision, int64_t stride) {
+    for (Tensor& t : m_tensors)
+        if (t.layer == layer && t.bias == bias) {
+            if (precision == Precision::Fp32 && stride == 1) {  // the master values themselves
+                t.master = address;
+                t.copy = 0;
+                return;
+            }
+            t.copy = address;
+            t.copy_precision = precision;
+            t.copy_stride = stride;
+            return;
+        }
+    throw std::logic_error("NpuOptimizer::set_compute_copy: no such parameter tensor placed");
+}
+
+void NpuOptimizer::write_master(const std::vector<LayerParams>& master) {
+    for (const Tensor& t : m_tensors)
+        m_sim.write_dram(t.master, encode_reals(part(master, t.layer, t.bias), Precision::Fp32));
+    m_master_written = true;
 }
 
 void NpuOptimizer::write_gradients(const std::vector<LayerParams>& grads) {
@@ -78,6 +101,7 @@ void NpuOptimizer::write_gradients(const std::vector<LayerParams>& grads) {
 bool NpuOptimizer::gradients_finite(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
                                     const OptimizerConfig& config) {
     if (!m_placed) place(master, config.kind == OptimizerKind::Adam);
+    if (!m_master_written) write_master(master);
     write_gradients(grads);
     ProgramBuilder builder(Precision::Fp32, 1, 1, Limits{});
     std::vector<std::pair<uint64_t, int64_t>> means;  // per tensor: where its tiles' means go, how many
@@ -99,10 +123,34 @@ bool NpuOptimizer::gradients_finite(const std::vector<LayerParams>& master, cons
     return true;
 }
 
+// Layer t's update, and where its forward programs read it, the compute copy: one more output
+// stream, converted from the new master tile.
+StreamJob NpuOptimizer::update_job(const Tensor& t, bool adam, const std::vector<StreamOp>& ops) const {
+    StreamJob job;
+    job.elements = t.elements;
+    job.inputs = adam ? std::vector<uint64_t>{t.master, t.gradient, t.first, t.second}
+                      : std::vector<uint64_t>{t.master, t.gradient, t.first};
+    job.outputs = adam ? std::vector<uint64_t>{t.master, t.first, t.second} : std::vector<uint64_t>{t.master, t.first};
+    job.ops = ops;
+    if (t.copy != 0) {
+        const int master_out = int(job.inputs.size()), copy_out = master_out + int(job.outputs.size());
+        StreamOp convert{isa::VectorOp::Convert, master_out, master_out, copy_out};
+        convert.convert_to = t.copy_precision;
+        job.ops.push_back(convert);
+        job.output_precisions.assign(job.outputs.size(), Precision::Fp32);
+        job.output_strides.assign(job.outputs.size(), 1);
+        job.outputs.push_back(t.copy);
+        job.output_precisions.push_back(t.copy_precision);
+        job.output_strides.push_back(t.copy_stride);
+    }
+    return job;
+}
+
 void NpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
                          const OptimizerConfig& config, double lr, int64_t update) {
     const bool adam = config.kind == OptimizerKind::Adam;
     if (!m_placed) place(master, adam);
+    if (!m_master_written) write_master(master);
     if (!m_gradients_written) write_gradients(grads);
     m_gradients_written = false;  // the next step writes its own
     const std::vector<StreamOp> ops = adam ? adam_ops(config, lr, update) : sgd_ops(config, lr);
@@ -111,17 +159,8 @@ void NpuOptimizer::apply(std::vector<LayerParams>& master, const std::vector<Lay
         const int layer = m_tensors[first].layer;
         std::vector<StreamJob> jobs;
         size_t end = first;
-        for (; end < m_tensors.size() && m_tensors[end].layer == layer; ++end) {
-            const Tensor& t = m_tensors[end];
-            StreamJob job;
-            job.elements = t.elements;
-            job.inputs = adam ? std::vector<uint64_t>{t.master, t.gradient, t.first, t.second}
-                              : std::vector<uint64_t>{t.master, t.gradient, t.first};
-            job.outputs =
-                adam ? std::vector<uint64_t>{t.master, t.first, t.second} : std::vector<uint64_t>{t.master, t.first};
-            job.ops = ops;
-            jobs.push_back(job);
-        }
+        for (; end < m_tensors.size() && m_tensors[end].layer == layer; ++end)
+            jobs.push_back(update_job(m_tensors[end], adam, ops));
         m_programs.run_streams(TrainPhase::Update, layer, jobs);
         for (size_t k = first; k < end; ++k) {
             const Tensor& t = m_tensors[k];

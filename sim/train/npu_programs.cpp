@@ -55,6 +55,8 @@ void NpuPrograms::run(const isa::Program& program, Precision precision) {
     m_ledger.book(m_phase, m_layer, m_sim.program_totals(start, precision));
 }
 
+void NpuPrograms::run_gemm(const MatrixGemmJob& job) { run(gemm_program(m_sim.config(), job), m_precision); }
+
 void NpuPrograms::time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b) {
     run(gemm_program(m_sim.config(), place(m, k, n, transpose_a, transpose_b)), m_precision);
 }
@@ -133,14 +135,43 @@ std::vector<float> NpuPrograms::round_trip(TrainPhase phase, int layer,
                         size_t(output_elements), out_precision);
 }
 
+void NpuPrograms::set_resident_weights(int layer, uint64_t address) {
+    if (m_resident.size() <= size_t(layer)) m_resident.resize(size_t(layer) + 1, 0);
+    m_resident[size_t(layer)] = address;
+}
+
+uint64_t NpuPrograms::resident_address(int layer, const HostMatrix& m) const {
+    if (m.weight_offset < 0 || layer < 0 || size_t(layer) >= m_resident.size() || m_resident[size_t(layer)] == 0)
+        return 0;
+    return m_resident[size_t(layer)] + uint64_t(m.weight_offset) * element_bytes(m_precision);
+}
+
+HostMatrix NpuPrograms::multiply(GradientGemm gemm, int layer, const HostMatrix& a, bool transpose_a,
+                                 const HostMatrix& b, bool transpose_b) {
+    at(gemm == GradientGemm::Weight ? TrainPhase::WeightGradient : TrainPhase::DataGradient, layer);
+    return multiply_at(a, transpose_a, resident_address(layer, a), b, transpose_b, resident_address(layer, b));
+}
+
 HostMatrix NpuPrograms::multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b) {
+    return multiply_at(a, transpose_a, 0, b, transpose_b, 0);
+}
+
+HostMatrix NpuPrograms::multiply_at(const HostMatrix& a, bool transpose_a, uint64_t a_at, const HostMatrix& b,
+                                    bool transpose_b, uint64_t b_at) {
     const int64_t m = transpose_a ? a.cols : a.rows, k = transpose_a ? a.rows : a.cols;
     const int64_t n = transpose_b ? b.rows : b.cols;
     if ((transpose_b ? b.cols : b.rows) != k)
         throw std::logic_error(fmt::format("NpuPrograms: {}x{} times {}x{}", m, k, transpose_b ? b.cols : b.rows, n));
-    const MatrixGemmJob job = place(m, k, n, transpose_a, transpose_b);
-    m_sim.write_dram(job.a.address, encode_reals(a.values, m_precision));
-    m_sim.write_dram(job.b.address, encode_reals(b.values, m_precision));
+    MatrixGemmJob job = place(m, k, n, transpose_a, transpose_b);
+    // An operand already in DRAM is read in place; the driver writes the others.
+    if (a_at != 0)
+        job.a.address = a_at;
+    else
+        m_sim.write_dram(job.a.address, encode_reals(a.values, m_precision));
+    if (b_at != 0)
+        job.b.address = b_at;
+    else
+        m_sim.write_dram(job.b.address, encode_reals(b.values, m_precision));
     m_sim.write_dram(job.zero_records, std::vector<uint8_t>(size_t(n) * isa::kChannelParamBytes, 0));
     run(gemm_program(m_sim.config(), job), m_precision);
     return HostMatrix{m, n,

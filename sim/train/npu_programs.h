@@ -28,12 +28,21 @@ public:
 
     // op(A) op(B), op = transpose where asked: A and B are given as stored.
     HostMatrix multiply(const HostMatrix& a, bool transpose_a, const HostMatrix& b, bool transpose_b);
-    // The same, booked under `layer`'s weight- or data-gradient phase.
+    // The same, booked under `layer`'s weight- or data-gradient phase; an operand that is the
+    // layer's weights (HostMatrix::weight_offset) is read where they are resident, if they are.
     HostMatrix multiply(GradientGemm gemm, int layer, const HostMatrix& a, bool transpose_a, const HostMatrix& b,
-                        bool transpose_b) override {
-        at(gemm == GradientGemm::Weight ? TrainPhase::WeightGradient : TrainPhase::DataGradient, layer);
-        return multiply(a, transpose_a, b, transpose_b);
-    }
+                        bool transpose_b) override;
+    // Layer `layer`'s weights are in DRAM at `address` in the compute precision, kept there
+    // across steps (by the update's compute copies); 0 forgets them.
+    void set_resident_weights(int layer, uint64_t address);
+    // Where `m` already is in DRAM (layer's resident weights, HostMatrix::weight_offset), or 0.
+    uint64_t resident_address(int layer, const HostMatrix& m) const;
+    // A GEMM over operands the caller placed (its product stays in DRAM), booked under the
+    // phase and layer set by at().
+    void run_gemm(const MatrixGemmJob& job);
+    // The DRAM scratch area, at least `bytes` long, reused by every later program of the step
+    // (GEMM operands and products, element-wise streams): valid until the next call.
+    uint64_t scratch(uint64_t bytes);
     // The same GEMM's time alone (timing-only simulations: no values move).
     void time_gemm(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     // An element-wise pass, booked under its own phase and layer; the values stay on the host.
@@ -74,9 +83,10 @@ public:
     int64_t macs() const { return m_ledger.total().macs; }
 
 private:
-    uint64_t scratch(uint64_t bytes);
     MatrixGemmJob place(int64_t m, int64_t k, int64_t n, bool transpose_a, bool transpose_b);
     void run(const isa::Program& program, Precision precision);
+    HostMatrix multiply_at(const HostMatrix& a, bool transpose_a, uint64_t a_at, const HostMatrix& b, bool transpose_b,
+                           uint64_t b_at);
 
     Simulation& m_sim;
     Precision m_precision;
@@ -84,6 +94,7 @@ private:
     TrainPhase m_phase = TrainPhase::WeightGradient;
     int m_layer = -1;
     StepLedger m_ledger;
+    std::vector<uint64_t> m_resident;  // per layer: its resident weights' address, 0: none
 };
 
 }  // namespace npu

@@ -10,6 +10,7 @@
 #include "sim/compiler/lower_channel_stats.h"
 #include "sim/train/forward_booking.h"
 #include "sim/train/npu_batchnorm_backward.h"
+#include "sim/train/npu_conv_backward.h"
 #include "sim/train/npu_loss.h"
 #include "sim/train/npu_vector_backward.h"
 #include "workloads/ir/float_model.h"
@@ -25,7 +26,12 @@ NpuTrainingDevice::NpuTrainingDevice(Simulation& simulation, Precision precision
 
 void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision,
                                 PassTensors& pass) {
-    // The segments and their value maps keep from step to step (same graph and batch).
+    // The optimizer's resident state first (placed once, before anything of a step), then the
+    // segments and their value maps, kept from step to step (same graph and batch).
+    if (!m_state_placed) {
+        m_optimizer.place(params, m_rule.optimizer == OptimizerKind::Adam);
+        m_state_placed = true;
+    }
     if (m_segments.empty() || m_segments_batch != graph.input().output.n) {
         m_segments = forward_segments(graph);
         m_compiled.clear();
@@ -33,30 +39,50 @@ void NpuTrainingDevice::forward(const Graph& graph, const std::vector<LayerParam
         for (const ForwardSegment& s : m_segments) m_index_of.push_back(inference_graph(s.graph).index_of);
         m_segments_batch = graph.input().output.n;
     }
-    // The same placement every step: the forward programs' tensors (compiled at the first step,
-    // their places taken again at the later ones), then the GEMMs' scratch, after the resident
-    // optimizer state.
+    // The same placement every step, after the resident optimizer state: the forward programs'
+    // tensors (compiled at the first step, their places taken again at the later ones), then
+    // the GEMMs' scratch.
     m_sim.release_dram();
     m_programs.reset();
     m_logits_layer = int(graph.layers.size()) - 1;
     for (size_t k = 0; k < m_segments.size(); ++k) run_segment(k, graph, m_segments[k], m_index_of[k], params, pass);
 }
 
-// A segment's program depends on its shapes and its places, not on the step's values (those
-// the driver writes, load()): compiled once for its places, as a driver compiles a training
-// graph once; the later steps take the same region again.
-const CompiledModel& NpuTrainingDevice::compiled_segment(size_t k, const PreparedWorkload& w) {
+// A segment's program depends on its shapes and its places, not on the step's values: compiled
+// once, as a driver compiles a training graph once; the later steps take the same region again.
+// Its conv and fc weights the driver writes once, when compiled; from then on the update's
+// compute copies keep them (set_compute_copy), and the data-gradient GEMMs read them in place.
+const CompiledModel& NpuTrainingDevice::compiled_segment(size_t k, const ForwardSegment& s,
+                                                         const std::vector<int>& index_of,
+                                                         const std::vector<LayerParams>& params,
+                                                         const PreparedWorkload& w) {
     if (k < m_compiled.size() && m_sim.dram_end() == m_compiled[k].dram.base_address) {
         const DramPlan& plan = m_compiled[k].dram;
         m_sim.allocate_dram(plan.total_bytes - plan.base_address);
+        m_sim.load(w.model, m_compiled[k], m_resident[k]);
         return m_compiled[k];
     }
-    // The first step, or the second: the first update placed the optimizer's resident state
-    // before the segments, which then start further on.
+    // The first step, or a new batch size: new places.
     m_compiled.resize(std::max(m_compiled.size(), k + 1));
+    m_resident.resize(m_compiled.size());
     m_compiled[k] = m_sim.compile(w);
-    if (m_sim.dram_end() != m_compiled[k].dram.total_bytes)
-        throw std::logic_error("a training segment placed more than its plan");
+    const DramPlan& plan = m_compiled[k].dram;
+    if (m_sim.dram_end() != plan.total_bytes) throw std::logic_error("a training segment placed more than its plan");
+    m_sim.load(w.model, m_compiled[k]);
+    m_resident[k].assign(w.model.graph.layers.size(), false);
+    for (size_t i = size_t(s.first_computed); i < s.graph.layers.size(); ++i) {
+        const LayerKind kind = s.graph.layers[i].kind;
+        if (kind != LayerKind::Conv2d && kind != LayerKind::FullyConnected) continue;
+        const int t = s.source[i];
+        const size_t j = size_t(index_of[i]);
+        m_resident[k][j] = true;
+        m_optimizer.set_compute_copy(t, false, plan.weight_address[j], m_precision);
+        m_programs.set_resident_weights(t, plan.weight_address[j]);
+        // The biases are word 0 of the layer's channel records (FP32, as the master values).
+        if (!params[size_t(t)].bias.empty())
+            m_optimizer.set_compute_copy(t, true, plan.param_address[j], Precision::Fp32,
+                                         isa::kChannelParamBytes / int64_t(sizeof(float)));
+    }
     return m_compiled[k];
 }
 
@@ -104,8 +130,7 @@ void NpuTrainingDevice::run_segment(size_t k, const Graph& graph, const ForwardS
         const std::vector<float>& values = pass.out[size_t(s.source[size_t(i)])];
         for (int64_t k = 0; k < in.elements(); ++k) in.set_real(k, values[size_t(k)]);
     }
-    const CompiledModel& compiled = compiled_segment(k, w);
-    m_sim.load(w.model, compiled);
+    const CompiledModel& compiled = compiled_segment(k, s, index_of, params, w);
     book_forward(m_programs, m_sim, g, w, compiled, s.source);
     ++m_forward_programs;
     // Each computed layer's value: the inference layer holding it (a fused relu's output is its
@@ -120,6 +145,10 @@ void NpuTrainingDevice::run_segment(size_t k, const Graph& graph, const ForwardS
 
 LayerGradients NpuTrainingDevice::array_backward(const Graph& graph, int layer, const std::vector<float>& x,
                                                  const std::vector<float>& dz, const LayerParams& params) {
+    // A conv2d's im2col and col2im on the vector unit where they fit, else on the host.
+    if (graph.layers[size_t(layer)].kind == LayerKind::Conv2d &&
+        conv_layout_fits(m_sim.config(), graph, layer, m_precision))
+        return npu_conv_backward(m_sim, m_programs, graph, layer, x, dz, params);
     return gemm_layer_backward(m_programs, graph, layer, x, dz, params);
 }
 

@@ -2,11 +2,14 @@
 // The simulated NPU as a training device: each step's forward pass is compiled for the design
 // and executed functionally (the training graph with the step's weights, one program per
 // segment between batchnorms, forward_segments.h), every layer's output read back; the conv2d
-// and fc weight and data gradients run as NPU GEMMs (kernels/train/gemm_backward.h). The vector unit
+// and fc weight and data gradients run as NPU GEMMs (kernels/train/gemm_backward.h), a conv2d's
+// im2col and col2im as vector-unit programs (npu_conv_backward.h). The vector unit
 // computes batchnorm's batch statistics (ChannelStats) and backward (npu_batchnorm_backward.h),
 // the gradients of relu, relu6, clip, fused activations, adds and pools
 // (npu_vector_backward.h), the loss's softmax and gradient (npu_loss.h), the overflow check and
-// the optimizer update, master weights and moments resident in DRAM (npu_optimizer.h). What does
+// the optimizer update, master weights and moments resident in DRAM (npu_optimizer.h), which
+// also writes the compute-precision weights the forward programs and the data-gradient GEMMs
+// read in place (the driver writes them once, at the first step). What does
 // not fit its buffers (a batch's channel, a pool's plane) the host computes, timed as
 // vector-unit passes (vector_passes.h). Every program is booked by phase and layer in the
 // device's ledger, summed over the run.
@@ -56,11 +59,15 @@ private:
     void run_segment(size_t k, const Graph& graph, const ForwardSegment& segment, const std::vector<int>& index_of,
                      const std::vector<LayerParams>& params, PassTensors& pass);
 
-    // The compiled model of segment k, placed at the same addresses every step.
-    const CompiledModel& compiled_segment(size_t k, const PreparedWorkload& w);
+    // The compiled model of segment k (`s`, its layers held by inference layers `index_of`),
+    // placed at the same addresses every step, loaded with w's values but the resident weights.
+    const CompiledModel& compiled_segment(size_t k, const ForwardSegment& s, const std::vector<int>& index_of,
+                                          const std::vector<LayerParams>& params, const PreparedWorkload& w);
 
     std::vector<ForwardSegment> m_segments;
-    std::vector<CompiledModel> m_compiled;     // per segment, once compiled
+    std::vector<CompiledModel> m_compiled;      // per segment, once compiled
+    std::vector<std::vector<bool>> m_resident;  // per segment: its inference layers whose weights the update keeps
+    bool m_state_placed = false;
     std::vector<std::vector<int>> m_index_of;  // per segment: its layer -> inference layer holding its value
     int64_t m_segments_batch = -1;
     int m_logits_layer = -1;  // set by forward(): the training graph's last layer

@@ -2,6 +2,7 @@
 
 #include "kernels/train/gemm_backward.h"
 #include "sim/train/forward_booking.h"
+#include "sim/train/npu_conv_backward.h"
 #include "sim/train/npu_programs.h"
 
 namespace npu {
@@ -16,6 +17,9 @@ TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph&
     micro.time_pass(loss_pass(graph));
     for (size_t i = graph.layers.size() - 1; i >= 1; --i) {  // in backward order
         for (const VectorPass& p : layer_passes(graph, int(i))) micro.time_pass(p);
+        if (graph.layers[i].kind == LayerKind::Conv2d &&
+            conv_layout_fits(simulation.config(), graph, int(i), precision))
+            time_conv_layout(simulation, micro, graph, int(i));
         for (const BackwardGemm& b : backward_gemms(graph, int(i))) {
             micro.at(b.gemm == GradientGemm::Weight ? TrainPhase::WeightGradient : TrainPhase::DataGradient, int(i));
             micro.time_gemm(b.m, b.k, b.n, b.transpose_a, b.transpose_b);

@@ -74,10 +74,10 @@ TEST_CASE("npusim train --device npu trains on the simulated NPU", "[e2e][train]
     CHECK(npu["design"] == "tiny_4x4");
     CHECK(npu["steps"] == 24);  // 2 epochs of 12 steps
     CHECK(npu["forward_programs"] == 24);
-    // Per step: the forward program; GEMMs: the conv's dW (it reads the input), the fc's dW and
-    // dX; element-wise: the loss (softmax, gradient), the conv's relu mask, the maxpool's
-    // gradient; the overflow check; the conv's and the fc's updates.
-    CHECK(npu["programs_per_step"] == 1 + 3 + 4 + 1 + 2);
+    // Per step: the forward program; GEMMs: the conv's dW (it reads the input) after its
+    // im2col, the fc's dW and dX; element-wise: the loss (softmax, gradient), the conv's relu
+    // mask, the maxpool's gradient; the overflow check; the conv's and the fc's updates.
+    CHECK(npu["programs_per_step"] == 1 + (1 + 3) + 4 + 1 + 2);
     CHECK(npu["phases"]["forward"]["macs"] == 8 * (4 * 64 * 9 + 64 * 2));
     double phase_ns = 0.0;
     for (const char* p : {"forward", "data_gradients", "weight_gradients", "update"}) {

@@ -13,6 +13,7 @@
 #include "sc_helpers.h"
 #include "sim/compiler/lower_matrix.h"
 #include "sim/train/forward_segments.h"
+#include "sim/train/npu_conv_backward.h"
 #include "sim/train/npu_optimizer.h"
 #include "sim/train/npu_training_device.h"
 #include "sim/train/npu_vector_backward.h"
@@ -86,6 +87,18 @@ void check_backward_on_npu(const Graph& model, int64_t batch, const std::string&
         require_close(r.weight, trainer.last_gradients()[i].weight, l.name + " dW");
         require_close(r.bias, trainer.last_gradients()[i].bias, l.name + " db");
         if (l.inputs[0] != 0) require_close(r.input, pass.grad[size_t(l.inputs[0])], l.name + " dX");
+        if (l.kind == LayerKind::Conv2d) {
+            // With im2col and col2im on the vector unit: the same GEMMs, the same bits.
+            NpuPrograms layout(sim, Precision::Fp32);
+            REQUIRE(conv_layout_fits(sim.config(), g, int(i), Precision::Fp32));
+            const LayerGradients o = npu_conv_backward(sim, layout, g, int(i), pass.out[size_t(l.inputs[0])], dz,
+                                                       trainer.compute_params()[i]);
+            CHECK(o.weight == r.weight);
+            CHECK(o.bias == r.bias);
+            CHECK(o.input == r.input);
+            // Per group: im2col, dW and, unless the layer reads the graph's input, dX and col2im.
+            CHECK(layout.programs() == (l.inputs[0] != 0 ? 4 : 2) * l.conv.groups);
+        }
         ++layers;
         // dW and, unless the layer reads the graph's input, dX: per group of a conv.
         programs += (l.inputs[0] != 0 ? 2 : 1) * (l.kind == LayerKind::Conv2d ? l.conv.groups : 1);
@@ -188,9 +201,10 @@ TEST_CASE("training steps on the NPU follow the CPU trainer's loss curve", "[sc]
         const StepLedger& l = device.ledger();
         CHECK(device.forward_programs() == 6);
         // Per step: the forward program; GEMMs: c (reads the input) dW only, c2 and fc dW and dX;
-        // element-wise: the loss (softmax, gradient), c's relu mask, the maxpool, the relu (the bias
-        // gradients are in the GEMMs); the gradients' overflow check; c, c2 and fc updated.
-        CHECK(l.programs() == 6 * (1 + (1 + 2 + 2) + 5 + 1 + 3));
+        // layout: c's and c2's im2col, c2's col2im; element-wise: the loss (softmax, gradient),
+        // c's relu mask, the maxpool, the relu (the bias gradients are in the GEMMs); the
+        // gradients' overflow check; c, c2 and fc updated.
+        CHECK(l.programs() == 6 * (1 + (1 + 2 + 2) + 3 + 5 + 1 + 3));
         for (int phase = 0; phase < kTrainPhaseCount; ++phase) CHECK(l.phase(TrainPhase(phase)).ns > 0);
         CHECK(l.total().ns == Approx(l.phase(TrainPhase::Forward).ns + l.phase(TrainPhase::DataGradient).ns +
                                      l.phase(TrainPhase::WeightGradient).ns + l.phase(TrainPhase::Update).ns));

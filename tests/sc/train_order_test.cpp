@@ -2,7 +2,9 @@
 // training runs on the simulated NPU bit for bit: every step's loss and the final master weights
 // are equal, in FP32 and FP16 (loss scaling) with SGD and Adam on a design whose tiles and folds
 // cut every GEMM (tiny_4x4), with batchnorm and a residual add too, and in FP32, FP16 and BF16
-// on LeNet-5 on the training design.
+// on LeNet-5 on the training design. The NPU's driver is handed stale conv and fc weights after
+// the first step (StaleWeights): the forward programs and the data-gradient GEMMs must read the
+// weights the NPU's own update left in its DRAM.
 #include <catch2/catch.hpp>
 
 #include "kernels/train/cpu_trainer.h"
@@ -14,6 +16,54 @@
 using namespace npu;
 
 namespace {
+
+// The NPU's device, given the first step's conv and fc weights and biases at every later step.
+class StaleWeights : public TrainingDevice {
+public:
+    explicit StaleWeights(NpuTrainingDevice& device) : m_device(device) {}
+    void forward(const Graph& graph, const std::vector<LayerParams>& params, TrainPrecision precision,
+                 PassTensors& pass) override {
+        if (m_first.empty()) m_first = params;
+        std::vector<LayerParams> stale = params;
+        for (size_t i = 0; i < stale.size(); ++i)
+            if (has_array_weights(graph, int(i))) stale[i] = m_first[i];
+        m_device.forward(graph, stale, precision, pass);
+    }
+    LayerGradients array_backward(const Graph& graph, int layer, const std::vector<float>& x,
+                                  const std::vector<float>& dz, const LayerParams&) override {
+        return m_device.array_backward(graph, layer, x, dz, m_first[size_t(layer)]);
+    }
+    bool vector_backward(const Graph& graph, int layer, PassTensors& pass, const LayerParams& params,
+                         LayerParams& grads) override {
+        return m_device.vector_backward(graph, layer, pass, params, grads);
+    }
+    bool activation_gradient(const Graph& graph, int layer, const std::vector<float>& y, const std::vector<float>& dy,
+                             std::vector<float>& dz) override {
+        return m_device.activation_gradient(graph, layer, y, dy, dz);
+    }
+    bool loss(const std::vector<float>& logits, const int32_t* labels, int64_t batch, int64_t classes, float scale,
+              LossResult& out) override {
+        return m_device.loss(logits, labels, batch, classes, scale, out);
+    }
+    bool check_gradients(const std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                         const OptimizerConfig& optimizer, bool& finite) override {
+        return m_device.check_gradients(master, grads, optimizer, finite);
+    }
+    void micro_batch_done(const Graph& graph) override { m_device.micro_batch_done(graph); }
+    void update_done(const Graph& graph, bool applied) override { m_device.update_done(graph, applied); }
+    bool apply_update(std::vector<LayerParams>& master, const std::vector<LayerParams>& grads,
+                      const OptimizerConfig& optimizer, double lr, int64_t update) override {
+        return m_device.apply_update(master, grads, optimizer, lr, update);
+    }
+
+private:
+    static bool has_array_weights(const Graph& g, int layer) {
+        const LayerKind k = g.layers[size_t(layer)].kind;
+        return k == LayerKind::Conv2d || k == LayerKind::FullyConnected;
+    }
+    NpuTrainingDevice& m_device;
+    std::vector<LayerParams> m_first;
+};
 
 // Trains `steps` steps of `batch` random images on the NPU and on the CPU reference in the
 // design's order; both must agree exactly.
@@ -35,7 +85,8 @@ void check_same_run(Simulation& sim, const Graph& g, TrainPrecision p, Optimizer
     c.sum_order = &order;
     CpuTrainer cpu(g, c), npu(g, c);
     NpuTrainingDevice device(sim, storage_precision(p), UpdateRule{optimizer, p != TrainPrecision::Fp32, 1});
-    npu.set_device(&device);
+    StaleWeights stale(device);
+    npu.set_device(&stale);
     for (int step = 0; step < steps; ++step) {
         const StepResult a = cpu.step(images.data() + step * batch * per_image, labels.data() + step * batch);
         const StepResult b = npu.step(images.data() + step * batch * per_image, labels.data() + step * batch);

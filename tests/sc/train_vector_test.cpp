@@ -53,6 +53,38 @@ void check_like_host(NpuPrograms& programs, const Graph& g, int layer, const Pas
     for (int in : g.layers[size_t(layer)].inputs) CHECK(npu.grad[size_t(in)] == host.grad[size_t(in)]);
 }
 
+// Where a forward program would read the optimizer test's parameters: layer 1's weights in
+// FP16 and its biases as word 0 of 12-byte channel records (the other words untouched), layer
+// 3's FP32 weights as the master values themselves, read in place.
+struct ComputeCopies {
+    uint64_t weights = 0, records = 0, in_place = 0;
+};
+
+ComputeCopies place_copies(Simulation& sim, NpuOptimizer& optimizer, const std::vector<LayerParams>& master) {
+    ComputeCopies c{sim.allocate_dram(700 * 2), sim.allocate_dram(7 * 12), sim.allocate_dram(30 * 4)};
+    sim.write_dram(c.records, std::vector<uint8_t>(7 * 12, 0xab));
+    sim.write_dram(c.in_place, encode_reals(master[3].weight, Precision::Fp32));
+    optimizer.set_compute_copy(1, false, c.weights, Precision::Fp16);
+    optimizer.set_compute_copy(1, true, c.records, Precision::Fp32, 3);
+    optimizer.set_compute_copy(3, false, c.in_place, Precision::Fp32);
+    CHECK_THROWS_AS(optimizer.set_compute_copy(3, true, c.records, Precision::Fp32, 3), std::logic_error);
+    return c;
+}
+
+// After an update: the copies hold the host's new master values, rounded once.
+void check_copies(Simulation& sim, const ComputeCopies& c, const std::vector<LayerParams>& host) {
+    CHECK(sim.read_dram(c.weights, 700 * 2) == encode_reals(host[1].weight, Precision::Fp16));
+    CHECK(sim.read_dram(c.in_place, 30 * 4) == encode_reals(host[3].weight, Precision::Fp32));
+    const std::vector<uint8_t> r = sim.read_dram(c.records, 7 * 12);
+    for (size_t k = 0; k < 7; ++k) {
+        INFO("record " << k);
+        const std::vector<uint8_t> word0(r.begin() + long(k * 12), r.begin() + long(k * 12 + 4));
+        CHECK(decode_reals(word0, 1, Precision::Fp32)[0] == host[1].bias[k]);
+        CHECK(std::vector<uint8_t>(r.begin() + long(k * 12 + 4), r.begin() + long(k * 12 + 12)) ==
+              std::vector<uint8_t>(8, 0xab));
+    }
+}
+
 }  // namespace
 
 TEST_CASE("an element-wise pass moves exactly its streams and keeps the vector unit busy per tile", "[sc][train]") {
@@ -112,6 +144,8 @@ TEST_CASE("SGD and Adam on the vector unit, state resident in DRAM, equal the ho
         c.momentum = 0.9;
         c.weight_decay = 1e-3;
         Optimizer reference(c, host);
+        optimizer.place(npu, kind == OptimizerKind::Adam);
+        const ComputeCopies copies = place_copies(sim, optimizer, npu);
         for (int step = 0; step < 3; ++step) {
             std::vector<LayerParams> grads(4);
             grads[1] = {random(700), random(7), {}, {}};
@@ -123,14 +157,15 @@ TEST_CASE("SGD and Adam on the vector unit, state resident in DRAM, equal the ho
                 CHECK(npu[i].weight == host[i].weight);
                 CHECK(npu[i].bias == host[i].bias);
             }
+            check_copies(sim, copies, host);
         }
         // One program per layer and step, reading master, gradient and the moments and writing
-        // master and moments back.
+        // master and moments back, and layer 1's compute copies.
         const int moments = kind == OptimizerKind::Adam ? 2 : 1;
         const ProgramTotals& t = programs.ledger().phase(TrainPhase::Update);
         CHECK(programs.programs() == 3 * 2);
         CHECK(t.dram_read_bytes == 3 * (2 + moments) * (700 + 7 + 30) * 4);
-        CHECK(t.dram_write_bytes == 3 * (1 + moments) * (700 + 7 + 30) * 4);
+        CHECK(t.dram_write_bytes == 3 * ((1 + moments) * (700 + 7 + 30) * 4 + 700 * 2 + 7 * 4));
         // The overflow check the driver reads back: one non-finite gradient flags the step.
         std::vector<LayerParams> grads(4);
         grads[1] = {random(700), random(7), {}, {}};
