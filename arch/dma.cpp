@@ -16,10 +16,18 @@ Dma::Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& score
       m_buffers(buffers),
       m_cycle_ns(cycle_ns),
       m_trace(trace),
-      m_stats{stats.add(std::string(this->name()) + ".dram_read_bytes", "bytes", "bytes loaded from DRAM"),
-              stats.add(std::string(this->name()) + ".dram_write_bytes", "bytes", "bytes stored to DRAM"),
-              stats.add(std::string(this->name()) + ".dram_read_bursts", "bursts", "DRAM bursts read"),
-              stats.add(std::string(this->name()) + ".dram_write_bursts", "bursts", "DRAM bursts written")} {
+      m_stats{
+          stats.add(std::string(this->name()) + ".dram_read_bytes", "bytes", "bytes loaded from DRAM"),
+          stats.add(std::string(this->name()) + ".dram_write_bytes", "bytes", "bytes stored to DRAM"),
+          stats.add(std::string(this->name()) + ".dram_read_bursts", "bursts", "DRAM bursts read"),
+          stats.add(std::string(this->name()) + ".dram_write_bursts", "bursts", "DRAM bursts written"),
+          stats.add(std::string(this->name()) + ".dram_activates", "commands", "banked DRAM: row activations"),
+          stats.add(std::string(this->name()) + ".dram_row_hits", "bursts", "banked DRAM: bursts to an open row"),
+          stats.add(std::string(this->name()) + ".dram_row_misses", "bursts", "banked DRAM: bursts to a closed bank"),
+          stats.add(std::string(this->name()) + ".dram_row_conflicts", "bursts",
+                    "banked DRAM: bursts that closed another open row"),
+          stats.add(std::string(this->name()) + ".dram_refreshes", "commands",
+                    "banked DRAM: all-bank refreshes of a rank while the layer's transfers waited")} {
     SC_THREAD(load_thread);
     SC_THREAD(store_thread);
 }
@@ -54,6 +62,12 @@ void Dma::serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payl
         const int32_t layer = instruction.layer;
         (is_load ? m_stats.dram_read_bytes : m_stats.dram_write_bytes).add(layer, t.dram.bytes());
         (is_load ? m_stats.dram_read_bursts : m_stats.dram_write_bursts).add(layer, extension->bursts);
+        const DramCounts& b = extension->banked;
+        m_stats.dram_activates.add(layer, b.activates);
+        m_stats.dram_row_hits.add(layer, b.row_hits);
+        m_stats.dram_row_misses.add(layer, b.row_misses);
+        m_stats.dram_row_conflicts.add(layer, b.row_conflicts);
+        m_stats.dram_refreshes.add(layer, b.refreshes);
         if (m_trace)
             m_trace->record(
                 {is_load ? isa::Queue::Load : isa::Queue::Store, layer, index, start_ns, start_ns + busy_ns});

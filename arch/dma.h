@@ -20,6 +20,12 @@ struct DmaStats {
     TaggedCounter& dram_write_bytes;
     TaggedCounter& dram_read_bursts;  // what the DRAM actually moved, in bursts
     TaggedCounter& dram_write_bursts;
+    // The banked DRAM's commands for the layer's transfers (zero with the simple model).
+    TaggedCounter& dram_activates;
+    TaggedCounter& dram_row_hits;
+    TaggedCounter& dram_row_misses;
+    TaggedCounter& dram_row_conflicts;
+    TaggedCounter& dram_refreshes;
 };
 
 class Dma : public sc_core::sc_module {

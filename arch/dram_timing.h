@@ -48,6 +48,17 @@ struct DramCounts {
     int64_t row_conflicts = 0;             // another row was open: PRE first
     int64_t activates = 0, precharges = 0, refreshes = 0;
     double refresh_ns = 0;  // channel time spent refreshing
+    DramCounts operator-(const DramCounts& o) const {
+        return {reads - o.reads,
+                writes - o.writes,
+                row_hits - o.row_hits,
+                row_misses - o.row_misses,
+                row_conflicts - o.row_conflicts,
+                activates - o.activates,
+                precharges - o.precharges,
+                refreshes - o.refreshes,
+                refresh_ns - o.refresh_ns};
+    }
     double energy_pj(const DramPreset& p) const {
         return double(activates) * p.act_pj + double(reads) * p.read_pj + double(writes) * p.write_pj +
                double(refreshes) * p.refresh_pj;
@@ -62,7 +73,8 @@ public:
     void add(uint64_t address, int64_t bytes, bool write);
     // Serves the added bursts from `now_ns` on; returns when the last one's data is done (ns).
     double serve(double now_ns);
-    // Idles every channel and closes every row (a new program starts from a quiet DRAM).
+    // Idles every channel and closes every row (a new program starts from a quiet DRAM at time
+    // 0); the first refresh falls due at tREFI.
     void reset();
 
     const DramCounts& counts() const { return m_counts; }

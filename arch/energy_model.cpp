@@ -41,7 +41,11 @@ EnergyBreakdown energy_of(const NpuConfig& c, Precision p, const ActivityCounts&
     for (const auto& [name, bytes] : a.sram_write_bytes)
         e.sram_pj[name] += double(bytes) * pj_per_byte(c, buffer_config(c, name));
     e.sram_pj["accumulator"] += double(a.accumulator_accesses) * 4.0 * pj_per_byte(c, c.accumulator);
-    e.dram_pj = double(a.dram_bytes_moved) * 8.0 * c.dram.energy_pj_per_bit;
+    const DramPreset& d = c.dram.preset;
+    e.dram_pj = c.dram.model == DramModel::Banked
+                    ? double(a.dram_activates) * d.act_pj + double(a.dram_read_bursts) * d.read_pj +
+                          double(a.dram_write_bursts) * d.write_pj + double(a.dram_refreshes) * d.refresh_pj
+                    : double(a.dram_bytes_moved) * 8.0 * c.dram.energy_pj_per_bit;
     e.vector_pj = double(a.vector_ops) * c.energy.vector_op_pj(p);
     e.static_pj = leakage_mw(c) * a.time_ns;  // mW x ns = pJ
     return e;

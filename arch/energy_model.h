@@ -17,6 +17,8 @@ struct ActivityCounts {
     std::map<std::string, int64_t> sram_write_bytes;
     int64_t accumulator_accesses = 0;  // entries read + written
     int64_t dram_bytes_moved = 0;      // whole bursts, read + write
+    // Banked DRAM: its bursts and commands, priced per operation (dram.preset's energies).
+    int64_t dram_read_bursts = 0, dram_write_bursts = 0, dram_activates = 0, dram_refreshes = 0;
     int64_t vector_ops = 0;
     double time_ns = 0.0;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "arch/area_model.h"
+#include "arch/dram_timing.h"
 #include "arch/energy_table.h"
 #include "common/clock.h"
 #include "kernels/numerics/precision.h"
@@ -26,7 +27,15 @@ struct BufferConfig {
     int64_t bank_bytes() const { return size_bytes / banks; }
 };
 
+// simple: bursts at a fixed rate per channel plus a fixed latency; banked: banks, rows and
+// JEDEC timings (arch/dram_timing.h).
+enum class DramModel { Simple, Banked };
+
 struct DramConfig {
+    DramModel model = DramModel::Simple;
+    DramPreset preset;  // banked: the part (its timings, energies, burst)
+    PagePolicy page_policy = PagePolicy::Open;
+    int64_t queue_depth = 32;     // banked: requests the scheduler looks ahead
     std::string type;             // ddr3, ddr4, lpddr4, hbm2, gddr5, ...: sets energy per bit
     double bandwidth_gbps = 0.0;  // GB/s, all channels together (10^9 bytes per second)
     double latency_ns = 0.0;      // first-byte latency of one access

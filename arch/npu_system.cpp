@@ -8,7 +8,7 @@ namespace npu {
 
 NpuSystem::NpuSystem(sc_core::sc_module_name name, const NpuConfig& config, int cores, Fidelity fidelity,
                      bool functional, StatsRegistry& stats, TraceRecorder* trace)
-    : sc_module(name), m_stats(stats), port("memory_port"), dram("dram", config.dram, functional) {
+    : sc_module(name), m_stats(stats), port("memory_port"), dram("dram", config.dram, functional, config.cycle_ns()) {
     if (cores < 1) throw std::logic_error("an NPU system needs at least one core");
     for (int i = 0; i < cores; ++i) {
         m_cores.push_back(

@@ -1,5 +1,7 @@
 #include "sim/config/arch_loader.h"
 
+#include "sim/config/dram_presets.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -155,8 +157,9 @@ void check_minimum_tiles(const NpuConfig& c, const YamlMap& buffers, const YamlM
 }
 
 // The DRAM section; keys left out keep DramConfig's defaults (channels, burst) or the type's
-// preset (latency) from the energy table.
-DramConfig read_dram(const YamlMap& dram, const Technology& t) {
+// preset (latency) from the energy table. model: banked takes its timing from a JEDEC preset
+// (read_banked_dram).
+DramConfig read_dram(const YamlMap& dram, const Technology& t, const std::string& energy_dir) {
     DramConfig d;
     d.type = dram.get_string("type");
     const auto preset = t.dram.find(d.type);
@@ -166,6 +169,19 @@ DramConfig read_dram(const YamlMap& dram, const Technology& t) {
         dram.fail("type", fmt::format("unknown DRAM type '{}' ({})", d.type, known));
     }
     d.energy_pj_per_bit = preset->second.pj_per_bit;
+    if (dram.has("channels")) d.channels = positive_int(dram, "channels");
+    if (d.channels > 1024) dram.fail("channels", fmt::format("{} channels: at most 1024", d.channels));
+    if (dram.has("capacity_gib")) d.capacity_gib = positive(dram, "capacity_gib");
+    if (d.capacity_gib > 1e6) dram.fail("capacity_gib", fmt::format("{} GiB: at most 1000000", d.capacity_gib));
+    const std::string model = dram.get_string_or("model", "simple");
+    if (model == "banked") {
+        read_banked_dram(dram, energy_dir + "/../dram/jedec.yaml", d);
+        dram.finish();
+        return d;
+    }
+    if (model != "simple") dram.fail("model", fmt::format("unknown DRAM model '{}' (simple, banked)", model));
+    for (const char* key : {"preset", "page_policy", "queue_depth"})
+        if (dram.has(key)) dram.fail(key, "only with model: banked");
     d.latency_ns = dram.has("latency_ns") ? dram.get_double("latency_ns") : preset->second.latency_ns;
     // Bounds that keep a run's time sane: a near-zero bandwidth or huge latency would make every
     // transfer take longer than SystemC's time range; every transfer visits every channel.
@@ -173,12 +189,8 @@ DramConfig read_dram(const YamlMap& dram, const Technology& t) {
     d.bandwidth_gbps = positive(dram, "bandwidth_gbps");
     if (d.bandwidth_gbps < 0.01 || d.bandwidth_gbps > 1e6)
         dram.fail("bandwidth_gbps", fmt::format("{} GB/s is outside [0.01, 1000000]", d.bandwidth_gbps));
-    if (dram.has("channels")) d.channels = positive_int(dram, "channels");
-    if (d.channels > 1024) dram.fail("channels", fmt::format("{} channels: at most 1024", d.channels));
     if (dram.has("burst_bytes")) d.burst_bytes = positive_int(dram, "burst_bytes");
     if (d.burst_bytes > (1 << 20)) dram.fail("burst_bytes", "at most 1 MiB");
-    if (dram.has("capacity_gib")) d.capacity_gib = positive(dram, "capacity_gib");
-    if (d.capacity_gib > 1e6) dram.fail("capacity_gib", fmt::format("{} GiB: at most 1000000", d.capacity_gib));
     dram.finish();
     return d;
 }
@@ -248,7 +260,7 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const 
     const YamlMap buffers = root.child("buffers");
     read_buffers(root, buffers, limits, c);
     const Technology t = read_technology(root.child("technology"), energy_dir, c);
-    c.dram = read_dram(root.child("dram"), t);
+    c.dram = read_dram(root.child("dram"), t, energy_dir);
     if (root.has("queue_depth")) c.queue_depth = positive_int(root, "queue_depth");
     if (c.queue_depth > 65536) root.fail("queue_depth", fmt::format("{} entries: at most 65536", c.queue_depth));
 

@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "common/yaml_reader.h"
+#include <cmath>
+#include <filesystem>
 
 namespace npu {
 namespace {
@@ -66,6 +67,35 @@ std::map<std::string, DramPreset> load_dram_presets(const std::string& path) {
     for (const std::string& name : root.keys()) presets[name] = read_preset(name, root.child(name));
     root.finish();
     return presets;
+}
+
+void read_banked_dram(const YamlMap& dram, const std::string& presets_path, DramConfig& d) {
+    d.model = DramModel::Banked;
+    if (!std::filesystem::exists(presets_path))
+        dram.fail("model", fmt::format("the DRAM presets file {} is missing", presets_path));
+    const std::map<std::string, DramPreset> presets = load_dram_presets(presets_path);
+    const std::string name = dram.get_string("preset");
+    const auto found = presets.find(name);
+    if (found == presets.end()) {
+        std::string known;
+        for (const auto& [n, p] : presets) known += (known.empty() ? "" : ", ") + n;
+        dram.fail("preset", fmt::format("unknown DRAM preset '{}' ({})", name, known));
+    }
+    d.preset = found->second;
+    const std::string policy = dram.get_string_or("page_policy", "open");
+    if (policy != "open" && policy != "closed") dram.fail("page_policy", fmt::format("'{}': open or closed", policy));
+    d.page_policy = policy == "open" ? PagePolicy::Open : PagePolicy::Closed;
+    if (dram.has("queue_depth")) d.queue_depth = count(dram, "queue_depth", 1024);
+    d.burst_bytes = d.preset.burst_bytes();
+    d.bandwidth_gbps = double(d.channels) * d.preset.peak_gbps_per_channel();
+    d.latency_ns = double(d.preset.rcd + d.preset.cl) * d.preset.tck_ns;  // a closed bank's first data
+    if (dram.has("latency_ns")) dram.fail("latency_ns", "a banked DRAM's latency comes from its preset's timings");
+    if (dram.has("bandwidth_gbps") &&
+        std::fabs(dram.get_double("bandwidth_gbps") - d.bandwidth_gbps) > 0.01 * d.bandwidth_gbps)
+        dram.fail("bandwidth_gbps", fmt::format("a banked {} DRAM of {} channels has {} GB/s ({} per channel)", name,
+                                                d.channels, d.bandwidth_gbps, d.preset.peak_gbps_per_channel()));
+    if (dram.has("burst_bytes") && dram.get_int("burst_bytes") != d.burst_bytes)
+        dram.fail("burst_bytes", fmt::format("{}'s bursts are {} bytes", name, d.burst_bytes));
 }
 
 }  // namespace npu

@@ -12,6 +12,7 @@ namespace {
 struct CoreCounters {
     const TaggedCounter *array_busy, *macs, *folds, *vector_busy, *element_ops;
     const TaggedCounter *dram_read, *dram_write, *read_bursts, *write_bursts, *acc_reads, *acc_writes;
+    const TaggedCounter *activates, *refreshes;  // banked DRAM
     struct Buffer {
         const char* name;  // report name: "unified", "ifmap", "weight", "output"
         const TaggedCounter *read_bytes, *write_bytes;
@@ -21,17 +22,27 @@ struct CoreCounters {
 
 CoreCounters core_counters(const StatsRegistry& stats, const std::string& core) {
     auto at = [&](const char* block, const char* stat) { return &stats.at(core + "." + block + "." + stat); };
-    CoreCounters k{
-        at("systolic_array", "busy_cycles"), at("systolic_array", "macs"),     at("systolic_array", "folds"),
-        at("vector_unit", "busy_cycles"),    at("vector_unit", "element_ops"), at("dma", "dram_read_bytes"),
-        at("dma", "dram_write_bytes"),       at("dma", "dram_read_bursts"),    at("dma", "dram_write_bursts"),
-        at("accumulator", "reads"),          at("accumulator", "writes"),      {}};
+    CoreCounters k{at("systolic_array", "busy_cycles"), at("systolic_array", "macs"),
+                   at("systolic_array", "folds"),       at("vector_unit", "busy_cycles"),
+                   at("vector_unit", "element_ops"),    at("dma", "dram_read_bytes"),
+                   at("dma", "dram_write_bytes"),       at("dma", "dram_read_bursts"),
+                   at("dma", "dram_write_bursts"),      at("accumulator", "reads"),
+                   at("accumulator", "writes"),         at("dma", "dram_activates"),
+                   at("dma", "dram_refreshes"),         {}};
     for (const char* buffer : {"unified", "ifmap", "weight", "output"}) {
         const std::string block = std::string(buffer) + "_buffer";
         if (!stats.has(core + "." + block + ".read_bytes")) continue;  // the design has no such buffer
         k.buffers.push_back({buffer, at(block.c_str(), "read_bytes"), at(block.c_str(), "write_bytes")});
     }
     return k;
+}
+
+// The banked DRAM's bursts and commands under `tag`, for its per-operation energy.
+void add_banked(const CoreCounters& k, size_t tag, ActivityCounts& a) {
+    a.dram_read_bursts += k.read_bursts->at(tag);
+    a.dram_write_bursts += k.write_bursts->at(tag);
+    a.dram_activates += k.activates->at(tag);
+    a.dram_refreshes += k.refreshes->at(tag);
 }
 
 // A layer's figures from the counters; the tag is the layer's graph index. Needs lr.cycles (for
@@ -57,6 +68,7 @@ void fill_layer_counters(LayerResult& lr, size_t i, const CoreCounters& k, const
     a.sram_write_bytes = lr.sram_write_bytes;
     a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
     a.dram_bytes_moved = (k.read_bursts->at(i) + k.write_bursts->at(i)) * c.dram.burst_bytes;
+    add_banked(k, i, a);
     a.vector_ops = lr.vector_ops;
     a.time_ns = c.clock().ns(lr.cycles);
     lr.energy = energy_of(c, precision, a);
@@ -134,6 +146,7 @@ ProgramTotals Simulation::program_totals(double start_ns, Precision precision) c
         }
         a.accumulator_accesses += k.acc_reads->at(tag) + k.acc_writes->at(tag);
         a.dram_bytes_moved += (k.read_bursts->at(tag) + k.write_bursts->at(tag)) * m_config.dram.burst_bytes;
+        add_banked(k, tag, a);
         a.vector_ops += k.element_ops->at(tag);
     }
     a.macs = t.macs;

@@ -109,6 +109,41 @@ TEST_CASE("design errors name file, line and key path", "[config][errors]") {
     }
 }
 
+TEST_CASE("a banked DRAM takes its part's timings, bandwidth and burst", "[config][dram]") {
+    const std::string banked = "dram: {type: lpddr4, model: banked, preset: ddr4_3200, channels: 2}";
+    const NpuConfig c = parse(edit("dram: {type: lpddr4, bandwidth_gbps: 8, channels: 2}", banked));
+    CHECK(c.dram.model == DramModel::Banked);
+    CHECK(c.dram.preset.name == "ddr4_3200");
+    CHECK(c.dram.page_policy == PagePolicy::Open);
+    CHECK(c.dram.bandwidth_gbps == Approx(51.2));
+    CHECK(c.dram.burst_bytes == 64);
+    CHECK(c.dram.latency_ns == Approx(44 * 0.625));
+    CHECK(parse(test::kDesignYaml).dram.model == DramModel::Simple);
+    const std::string base = "dram: {type: lpddr4, bandwidth_gbps: 8, channels: 2}";
+    struct Case {
+        std::string to, expect;
+    };
+    const Case cases[] = {
+        {"dram: {type: lpddr4, model: banked, channels: 2}", "dram.preset: missing required key"},
+        {"dram: {type: lpddr4, model: banked, preset: ddr9}", "dram.preset: unknown DRAM preset 'ddr9' (ddr3_1600"},
+        {"dram: {type: lpddr4, model: fancy, bandwidth_gbps: 8}", "dram.model: unknown DRAM model 'fancy'"},
+        {"dram: {type: lpddr4, model: banked, preset: hbm2, bandwidth_gbps: 64}",
+         "dram.bandwidth_gbps: a banked hbm2 DRAM of 1 channels has 32 GB/s"},
+        {"dram: {type: lpddr4, model: banked, preset: hbm2, latency_ns: 50}", "dram.latency_ns: a banked DRAM's"},
+        {"dram: {type: lpddr4, model: banked, preset: hbm2, burst_bytes: 32}",
+         "dram.burst_bytes: hbm2's bursts are 64"},
+        {"dram: {type: lpddr4, model: banked, preset: hbm2, page_policy: lazy}",
+         "dram.page_policy: 'lazy': open or closed"},
+        {"dram: {type: lpddr4, model: banked, preset: hbm2, queue_depth: 0}",
+         "dram.queue_depth: 0 is outside [1, 1024]"},
+        {"dram: {type: lpddr4, bandwidth_gbps: 8, preset: hbm2}", "dram.preset: only with model: banked"},
+    };
+    for (const Case& k : cases) {
+        INFO(k.to);
+        REQUIRE_THROWS_WITH(parse(edit(base, k.to)), Contains(k.expect) && Contains("test.yaml:"));
+    }
+}
+
 TEST_CASE("a dedicated weight buffer smaller than two array folds is refused", "[config][errors]") {
     const std::string text = edit("  unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}",
                                   "  unified: {size_kib: 64, banks: 4, bytes_per_cycle: 32}\n"
