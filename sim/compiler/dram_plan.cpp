@@ -1,5 +1,6 @@
 #include "sim/compiler/dram_plan.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "arch/isa.h"
@@ -107,6 +108,9 @@ std::vector<DramWrite> dram_writes(const QuantModel& m, const DramPlan& p, const
         writes.push_back({p.weight_address[i], weight_bytes(m, i)});
         writes.push_back({p.param_address[i], channel_params(m, int(i))});
     }
+    // Nothing to write for a tensor without bytes (a standalone batchnorm's weights).
+    writes.erase(std::remove_if(writes.begin(), writes.end(), [](const DramWrite& w) { return w.bytes.empty(); }),
+                 writes.end());
     return writes;
 }
 

@@ -70,7 +70,7 @@ void Simulation::require_functional(const char* what) const {
 void Simulation::write_dram(uint64_t address, const std::vector<uint8_t>& bytes) {
     require_functional("write_dram");
     m_system->dram.prepare(address + bytes.size());
-    std::memcpy(m_system->dram.backing() + address, bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(m_system->dram.backing() + address, bytes.data(), bytes.size());
 }
 
 std::vector<uint8_t> Simulation::read_dram(uint64_t address, uint64_t bytes) const {
