@@ -34,7 +34,7 @@ LayerGradients fc_backward(MatrixMultiplier& gemm, int layer, const Shape& in, i
 
 LayerGradients conv_backward(MatrixMultiplier& gemm, int layer, const ConvGeometry& g, const std::vector<float>& x,
                              const std::vector<float>& dz, const LayerParams& p, bool input_gradient) {
-    const int64_t fg = g.out_per_group(), kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
+    const int64_t kg = g.k_per_group(), pixels = g.output.h * g.output.w, n = g.input.n;
     const int64_t bias = p.bias.empty() ? 0 : 1;
     LayerGradients r;
     r.weight.assign(p.weight.size(), 0.0f);
@@ -42,26 +42,19 @@ LayerGradients conv_backward(MatrixMultiplier& gemm, int layer, const ConvGeomet
     if (input_gradient) r.input.assign(size_t(g.input.elements()), 0.0f);
     std::vector<float> col(size_t(kg * pixels));
     for (int64_t group = 0; group < g.groups; ++group) {
-        // The batch side by side: dZ_g is Fg x (N P), col(X) is Kc x (N P), plus a row of ones
-        // for the bias: its weight gradient is the sum of dZ over the batch and the pixels.
-        HostMatrix dZ{fg, n * pixels, std::vector<float>(size_t(fg * n * pixels))};
+        // col(X) is Kc x (N P), plus a row of ones for the bias: its weight gradient is the sum
+        // of dZ over the batch and the pixels.
+        const HostMatrix dZ = conv_group_dz(g, group, dz);
         HostMatrix cols{kg + bias, n * pixels, std::vector<float>(size_t((kg + bias) * n * pixels), 1.0f)};
         for (int64_t i = 0; i < n; ++i) {
-            for (int64_t f = 0; f < fg; ++f)
-                std::copy_n(dz.begin() + ((i * g.output.c + group * fg + f) * pixels), pixels,
-                            dZ.values.begin() + f * n * pixels + i * pixels);
             im2col(x.data() + i * g.input.per_image(), g, group, col.data());
             for (int64_t k = 0; k < kg; ++k)
                 std::copy_n(col.begin() + k * pixels, pixels, cols.values.begin() + k * n * pixels + i * pixels);
         }
-        const HostMatrix W{
-            fg, kg, std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg),
-            group * fg * kg};
-        const HostMatrix dW = gemm.multiply(GradientGemm::Weight, layer, dZ, false, cols, true);  // Fg x (Kc + bias)
-        for (int64_t f = 0; f < fg; ++f) {
-            std::copy_n(dW.values.begin() + f * (kg + bias), kg, r.weight.begin() + (group * fg + f) * kg);
-            if (bias) r.bias[size_t(group * fg + f)] = dW.values[size_t(f * (kg + 1) + kg)];
-        }
+        const HostMatrix W = conv_group_weights(g, group, p);
+        unpack_conv_weight_gradient(g, group, bias == 1,
+                                    gemm.multiply(GradientGemm::Weight, layer, dZ, false, cols, true),
+                                    r);  // Fg x (Kc + bias)
         if (!input_gradient) continue;
         const HostMatrix dcol = gemm.multiply(GradientGemm::Data, layer, W, true, dZ, false);  // Kc x (N P)
         for (int64_t i = 0; i < n; ++i) {
@@ -74,6 +67,32 @@ LayerGradients conv_backward(MatrixMultiplier& gemm, int layer, const ConvGeomet
 }
 
 }  // namespace
+
+HostMatrix conv_group_dz(const ConvGeometry& g, int64_t group, const std::vector<float>& dz) {
+    const int64_t fg = g.out_per_group(), pixels = g.output.h * g.output.w, columns = g.input.n * pixels;
+    HostMatrix m{fg, columns, std::vector<float>(size_t(fg * columns))};
+    for (int64_t i = 0; i < g.input.n; ++i)
+        for (int64_t f = 0; f < fg; ++f)
+            std::copy_n(dz.begin() + ((i * g.output.c + group * fg + f) * pixels), pixels,
+                        m.values.begin() + f * columns + i * pixels);
+    return m;
+}
+
+HostMatrix conv_group_weights(const ConvGeometry& g, int64_t group, const LayerParams& p) {
+    const int64_t fg = g.out_per_group(), kg = g.k_per_group();
+    return HostMatrix{fg, kg,
+                      std::vector<float>(p.weight.begin() + group * fg * kg, p.weight.begin() + (group + 1) * fg * kg),
+                      group * fg * kg};
+}
+
+void unpack_conv_weight_gradient(const ConvGeometry& g, int64_t group, bool bias, const HostMatrix& dw,
+                                 LayerGradients& r) {
+    const int64_t fg = g.out_per_group(), kg = g.k_per_group(), row = kg + (bias ? 1 : 0);
+    for (int64_t f = 0; f < fg; ++f) {
+        std::copy_n(dw.values.begin() + f * row, kg, r.weight.begin() + (group * fg + f) * kg);
+        if (bias) r.bias[size_t(group * fg + f)] = dw.values[size_t(f * row + kg)];
+    }
+}
 
 std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer) {
     const Layer& l = graph.layers[size_t(layer)];

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/model/conv_geometry.h"
 #include "kernels/train/training_device.h"
 
 namespace npu {
@@ -40,6 +41,15 @@ struct BackwardGemm {
 // more per filter with a bias), then the data gradient unless the layer reads the graph's
 // input. Empty for other kinds.
 std::vector<BackwardGemm> backward_gemms(const Graph& graph, int layer);
+
+// The pieces of a conv2d's backward GEMMs per group, for every multiplier that builds them
+// (gemm_layer_backward, the NPU's npu_conv_backward): dZ of the group as Fg x (N P) (the batch
+// side by side), the group's weights as Fg x Kc (weight_offset set), and the Fg x (Kc + bias)
+// weight-gradient product unpacked into the layer's weight (and bias) gradients.
+HostMatrix conv_group_dz(const ConvGeometry& g, int64_t group, const std::vector<float>& dz);
+HostMatrix conv_group_weights(const ConvGeometry& g, int64_t group, const LayerParams& params);
+void unpack_conv_weight_gradient(const ConvGeometry& g, int64_t group, bool bias, const HostMatrix& dw,
+                                 LayerGradients& r);
 
 // The gradients of one conv2d or fc layer from what the trainer's pass saved: x (the layer's
 // input), dz (d loss / d pre-activation output) and the weights in compute precision. The

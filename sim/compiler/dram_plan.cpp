@@ -1,6 +1,5 @@
 #include "sim/compiler/dram_plan.h"
 
-#include <algorithm>
 #include <cstring>
 
 #include "arch/isa.h"
@@ -79,39 +78,31 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
     return bytes;
 }
 
-namespace {
-
-// A conv/fc layer's weights as stored: INT8 values, or reals in the model's precision (none for
-// a standalone batchnorm, whose scale and shift are in its records).
-std::vector<uint8_t> weight_bytes(const QuantModel& m, size_t i) {
-    const QuantLayer& q = m.layers[i];
-    if (m.precision == Precision::Int8) return std::vector<uint8_t>(q.weight_q.begin(), q.weight_q.end());
-    if (!has_weight_tensor(m.graph.layers[i])) return {};
-    return encode_reals(q.weight_f, m.precision);
-}
-
-}  // namespace
-
 std::vector<uint8_t> dram_image(const QuantModel& m, const DramPlan& p) {
     std::vector<uint8_t> storage(p.total_bytes - p.base_address, 0);
-    const std::vector<DramWrite> writes = dram_writes(m, p, {});
-    for (const DramWrite& w : writes)
-        std::memcpy(storage.data() + (w.address - p.base_address), w.bytes.data(), w.bytes.size());
+    for_each_dram_write(m, p, {}, [&](uint64_t address, const uint8_t* bytes, size_t size) {
+        std::memcpy(storage.data() + (address - p.base_address), bytes, size);
+    });
     return storage;
 }
 
-std::vector<DramWrite> dram_writes(const QuantModel& m, const DramPlan& p, const std::vector<bool>& resident) {
-    std::vector<DramWrite> writes;
-    for (int i : m.graph.input_indices()) writes.push_back({p.output_address[size_t(i)], m.inputs[size_t(i)].bytes});
+void for_each_dram_write(const QuantModel& m, const DramPlan& p, const std::vector<bool>& resident,
+                         const DramWriter& write) {
+    auto put = [&](uint64_t address, const std::vector<uint8_t>& bytes) {
+        if (!bytes.empty()) write(address, bytes.data(), bytes.size());
+    };
+    for (int i : m.graph.input_indices()) put(p.output_address[size_t(i)], m.inputs[size_t(i)].bytes);
     for (size_t i = 0; i < m.graph.layers.size(); ++i) {
         if (!has_channel_params(m.graph.layers[i]) || (i < resident.size() && resident[i])) continue;
-        writes.push_back({p.weight_address[i], weight_bytes(m, i)});
-        writes.push_back({p.param_address[i], channel_params(m, int(i))});
+        // The weights as stored: INT8 values, or reals in the model's precision (none for a
+        // standalone batchnorm, whose scale and shift are in its records).
+        const QuantLayer& q = m.layers[i];
+        if (m.precision == Precision::Int8 && !q.weight_q.empty())
+            write(p.weight_address[i], reinterpret_cast<const uint8_t*>(q.weight_q.data()), q.weight_q.size());
+        else if (m.precision != Precision::Int8 && has_weight_tensor(m.graph.layers[i]))
+            put(p.weight_address[i], encode_reals(q.weight_f, m.precision));
+        put(p.param_address[i], channel_params(m, int(i)));
     }
-    // Nothing to write for a tensor without bytes (a standalone batchnorm's weights).
-    writes.erase(std::remove_if(writes.begin(), writes.end(), [](const DramWrite& w) { return w.bytes.empty(); }),
-                 writes.end());
-    return writes;
 }
 
 }  // namespace npu

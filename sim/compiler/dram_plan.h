@@ -3,6 +3,7 @@
 // each conv/fc layer's weights and per-channel parameters. Tensors never share addresses, so
 // DRAM carries no write-after-read hazards; a flatten's output aliases its input.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "kernels/model/prepared_model.h"
@@ -31,14 +32,12 @@ DramPlan plan_dram(const Graph& graph, Precision precision, const std::vector<Qu
 // parameters at their addresses, zeros elsewhere.
 std::vector<uint8_t> dram_image(const QuantModel& model, const DramPlan& plan);
 
-// What a driver writes when layers' weights and channel parameters are already in place
-// (`resident`, per layer; training's weights, kept by the update): the inputs, and the weights and
-// channel parameters of every other layer.
-struct DramWrite {
-    uint64_t address = 0;
-    std::vector<uint8_t> bytes;
-};
-std::vector<DramWrite> dram_writes(const QuantModel& model, const DramPlan& plan, const std::vector<bool>& resident);
+// What a driver writes, piece by piece (`write` gets each non-empty one): the inputs, and the
+// weights and channel parameters of every layer not marked `resident` (per layer; training's
+// weights, kept in place by the update). dram_image is every piece of a plan.
+using DramWriter = std::function<void(uint64_t address, const uint8_t* bytes, size_t size)>;
+void for_each_dram_write(const QuantModel& model, const DramPlan& plan, const std::vector<bool>& resident,
+                         const DramWriter& write);
 
 // Per-channel parameter records (isa::kChannelParamBytes each) of a conv/fc layer.
 std::vector<uint8_t> channel_params(const QuantModel& model, int layer);

@@ -14,8 +14,9 @@ int64_t kernel_cells(const ConvGeometry& g) { return g.window.kernel_h * g.windo
 int64_t pixels(const ConvGeometry& g) { return g.output.h * g.output.w; }
 int64_t plane(const ConvGeometry& g) { return g.input.h * g.input.w; }
 
-// Planes (bytes per channel: plane_bytes) in the ifmap slots, rows (row_bytes) in the output
-// slots, or the reverse for col2im; two slots each.
+// What `channels` channels need: their input side in the ifmap slots (planes for im2col, rows
+// for col2im), their output side plus `extra_out_bytes` (the ones row) in the output slots; two
+// slots each.
 OperandNeeds needs_of(int64_t channels, int64_t in_bytes_per_channel, int64_t out_bytes_per_channel,
                       int64_t extra_out_bytes) {
     OperandNeeds n;

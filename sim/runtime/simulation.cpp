@@ -45,7 +45,8 @@ void Simulation::load(const QuantModel& model, const CompiledModel& compiled) {
 
 void Simulation::load(const QuantModel& model, const CompiledModel& compiled, const std::vector<bool>& resident) {
     require_functional("load");
-    for (const DramWrite& w : dram_writes(model, compiled.dram, resident)) write_dram(w.address, w.bytes);
+    for_each_dram_write(model, compiled.dram, resident,
+                        [&](uint64_t address, const uint8_t* bytes, size_t size) { write_raw(address, bytes, size); });
 }
 
 double Simulation::execute(const isa::Program& program) {
@@ -69,8 +70,12 @@ void Simulation::require_functional(const char* what) const {
 
 void Simulation::write_dram(uint64_t address, const std::vector<uint8_t>& bytes) {
     require_functional("write_dram");
-    m_system->dram.prepare(address + bytes.size());
-    if (!bytes.empty()) std::memcpy(m_system->dram.backing() + address, bytes.data(), bytes.size());
+    write_raw(address, bytes.data(), bytes.size());
+}
+
+void Simulation::write_raw(uint64_t address, const uint8_t* bytes, size_t size) {
+    m_system->dram.prepare(address + size);
+    if (size > 0) std::memcpy(m_system->dram.backing() + address, bytes, size);
 }
 
 std::vector<uint8_t> Simulation::read_dram(uint64_t address, uint64_t bytes) const {

@@ -82,6 +82,7 @@ public:
 private:
     std::vector<CounterDump> dump_stats(const Graph& graph) const;
     void require_functional(const char* what) const;
+    void write_raw(uint64_t address, const uint8_t* bytes, size_t size);  // functional runs only
 
     NpuConfig m_config;
     SimulationOptions m_options;

@@ -75,17 +75,6 @@ void run_layout(Simulation& sim, NpuPrograms& programs, TrainPhase phase, int la
     programs.run_program(phase, layer, builder.finish(sim.dram_end()), programs.precision());
 }
 
-// dZ of one group as the driver writes it: Fg x (N P), the batch side by side.
-std::vector<float> group_dz(const ConvSizes& s, int64_t group, const std::vector<float>& dz) {
-    const int64_t pixels = s.g.output.h * s.g.output.w;
-    std::vector<float> out(size_t(s.fg * s.columns));
-    for (int64_t i = 0; i < s.g.input.n; ++i)
-        for (int64_t f = 0; f < s.fg; ++f)
-            std::copy_n(dz.begin() + ((i * s.g.output.c + group * s.fg + f) * pixels), pixels,
-                        out.begin() + f * s.columns + i * pixels);
-    return out;
-}
-
 }  // namespace
 
 bool conv_layout_fits(const NpuConfig& config, const Graph& graph, int layer, Precision precision) {
@@ -112,22 +101,17 @@ LayerGradients npu_conv_backward(Simulation& sim, NpuPrograms& programs, const G
         const NpuConfig& c = programs.config();
         run_layout(sim, programs, TrainPhase::WeightGradient, layer,
                    [&](ProgramBuilder& b) { lower_im2col(c, im2col_job(s, group, a, p), b); });
-        sim.write_dram(a.dz, encode_reals(group_dz(s, group, dz), p));
+        sim.write_dram(a.dz, encode_reals(conv_group_dz(s.g, group, dz).values, p));
         const DramMatrix dz_matrix{a.dz, s.fg, s.columns, false, 0};
         programs.at(TrainPhase::WeightGradient, layer);
         programs.run_gemm(gemm_job(dz_matrix, {a.columns, s.columns, s.kg + s.bias, true, 1}, a.dw, a.records, p));
-        const std::vector<float> dw =
-            decode_reals(sim.read_dram(a.dw, uint64_t(s.fg * (s.kg + s.bias)) * element_bytes(p)),
-                         size_t(s.fg * (s.kg + s.bias)), p);
-        for (int64_t f = 0; f < s.fg; ++f) {
-            std::copy_n(dw.begin() + f * (s.kg + s.bias), s.kg, r.weight.begin() + (group * s.fg + f) * s.kg);
-            if (s.bias) r.bias[size_t(group * s.fg + f)] = dw[size_t(f * (s.kg + 1) + s.kg)];
-        }
+        const int64_t dw_elements = s.fg * (s.kg + s.bias);
+        const HostMatrix dw{
+            s.fg, s.kg + s.bias,
+            decode_reals(sim.read_dram(a.dw, uint64_t(dw_elements) * element_bytes(p)), size_t(dw_elements), p)};
+        unpack_conv_weight_gradient(s.g, group, s.bias == 1, dw, r);
         if (!input_gradient) continue;
-        const HostMatrix w{s.fg, s.kg,
-                           std::vector<float>(params.weight.begin() + group * s.fg * s.kg,
-                                              params.weight.begin() + (group + 1) * s.fg * s.kg),
-                           group * s.fg * s.kg};
+        const HostMatrix w = conv_group_weights(s.g, group, params);
         uint64_t w_at = programs.resident_address(layer, w);
         if (w_at == 0) sim.write_dram(w_at = a.w, encode_reals(w.values, p));
         programs.at(TrainPhase::DataGradient, layer);
