@@ -37,7 +37,21 @@ struct DramBox {
     int64_t bytes() const { return elements() * element_bytes; }
 };
 
-// DRAM -> SRAM (load queue) or SRAM -> DRAM (store queue).
+// A tensor kept on chip (sim/compiler/residency_plan.h) has an address outside the DRAM: the top
+// bit set, the buffer it lives in, and its byte offset there. The DMA moves such boxes between
+// that buffer and a tile slot without touching the DRAM.
+constexpr uint64_t kOnChipBit = uint64_t(1) << 63;
+constexpr int kOnChipBufferShift = 56;
+constexpr uint64_t kOnChipOffsetMask = (uint64_t(1) << kOnChipBufferShift) - 1;
+inline uint64_t onchip_address(Buffer buffer, int64_t offset) {
+    return kOnChipBit | (uint64_t(buffer) << kOnChipBufferShift) | uint64_t(offset);
+}
+inline bool is_onchip(uint64_t address) { return (address & kOnChipBit) != 0; }
+inline Buffer onchip_buffer(uint64_t address) { return Buffer((address & ~kOnChipBit) >> kOnChipBufferShift); }
+inline int64_t onchip_offset(uint64_t address) { return int64_t(address & kOnChipOffsetMask); }
+
+// DRAM -> SRAM (load queue) or SRAM -> DRAM (store queue); either end of `dram` may be an
+// on-chip address (a resident tensor).
 struct Transfer {
     DramBox dram;
     Region sram;
@@ -228,10 +242,21 @@ struct Instruction {
     const Vector& vector() const { return std::get<Vector>(body); }
 };
 
+// A tensor the program keeps on chip, and the DRAM place that mirrors it in functional runs:
+// the DMA copies what it stores there to `dram_address` as well, untimed and uncounted, so the
+// output check and read-back see every layer's output after on-chip space was reused.
+struct ResidentTensor {
+    int32_t layer = 0;  // whose output it is (its stores carry this layer)
+    uint64_t onchip_address = 0;
+    uint64_t bytes = 0;
+    uint64_t dram_address = 0;
+};
+
 struct Program {
     std::vector<Instruction> instructions;
-    int32_t layers = 0;       // layer indices run 0 .. layers-1
-    uint64_t dram_bytes = 0;  // highest DRAM address used + 1
+    int32_t layers = 0;                    // layer indices run 0 .. layers-1
+    uint64_t dram_bytes = 0;               // highest DRAM address used + 1
+    std::vector<ResidentTensor> resident;  // sorted by layer
 };
 
 }  // namespace npu::isa

@@ -45,6 +45,14 @@ struct DramConfig {
     double capacity_gib = 0.0;  // what training may keep in it; 0: not stated (no check)
 };
 
+// Where activations live (sim/compiler/residency_plan.h): with residency on, a tensor stays on
+// chip from its producer to its last consumer when it fits into `resident_fraction` of the
+// buffer that holds input tiles; otherwise it goes through DRAM (residency off: all do).
+struct MemoryPolicy {
+    bool residency = true;
+    double resident_fraction = 0.5;
+};
+
 struct NpuConfig {
     std::string name;
     std::string source;  // file it was read from
@@ -64,6 +72,7 @@ struct NpuConfig {
     BufferConfig accumulator;  // int32/fp32 partial sums, `cols` wide
 
     DramConfig dram;
+    MemoryPolicy memory;
     int64_t vector_lanes = 0;  // elements per cycle of the vector unit
     int64_t queue_depth = 32;  // entries of each block's instruction queue (back-pressure on dispatch)
 

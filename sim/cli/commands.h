@@ -31,6 +31,7 @@ struct DesignArgs {
     std::string dataflow;
     std::string precision;
     std::vector<std::string> limits;  // "name=value"
+    std::string residency;            // "on", "off" or "" (the design's memory.residency)
 };
 // --limit NAME=VALUE (repeatable); parse_limits reads them before any file is read.
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits);

@@ -41,6 +41,9 @@ void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch
                       "Override the design's dataflow: ws, os or is");
     add_choice_option(app, "--precision", args.precision, {"int8", "fp16", "bf16", "fp32"},
                       "int8, fp16, bf16 or fp32 (default: the design's first)");
+    add_choice_option(app, "--residency", args.residency, {"on", "off"},
+                      "Keep activations on chip where they fit (on) or move every tensor through DRAM (off); "
+                      "default: the design's memory.residency");
     add_limit_option(app, args.limits);
 }
 
@@ -51,6 +54,7 @@ ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& path
     // The parser checked both values (add_choice_option).
     if (!args.dataflow.empty() && !parse_dataflow(args.dataflow, d.config.dataflow))
         throw std::logic_error("--dataflow passed the parser unchecked");
+    if (!args.residency.empty()) d.config.memory.residency = args.residency == "on";
     d.precision = d.config.precisions.front();
     if (!args.precision.empty() && !parse_precision(args.precision, d.precision))
         throw std::logic_error("--precision passed the parser unchecked");

@@ -24,6 +24,18 @@ int64_t buffer_capacity(const NpuConfig& c, isa::Buffer b) {
     return 0;
 }
 
+NpuConfig with_reserved(const NpuConfig& c, isa::Buffer b, int64_t bytes) {
+    NpuConfig tiles = c;
+    if (bytes == 0) return tiles;
+    BufferConfig* buffer = b == isa::Buffer::Unified  ? &tiles.unified
+                           : b == isa::Buffer::Ifmap  ? &tiles.ifmap
+                           : b == isa::Buffer::Weight ? &tiles.weight
+                                                      : &tiles.output;
+    if (bytes >= buffer->size_bytes) throw std::logic_error("with_reserved: the resident tensors fill the buffer");
+    buffer->size_bytes -= bytes;
+    return tiles;
+}
+
 bool fits(const NpuConfig& c, const OperandNeeds& needs) {
     int64_t used[5] = {0, 0, 0, 0, 0};
     for (int o = 0; o < 3; ++o)

@@ -22,6 +22,8 @@ isa::Buffer home_of(const NpuConfig& config, Operand operand);
 // Bytes of a buffer (the accumulator: entries).
 int64_t buffer_capacity(const NpuConfig& config, isa::Buffer buffer);
 bool fits(const NpuConfig& config, const OperandNeeds& needs);
+// The design as a layer's tiles see it: `buffer` less its top `bytes` (resident tensors).
+NpuConfig with_reserved(const NpuConfig& config, isa::Buffer buffer, int64_t bytes);
 
 class BufferPlan {
 public:

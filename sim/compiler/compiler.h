@@ -9,12 +9,14 @@
 #include "common/limits.h"
 #include "kernels/model/prepared_model.h"
 #include "sim/compiler/dram_plan.h"
+#include "sim/compiler/residency_plan.h"
 
 namespace npu {
 
 struct CompiledModel {
     isa::Program program;
     DramPlan dram;
+    ResidencyPlan residency;                // which activations stayed on chip
     Precision precision = Precision::Int8;  // of its tensors and instructions
 };
 

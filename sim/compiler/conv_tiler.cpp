@@ -36,6 +36,8 @@ struct Search {
     int64_t e;      // element bytes
     int64_t out_e;  // output element bytes
     ArrayShape array;
+    TensorHomes homes;
+    int64_t onchip_bytes_per_cycle;  // the port of the buffer resident tensors live in
 
     OperandNeeds needs(const ConvTiling& t) const {
         OperandNeeds n;
@@ -83,22 +85,37 @@ struct Search {
             g.input.n * g.input.c * input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
             input_span_sum(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w) * e;
         const int64_t weights = g.output.c * g.k_per_group() * e;
-        const int64_t outputs = g.output.elements() * out_e + g.output.c * isa::kChannelParamBytes * tiles_m;
+        const int64_t outputs = g.output.elements() * out_e;
+        const int64_t params = g.output.c * isa::kChannelParamBytes * tiles_m;
         // m_outer: weights stay only if one (k, n) tile; inputs stay across n if one k tile.
-        const int64_t m_outer =
-            input_pass * (tiles_k == 1 ? 1 : tiles_n) + weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m);
-        const int64_t n_outer =
-            weights * (tiles_k == 1 ? 1 : tiles_m) + input_pass * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n);
-        t.m_outer = m_outer <= n_outer;
-        t.dram_bytes = std::min(m_outer, n_outer) + outputs;
+        const Traffic m_outer = traffic(input_pass * (tiles_k == 1 ? 1 : tiles_n),
+                                        weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m), outputs, params);
+        const Traffic n_outer = traffic(input_pass * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n),
+                                        weights * (tiles_k == 1 ? 1 : tiles_m), outputs, params);
+        t.m_outer = !(n_outer < m_outer);
+        const Traffic& chosen = t.m_outer ? m_outer : n_outer;
+        t.dram_bytes = chosen.dram;
+        t.onchip_bytes = chosen.onchip;
         const GemmDims tile{t.m(), t.channels * w.kernel_h * w.kernel_w, t.filters};
         t.array_cycles =
             tiles_g * tiles_k * tiles_n * tiles_m * t.groups * gemm_cycles(c.dataflow, tile, array).count();
     }
 
+    struct Traffic {
+        int64_t dram = 0, onchip = 0;
+        bool operator<(const Traffic& o) const { return dram != o.dram ? dram < o.dram : onchip < o.onchip; }
+    };
+    Traffic traffic(int64_t input_reads, int64_t weight_reads, int64_t outputs, int64_t params) const {
+        Traffic r{weight_reads + params, 0};
+        (homes.input_onchip ? r.onchip : r.dram) += input_reads;
+        (homes.output_onchip ? r.onchip : r.dram) += outputs;
+        return r;
+    }
+
     int64_t time(const ConvTiling& t) const {
         const double dram_cycles = double(t.dram_bytes) / c.dram_bytes_per_cycle();
-        return std::max(t.array_cycles, int64_t(dram_cycles));
+        const double onchip_cycles = double(t.onchip_bytes) / double(onchip_bytes_per_cycle);
+        return std::max({t.array_cycles, int64_t(dram_cycles), int64_t(onchip_cycles)});
     }
 };
 
@@ -112,8 +129,15 @@ int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const C
 }
 
 ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision, int64_t output_bytes,
-                              const std::string& layer_name) {
-    const Search search{g, c, int64_t(element_bytes(precision)), output_bytes, ArrayShape{c.rows, c.cols}};
+                              const std::string& layer_name, TensorHomes homes) {
+    const BufferConfig& resident = c.ifmap.present() ? c.ifmap : c.unified;
+    const Search search{g,
+                        c,
+                        int64_t(element_bytes(precision)),
+                        output_bytes,
+                        ArrayShape{c.rows, c.cols},
+                        homes,
+                        std::max<int64_t>(1, resident.bytes_per_cycle)};
     const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
     bool found = false;
     ConvTiling best;

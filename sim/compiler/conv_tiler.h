@@ -6,9 +6,11 @@
 // `filters` slice, and an output box of `batch` x `rows` x `cols` pixels. Its input box (with
 // the window's halo), weights, output and channel parameters must fit half of their buffers
 // (double buffering) and its partial sums half of the accumulator. Among the tilings that fit,
-// the one with the smallest estimated time max(array cycles, DRAM cycles) wins; ties go to less
-// DRAM traffic. Loop order: K innermost (partial sums stay in the accumulator); either output
-// boxes outside filter blocks (m_outer) or the reverse, whichever reloads less.
+// the one with the smallest estimated time max(array cycles, DRAM cycles, on-chip move cycles)
+// wins; ties go to less DRAM traffic. Loop order: K innermost (partial sums stay in the
+// accumulator); either output boxes outside filter blocks (m_outer) or the reverse, whichever
+// reloads fewer DRAM bytes (then fewer on-chip bytes: a resident input read again costs only
+// the buffer's port).
 #include <cstdint>
 
 #include "arch/npu_config.h"
@@ -25,15 +27,22 @@ struct ConvTiling {
     int64_t accumulator_entries = 0;
     // Estimates the choice was made on.
     int64_t dram_bytes = 0;
+    int64_t onchip_bytes = 0;  // moved between resident tensors and tile slots
     int64_t array_cycles = 0;
 
     int64_t m() const { return batch * rows * cols; }
 };
 
+// Where the layer's input and output tensors live (sim/compiler/residency_plan.h).
+struct TensorHomes {
+    bool input_onchip = false;
+    bool output_onchip = false;
+};
+
 // Throws CompileError when not even a one-pixel, one-channel tile fits.
 // `output_bytes`: element size of the layer's output (the precision's, or 4 for int32 sums).
 ConvTiling choose_conv_tiling(const ConvGeometry& geometry, const NpuConfig& config, Precision precision,
-                              int64_t output_bytes, const std::string& layer_name);
+                              int64_t output_bytes, const std::string& layer_name, TensorHomes homes = {});
 
 // Bytes of the input box of an output box [batch x rows x cols] at the worst position.
 int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const ConvTiling& t);

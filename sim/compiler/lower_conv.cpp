@@ -7,7 +7,7 @@ namespace npu {
 isa::DramBox LoweringContext::tensor_box(int layer) const {
     const Shape s = graph.layers[size_t(layer)].output;
     isa::DramBox box;
-    box.base = dram.output_address[size_t(layer)];
+    box.base = onchip(layer) ? residency.address(tensor_id(layer)) : dram.output_address[size_t(layer)];
     box.element_bytes = output_bytes(layer);
     box.dims = {s.n, s.c, s.h, s.w};
     box.extent = box.dims;
@@ -31,7 +31,8 @@ public:
           m_index(layer),
           m_input(m_layer.inputs[0]),
           m_geometry(ConvGeometry::from_layer(m_layer, ctx.graph.layers[size_t(m_input)].output)),
-          m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name)),
+          m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name,
+                                      {ctx.onchip(m_input), ctx.onchip(layer)})),
           m_buffers(ctx.config, m_tiling.needs) {}
 
     void run() {

@@ -6,6 +6,7 @@
 #include "kernels/model/prepared_model.h"
 #include "sim/compiler/dram_plan.h"
 #include "sim/compiler/program_builder.h"
+#include "sim/compiler/residency_plan.h"
 
 namespace npu {
 
@@ -15,13 +16,16 @@ struct LoweringContext {
     const Graph& graph;
     const std::vector<QuantLayer>& quant;  // clamps, rescales (defaults in timing-only runs)
     const DramPlan& dram;
+    const ResidencyPlan& residency;
     ProgramBuilder& builder;
 
     int64_t element_bytes() const { return int64_t(npu::element_bytes(precision)); }
     int64_t output_bytes(int layer) const { return dram.element_bytes[size_t(layer)]; }
-    // A layer's output tensor in DRAM as a whole-tensor box (NCHW).
+    // A layer's output tensor where it lives (DRAM or on chip) as a whole-tensor box (NCHW).
     isa::DramBox tensor_box(int layer) const;
     int32_t tensor_id(int layer) const { return dram.tensor_id[size_t(layer)]; }
+    // Whether a layer's output lives on chip (through its alias: a flatten's is its input's).
+    bool onchip(int layer) const { return residency.resident(tensor_id(layer)); }
 };
 
 // A box of `whole` restricted to start/extent.

@@ -19,7 +19,10 @@ public:
     void set_precision(Precision precision) { m_precision = precision; }
     // DRAM -> SRAM; waits for the stores that wrote tensor `tensor` (-1: written before the run).
     int32_t load(const isa::DramBox& box, const isa::Region& dst, int32_t tensor);
-    // SRAM -> DRAM of tensor `tensor`.
+    // Per tensor: the tensors whose place it reuses (on chip, after their last reader); its stores
+    // wait for the loads that read those.
+    void set_overwrites(std::vector<std::vector<int32_t>> overwrites) { m_overwrites = std::move(overwrites); }
+    // SRAM -> DRAM (or a resident place on chip) of tensor `tensor`.
     int32_t store(const isa::Region& src, const isa::DramBox& box, int32_t tensor);
     int32_t gemm(const isa::Gemm& g);
     int32_t vector(const isa::Vector& v);
@@ -33,7 +36,7 @@ private:
         bool write;
     };
     int32_t append(isa::Queue queue, std::variant<isa::Transfer, isa::Gemm, isa::Vector> body,
-                   std::initializer_list<Touch> touches, int32_t extra_dep);
+                   std::initializer_list<Touch> touches, const std::vector<int32_t>& extra_deps);
 
     Limits m_limits;
     isa::Program m_program;
@@ -41,6 +44,8 @@ private:
     Precision m_precision;
     std::array<HazardTracker, 5> m_buffers;  // indexed by isa::Buffer
     std::vector<int32_t> m_last_store;       // per tensor
+    std::vector<int32_t> m_last_load;        // per tensor
+    std::vector<std::vector<int32_t>> m_overwrites;
 };
 
 }  // namespace npu

@@ -234,6 +234,19 @@ Technology read_technology(const YamlMap& tech, const std::string& energy_dir, N
     return t;
 }
 
+MemoryPolicy read_memory(const YamlMap& m) {
+    MemoryPolicy p;
+    p.residency = m.get_bool_or("residency", p.residency);
+    p.resident_fraction = m.get_double_or("resident_fraction", p.resident_fraction);
+    if (!(p.resident_fraction > 0.0 && p.resident_fraction < 1.0))
+        m.fail("resident_fraction",
+               fmt::format("{}: the share of the buffer kept for resident tensors must lie strictly between 0 and 1 "
+                           "(the rest holds the tiles)",
+                           p.resident_fraction));
+    m.finish();
+    return p;
+}
+
 NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const Limits& limits) {
     NpuConfig c;
     c.name = root.get_string("name");
@@ -267,6 +280,7 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const 
     const YamlMap vector = root.child("vector");
     c.vector_lanes = positive_int(vector, "lanes");
     vector.finish();
+    if (root.has("memory")) c.memory = read_memory(root.child("memory"));
     root.finish();
     check_minimum_tiles(c, buffers, root);
     return c;

@@ -37,6 +37,12 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     j["instructions"] = l.instructions;
     j["dram_read_bytes"] = l.dram_read_bytes;
     j["dram_write_bytes"] = l.dram_write_bytes;
+    j["memory"] = {{"input", l.input_home},
+                   {"weights", l.weights_home},
+                   {"output", l.output_home},
+                   {"onchip_bytes", l.onchip_bytes},
+                   {"onchip_read_bytes", l.onchip_read_bytes},
+                   {"onchip_write_bytes", l.onchip_write_bytes}};
     j["sram_read_bytes"] = l.sram_read_bytes;
     j["sram_write_bytes"] = l.sram_write_bytes;
     j["accumulator_reads"] = l.accumulator_reads;
@@ -101,6 +107,16 @@ std::string to_json(const RunResult& r) {
     t["dram_read_bytes"] = r.dram_read_bytes;
     t["dram_write_bytes"] = r.dram_write_bytes;
     t["compulsory_dram_bytes"] = r.compulsory_dram_bytes;
+    t["memory"] = {{"residency", r.residency},
+                   {"onchip_peak_bytes", r.onchip_peak_bytes},
+                   {"resident_peak_bytes", r.resident_peak_bytes},
+                   {"resident_tensors", r.resident_tensors},
+                   {"dram_tensors", r.dram_tensors},
+                   {"dram_footprint_bytes", r.compulsory_dram_bytes},
+                   {"weight_bytes", r.weight_bytes},
+                   {"io_bytes", r.io_bytes},
+                   {"onchip_read_bytes", r.onchip_read_bytes},
+                   {"onchip_write_bytes", r.onchip_write_bytes}};
     t["energy"] = energy_json(r.energy);
     t["tops_per_watt"] = r.tops_per_watt();
     t["area_mm2"] = r.area.total_mm2();

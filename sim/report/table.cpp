@@ -27,6 +27,12 @@ std::string human_energy(double pj) {
     return fmt::format("{:.0f} pJ", pj);
 }
 
+// Where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, - none.
+std::string homes(const LayerResult& l) {
+    auto letter = [](const std::string& h) { return h == "sram" ? 'S' : h == "dram" ? 'D' : h == "mixed" ? 'M' : '-'; };
+    return {letter(l.input_home), letter(l.weights_home), letter(l.output_home)};
+}
+
 }  // namespace
 
 void print_table(std::ostream& out, const RunResult& r) {
@@ -35,18 +41,20 @@ void print_table(std::ostream& out, const RunResult& r) {
                r.timing_model == "scalesim" ? "SCALE-Sim v2 timing (ideal memory)"
                : r.functional               ? "functional"
                                             : "timing only");
-    fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>10}{}\n", "layer", "type",
-               "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr", "energy",
+    fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>6} {:>9} {:>9} {:>3} {:>10}{}\n", "layer",
+               "type", "output", "MACs", "cycles", "compute", "stall", "util", "DRAM rd", "DRAM wr", "mem", "energy",
                r.checked ? "  check" : "");
     for (const LayerResult& l : r.layers) {
         const double util = l.utilization(r.rows * r.cols);
         std::string check;
         if (l.checked) check = l.mismatches ? fmt::format("  FAIL {}", l.mismatches) : "  ok";
-        fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>5.1f}% {:>9} {:>9} {:>10}{}\n",
+        fmt::print(out, "{:<24} {:<16} {:>15} {:>8} {:>10} {:>10} {:>10} {:>5.1f}% {:>9} {:>9} {:>3} {:>10}{}\n",
                    l.name.substr(0, 24), l.kind.substr(0, 16), l.output.str(), human_count(double(l.macs)), l.cycles,
                    l.compute_cycles, l.stall_cycles, 100.0 * util, human_bytes(double(l.dram_read_bytes)),
-                   human_bytes(double(l.dram_write_bytes)), human_energy(l.energy.total_pj()), check);
+                   human_bytes(double(l.dram_write_bytes)), homes(l), human_energy(l.energy.total_pj()), check);
     }
+    if (r.timing_model != "scalesim")
+        fmt::print(out, "(mem: where a layer's input, weights and output lived: S on chip, D DRAM, M mixed)\n");
     const double time_ms = r.time_ns() / 1e6;
     fmt::print(out, "\ntotal: {} MACs in {} cycles = {:.3f} ms ({} compute, {} memory stall)\n",
                human_count(double(r.macs)), r.cycles, time_ms, r.compute_cycles, r.stall_cycles);
@@ -60,6 +68,15 @@ void print_table(std::ostream& out, const RunResult& r) {
                    double(r.dram_read_bytes + r.dram_write_bytes) / double(r.compulsory_dram_bytes),
                    human_bytes(double(r.compulsory_dram_bytes)),
                    double(r.dram_read_bytes + r.dram_write_bytes) / r.time_ns());
+    if (r.timing_model != "scalesim")
+        fmt::print(out, "memory: {}; on-chip peak {} (resident tensors {}), {} tensors on chip, {} in DRAM{}\n",
+                   r.residency ? "activations on chip where they fit" : "residency off, every tensor in DRAM",
+                   human_bytes(double(r.onchip_peak_bytes)), human_bytes(double(r.resident_peak_bytes)),
+                   r.resident_tensors, r.dram_tensors,
+                   r.onchip_read_bytes + r.onchip_write_bytes
+                       ? fmt::format(", {} moved on chip instead",
+                                     human_bytes(double(r.onchip_read_bytes + r.onchip_write_bytes)))
+                       : "");
     const EnergyBreakdown& e = r.energy;
     std::string sram;
     for (const auto& [name, pj] : e.sram_pj) sram += fmt::format(", {} {}", name, human_energy(pj));

@@ -29,6 +29,11 @@ struct LayerResult {
     int64_t folds = 0;
     int64_t dram_read_bytes = 0;
     int64_t dram_write_bytes = 0;
+    // The memory planner's view (sim/compiler/footprint.h): where its data lived, its on-chip
+    // occupancy, and the bytes it moved to and from resident tensors instead of DRAM.
+    std::string input_home, weights_home, output_home;
+    int64_t onchip_bytes = 0;
+    int64_t onchip_read_bytes = 0, onchip_write_bytes = 0;
     std::map<std::string, int64_t> sram_read_bytes;  // by buffer
     std::map<std::string, int64_t> sram_write_bytes;
     int64_t accumulator_reads = 0;
@@ -101,7 +106,13 @@ struct RunResult {
     int64_t stall_cycles = 0;
     int64_t dram_read_bytes = 0;
     int64_t dram_write_bytes = 0;
-    int64_t compulsory_dram_bytes = 0;  // weights, params, input and every output once
+    int64_t compulsory_dram_bytes = 0;  // weights, params, input and every output in DRAM once
+    // Memory footprint (sim/compiler/footprint.h).
+    bool residency = false;  // the memory planner kept activations on chip where they fit
+    int64_t onchip_peak_bytes = 0, resident_peak_bytes = 0;
+    int64_t resident_tensors = 0, dram_tensors = 0;
+    int64_t weight_bytes = 0, io_bytes = 0;  // weights and channel parameters; network inputs and outputs
+    int64_t onchip_read_bytes = 0, onchip_write_bytes = 0;
     EnergyBreakdown energy;
     AreaBreakdown area;
     int64_t instructions = 0;

@@ -32,10 +32,12 @@ RunResult Simulation::run(const PreparedWorkload& w) {
     return result;
 }
 
-CompiledModel Simulation::compile(const PreparedWorkload& w) {
+CompiledModel Simulation::compile(const PreparedWorkload& w, Activations activations) {
     // The prepared model's precision: one elaborated NPU runs programs of every precision its
     // design lists (the precision is per instruction).
-    return npu::compile(w.model.graph, w.model.layers, m_config, w.model.precision, m_options.limits, &m_dram);
+    NpuConfig config = m_config;
+    if (activations == Activations::InDram) config.memory.residency = false;
+    return npu::compile(w.model.graph, w.model.layers, config, w.model.precision, m_options.limits, &m_dram);
 }
 
 void Simulation::load(const QuantModel& model, const CompiledModel& compiled) {

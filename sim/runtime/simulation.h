@@ -44,7 +44,10 @@ public:
     RunResult run(const PreparedWorkload& workload);
 
     // Compiles for this design, placing the workload's tensors in DRAM after those already there.
-    CompiledModel compile(const PreparedWorkload& workload);
+    // Activations stay on chip as the design's memory policy allows, or all go through DRAM
+    // (training: its backward programs read the forward's activations there).
+    enum class Activations { Planned, InDram };
+    CompiledModel compile(const PreparedWorkload& workload, Activations activations = Activations::Planned);
     // Writes the model's inputs, weights and channel parameters at their places (functional).
     void load(const QuantModel& model, const CompiledModel& compiled);
     // The same but for the layers marked `resident` (per layer of the model's graph), whose

@@ -1,6 +1,7 @@
 // Simulation::collect: a run's figures read from the stats registry, per layer and in total.
 #include <algorithm>
 
+#include "sim/compiler/footprint.h"
 #include "sim/runtime/simulation.h"
 #include "workloads/ops/op_def.h"
 
@@ -13,6 +14,7 @@ struct CoreCounters {
     const TaggedCounter *array_busy, *macs, *folds, *vector_busy, *element_ops;
     const TaggedCounter *dram_read, *dram_write, *read_bursts, *write_bursts, *acc_reads, *acc_writes;
     const TaggedCounter *activates, *refreshes;  // banked DRAM
+    const TaggedCounter *onchip_read, *onchip_write;
     struct Buffer {
         const char* name;  // report name: "unified", "ifmap", "weight", "output"
         const TaggedCounter *read_bytes, *write_bytes;
@@ -28,7 +30,8 @@ CoreCounters core_counters(const StatsRegistry& stats, const std::string& core) 
                    at("dma", "dram_write_bytes"),       at("dma", "dram_read_bursts"),
                    at("dma", "dram_write_bursts"),      at("accumulator", "reads"),
                    at("accumulator", "writes"),         at("dma", "dram_activates"),
-                   at("dma", "dram_refreshes"),         {}};
+                   at("dma", "dram_refreshes"),         at("dma", "onchip_read_bytes"),
+                   at("dma", "onchip_write_bytes"),     {}};
     for (const char* buffer : {"unified", "ifmap", "weight", "output"}) {
         const std::string block = std::string(buffer) + "_buffer";
         if (!stats.has(core + "." + block + ".read_bytes")) continue;  // the design has no such buffer
@@ -54,6 +57,8 @@ void fill_layer_counters(LayerResult& lr, size_t i, const CoreCounters& k, const
     lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
     lr.dram_read_bytes = k.dram_read->at(i);
     lr.dram_write_bytes = k.dram_write->at(i);
+    lr.onchip_read_bytes = k.onchip_read->at(i);
+    lr.onchip_write_bytes = k.onchip_write->at(i);
     for (const CoreCounters::Buffer& b : k.buffers) {
         lr.sram_read_bytes[b.name] = b.read_bytes->at(i);
         lr.sram_write_bytes[b.name] = b.write_bytes->at(i);
@@ -85,6 +90,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     std::vector<int64_t> instructions(g.layers.size(), 0);
     for (const isa::Instruction& in : compiled.program.instructions) ++instructions[size_t(in.layer)];
     const CoreCounters counters = core_counters(m_stats, m_system->core(0).name());  // "npu.core0"
+    const Footprint footprint = memory_footprint(g, compiled);
     double previous_end = start_ns;
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
@@ -98,6 +104,13 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         lr.cycles = c.clock().cycles(end - previous_end);
         previous_end = end;
         fill_layer_counters(lr, i, counters, c, compiled.precision);
+        const LayerFootprint& lf = footprint.layers[i];
+        lr.input_home = lf.input_home;
+        lr.weights_home = lf.weights_home;
+        lr.output_home = lf.output_home;
+        lr.onchip_bytes = lf.onchip_bytes();
+        r.onchip_read_bytes += lr.onchip_read_bytes;
+        r.onchip_write_bytes += lr.onchip_write_bytes;
 
         r.macs += lr.macs;
         r.cycles += lr.cycles;
@@ -108,7 +121,14 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         r.layers.push_back(std::move(lr));
     }
     r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
-    r.compulsory_dram_bytes = int64_t(compiled.dram.compulsory_bytes);
+    r.compulsory_dram_bytes = footprint.dram_bytes;
+    r.residency = compiled.residency.limit_bytes > 0;
+    r.onchip_peak_bytes = footprint.onchip_peak_bytes;
+    r.resident_peak_bytes = footprint.resident_peak_bytes;
+    r.resident_tensors = footprint.resident_tensors;
+    r.dram_tensors = footprint.dram_tensors;
+    r.weight_bytes = footprint.weight_bytes;
+    r.io_bytes = footprint.io_bytes;
     r.stats = dump_stats(g);
     for (const Layer& l : g.layers) r.stats_tags.push_back(l.name);
     r.provenance.seed = w.seed;

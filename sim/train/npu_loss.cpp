@@ -27,7 +27,7 @@ LossResult npu_softmax_cross_entropy(Simulation& sim, NpuPrograms& programs, Pre
     PreparedWorkload w = prepare_workload(g, precision, true, 1);
     HostTensor& in = w.model.inputs[0];
     for (int64_t k = 0; k < in.elements(); ++k) in.set_real(k, logits[size_t(k)]);
-    const CompiledModel compiled = sim.compile(w);
+    const CompiledModel compiled = sim.compile(w, Simulation::Activations::InDram);
     sim.load(w.model, compiled);
     book_forward(programs, sim, g, w, compiled, {layer, layer});
     const HostTensor p = sim.read_tensor(compiled, w.model.graph, 1);

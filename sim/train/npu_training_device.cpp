@@ -65,7 +65,7 @@ const CompiledModel& NpuTrainingDevice::compiled_segment(size_t k, const Forward
     // The first step, or a new batch size: new places.
     m_compiled.resize(std::max(m_compiled.size(), k + 1));
     m_resident.resize(m_compiled.size());
-    m_compiled[k] = m_sim.compile(w);
+    m_compiled[k] = m_sim.compile(w, Simulation::Activations::InDram);
     const DramPlan& plan = m_compiled[k].dram;
     if (m_sim.dram_end() != plan.total_bytes) throw std::logic_error("a training segment placed more than its plan");
     m_sim.load(w.model, m_compiled[k]);

@@ -11,7 +11,7 @@ TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph&
                                             const UpdateRule& rule) {
     simulation.release_dram();
     const PreparedWorkload w = prepare_workload(graph, precision, false, 1);
-    const CompiledModel compiled = simulation.compile(w);
+    const CompiledModel compiled = simulation.compile(w, Simulation::Activations::InDram);
     NpuPrograms micro(simulation, precision);
     book_forward(micro, simulation, graph, w, compiled);
     micro.time_pass(loss_pass(graph));

@@ -40,6 +40,12 @@ TEST_CASE("a valid design loads with its derived values", "[config]") {
     CHECK(
         parse(test::replace_once(test::kDesignYaml, "clock_mhz: 500", "clock_mhz: 500\nqueue_depth: 4")).queue_depth ==
         4);
+    CHECK(c.memory.residency);  // MemoryPolicy's defaults
+    CHECK(c.memory.resident_fraction == 0.5);
+    const NpuConfig off = parse(test::replace_once(
+        test::kDesignYaml, "clock_mhz: 500", "clock_mhz: 500\nmemory: {residency: false, resident_fraction: 0.25}"));
+    CHECK_FALSE(off.memory.residency);
+    CHECK(off.memory.resident_fraction == 0.25);
     CHECK(c.energy.scale_to_design == Approx(0.174));
     CHECK(c.peak_tops() == Approx(2.0 * 64 * 500e6 / 1e12));
 }
@@ -72,6 +78,12 @@ TEST_CASE("design errors name file, line and key path", "[config][errors]") {
         {"clock_mhz: 500", "clock_mhz: 500\nqueue_depth: 0", "queue_depth: "},
         {"clock_mhz: 500", "clock_mhz: 500\nqueue_depth: 100000", "queue_depth: 100000 entries: at most 65536"},
         {"unified:", "unifed:", "buffers.unifed: unknown key"},
+        {"clock_mhz: 500", "clock_mhz: 500\nmemory: {residency: maybe}", "memory.residency: expected true or false"},
+        {"clock_mhz: 500", "clock_mhz: 500\nmemory: {resident_fraction: 1}",
+         "memory.resident_fraction: 1: the share of the buffer kept for resident tensors must lie strictly between 0 "
+         "and 1"},
+        {"clock_mhz: 500", "clock_mhz: 500\nmemory: {resident_fraction: 0}", "memory.resident_fraction: 0: the share"},
+        {"clock_mhz: 500", "clock_mhz: 500\nmemory: {keep: all}", "memory.keep: unknown key"},
         // missing keys
         {"clock_mhz: 500\n", "", "clock_mhz: missing required key"},
         {"vector: {lanes: 8}\n", "", "vector: missing required key"},

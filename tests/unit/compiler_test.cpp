@@ -25,36 +25,54 @@ Graph inference(const std::string& model, int64_t batch = 1, int64_t size = 0) {
     return inference_graph(g).graph;
 }
 
-void require_inside(const NpuConfig& c, const isa::Region& r) {
+// Inside its buffer, and for the buffer that holds resident tensors below the ones live while
+// the layer runs (tiles and resident tensors never overlap).
+void require_inside(const NpuConfig& c, const ResidencyPlan& residency, int32_t layer, const isa::Region& r) {
     REQUIRE(r.offset >= 0);
     REQUIRE(r.size >= 0);
-    REQUIRE(r.offset + r.size <= buffer_capacity(c, r.buffer));
+    int64_t limit = buffer_capacity(c, r.buffer);
+    if (r.buffer == residency.buffer) limit -= residency.reserved_bytes[size_t(layer)];
+    REQUIRE(r.offset + r.size <= limit);
+}
+
+// A transfer's DRAM box lies inside the program's DRAM, or (a resident tensor) inside the
+// resident tensors live while its layer runs.
+void require_box_inside(const CompiledModel& cm, int32_t layer, const isa::DramBox& box) {
+    for (int d = 0; d < 4; ++d) {
+        REQUIRE(box.start[size_t(d)] >= 0);
+        REQUIRE(box.extent[size_t(d)] >= 1);
+        REQUIRE(box.start[size_t(d)] + box.extent[size_t(d)] <= box.dims[size_t(d)]);
+    }
+    const uint64_t bytes = uint64_t(box.dims[0] * box.dims[1] * box.dims[2] * box.dims[3] * box.element_bytes);
+    if (!isa::is_onchip(box.base)) {
+        REQUIRE(box.base + bytes <= cm.program.dram_bytes);
+        return;
+    }
+    const ResidencyPlan& r = cm.residency;
+    REQUIRE(isa::onchip_buffer(box.base) == r.buffer);
+    REQUIRE(isa::onchip_offset(box.base) >= r.capacity_bytes - r.reserved_bytes[size_t(layer)]);
+    REQUIRE(isa::onchip_offset(box.base) + int64_t(bytes) <= r.capacity_bytes);
 }
 
 // Every instruction's regions lie inside their buffers, sizes agree with what they hold, and
 // dependencies point backwards.
-void check_program(const NpuConfig& c, const isa::Program& p, Precision precision) {
+void check_program(const NpuConfig& c, const CompiledModel& cm, Precision precision) {
+    const isa::Program& p = cm.program;
     const int64_t e = int64_t(element_bytes(precision));
     for (size_t i = 0; i < p.instructions.size(); ++i) {
         const isa::Instruction& in = p.instructions[i];
+        auto inside = [&](const isa::Region& r) { require_inside(c, cm.residency, in.layer, r); };
         for (int32_t d : in.deps) REQUIRE(d < int32_t(i));
         if (in.queue == isa::Queue::Load || in.queue == isa::Queue::Store) {
             const isa::Transfer& t = in.transfer();
-            require_inside(c, t.sram);
+            inside(t.sram);
             REQUIRE(t.sram.size == t.dram.bytes());
-            for (int d = 0; d < 4; ++d) {
-                REQUIRE(t.dram.start[size_t(d)] >= 0);
-                REQUIRE(t.dram.extent[size_t(d)] >= 1);
-                REQUIRE(t.dram.start[size_t(d)] + t.dram.extent[size_t(d)] <= t.dram.dims[size_t(d)]);
-            }
-            REQUIRE(t.dram.base + uint64_t(t.dram.dims[0] * t.dram.dims[1] * t.dram.dims[2] * t.dram.dims[3] *
-                                           t.dram.element_bytes) <=
-                    p.dram_bytes);
+            require_box_inside(cm, in.layer, t.dram);
         } else if (in.queue == isa::Queue::Array) {
             const isa::Gemm& g = in.gemm();
-            require_inside(c, g.input.region);
-            require_inside(c, g.weights);
-            require_inside(c, g.accumulator);
+            inside(g.input.region);
+            inside(g.weights);
+            inside(g.accumulator);
             REQUIRE(g.weights.size == g.groups * g.filters * g.k() * e);
             REQUIRE(g.accumulator.size == g.groups * g.m() * g.filters);
             REQUIRE(g.accumulator.size <= buffer_capacity(c, isa::Buffer::Accumulator) / 2);
@@ -62,8 +80,8 @@ void check_program(const NpuConfig& c, const isa::Program& p, Precision precisio
             REQUIRE(g.input.region.size == x[0] * x[1] * x[2] * x[3] * e);
         } else {
             const isa::Vector& v = in.vector();
-            require_inside(c, v.dst);
-            require_inside(c, v.src);
+            inside(v.dst);
+            inside(v.src);
             REQUIRE(v.dst.size == v.dst_elements() * e);
         }
     }
@@ -136,7 +154,8 @@ TEST_CASE("compiled programs stay inside their buffers for every zoo model", "[c
             const std::string m = model;
             const Graph g = inference(model, 2, m == "lenet5" ? 0 : m == "alexnet" ? 99 : 64);
             const CompiledModel cm = compile(g, std::vector<QuantLayer>(g.layers.size()), c, Precision::Int8);
-            check_program(c, cm.program, Precision::Int8);
+            check_program(c, cm, Precision::Int8);
+            CHECK(cm.residency.peak_bytes > 0);  // each of these keeps some activations on chip
             for (size_t i = 1; i < g.layers.size(); ++i)
                 if (g.layers[i].kind == LayerKind::Conv2d || g.layers[i].kind == LayerKind::FullyConnected)
                     check_conv_coverage(g, cm.program, int(i));

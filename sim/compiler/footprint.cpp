@@ -1,0 +1,73 @@
+#include "sim/compiler/footprint.h"
+
+#include <algorithm>
+#include <array>
+
+#include "workloads/ops/op_def.h"
+
+namespace npu {
+namespace {
+
+// The end of the highest region each layer touches, per buffer (the accumulator left out).
+std::vector<std::array<int64_t, 5>> tile_high_water(const isa::Program& program, size_t layers) {
+    std::vector<std::array<int64_t, 5>> high(layers, std::array<int64_t, 5>{0, 0, 0, 0, 0});
+    for (const isa::Instruction& in : program.instructions) {
+        auto touch = [&](const isa::Region& r) {
+            if (r.size <= 0 || r.buffer == isa::Buffer::Accumulator) return;
+            int64_t& h = high[size_t(in.layer)][size_t(r.buffer)];
+            h = std::max(h, r.offset + r.size);
+        };
+        if (const auto* t = std::get_if<isa::Transfer>(&in.body)) {
+            touch(t->sram);
+        } else if (const auto* g = std::get_if<isa::Gemm>(&in.body)) {
+            touch(g->a_region());
+            touch(g->b_region());
+        } else {
+            const isa::Vector& v = in.vector();
+            for (const isa::Region* r : {&v.src, &v.src2, &v.params, &v.dst}) touch(*r);
+        }
+    }
+    return high;
+}
+
+std::string input_home(const Graph& g, const CompiledModel& c, int layer) {
+    std::string home;
+    for (int input : g.layers[size_t(layer)].inputs) {
+        const std::string h = c.residency.resident(c.dram.tensor_id[size_t(input)]) ? "sram" : "dram";
+        home = home.empty() || home == h ? h : "mixed";
+    }
+    return home;
+}
+
+}  // namespace
+
+Footprint memory_footprint(const Graph& g, const CompiledModel& c) {
+    Footprint f;
+    f.layers.resize(g.layers.size());
+    const auto high = tile_high_water(c.program, g.layers.size());
+    for (size_t i = 0; i < g.layers.size(); ++i) {
+        const Layer& l = g.layers[i];
+        LayerFootprint& lf = f.layers[i];
+        const int32_t tensor = c.dram.tensor_id[i];
+        const bool resident = c.residency.resident(tensor);
+        lf.input_home = input_home(g, c, int(i));
+        lf.weights_home = op_def(l.kind).weights ? "dram" : "";
+        lf.output_home = resident ? "sram" : "dram";
+        for (int64_t h : high[i]) lf.tile_bytes += h;
+        lf.resident_bytes = c.residency.reserved_bytes[i];
+        f.onchip_peak_bytes = std::max(f.onchip_peak_bytes, lf.onchip_bytes());
+        if (tensor != int32_t(i)) continue;  // an alias: no bytes of its own
+        const int64_t output_bytes = l.output.elements() * c.dram.element_bytes[i];
+        ++(resident ? f.resident_tensors : f.dram_tensors);
+        if (!resident) f.dram_bytes += output_bytes;
+        if (l.kind == LayerKind::Input || (!resident && c.residency.last_use[i] < 0)) f.io_bytes += output_bytes;
+        if (op_def(l.kind).channel_records)
+            f.weight_bytes += int64_t(layer_weights(g, int(i))) * int64_t(element_bytes(c.precision)) +
+                              op_def(l.kind).channel_records(l) * isa::kChannelParamBytes;
+    }
+    f.dram_bytes += f.weight_bytes;
+    f.resident_peak_bytes = c.residency.peak_bytes;
+    return f;
+}
+
+}  // namespace npu

@@ -1,0 +1,120 @@
+// The memory planner on hand-worked graphs: lifetimes, first-fit places from the buffer's top,
+// reuse of a dead tensor's bytes, spills past the limit, and residency off.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "sim/compiler/compiler.h"
+#include "sim/compiler/residency_plan.h"
+#include "sim/config/arch_loader.h"
+#include "test_paths.h"
+#include "workloads/model_loader.h"
+
+using namespace npu;
+
+namespace {
+
+// tiny_4x4: one 16 KiB unified buffer.
+NpuConfig tiny(double resident_fraction, bool residency = true) {
+    NpuConfig c = load_design(test::arch_file("tiny_4x4"), test::energy_dir());
+    c.memory.resident_fraction = resident_fraction;
+    c.memory.residency = residency;
+    return c;
+}
+
+// Every conv keeps 8 channels of 8 x 8 INT8 pixels: 512 bytes per activation.
+Graph parse(const std::string& layers) {
+    return parse_model_yaml("name: t\ninput: {channels: 4, height: 8, width: 8}\nlayers:\n" + layers, "t.yaml");
+}
+
+const char* kChain =
+    "  - {name: c1, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+    "  - {name: c2, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+    "  - {name: c3, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+    "  - {name: c4, type: conv2d, filters: 8, kernel: 3, padding: 1}\n";
+
+const char* kResidual =
+    "  - {name: c1, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+    "  - {name: c2, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+    "  - {name: sum, type: add, inputs: [c2, c1]}\n"
+    "  - {name: c3, type: conv2d, filters: 8, kernel: 3, padding: 1}\n";
+
+ResidencyPlan plan(const Graph& g, const NpuConfig& c) {
+    DramAllocator dram;
+    const DramPlan d = plan_dram(g, Precision::Int8, std::vector<QuantLayer>(g.layers.size()), dram);
+    return plan_residency(g, d, c);
+}
+
+}  // namespace
+
+TEST_CASE("a chain reuses the place of a tensor after its last reader", "[compiler][residency]") {
+    const Graph g = parse(kChain);
+    const ResidencyPlan p = plan(g, tiny(0.5));
+    REQUIRE(p.buffer == isa::Buffer::Unified);
+    CHECK(p.capacity_bytes == 16384);
+    CHECK(p.limit_bytes == 8192);
+    // Lifetimes: c1 [1, 2], c2 [2, 3], c3 [3, 4]; c4 is the network's output.
+    CHECK(p.last_use == std::vector<int32_t>{1, 2, 3, 4, -1});
+    // c1 at the top (depth 0), c2 below it (both live at layer 2), c3 back at depth 0: c1 is dead.
+    CHECK(p.offset == std::vector<int64_t>{-1, 16384 - 512, 16384 - 1024, 16384 - 512, -1});
+    CHECK(p.overwrites[3] == std::vector<int32_t>{1});
+    CHECK(p.overwrites[2].empty());
+    CHECK(p.reserved_bytes == std::vector<int64_t>{0, 512, 1024, 1024, 512});
+    CHECK(p.peak_bytes == 1024);
+}
+
+TEST_CASE("a residual branch keeps both operands of the add live", "[compiler][residency]") {
+    const Graph g = parse(kResidual);
+    const ResidencyPlan p = plan(g, tiny(0.5));
+    // c1 [1, 3] (c2 and the add read it), c2 [2, 3], sum [3, 4]: three places at layer 3.
+    CHECK(p.offset == std::vector<int64_t>{-1, 16384 - 512, 16384 - 1024, 16384 - 1536, -1});
+    CHECK(p.reserved_bytes == std::vector<int64_t>{0, 512, 1024, 1536, 1536});
+    CHECK(p.peak_bytes == 1536);
+}
+
+TEST_CASE("a tensor that does not fit next to the live ones goes through DRAM", "[compiler][residency]") {
+    const Graph g = parse(kResidual);
+    // 1/16 of 16 KiB: 1024 bytes, room for c1 and c2 but not for the sum beside them.
+    const ResidencyPlan p = plan(g, tiny(1.0 / 16));
+    CHECK(p.limit_bytes == 1024);
+    CHECK(p.resident(1));
+    CHECK(p.resident(2));
+    CHECK_FALSE(p.resident(3));
+    CHECK(p.reserved_bytes == std::vector<int64_t>{0, 512, 1024, 1024, 0});
+}
+
+TEST_CASE("residency off keeps every tensor in DRAM and reserves nothing", "[compiler][residency]") {
+    const Graph g = parse(kResidual);
+    const ResidencyPlan p = plan(g, tiny(0.5, false));
+    for (size_t i = 0; i < g.layers.size(); ++i) CHECK_FALSE(p.resident(int(i)));
+    CHECK(p.peak_bytes == 0);
+    CHECK(p.limit_bytes == 0);
+}
+
+TEST_CASE("a compiled program stores resident tensors on chip and mirrors them in DRAM", "[compiler][residency]") {
+    const Graph g = parse(kChain);
+    const CompiledModel cm = compile(g, std::vector<QuantLayer>(g.layers.size()), tiny(0.5), Precision::Int8);
+    REQUIRE(cm.program.resident.size() == 3);
+    for (const isa::ResidentTensor& r : cm.program.resident) {
+        CHECK(r.onchip_address == cm.residency.address(r.layer));
+        CHECK(r.dram_address == cm.dram.output_address[size_t(r.layer)]);
+        CHECK(r.bytes == 512);
+    }
+    int64_t onchip_stores = 0, dram_stores = 0;
+    for (const isa::Instruction& in : cm.program.instructions)
+        if (in.queue == isa::Queue::Store) ++(isa::is_onchip(in.transfer().dram.base) ? onchip_stores : dram_stores);
+    CHECK(onchip_stores > 0);
+    CHECK(dram_stores > 0);  // c4, the output
+    // c3 reuses c1's place: each of its stores waits for the last load that read c1 (layer 2's).
+    int32_t last_c1_load = -1;
+    for (size_t i = 0; i < cm.program.instructions.size(); ++i) {
+        const isa::Instruction& in = cm.program.instructions[i];
+        if (in.queue == isa::Queue::Store && isa::is_onchip(in.transfer().dram.base)) CHECK(in.layer != 4);
+        if (in.queue == isa::Queue::Load && in.transfer().dram.base == cm.residency.address(1))
+            last_c1_load = int32_t(i);
+        if (in.queue == isa::Queue::Store && in.layer == 3) {
+            REQUIRE(last_c1_load >= 0);
+            CHECK(std::find(in.deps.begin(), in.deps.end(), last_c1_load) != in.deps.end());
+        }
+    }
+}
