@@ -43,6 +43,8 @@ public:
     void prepare(uint64_t bytes);
     uint8_t* backing() { return m_storage.empty() ? nullptr : m_storage.data(); }
     uint64_t size() const { return m_storage.size(); }
+    // dram.model banked: its timing state (bank busy times, command counts); else nullptr.
+    const BankedDramTiming* banked() const { return m_banked.get(); }
 
 private:
     void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

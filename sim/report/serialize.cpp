@@ -117,6 +117,13 @@ std::string to_json(const RunResult& r) {
                    {"io_bytes", r.io_bytes},
                    {"onchip_read_bytes", r.onchip_read_bytes},
                    {"onchip_write_bytes", r.onchip_write_bytes}};
+    t["dram"] = {{"achieved_gbps", r.dram.achieved_gbps}};
+    if (r.dram.banked) {
+        t["dram"]["refresh_ns"] = r.dram.refresh_ns;
+        t["dram"]["bank_busy"] = {{"max_ns", r.dram.bank_busy_max_ns},
+                                  {"mean_ns", r.dram.bank_busy_mean_ns},
+                                  {"per_bank_ns", r.dram.bank_busy_ns}};
+    }
     t["energy"] = energy_json(r.energy);
     t["tops_per_watt"] = r.tops_per_watt();
     t["area_mm2"] = r.area.total_mm2();

@@ -68,6 +68,11 @@ void print_table(std::ostream& out, const RunResult& r) {
                    double(r.dram_read_bytes + r.dram_write_bytes) / double(r.compulsory_dram_bytes),
                    human_bytes(double(r.compulsory_dram_bytes)),
                    double(r.dram_read_bytes + r.dram_write_bytes) / r.time_ns());
+    if (r.dram.banked && r.time_ns() > 0)
+        fmt::print(
+            out, "       banked DRAM: busiest bank {:.1f}% of the run, mean {:.1f}% over {} banks; refresh {:.1f} us\n",
+            100.0 * r.dram.bank_busy_max_ns / r.time_ns(), 100.0 * r.dram.bank_busy_mean_ns / r.time_ns(),
+            r.dram.bank_busy_ns.size(), r.dram.refresh_ns / 1e3);
     if (r.timing_model != "scalesim")
         fmt::print(out, "memory: {}; on-chip peak {} (resident tensors {}), {} tensors on chip, {} in DRAM{}\n",
                    r.residency ? "activations on chip where they fit" : "residency off, every tensor in DRAM",

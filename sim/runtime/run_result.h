@@ -113,6 +113,16 @@ struct RunResult {
     int64_t resident_tensors = 0, dram_tensors = 0;
     int64_t weight_bytes = 0, io_bytes = 0;  // weights and channel parameters; network inputs and outputs
     int64_t onchip_read_bytes = 0, onchip_write_bytes = 0;
+    // The DRAM over the run: bandwidth achieved (bytes moved / run time, 10^9 bytes/s); with the
+    // banked model, how long each bank was busy (activating, precharging or moving data,
+    // channel-major) and the channel time refresh took, summed over channels.
+    struct DramActivity {
+        double achieved_gbps = 0.0;
+        bool banked = false;
+        double refresh_ns = 0.0;
+        double bank_busy_max_ns = 0.0, bank_busy_mean_ns = 0.0;
+        std::vector<double> bank_busy_ns;
+    } dram;
     EnergyBreakdown energy;
     AreaBreakdown area;
     int64_t instructions = 0;

@@ -79,6 +79,23 @@ void fill_layer_counters(LayerResult& lr, size_t i, const CoreCounters& k, const
     lr.energy = energy_of(c, precision, a);
 }
 
+// The DRAM's figures over the run; derived here, in one place, from the totals and the banked
+// model's state after the program.
+RunResult::DramActivity dram_activity(const RunResult& r, const BankedDramTiming* banked) {
+    RunResult::DramActivity d;
+    const double ns = r.time_ns();
+    if (ns > 0) d.achieved_gbps = double(r.dram_read_bytes + r.dram_write_bytes) / ns;  // bytes/ns = GB/s
+    if (!banked) return d;
+    d.banked = true;
+    d.refresh_ns = banked->counts().refresh_ns;
+    d.bank_busy_ns = banked->bank_busy_ns();
+    for (double b : d.bank_busy_ns) {
+        d.bank_busy_max_ns = std::max(d.bank_busy_max_ns, b);
+        d.bank_busy_mean_ns += b / double(d.bank_busy_ns.size());
+    }
+    return d;
+}
+
 }  // namespace
 
 RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& compiled, double start_ns) const {
@@ -128,6 +145,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     r.resident_tensors = footprint.resident_tensors;
     r.dram_tensors = footprint.dram_tensors;
     r.weight_bytes = footprint.weight_bytes;
+    r.dram = dram_activity(r, m_system->dram.banked());
     r.io_bytes = footprint.io_bytes;
     r.stats = dump_stats(g);
     for (const Layer& l : g.layers) r.stats_tags.push_back(l.name);

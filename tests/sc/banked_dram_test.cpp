@@ -4,6 +4,8 @@
 // timing-only run giving the same cycles as the functional one.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "common/file_text.h"
 #include "sc_helpers.h"
 #include "test_designs.h"
@@ -48,6 +50,19 @@ TEST_CASE("a banked DRAM under the NPU: bit-exact outputs, counted commands, per
     CHECK(total(r, "dram_activates") == total(r, "dram_row_misses") + total(r, "dram_row_conflicts"));
     CHECK(total(r, "dram_row_hits") > total(r, "dram_activates"));  // streams mostly hit open rows
     const DramPreset& p = c.dram.preset;
+    // Every bank of both channels has a busy time within the run; refresh ran every tREFI on
+    // each channel for tRFC (the last one may fall due within one tREFI of the end).
+    REQUIRE(r.dram.banked);
+    CHECK(r.dram.bank_busy_ns.size() == size_t(2 * p.ranks * p.bank_groups * p.banks_per_group));
+    CHECK(r.dram.bank_busy_max_ns <= r.time_ns());
+    CHECK(r.dram.bank_busy_mean_ns > 0.0);
+    CHECK(r.dram.bank_busy_mean_ns <= r.dram.bank_busy_max_ns);
+    const double refreshes = r.dram.refresh_ns / (double(p.rfc) * p.tck_ns);
+    CHECK(refreshes == Approx(std::round(refreshes)));
+    const double due = 2.0 * std::floor(r.time_ns() / (double(p.refi) * p.tck_ns));
+    CHECK(refreshes >= due - 2.0);
+    CHECK(refreshes <= due + 2.0);
+    CHECK(r.dram.achieved_gbps == Approx(double(r.dram_read_bytes + r.dram_write_bytes) / r.time_ns()));
     CHECK(r.energy.dram_pj ==
           Approx(double(total(r, "dram_activates")) * p.act_pj + double(total(r, "dram_read_bursts")) * p.read_pj +
                  double(total(r, "dram_write_bursts")) * p.write_pj +
