@@ -48,9 +48,13 @@ struct DramConfig {
 // Where activations live (sim/compiler/residency_plan.h): with residency on, a tensor stays on
 // chip from its producer to its last consumer when it fits into `resident_fraction` of the
 // buffer that holds input tiles; otherwise it goes through DRAM (residency off: all do).
+// With `fusion`, a conv or fc whose only reader is the residual add right after it adds the
+// other operand to each output tile before storing it (sim/compiler/fusion_plan.h): the conv's
+// output is never stored anywhere.
 struct MemoryPolicy {
     bool residency = true;
     double resident_fraction = 0.5;
+    bool fusion = true;
 };
 
 struct NpuConfig {

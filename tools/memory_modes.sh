@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's residency table: every shipped design on a model (default ResNet-50, batch 1, the
-# design's default precision, timing-only), with the memory planner off and on: time, DRAM bytes
+# design's default precision, timing-only), with the memory planner (residency and fusion) off
+# and on: time, DRAM bytes
 # moved, energy and its DRAM share, and what stayed on chip. Prints Markdown rows.
 #   tools/memory_modes.sh [MODEL] [BATCH]
 set -euo pipefail
@@ -17,7 +18,7 @@ for f in configs/arch/*.yaml; do
   d=$(basename "$f" .yaml)
   for r in off on; do
     if ! "$npusim" run --arch "$d" --workload "$model" --batch "$batch" --timing-only --quiet \
-         --residency "$r" --json "$tmp/$d.$r.json" > /dev/null 2> "$tmp/err"; then
+         --residency "$r" --fusion "$r" --json "$tmp/$d.$r.json" > /dev/null 2> "$tmp/err"; then
       echo "| \`$d\` | $r | $(head -1 "$tmp/err") | | | | | | |"
       continue
     fi

@@ -44,6 +44,9 @@ void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch
     add_choice_option(app, "--residency", args.residency, {"on", "off"},
                       "Keep activations on chip where they fit (on) or move every tensor through DRAM (off); "
                       "default: the design's memory.residency");
+    add_choice_option(app, "--fusion", args.fusion, {"on", "off"},
+                      "Fuse each conv with the residual add right after it (on) or run them apart (off); "
+                      "default: the design's memory.fusion");
     add_limit_option(app, args.limits);
 }
 
@@ -55,6 +58,7 @@ ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& path
     if (!args.dataflow.empty() && !parse_dataflow(args.dataflow, d.config.dataflow))
         throw std::logic_error("--dataflow passed the parser unchecked");
     if (!args.residency.empty()) d.config.memory.residency = args.residency == "on";
+    if (!args.fusion.empty()) d.config.memory.fusion = args.fusion == "on";
     d.precision = d.config.precisions.front();
     if (!args.precision.empty() && !parse_precision(args.precision, d.precision))
         throw std::logic_error("--precision passed the parser unchecked");

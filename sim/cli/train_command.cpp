@@ -174,7 +174,7 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     reshape_input(g, a.batch, 0, 0, limits);
     SimulationOptions options;
     options.functional = false;
-    Simulation sim(resolve_design_args(DesignArgs{a.arch, "", "", a.limits, ""}, paths).config, options);
+    Simulation sim(resolve_design_args(DesignArgs{a.arch, "", "", a.limits, "", ""}, paths).config, options);
     const TrainingStepEstimate e = estimate_training_step(
         sim, g, storage_precision(tp), UpdateRule{optimizer, tp != TrainPrecision::Fp32, a.accumulate});
     fmt::print("npusim train --timing-only: {} on {}, {}, {}, batch {} x {} micro-batch(es): one step\n{}{}", g.name,
@@ -277,7 +277,7 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     const int64_t steps = data.train.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
     TrainerConfig config = trainer_config(a, steps);
     const NpuConfig design =
-        a.arch.empty() ? NpuConfig{} : resolve_design_args(DesignArgs{a.arch, "", "", a.limits, ""}, paths).config;
+        a.arch.empty() ? NpuConfig{} : resolve_design_args(DesignArgs{a.arch, "", "", a.limits, "", ""}, paths).config;
     const NpuGemmOrder design_order(design, storage_precision(config.precision));
     if (a.sum_order == "npu") {
         if (!design.supports(storage_precision(config.precision)))

@@ -9,6 +9,7 @@
 #include "common/limits.h"
 #include "kernels/model/prepared_model.h"
 #include "sim/compiler/dram_plan.h"
+#include "sim/compiler/fusion_plan.h"
 #include "sim/compiler/residency_plan.h"
 
 namespace npu {
@@ -17,6 +18,7 @@ struct CompiledModel {
     isa::Program program;
     DramPlan dram;
     ResidencyPlan residency;                // which activations stayed on chip
+    FusionPlan fusion;                      // which convs fed their residual add directly
     Precision precision = Precision::Int8;  // of its tensors and instructions
 };
 

@@ -44,8 +44,8 @@ struct Search {
         n.slot_bytes[size_t(Operand::Ifmap)] = conv_input_box_elements(g, t.groups * t.channels, t) * e;
         n.slot_bytes[size_t(Operand::Weight)] =
             t.groups * t.filters * t.channels * g.window.kernel_h * g.window.kernel_w * e;
-        n.slot_bytes[size_t(Operand::Output)] =
-            t.m() * t.groups * t.filters * out_e + t.groups * t.filters * isa::kChannelParamBytes;
+        n.slot_bytes[size_t(Operand::Output)] = t.m() * t.groups * t.filters * out_e * (homes.fused_add ? 2 : 1) +
+                                                t.groups * t.filters * isa::kChannelParamBytes;
         return n;
     }
 
@@ -109,6 +109,7 @@ struct Search {
         Traffic r{weight_reads + params, 0};
         (homes.input_onchip ? r.onchip : r.dram) += input_reads;
         (homes.output_onchip ? r.onchip : r.dram) += outputs;
+        if (homes.fused_add) (homes.skip_onchip ? r.onchip : r.dram) += outputs;  // the add's other operand
         return r;
     }
 

@@ -34,9 +34,13 @@ struct ConvTiling {
 };
 
 // Where the layer's input and output tensors live (sim/compiler/residency_plan.h).
+// A fused conv (sim/compiler/fusion_plan.h) also loads the add's other operand next to each
+// output tile, and stores the add's output instead of its own.
 struct TensorHomes {
     bool input_onchip = false;
     bool output_onchip = false;
+    bool fused_add = false;
+    bool skip_onchip = false;
 };
 
 // Throws CompileError when not even a one-pixel, one-channel tile fits.

@@ -15,7 +15,7 @@ namespace npu {
 struct LayerFootprint {
     std::string input_home;      // "sram", "dram", "mixed" (several inputs), "" (none)
     std::string weights_home;    // "dram" (weights stream), "" (no weights)
-    std::string output_home;     // "sram" or "dram"
+    std::string output_home;     // "sram", "dram" or "fused" (handed to the add after it, never stored)
     int64_t tile_bytes = 0;      // tile slots' high-water mark, all buffers but the accumulator
     int64_t resident_bytes = 0;  // the resident partition's extent while the layer runs
     int64_t onchip_bytes() const { return tile_bytes + resident_bytes; }
@@ -26,6 +26,7 @@ struct Footprint {
     int64_t onchip_peak_bytes = 0;                   // the largest layer's on-chip occupancy
     int64_t resident_peak_bytes = 0;                 // of which resident tensors, at most
     int64_t resident_tensors = 0, dram_tensors = 0;  // outputs (and inputs) on chip or in DRAM
+    int64_t fused_tensors = 0;                       // conv outputs never stored (fused adds)
     // Bytes the run keeps in DRAM: inputs, weights and channel parameters, and every output that
     // does not stay on chip (aliases excluded).
     int64_t dram_bytes = 0;

@@ -31,8 +31,9 @@ public:
           m_index(layer),
           m_input(m_layer.inputs[0]),
           m_geometry(ConvGeometry::from_layer(m_layer, ctx.graph.layers[size_t(m_input)].output)),
+          m_add(ctx.fusion.add_of[size_t(layer)]),
           m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name,
-                                      {ctx.onchip(m_input), ctx.onchip(layer)})),
+                                      homes(ctx, layer, m_input, m_add))),
           m_buffers(ctx.config, m_tiling.needs) {}
 
     void run() {
@@ -140,7 +141,9 @@ private:
         const int64_t m = extent[0] * extent[1] * extent[2];
         const int64_t param_bytes = channels * isa::kChannelParamBytes;
         const int64_t data_bytes = m * channels * m_ctx.output_bytes(m_index);
-        const isa::Region slot = m_buffers.slot(Operand::Output, m_output_slots++, param_bytes + data_bytes);
+        const int64_t skip_bytes = m_add >= 0 ? data_bytes : 0;  // a fused add's other operand
+        const isa::Region slot =
+            m_buffers.slot(Operand::Output, m_output_slots++, param_bytes + data_bytes + skip_bytes);
         const isa::Region params{slot.buffer, slot.offset, param_bytes};
         const isa::Region data{slot.buffer, slot.offset + param_bytes, data_bytes};
 
@@ -168,9 +171,46 @@ private:
         v.out_zero_point = q.out_zero_point;
         m_ctx.builder.vector(v);
 
-        const isa::DramBox out = sub_box(m_ctx.tensor_box(m_index), {box[0], channel0, box[1], box[2]},
-                                         {extent[0], channels, extent[1], extent[2]});
-        m_ctx.builder.store(data, out, m_ctx.tensor_id(m_index));
+        const std::array<int64_t, 4> start{box[0], channel0, box[1], box[2]};
+        const std::array<int64_t, 4> size{extent[0], channels, extent[1], extent[2]};
+        if (m_add >= 0) {
+            add_and_store(data, isa::Region{slot.buffer, data.offset + data_bytes, skip_bytes}, start, size);
+            return;
+        }
+        m_ctx.builder.store(data, sub_box(m_ctx.tensor_box(m_index), start, size), m_ctx.tensor_id(m_index));
+    }
+
+    // The fused residual add on one output tile: its other operand's box next to the tile, the
+    // add in place (the add's rescale and activation), the add's output stored; under the add's
+    // layer tag.
+    void add_and_store(const isa::Region& data, const isa::Region& skip, const std::array<int64_t, 4>& start,
+                       const std::array<int64_t, 4>& size) {
+        const Layer& add = m_ctx.graph.layers[size_t(m_add)];
+        const int other = add.inputs[0] == m_index ? add.inputs[1] : add.inputs[0];
+        m_ctx.builder.set_layer(m_add);
+        m_ctx.builder.load(sub_box(m_ctx.tensor_box(other), start, size), skip, m_ctx.tensor_id(other));
+        isa::Vector v;
+        v.op = isa::VectorOp::Add;
+        v.src = add.inputs[0] == m_index ? data : skip;
+        v.src2 = add.inputs[0] == m_index ? skip : data;
+        v.dst = data;
+        v.src_extent = size;
+        v.dst_extent = size;
+        v.tensor_h = m_geometry.output.h;
+        v.tensor_w = m_geometry.output.w;
+        v.activation = add.activation;
+        v.clamp = m_ctx.quant[size_t(m_add)].clamp;
+        v.add = m_ctx.quant[size_t(m_add)].add;
+        m_ctx.builder.vector(v);
+        m_ctx.builder.store(data, sub_box(m_ctx.tensor_box(m_add), start, size), m_ctx.tensor_id(m_add));
+        m_ctx.builder.set_layer(m_index);
+    }
+
+    static TensorHomes homes(const LoweringContext& ctx, int layer, int input, int add) {
+        if (add < 0) return {ctx.onchip(input), ctx.onchip(layer)};
+        const Layer& a = ctx.graph.layers[size_t(add)];
+        const int other = a.inputs[0] == layer ? a.inputs[1] : a.inputs[0];
+        return {ctx.onchip(input), ctx.onchip(add), true, ctx.onchip(other)};
     }
 
     const LoweringContext& m_ctx;
@@ -178,6 +218,7 @@ private:
     int m_index;
     int m_input;
     ConvGeometry m_geometry;
+    int m_add;  // the residual add fused into this layer, or -1
     ConvTiling m_tiling;
     BufferPlan m_buffers;
     int64_t m_input_slots = 0, m_weight_slots = 0, m_output_slots = 0, m_acc_slots = 0;

@@ -5,6 +5,7 @@
 #include "arch/npu_config.h"
 #include "kernels/model/prepared_model.h"
 #include "sim/compiler/dram_plan.h"
+#include "sim/compiler/fusion_plan.h"
 #include "sim/compiler/program_builder.h"
 #include "sim/compiler/residency_plan.h"
 
@@ -17,6 +18,7 @@ struct LoweringContext {
     const std::vector<QuantLayer>& quant;  // clamps, rescales (defaults in timing-only runs)
     const DramPlan& dram;
     const ResidencyPlan& residency;
+    const FusionPlan& fusion;
     ProgramBuilder& builder;
 
     int64_t element_bytes() const { return int64_t(npu::element_bytes(precision)); }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/compiler/buffer_plan.h"
+#include "sim/compiler/fusion_plan.h"
 #include "workloads/ops/op_def.h"
 
 namespace npu {
@@ -14,7 +15,7 @@ struct Placed {
 };
 
 bool lifetimes_overlap(const ResidencyPlan& p, int32_t a, int32_t b) {
-    return a <= p.last_use[size_t(b)] && b <= p.last_use[size_t(a)];
+    return p.first_def[size_t(a)] <= p.last_use[size_t(b)] && p.first_def[size_t(b)] <= p.last_use[size_t(a)];
 }
 
 // The last reader of every tensor, following aliases; -1 for a tensor nobody reads.
@@ -55,7 +56,8 @@ int64_t first_fit(const ResidencyPlan& p, const std::vector<Placed>& placed, int
         depth = std::max(depth, q.hi);
     }
     int64_t room = p.limit_bytes;
-    for (int32_t l = tensor; l <= p.last_use[size_t(tensor)] && size_t(l) < tile_demand.size(); ++l)
+    for (int32_t l = p.first_def[size_t(tensor)]; l <= p.last_use[size_t(tensor)] && size_t(l) < tile_demand.size();
+         ++l)
         room = std::min(room, p.capacity_bytes - tile_demand[size_t(l)]);
     return depth + bytes <= room ? depth : -1;
 }
@@ -63,7 +65,7 @@ int64_t first_fit(const ResidencyPlan& p, const std::vector<Placed>& placed, int
 }  // namespace
 
 ResidencyPlan plan_residency(const Graph& g, const DramPlan& dram, const NpuConfig& config,
-                             const std::vector<int64_t>& tile_demand) {
+                             const std::vector<int64_t>& tile_demand, const FusionPlan* fusion) {
     const size_t n = g.layers.size();
     ResidencyPlan p;
     p.buffer = home_of(config, Operand::Ifmap);
@@ -73,10 +75,15 @@ ResidencyPlan plan_residency(const Graph& g, const DramPlan& dram, const NpuConf
     p.reserved_bytes.assign(n, 0);
     p.overwrites.assign(n, {});
     p.last_use = last_uses(g, dram);
+    p.first_def.resize(n);
+    for (size_t i = 0; i < n; ++i)
+        p.first_def[i] = fusion && fusion->into_conv[i] >= 0 ? fusion->into_conv[i] : int32_t(i);
     if (!config.memory.residency) return p;
     p.limit_bytes = int64_t(double(p.capacity_bytes) * config.memory.resident_fraction) / int64_t(kDramAlignment) *
                     int64_t(kDramAlignment);
-    const std::vector<bool> ok = candidates(g, dram, p.last_use);
+    std::vector<bool> ok = candidates(g, dram, p.last_use);
+    for (size_t i = 0; fusion && i < n; ++i)
+        if (fusion->add_of[i] >= 0) ok[i] = false;  // a fused conv's output never exists
     std::vector<Placed> placed;
     for (size_t i = 0; i < n; ++i) {
         if (!ok[i]) continue;
@@ -91,7 +98,7 @@ ResidencyPlan plan_residency(const Graph& g, const DramPlan& dram, const NpuConf
         p.bytes[i] = bytes;
     }
     for (const Placed& q : placed)
-        for (int32_t l = q.tensor; l <= p.last_use[size_t(q.tensor)]; ++l)
+        for (int32_t l = p.first_def[size_t(q.tensor)]; l <= p.last_use[size_t(q.tensor)]; ++l)
             p.reserved_bytes[size_t(l)] = std::max(p.reserved_bytes[size_t(l)], q.hi);
     for (int64_t r : p.reserved_bytes) p.peak_bytes = std::max(p.peak_bytes, r);
     return p;

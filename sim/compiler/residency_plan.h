@@ -30,6 +30,7 @@ struct ResidencyPlan {
     int64_t limit_bytes = 0;                    // the partition's largest extent
     std::vector<int64_t> offset;                // per layer: its output's byte offset in `buffer`; -1: DRAM
     std::vector<int64_t> bytes;                 // per layer: its output's size (aligned) when resident
+    std::vector<int32_t> first_def;             // per layer: the layer whose instructions write its output
     std::vector<int32_t> last_use;              // per layer: the last layer reading its output (-1: none)
     std::vector<int64_t> reserved_bytes;        // per layer: top bytes held by tensors live while it runs
     // Per layer: the resident tensors whose bytes its output reuses after their last reader (the
@@ -45,8 +46,10 @@ struct ResidencyPlan {
 // Lifetimes and places of every activation; with `config.memory.residency` off every tensor is
 // in DRAM (offsets -1, nothing reserved). `tile_demand`: per layer, the bytes its tiles take in
 // the resident buffer when they have all of it (empty: none).
+// `fusion`: which layers are fused (a fused conv's output is never stored; the add it feeds is
+// written by the conv's instructions).
 ResidencyPlan plan_residency(const Graph& graph, const DramPlan& dram, const NpuConfig& config,
-                             const std::vector<int64_t>& tile_demand = {});
+                             const std::vector<int64_t>& tile_demand = {}, const struct FusionPlan* fusion = nullptr);
 
 // The resident tensors as the program's table (sorted by layer): on-chip place and DRAM mirror.
 std::vector<isa::ResidentTensor> resident_table(const ResidencyPlan& plan, const DramPlan& dram);

@@ -238,6 +238,7 @@ MemoryPolicy read_memory(const YamlMap& m) {
     MemoryPolicy p;
     p.residency = m.get_bool_or("residency", p.residency);
     p.resident_fraction = m.get_double_or("resident_fraction", p.resident_fraction);
+    p.fusion = m.get_bool_or("fusion", p.fusion);
     if (!(p.resident_fraction > 0.0 && p.resident_fraction < 1.0))
         m.fail("resident_fraction",
                fmt::format("{}: the share of the buffer kept for resident tensors must lie strictly between 0 and 1 "

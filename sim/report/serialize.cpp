@@ -112,6 +112,7 @@ std::string to_json(const RunResult& r) {
                    {"resident_peak_bytes", r.resident_peak_bytes},
                    {"resident_tensors", r.resident_tensors},
                    {"dram_tensors", r.dram_tensors},
+                   {"fused_tensors", r.fused_tensors},
                    {"dram_footprint_bytes", r.compulsory_dram_bytes},
                    {"weight_bytes", r.weight_bytes},
                    {"io_bytes", r.io_bytes},

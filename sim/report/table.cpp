@@ -27,9 +27,12 @@ std::string human_energy(double pj) {
     return fmt::format("{:.0f} pJ", pj);
 }
 
-// Where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, - none.
+// Where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, F fused into the
+// next layer (never stored), - none.
 std::string homes(const LayerResult& l) {
-    auto letter = [](const std::string& h) { return h == "sram" ? 'S' : h == "dram" ? 'D' : h == "mixed" ? 'M' : '-'; };
+    auto letter = [](const std::string& h) {
+        return h == "sram" ? 'S' : h == "dram" ? 'D' : h == "mixed" ? 'M' : h == "fused" ? 'F' : '-';
+    };
     return {letter(l.input_home), letter(l.weights_home), letter(l.output_home)};
 }
 
@@ -54,7 +57,9 @@ void print_table(std::ostream& out, const RunResult& r) {
                    human_bytes(double(l.dram_write_bytes)), homes(l), human_energy(l.energy.total_pj()), check);
     }
     if (r.timing_model != "scalesim")
-        fmt::print(out, "(mem: where a layer's input, weights and output lived: S on chip, D DRAM, M mixed)\n");
+        fmt::print(out,
+                   "(mem: where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, F fused into "
+                   "the add after it)\n");
     const double time_ms = r.time_ns() / 1e6;
     fmt::print(out, "\ntotal: {} MACs in {} cycles = {:.3f} ms ({} compute, {} memory stall)\n",
                human_count(double(r.macs)), r.cycles, time_ms, r.compute_cycles, r.stall_cycles);
@@ -74,10 +79,11 @@ void print_table(std::ostream& out, const RunResult& r) {
             100.0 * r.dram.bank_busy_max_ns / r.time_ns(), 100.0 * r.dram.bank_busy_mean_ns / r.time_ns(),
             r.dram.bank_busy_ns.size(), r.dram.refresh_ns / 1e3);
     if (r.timing_model != "scalesim")
-        fmt::print(out, "memory: {}; on-chip peak {} (resident tensors {}), {} tensors on chip, {} in DRAM{}\n",
+        fmt::print(out,
+                   "memory: {}; on-chip peak {} (resident tensors {}), {} tensors on chip, {} in DRAM, {} fused{}\n",
                    r.residency ? "activations on chip where they fit" : "residency off, every tensor in DRAM",
                    human_bytes(double(r.onchip_peak_bytes)), human_bytes(double(r.resident_peak_bytes)),
-                   r.resident_tensors, r.dram_tensors,
+                   r.resident_tensors, r.dram_tensors, r.fused_tensors,
                    r.onchip_read_bytes + r.onchip_write_bytes
                        ? fmt::format(", {} moved on chip instead",
                                      human_bytes(double(r.onchip_read_bytes + r.onchip_write_bytes)))

@@ -111,6 +111,7 @@ struct RunResult {
     bool residency = false;  // the memory planner kept activations on chip where they fit
     int64_t onchip_peak_bytes = 0, resident_peak_bytes = 0;
     int64_t resident_tensors = 0, dram_tensors = 0;
+    int64_t fused_tensors = 0;               // conv outputs handed to their residual add, never stored
     int64_t weight_bytes = 0, io_bytes = 0;  // weights and channel parameters; network inputs and outputs
     int64_t onchip_read_bytes = 0, onchip_write_bytes = 0;
     // The DRAM over the run: bandwidth achieved (bytes moved / run time, 10^9 bytes/s); with the

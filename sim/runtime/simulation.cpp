@@ -36,7 +36,10 @@ CompiledModel Simulation::compile(const PreparedWorkload& w, Activations activat
     // The prepared model's precision: one elaborated NPU runs programs of every precision its
     // design lists (the precision is per instruction).
     NpuConfig config = m_config;
-    if (activations == Activations::InDram) config.memory.residency = false;
+    if (activations == Activations::InDram) {
+        config.memory.residency = false;
+        config.memory.fusion = false;
+    }
     return npu::compile(w.model.graph, w.model.layers, config, w.model.precision, m_options.limits, &m_dram);
 }
 
@@ -100,7 +103,7 @@ HostTensor Simulation::read_tensor(const CompiledModel& compiled, const Graph& g
 
 void Simulation::check(const PreparedWorkload& w, const CompiledModel& compiled, RunResult& r) const {
     require_functional("check");
-    check_layer_outputs(w.model, compiled.dram, m_system->dram.backing(), r);
+    check_layer_outputs(w.model, compiled, m_system->dram.backing(), r);
 }
 
 }  // namespace npu

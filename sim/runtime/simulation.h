@@ -44,8 +44,9 @@ public:
     RunResult run(const PreparedWorkload& workload);
 
     // Compiles for this design, placing the workload's tensors in DRAM after those already there.
-    // Activations stay on chip as the design's memory policy allows, or all go through DRAM
-    // (training: its backward programs read the forward's activations there).
+    // Activations stay on chip and convs fuse with their residual adds as the design's memory
+    // policy allows, or every layer's output goes through DRAM (training: its backward programs
+    // read the forward's activations there).
     enum class Activations { Planned, InDram };
     CompiledModel compile(const PreparedWorkload& workload, Activations activations = Activations::Planned);
     // Writes the model's inputs, weights and channel parameters at their places (functional).

@@ -144,6 +144,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     r.resident_peak_bytes = footprint.resident_peak_bytes;
     r.resident_tensors = footprint.resident_tensors;
     r.dram_tensors = footprint.dram_tensors;
+    r.fused_tensors = footprint.fused_tensors;
     r.weight_bytes = footprint.weight_bytes;
     r.dram = dram_activity(r, m_system->dram.banked());
     r.io_bytes = footprint.io_bytes;

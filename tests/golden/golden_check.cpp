@@ -1,9 +1,9 @@
 // The golden test of the timing model: for one shipped design, every zoo model x dataflow (ws, os,
-// is) x batch (1, 4) x residency (off: every tensor through DRAM, the behaviour before the memory
-// planner; on) runs `npusim run --timing-only --json`, and its total, compute and stall
-// cycles and DRAM bytes read and written must equal tests/golden/timing_only.csv exactly. A
-// refactor keeps every figure; a change meant to move them updates the file in the same commit
-// (tools/update_golden.sh) and says why.
+// is) x batch (1, 4) x memory planner (off: every tensor through DRAM and no fusion, the
+// behaviour before the planner; on: residency and fusion) runs `npusim run --timing-only --json`, and its total,
+// compute and stall cycles and DRAM bytes read and written must equal tests/golden/timing_only.csv exactly. A refactor
+// keeps every figure; a change meant to move them updates the file in the same commit (tools/update_golden.sh) and says
+// why.
 //
 // Usage: npusim_golden_check NPUSIM_BINARY SOURCE_DIR DESIGN OUT_CSV [on|off]
 //   writes what this build produced for DESIGN (in one residency mode, or both) to OUT_CSV and
@@ -57,9 +57,9 @@ std::string run_point(const std::string& npusim, const std::string& key, const s
     const std::string design = key.substr(0, key.find(','));
     fs::remove(json_path);
     const std::string command = fmt::format(
-        "{} run --arch {} --workload {} --dataflow {} --batch {} --residency {} "
+        "{} run --arch {} --workload {} --dataflow {} --batch {} --residency {} --fusion {} "
         "--timing-only --quiet --json {} 2>&1",
-        npusim, design, model, dataflow, batch, residency, json_path);
+        npusim, design, model, dataflow, batch, residency, residency, json_path);
     FILE* pipe = popen(command.c_str(), "r");
     std::string out;
     std::array<char, 4096> buffer;

@@ -1,5 +1,6 @@
-// The memory planner inside the NPU: activations kept on chip give the same outputs bit for bit
-// as the run that moves every tensor through DRAM, the same cycles timing-only as functional,
+// The memory planner inside the NPU: activations kept on chip and convs fused with their
+// residual adds give the same outputs bit for bit as the run that moves every tensor through
+// DRAM, the same cycles timing-only as functional,
 // and on the TPU v1-like design ResNet-50 moves little more than its weights through DRAM.
 #include <catch2/catch.hpp>
 
@@ -9,9 +10,11 @@ using namespace npu;
 
 namespace {
 
+// The memory planner on (residency and fusion) or off (every tensor through DRAM, no fusion).
 NpuConfig with_residency(const std::string& design, bool residency) {
     NpuConfig c = test::design(design);
     c.memory.residency = residency;
+    c.memory.fusion = residency;
     return c;
 }
 
@@ -39,7 +42,9 @@ void compare_modes(const std::string& design, const std::string& model, Precisio
     CHECK_FALSE(a.residency);
     CHECK(b.residency);
     CHECK(a.resident_tensors == 0);
+    CHECK(a.fused_tensors == 0);
     CHECK(b.resident_tensors > 0);
+    CHECK(b.fused_tensors == 3);  // ResNet-8's three residual adds
     CHECK(b.onchip_read_bytes > 0);
     CHECK(b.dram_read_bytes + b.dram_write_bytes < a.dram_read_bytes + a.dram_write_bytes);
     CHECK(timing.run(prepare_workload(g, precision, false, 1)).cycles == b.cycles);
@@ -74,6 +79,7 @@ TEST_CASE("TPU v1-like ResNet-50 batch 1 with residency moves at most 1.1x weigh
     const int64_t moved = r.dram_read_bytes + r.dram_write_bytes;
     INFO("moved " << moved << " bytes; weights " << weights << ", input " << input << ", output " << output);
     CHECK(double(moved) <= 1.1 * double(weights + input + output));
-    CHECK(r.dram_tensors == 2);  // the input and the output: every activation stays on chip
+    CHECK(r.dram_tensors == 2);    // the input and the output: every activation stays on chip
+    CHECK(r.fused_tensors == 16);  // one conv per bottleneck block hands its tiles to the add
     CHECK(moved >= weights + input + output);
 }

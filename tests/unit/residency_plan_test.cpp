@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/compiler/compiler.h"
+#include "sim/compiler/fusion_plan.h"
 #include "sim/compiler/residency_plan.h"
 #include "sim/config/arch_loader.h"
 #include "test_paths.h"
@@ -39,10 +40,10 @@ const char* kResidual =
     "  - {name: sum, type: add, inputs: [c2, c1]}\n"
     "  - {name: c3, type: conv2d, filters: 8, kernel: 3, padding: 1}\n";
 
-ResidencyPlan plan(const Graph& g, const NpuConfig& c) {
+ResidencyPlan plan(const Graph& g, const NpuConfig& c, const FusionPlan* fusion = nullptr) {
     DramAllocator dram;
     const DramPlan d = plan_dram(g, Precision::Int8, std::vector<QuantLayer>(g.layers.size()), dram);
-    return plan_residency(g, d, c);
+    return plan_residency(g, d, c, {}, fusion);
 }
 
 }  // namespace
@@ -117,4 +118,48 @@ TEST_CASE("a compiled program stores resident tensors on chip and mirrors them i
             CHECK(std::find(in.deps.begin(), in.deps.end(), last_c1_load) != in.deps.end());
         }
     }
+}
+
+TEST_CASE("a conv fuses with the residual add right after it when the add is its only reader", "[compiler][fusion]") {
+    const Graph g = parse(kResidual);
+    const std::vector<QuantLayer> quant(g.layers.size());
+    const FusionPlan f = plan_fusion(g, quant, tiny(0.5));
+    // c2 (layer 2) feeds only the sum (layer 3); c1 is read by c2 as well; c3 has no add after it.
+    CHECK(f.add_of == std::vector<int32_t>{-1, -1, 3, -1, -1});
+    CHECK(f.into_conv == std::vector<int32_t>{-1, -1, -1, 2, -1});
+    NpuConfig off = tiny(0.5);
+    off.memory.fusion = false;
+    CHECK(plan_fusion(g, quant, off).add_of == std::vector<int32_t>(g.layers.size(), -1));
+    // An add that is not right after the conv, or that reads it twice, does not fuse.
+    const Graph apart = parse(
+        "  - {name: c1, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+        "  - {name: c2, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+        "  - {name: r, type: relu, inputs: [c1]}\n"
+        "  - {name: sum, type: add, inputs: [c2, r]}\n"
+        "  - {name: twice, type: add, inputs: [sum, sum]}\n");
+    CHECK(plan_fusion(apart, std::vector<QuantLayer>(apart.layers.size()), tiny(0.5)).add_of ==
+          std::vector<int32_t>(apart.layers.size(), -1));
+}
+
+TEST_CASE("a fused conv's output is never stored and the add's is written by the conv's tiles", "[compiler][fusion]") {
+    const Graph g = parse(kResidual);
+    const CompiledModel cm = compile(g, std::vector<QuantLayer>(g.layers.size()), tiny(0.5), Precision::Int8);
+    REQUIRE(cm.fusion.fused_conv(2));
+    // The planner keeps no place for c2, and the sum is written while layer 2 runs.
+    CHECK_FALSE(cm.residency.resident(2));
+    CHECK(cm.residency.first_def[3] == 2);
+    int64_t add_vectors = 0, add_stores = 0;
+    for (const isa::Instruction& in : cm.program.instructions) {
+        if (in.queue == isa::Queue::Store) {
+            const uint64_t base = in.transfer().dram.base;
+            CHECK(base != cm.dram.output_address[2]);  // nothing of c2 reaches DRAM
+            if (in.layer == 3) ++add_stores;
+        }
+        if (in.queue == isa::Queue::Vector && in.layer == 3) {
+            CHECK(in.vector().op == isa::VectorOp::Add);
+            ++add_vectors;
+        }
+    }
+    CHECK(add_vectors > 0);
+    CHECK(add_stores == add_vectors);  // one store per fused tile
 }
