@@ -23,6 +23,11 @@ struct FusionPlan {
 
     bool fused_conv(int layer) const { return add_of[size_t(layer)] >= 0; }
     bool fused_add(int layer) const { return into_conv[size_t(layer)] >= 0; }
+    // Runs conv `layer` and its add apart after all.
+    void unfuse(int layer) {
+        into_conv[size_t(add_of[size_t(layer)])] = -1;
+        add_of[size_t(layer)] = -1;
+    }
 };
 
 // Empty fusions (all -1) when `config.memory.fusion` is off.
