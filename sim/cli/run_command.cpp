@@ -38,6 +38,7 @@ struct RunArgs {
     bool timing_only = false;
     bool no_check = false;
     bool quiet = false;
+    bool tiling = false;
     uint64_t seed = 1;
 };
 
@@ -64,7 +65,8 @@ void check_writable(const std::string& path, const char* option) {
 int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& design) {
     if (a.timing_only || a.timing_model == "scalesim")
         throw UsageError("--dataset: needs a functional run (not --timing-only or --timing-model scalesim)");
-    if (!a.trace.empty() || !a.csv.empty()) throw UsageError("--dataset: --trace and --csv describe one inference");
+    if (!a.trace.empty() || !a.csv.empty() || a.tiling)
+        throw UsageError("--dataset: --trace, --csv and --tiling describe one inference");
     if (a.images < 0) throw UsageError(fmt::format("--images: must be >= 0, got {}", a.images));
     const Shape in = graph.input().output;
     DatasetSplit split = load_dataset(a.dataset, DatasetPaths{}, design.limits);
@@ -124,6 +126,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
     if (!a.dataset.empty()) return run_dataset(a, graph, design);
     if (a.images != 0) throw UsageError("--images: only with --dataset");
     if (a.timing_model == "scalesim") {
+        if (a.tiling) throw UsageError("--tiling: the scalesim timing model has no tiles (use --timing-model npusim)");
         const RunResult result = run_scalesim_model(inference_graph(graph).graph, config, precision);
         print_table(std::cout, result);
         if (!a.json.empty()) write_file(a.json, to_json(result));
@@ -152,6 +155,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
     if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
 
     print_table(std::cout, result);
+    if (a.tiling) print_tilings(std::cout, result);
     if (!a.json.empty()) write_file(a.json, to_json(result));
     if (!a.csv.empty()) write_file(a.csv, to_csv(result));
     if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
@@ -178,6 +182,7 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
                       "fast (tile-level timing) or detailed (cycle-exact PE grid; same cycles, slower)");
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
+    app.add_flag("--tiling", a->tiling, "Also print each conv/fc layer's tiling: the tile chosen, its estimate, why");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");
     app.add_option("--dataset", a->dataset,
                    "Classify a data set's test images (fashion-mnist, digits or a directory of IDX files) and "

@@ -74,6 +74,7 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
     const std::vector<int64_t> demand =
         settle_conv_tiles(out.fusion, graph, config, precision, out.dram, home_of(config, Operand::Ifmap));
     out.residency = plan_residency(graph, out.dram, config, demand, &out.fusion);
+    out.tilings.resize(graph.layers.size());
     ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
     builder.set_overwrites(out.residency.overwrites);
     for (size_t i = 1; i < graph.layers.size(); ++i) {
@@ -81,7 +82,8 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
         builder.set_layer(int32_t(i));
         // The layer's tiles get the buffer below the resident tensors live while it runs.
         const NpuConfig tiles = with_reserved(config, out.residency.buffer, out.residency.reserved_bytes[i]);
-        const LoweringContext ctx{tiles, precision, graph, quant, out.dram, out.residency, out.fusion, builder};
+        const LoweringContext ctx{tiles,         precision,  graph,   quant,       out.dram,
+                                  out.residency, out.fusion, builder, &out.tilings};
         try {
             const Lowering& lowering = lowering_for(graph.layers[i].kind);
             if (lowering.lower) lowering.lower(ctx, int(i));

@@ -8,6 +8,7 @@
 #include "arch/npu_config.h"
 #include "common/limits.h"
 #include "kernels/model/prepared_model.h"
+#include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/dram_plan.h"
 #include "sim/compiler/fusion_plan.h"
 #include "sim/compiler/residency_plan.h"
@@ -19,6 +20,7 @@ struct CompiledModel {
     DramPlan dram;
     ResidencyPlan residency;                // which activations stayed on chip
     FusionPlan fusion;                      // which convs fed their residual add directly
+    std::vector<TilingChoice> tilings;      // per layer: the conv/fc tiling and why (fitting 0: none)
     Precision precision = Precision::Int8;  // of its tensors and instructions
 };
 

@@ -94,11 +94,24 @@ struct Search {
                                         weights * (tiles_k == 1 ? 1 : tiles_m), outputs, params);
         t.m_outer = !(n_outer < m_outer);
         const Traffic& chosen = t.m_outer ? m_outer : n_outer;
+        const Traffic& other = t.m_outer ? n_outer : m_outer;
         t.dram_bytes = chosen.dram;
         t.onchip_bytes = chosen.onchip;
+        t.other_order_dram_bytes = other.dram;
+        t.other_order_onchip_bytes = other.onchip;
+        t.tiles = tiles_g * tiles_n * tiles_m;
         const GemmDims tile{t.m(), t.channels * w.kernel_h * w.kernel_w, t.filters};
-        t.array_cycles =
-            tiles_g * tiles_k * tiles_n * tiles_m * t.groups * gemm_cycles(c.dataflow, tile, array).count();
+        t.array_cycles = t.tiles * tiles_k * t.groups * gemm_cycles(c.dataflow, tile, array).count();
+        t.estimated_cycles = std::max({t.array_cycles, dram_cycles(t), onchip_cycles(t)});
+        t.bound = t.estimated_cycles == t.array_cycles   ? "array"
+                  : t.estimated_cycles == dram_cycles(t) ? "dram"
+                                                         : "onchip";
+    }
+
+    // Smaller estimated time, then less DRAM traffic.
+    static bool better(const ConvTiling& a, const ConvTiling& b) {
+        return a.estimated_cycles != b.estimated_cycles ? a.estimated_cycles < b.estimated_cycles
+                                                        : a.dram_bytes < b.dram_bytes;
     }
 
     struct Traffic {
@@ -113,10 +126,9 @@ struct Search {
         return r;
     }
 
-    int64_t time(const ConvTiling& t) const {
-        const double dram_cycles = double(t.dram_bytes) / c.dram_bytes_per_cycle();
-        const double onchip_cycles = double(t.onchip_bytes) / double(onchip_bytes_per_cycle);
-        return std::max({t.array_cycles, int64_t(dram_cycles), int64_t(onchip_cycles)});
+    int64_t dram_cycles(const ConvTiling& t) const { return int64_t(double(t.dram_bytes) / c.dram_bytes_per_cycle()); }
+    int64_t onchip_cycles(const ConvTiling& t) const {
+        return int64_t(double(t.onchip_bytes) / double(onchip_bytes_per_cycle));
     }
 };
 
@@ -129,8 +141,8 @@ int64_t conv_input_box_elements(const ConvGeometry& g, int64_t channels, const C
     return t.batch * channels * rows * cols;
 }
 
-ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision, int64_t output_bytes,
-                              const std::string& layer_name, TensorHomes homes) {
+TilingChoice search_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision, int64_t output_bytes,
+                                const std::string& layer_name, TensorHomes homes) {
     const BufferConfig& resident = c.ifmap.present() ? c.ifmap : c.unified;
     const Search search{g,
                         c,
@@ -140,8 +152,7 @@ ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precisi
                         homes,
                         std::max<int64_t>(1, resident.bytes_per_cycle)};
     const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
-    bool found = false;
-    ConvTiling best;
+    TilingChoice choice;
     for (int64_t groups : candidates(g.groups, 1)) {
         const bool whole_groups = groups > 1;
         const std::vector<int64_t> channel_options =
@@ -157,19 +168,54 @@ ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precisi
                 t.filters = filters;
                 if (!search.fit_box(t)) continue;
                 search.estimate(t);
-                if (!found || search.time(t) < search.time(best) ||
-                    (search.time(t) == search.time(best) && t.dram_bytes < best.dram_bytes)) {
-                    best = t;
-                    found = true;
+                ++choice.fitting;
+                if (choice.fitting == 1 || Search::better(t, choice.chosen)) {
+                    if (choice.fitting > 1) choice.runner_up = choice.chosen;
+                    choice.chosen = t;
+                } else if (choice.fitting == 2 || Search::better(t, choice.runner_up)) {
+                    choice.runner_up = t;
                 }
             }
     }
-    if (!found)
+    if (choice.fitting == 0)
         throw CompileError(
             fmt::format("layer '{}': no tiling fits design '{}' (even one output pixel of one channel needs more "
                         "buffer than the design has; window {}x{}, input {}x{})",
                         layer_name, c.name, g.window.kernel_h, g.window.kernel_w, g.input.h, g.input.w));
-    return best;
+    choice.has_runner_up = choice.fitting > 1;
+    return choice;
+}
+
+ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision, int64_t output_bytes,
+                              const std::string& layer_name, TensorHomes homes) {
+    return search_conv_tiling(g, c, precision, output_bytes, layer_name, homes).chosen;
+}
+
+std::string ConvTiling::shape() const {
+    return fmt::format("g{} c{} f{} box {}x{}x{}", groups, channels, filters, batch, rows, cols);
+}
+
+std::string TilingChoice::reason() const {
+    const ConvTiling& t = chosen;
+    std::string why = fmt::format("{}-bound", t.bound);
+    if (!has_runner_up)
+        why += "; the only tiling that fits";
+    else if (runner_up.estimated_cycles > t.estimated_cycles)
+        why += fmt::format("; next best {} +{:.1f}% cycles ({}-bound)", runner_up.shape(),
+                           100.0 * double(runner_up.estimated_cycles - t.estimated_cycles) /
+                               double(std::max<int64_t>(1, t.estimated_cycles)),
+                           runner_up.bound);
+    else if (runner_up.dram_bytes > t.dram_bytes)
+        why += fmt::format("; ties on cycles with {}, {} fewer DRAM bytes", runner_up.shape(),
+                           runner_up.dram_bytes - t.dram_bytes);
+    else
+        why +=
+            fmt::format("; ties with {} on cycles and DRAM bytes (the first in search order wins)", runner_up.shape());
+    if (t.other_order_dram_bytes != t.dram_bytes)
+        why += fmt::format("; {} saves {} DRAM bytes of reloads", t.order(), t.other_order_dram_bytes - t.dram_bytes);
+    else if (t.other_order_onchip_bytes != t.onchip_bytes)
+        why += fmt::format("; {} saves {} on-chip bytes", t.order(), t.other_order_onchip_bytes - t.onchip_bytes);
+    return why;
 }
 
 }  // namespace npu

@@ -7,11 +7,14 @@
 // the window's halo), weights, output and channel parameters must fit half of their buffers
 // (double buffering) and its partial sums half of the accumulator. Among the tilings that fit,
 // the one with the smallest estimated time max(array cycles, DRAM cycles, on-chip move cycles)
-// wins; ties go to less DRAM traffic. Loop order: K innermost (partial sums stay in the
-// accumulator); either output boxes outside filter blocks (m_outer) or the reverse, whichever
-// reloads fewer DRAM bytes (then fewer on-chip bytes: a resident input read again costs only
-// the buffer's port).
+// wins; ties go to less DRAM traffic. The candidates: every power-of-two split (and multiples
+// of the array's side) of groups, channels and filters, each with the largest output box that
+// fits beside it, so smaller tiles compete with larger ones on the estimate. Loop order: K
+// innermost (partial sums stay in the accumulator); either output boxes outside filter blocks (m_outer) or the reverse,
+// whichever reloads fewer DRAM bytes (then fewer on-chip bytes: a resident input read again costs only the buffer's
+// port).
 #include <cstdint>
+#include <string>
 
 #include "arch/npu_config.h"
 #include "kernels/model/conv_geometry.h"
@@ -29,8 +32,27 @@ struct ConvTiling {
     int64_t dram_bytes = 0;
     int64_t onchip_bytes = 0;  // moved between resident tensors and tile slots
     int64_t array_cycles = 0;
+    int64_t estimated_cycles = 0;  // max(array, DRAM, on-chip move cycles)
+    const char* bound = "array";   // its largest term: "array", "dram" or "onchip"
+    int64_t tiles = 0;             // output tiles (each a K loop of GEMMs into one accumulator slot)
+    int64_t other_order_dram_bytes = 0;
+    int64_t other_order_onchip_bytes = 0;
 
     int64_t m() const { return batch * rows * cols; }
+    // "g1 c64 f128 box 1x28x28" (groups, channels, filters per tile, output box N x H x W).
+    std::string shape() const;
+    const char* order() const { return m_outer ? "m-outer" : "n-outer"; }
+};
+
+// Why a tiling won (the report's tiling section): how many fit, and the next best of them.
+struct TilingChoice {
+    ConvTiling chosen;
+    int64_t fitting = 0;  // tilings that fit, each with its better loop order
+    bool has_runner_up = false;
+    ConvTiling runner_up;  // the best of the others (when there are any)
+
+    // One line: what bounds the estimate, and what the next best would have cost.
+    std::string reason() const;
 };
 
 // Where the layer's input and output tensors live (sim/compiler/residency_plan.h).
@@ -45,6 +67,9 @@ struct TensorHomes {
 
 // Throws CompileError when not even a one-pixel, one-channel tile fits.
 // `output_bytes`: element size of the layer's output (the precision's, or 4 for int32 sums).
+TilingChoice search_conv_tiling(const ConvGeometry& geometry, const NpuConfig& config, Precision precision,
+                                int64_t output_bytes, const std::string& layer_name, TensorHomes homes = {});
+// The chosen tiling of search_conv_tiling.
 ConvTiling choose_conv_tiling(const ConvGeometry& geometry, const NpuConfig& config, Precision precision,
                               int64_t output_bytes, const std::string& layer_name, TensorHomes homes = {});
 

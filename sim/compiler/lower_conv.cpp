@@ -32,9 +32,12 @@ public:
           m_input(m_layer.inputs[0]),
           m_geometry(ConvGeometry::from_layer(m_layer, ctx.graph.layers[size_t(m_input)].output)),
           m_add(ctx.fusion.add_of[size_t(layer)]),
-          m_tiling(choose_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name,
+          m_choice(search_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name,
                                       homes(ctx, layer, m_input, m_add))),
-          m_buffers(ctx.config, m_tiling.needs) {}
+          m_tiling(m_choice.chosen),
+          m_buffers(ctx.config, m_tiling.needs) {
+        if (ctx.tilings) (*ctx.tilings)[size_t(layer)] = m_choice;
+    }
 
     void run() {
         const ConvGeometry& g = m_geometry;
@@ -219,7 +222,8 @@ private:
     int m_input;
     ConvGeometry m_geometry;
     int m_add;  // the residual add fused into this layer, or -1
-    ConvTiling m_tiling;
+    TilingChoice m_choice;
+    const ConvTiling& m_tiling;
     BufferPlan m_buffers;
     int64_t m_input_slots = 0, m_weight_slots = 0, m_output_slots = 0, m_acc_slots = 0;
     std::array<int64_t, 5> m_loaded_input{-1, -1, -1, -1, -1};

@@ -4,6 +4,7 @@
 
 #include "arch/npu_config.h"
 #include "kernels/model/prepared_model.h"
+#include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/dram_plan.h"
 #include "sim/compiler/fusion_plan.h"
 #include "sim/compiler/program_builder.h"
@@ -20,6 +21,7 @@ struct LoweringContext {
     const ResidencyPlan& residency;
     const FusionPlan& fusion;
     ProgramBuilder& builder;
+    std::vector<TilingChoice>* tilings = nullptr;  // where conv lowering records its choice (per layer)
 
     int64_t element_bytes() const { return int64_t(npu::element_bytes(precision)); }
     int64_t output_bytes(int layer) const { return dram.element_bytes[size_t(layer)]; }

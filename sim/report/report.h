@@ -10,6 +10,9 @@
 namespace npu {
 
 void print_table(std::ostream& out, const RunResult& r);
+// The conv/fc layers' tilings: what the compiler chose, its estimate against the simulated
+// cycles, and why (run --tiling).
+void print_tilings(std::ostream& out, const RunResult& r);
 std::string to_json(const RunResult& r);
 std::string to_csv(const RunResult& r);
 std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace);

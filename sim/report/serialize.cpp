@@ -43,6 +43,19 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
                    {"onchip_bytes", l.onchip_bytes},
                    {"onchip_read_bytes", l.onchip_read_bytes},
                    {"onchip_write_bytes", l.onchip_write_bytes}};
+    if (l.tiling.tiles > 0) {
+        const LayerTiling& t = l.tiling;
+        j["tiling"] = {{"shape", t.shape},
+                       {"loop_order", t.order},
+                       {"tiles", t.tiles},
+                       {"fitting", t.fitting},
+                       {"estimated_cycles", t.estimated_cycles},
+                       {"estimated_dram_bytes", t.estimated_dram_bytes},
+                       {"bound", t.bound},
+                       {"runner_up", t.runner_up},
+                       {"runner_up_cycles", t.runner_up_cycles},
+                       {"reason", t.reason}};
+    }
     j["sram_read_bytes"] = l.sram_read_bytes;
     j["sram_write_bytes"] = l.sram_write_bytes;
     j["accumulator_reads"] = l.accumulator_reads;

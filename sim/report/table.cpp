@@ -101,4 +101,18 @@ void print_table(std::ostream& out, const RunResult& r) {
     if (r.checked) fmt::print(out, "check: {} ({})\n", r.check_passed ? "PASS" : "FAIL", r.check_rule);
 }
 
+void print_tilings(std::ostream& out, const RunResult& r) {
+    fmt::print(out,
+               "\ntiling: per conv/fc layer the tiling with the smallest estimated time max(array, DRAM, on-chip "
+               "move cycles) among those that fit (ties: fewer DRAM bytes)\n");
+    fmt::print(out, "{:<24} {:<28} {:<7} {:>6} {:>4} {:>10} {:>10}  {}\n", "layer", "tile", "order", "tiles", "fit",
+               "estimate", "simulated", "why");
+    for (const LayerResult& l : r.layers) {
+        const LayerTiling& t = l.tiling;
+        if (t.tiles == 0) continue;
+        fmt::print(out, "{:<24} {:<28} {:<7} {:>6} {:>4} {:>10} {:>10}  {}\n", l.name.substr(0, 24), t.shape, t.order,
+                   t.tiles, t.fitting, t.estimated_cycles, l.occupied_cycles(), t.reason);
+    }
+}
+
 }  // namespace npu

@@ -14,6 +14,18 @@
 
 namespace npu {
 
+// A conv/fc layer's tiles (sim/compiler/conv_tiler.h): which tiling the compiler chose and why.
+struct LayerTiling {
+    std::string shape;  // "g1 c64 f128 box 1x28x28": groups, channels, filters, output box per tile
+    std::string order;  // "m-outer" (output boxes outside filter blocks) or "n-outer"
+    std::string bound;  // the estimate's largest term: "array", "dram" or "onchip"
+    std::string reason;
+    int64_t tiles = 0, fitting = 0;  // output tiles; tilings that fit
+    int64_t estimated_cycles = 0, estimated_dram_bytes = 0;
+    std::string runner_up;  // the next best tiling's shape ("" when only one fits)
+    int64_t runner_up_cycles = 0;
+};
+
 struct LayerResult {
     int graph_index = 0;  // the layer's index in the inference graph
     std::string name;
@@ -34,6 +46,7 @@ struct LayerResult {
     std::string input_home, weights_home, output_home;
     int64_t onchip_bytes = 0;
     int64_t onchip_read_bytes = 0, onchip_write_bytes = 0;
+    LayerTiling tiling;                              // conv/fc layers (tiles > 0)
     std::map<std::string, int64_t> sram_read_bytes;  // by buffer
     std::map<std::string, int64_t> sram_write_bytes;
     int64_t accumulator_reads = 0;

@@ -96,6 +96,24 @@ RunResult::DramActivity dram_activity(const RunResult& r, const BankedDramTiming
     return d;
 }
 
+LayerTiling layer_tiling(const TilingChoice& choice) {
+    const ConvTiling& t = choice.chosen;
+    LayerTiling lt;
+    lt.shape = t.shape();
+    lt.order = t.order();
+    lt.bound = t.bound;
+    lt.reason = choice.reason();
+    lt.tiles = t.tiles;
+    lt.fitting = choice.fitting;
+    lt.estimated_cycles = t.estimated_cycles;
+    lt.estimated_dram_bytes = t.dram_bytes;
+    if (choice.has_runner_up) {
+        lt.runner_up = choice.runner_up.shape();
+        lt.runner_up_cycles = choice.runner_up.estimated_cycles;
+    }
+    return lt;
+}
+
 }  // namespace
 
 RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& compiled, double start_ns) const {
@@ -126,6 +144,8 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         lr.weights_home = lf.weights_home;
         lr.output_home = lf.output_home;
         lr.onchip_bytes = lf.onchip_bytes();
+        if (i < compiled.tilings.size() && compiled.tilings[i].fitting > 0)
+            lr.tiling = layer_tiling(compiled.tilings[i]);
         r.onchip_read_bytes += lr.onchip_read_bytes;
         r.onchip_write_bytes += lr.onchip_write_bytes;
 

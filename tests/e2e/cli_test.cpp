@@ -54,6 +54,36 @@ TEST_CASE("npusim run writes the table, JSON, CSV and a Chrome trace", "[e2e]") 
     CHECK(threads.size() == 4);
 }
 
+// The seed (a 3x3 kernel over a 5x5 image, one channel, one filter) has exactly one tiling:
+// the whole layer in one tile, every byte moved once.
+TEST_CASE("npusim run --tiling says which tiling each conv got and why", "[e2e][tiling]") {
+    const std::string json = temp_path("seed_tiling.json");
+    const Result r = npusim("run --arch tiny_4x4 --workload seed --tiling --json " + json);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("tiling: per conv/fc layer") && Contains("g1 c1 f1 box 1x3x3") &&
+                          Contains("the only tiling that fits"));
+    const auto j = nlohmann::json::parse(read(json));
+    const auto& t = j["layers"][0]["tiling"];
+    CHECK(t["shape"] == "g1 c1 f1 box 1x3x3");
+    CHECK(t["tiles"] == 1);
+    CHECK(t["fitting"] == 1);
+    CHECK(t["estimated_dram_bytes"] == 25 + 9 + 9 + 12);  // input, weights, output, channel parameters
+    CHECK(t["runner_up"] == "");
+    // Only conv/fc layers have one.
+    REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --timing-only --json " + json).status == 0);
+    int tiled = 0;
+    const auto lenet = nlohmann::json::parse(read(json));
+    for (const auto& layer : lenet["layers"]) {
+        const std::string type = layer["type"];
+        CHECK(layer.contains("tiling") == (type.rfind("conv2d", 0) == 0 || type.rfind("fc", 0) == 0));
+        tiled += layer.contains("tiling");
+    }
+    CHECK(tiled == 5);  // three convs, two fc
+    const Result s = npusim("run --arch tiny_4x4 --workload seed --tiling --timing-model scalesim");
+    CHECK(s.status == 2);
+    CHECK_THAT(s.out, Contains("--tiling"));
+}
+
 TEST_CASE("npusim run --json holds every raw counter by hierarchical name and the provenance", "[e2e][stats]") {
     const std::string json = temp_path("lenet_stats.json");
     REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --seed 3 --json " + json).status == 0);
