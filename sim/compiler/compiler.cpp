@@ -19,12 +19,12 @@ bool same_tiles(const ConvTiling& a, const ConvTiling& b) {
 }
 
 // One pass over the conv/fc layers with the tiling each picks when it has the whole design and
-// every tensor is in DRAM. It keeps a fusion only where the extra slot for the add's operand
-// leaves that tiling as it is: smaller tiles would reload more, and their narrower boxes waste
-// DRAM bursts, which can cost more than the round trip saves (small buffers); with the same
-// tiles the fused conv moves the same loads and the add's round trip is gone. It returns, per
-// layer, the bytes of `buffer` those tiles take (0 for the other layers, whose tiles stream and
-// shrink without reloading anything): the room the memory planner leaves them.
+// every tensor is in DRAM. It keeps a fusion only where the extra slot (the add's operand, or
+// the pooled tile) and a pool's cuts leave that tiling as it is: smaller tiles would reload more, and their narrower
+// boxes waste DRAM bursts, which can cost more than the round trip saves (small buffers); with the same tiles the fused
+// conv moves the same loads and the add's round trip is gone. It returns, per layer, the bytes of `buffer` those tiles
+// take (0 for the other layers, whose tiles stream and shrink without reloading anything): the room the memory planner
+// leaves them.
 std::vector<int64_t> settle_conv_tiles(FusionPlan& fusion, const Graph& g, const NpuConfig& c, Precision p,
                                        const DramPlan& dram, isa::Buffer buffer) {
     std::vector<int64_t> demand(g.layers.size(), 0);
@@ -36,8 +36,11 @@ std::vector<int64_t> settle_conv_tiles(FusionPlan& fusion, const Graph& g, const
         try {
             tiles = choose_conv_tiling(geometry, c, p, dram.element_bytes[i], l.name);
             if (fusion.fused_conv(int(i))) {
-                const ConvTiling fused =
-                    choose_conv_tiling(geometry, c, p, dram.element_bytes[i], l.name, {false, false, true});
+                const Layer& next = g.layers[size_t(fusion.next_of[i])];
+                const TensorHomes homes = next.kind == LayerKind::Add
+                                              ? TensorHomes{false, false, true, false, FusedPool{}}
+                                              : TensorHomes{false, false, false, false, fused_pool(next)};
+                const ConvTiling fused = choose_conv_tiling(geometry, c, p, dram.element_bytes[i], l.name, homes);
                 if (same_tiles(fused, *tiles))
                     tiles = fused;
                 else
@@ -78,7 +81,7 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
     ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
     builder.set_overwrites(out.residency.overwrites);
     for (size_t i = 1; i < graph.layers.size(); ++i) {
-        if (out.fusion.fused_add(int(i))) continue;  // the conv before it computed it
+        if (out.fusion.computed_by_conv(int(i))) continue;  // the conv before it computed it
         builder.set_layer(int32_t(i));
         // The layer's tiles get the buffer below the resident tensors live while it runs.
         const NpuConfig tiles = with_reserved(config, out.residency.buffer, out.residency.reserved_bytes[i]);

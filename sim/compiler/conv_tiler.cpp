@@ -44,8 +44,10 @@ struct Search {
         n.slot_bytes[size_t(Operand::Ifmap)] = conv_input_box_elements(g, t.groups * t.channels, t) * e;
         n.slot_bytes[size_t(Operand::Weight)] =
             t.groups * t.filters * t.channels * g.window.kernel_h * g.window.kernel_w * e;
-        n.slot_bytes[size_t(Operand::Output)] = t.m() * t.groups * t.filters * out_e * (homes.fused_add ? 2 : 1) +
-                                                t.groups * t.filters * isa::kChannelParamBytes;
+        const int64_t channels = t.groups * t.filters;
+        n.slot_bytes[size_t(Operand::Output)] = t.m() * channels * out_e * (homes.fused_add ? 2 : 1) +
+                                                pooled_elements(homes.pool, t.batch, channels, t.rows, t.cols) * out_e +
+                                                channels * isa::kChannelParamBytes;
         return n;
     }
 
@@ -55,22 +57,29 @@ struct Search {
         return t.accumulator_entries <= c.accumulator.size_bytes / 4 / 2 && fits(c, t.needs);
     }
 
-    // Largest output box that fits, shrinking batch, then rows, then columns.
+    // Largest output box that fits, shrinking batch, then rows, then columns (by halves, cut at
+    // multiples of a fused pool's strides).
     bool fit_box(ConvTiling& t) const {
         t.batch = g.output.n;
         t.rows = g.output.h;
         t.cols = g.output.w;
+        const int64_t align_h = std::max<int64_t>(1, homes.pool.stride_h);
+        const int64_t align_w = std::max<int64_t>(1, homes.pool.stride_w);
         while (!fit(t)) {
             if (t.batch > 1)
                 t.batch = ceil_div(t.batch, 2);
-            else if (t.rows > 1)
-                t.rows = ceil_div(t.rows, 2);
-            else if (t.cols > 1)
-                t.cols = ceil_div(t.cols, 2);
+            else if (halve(t.rows, align_h) < t.rows)
+                t.rows = halve(t.rows, align_h);
+            else if (halve(t.cols, align_w) < t.cols)
+                t.cols = halve(t.cols, align_w);
             else
                 return false;
         }
         return true;
+    }
+    static int64_t halve(int64_t v, int64_t align) {
+        const int64_t half = ceil_div(v, 2);
+        return align == 1 ? half : std::max(align, half / align * align);
     }
 
     // Fills the estimates for the better loop order.
@@ -85,7 +94,7 @@ struct Search {
             g.input.n * g.input.c * input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
             input_span_sum(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w) * e;
         const int64_t weights = g.output.c * g.k_per_group() * e;
-        const int64_t outputs = g.output.elements() * out_e;
+        const int64_t outputs = (homes.pool.present() ? homes.pool.output_elements : g.output.elements()) * out_e;
         const int64_t params = g.output.c * isa::kChannelParamBytes * tiles_m;
         // m_outer: weights stay only if one (k, n) tile; inputs stay across n if one k tile.
         const Traffic m_outer = traffic(input_pass * (tiles_k == 1 ? 1 : tiles_n),

@@ -55,15 +55,32 @@ struct TilingChoice {
     std::string reason() const;
 };
 
-// Where the layer's input and output tensors live (sim/compiler/residency_plan.h).
-// A fused conv (sim/compiler/fusion_plan.h) also loads the add's other operand next to each
-// output tile, and stores the add's output instead of its own.
+// A pool fused into the conv (sim/compiler/fusion_plan.h): output boxes are cut at multiples of
+// its strides, and each tile's pooled box (about 1 / (stride_h x stride_w) of it) is what is stored.
+struct FusedPool {
+    int64_t stride_h = 0, stride_w = 0;  // 0: no pool fused
+    int64_t output_elements = 0;         // of the pool's output tensor
+
+    bool present() const { return stride_h > 0; }
+};
+
+// Where the layer's input and output tensors live (sim/compiler/residency_plan.h); the output
+// is the fused layer's when one is. A conv fused with an add also loads the add's other operand
+// next to each output tile; one fused with a pool also holds the pooled tile.
 struct TensorHomes {
     bool input_onchip = false;
     bool output_onchip = false;
     bool fused_add = false;
     bool skip_onchip = false;
+    FusedPool pool;
 };
+
+// Elements of the pooled box of an output box of `rows` x `cols` (upper bound for any tile).
+inline int64_t pooled_elements(const FusedPool& pool, int64_t batch, int64_t channels, int64_t rows, int64_t cols) {
+    return pool.present() ? batch * channels * ((rows + pool.stride_h - 1) / pool.stride_h) *
+                                ((cols + pool.stride_w - 1) / pool.stride_w)
+                          : 0;
+}
 
 // Throws CompileError when not even a one-pixel, one-channel tile fits.
 // `output_bytes`: element size of the layer's output (the precision's, or 4 for int32 sums).

@@ -30,11 +30,15 @@ std::vector<std::array<int64_t, 5>> tile_high_water(const isa::Program& program,
     return high;
 }
 
-// A fused conv's output never exists, so a fused add's input home is its other operand's.
+// A fused conv's output never exists, so a fused add's input home is its other operand's, and
+// a fused pool's is "fused".
 std::string input_home(const Graph& g, const CompiledModel& c, int layer) {
     std::string home;
     for (int input : g.layers[size_t(layer)].inputs) {
-        if (c.fusion.fused_conv(input)) continue;
+        if (c.fusion.fused_conv(input)) {
+            if (g.layers[size_t(layer)].inputs.size() == 1) return "fused";
+            continue;
+        }
         const std::string h = c.residency.resident(c.dram.tensor_id[size_t(input)]) ? "sram" : "dram";
         home = home.empty() || home == h ? h : "mixed";
     }

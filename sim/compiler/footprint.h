@@ -13,7 +13,7 @@
 namespace npu {
 
 struct LayerFootprint {
-    std::string input_home;      // "sram", "dram", "mixed" (several inputs), "" (none)
+    std::string input_home;      // "sram", "dram", "mixed" (several inputs), "fused" (a fused pool), "" (none)
     std::string weights_home;    // "dram" (weights stream), "" (no weights)
     std::string output_home;     // "sram", "dram" or "fused" (handed to the add after it, never stored)
     int64_t tile_bytes = 0;      // tile slots' high-water mark, all buffers but the accumulator

@@ -31,9 +31,11 @@ public:
           m_index(layer),
           m_input(m_layer.inputs[0]),
           m_geometry(ConvGeometry::from_layer(m_layer, ctx.graph.layers[size_t(m_input)].output)),
-          m_add(ctx.fusion.add_of[size_t(layer)]),
+          m_next(ctx.fusion.next_of[size_t(layer)]),
+          m_add(m_next >= 0 && ctx.graph.layers[size_t(m_next)].kind == LayerKind::Add ? m_next : -1),
+          m_pool(m_next >= 0 && m_add < 0 ? fused_pool(ctx.graph.layers[size_t(m_next)]) : FusedPool{}),
           m_choice(search_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name,
-                                      homes(ctx, layer, m_input, m_add))),
+                                      homes(ctx, layer, m_input, m_add, m_pool))),
           m_tiling(m_choice.chosen),
           m_buffers(ctx.config, m_tiling.needs) {
         if (ctx.tilings) (*ctx.tilings)[size_t(layer)] = m_choice;
@@ -144,9 +146,12 @@ private:
         const int64_t m = extent[0] * extent[1] * extent[2];
         const int64_t param_bytes = channels * isa::kChannelParamBytes;
         const int64_t data_bytes = m * channels * m_ctx.output_bytes(m_index);
-        const int64_t skip_bytes = m_add >= 0 ? data_bytes : 0;  // a fused add's other operand
+        // A fused add's other operand, or a fused pool's output, next to the tile.
+        const int64_t extra_bytes = m_add >= 0 ? data_bytes
+                                               : pooled_elements(m_pool, extent[0], channels, extent[1], extent[2]) *
+                                                     m_ctx.output_bytes(m_index);
         const isa::Region slot =
-            m_buffers.slot(Operand::Output, m_output_slots++, param_bytes + data_bytes + skip_bytes);
+            m_buffers.slot(Operand::Output, m_output_slots++, param_bytes + data_bytes + extra_bytes);
         const isa::Region params{slot.buffer, slot.offset, param_bytes};
         const isa::Region data{slot.buffer, slot.offset + param_bytes, data_bytes};
 
@@ -176,10 +181,9 @@ private:
 
         const std::array<int64_t, 4> start{box[0], channel0, box[1], box[2]};
         const std::array<int64_t, 4> size{extent[0], channels, extent[1], extent[2]};
-        if (m_add >= 0) {
-            add_and_store(data, isa::Region{slot.buffer, data.offset + data_bytes, skip_bytes}, start, size);
-            return;
-        }
+        const isa::Region extra{slot.buffer, data.offset + data_bytes, extra_bytes};
+        if (m_add >= 0) return add_and_store(data, extra, start, size);
+        if (m_pool.present()) return pool_and_store(data, extra, start, size);
         m_ctx.builder.store(data, sub_box(m_ctx.tensor_box(m_index), start, size), m_ctx.tensor_id(m_index));
     }
 
@@ -209,11 +213,37 @@ private:
         m_ctx.builder.set_layer(m_index);
     }
 
-    static TensorHomes homes(const LoweringContext& ctx, int layer, int input, int add) {
-        if (add < 0) return {ctx.onchip(input), ctx.onchip(layer)};
+    // The fused pool on one output tile: its windows inside the tile (cut at multiples of the
+    // strides; the last tile keeps the pool's remainder rule), pooled on the vector unit, the
+    // pooled box stored; under the pool's layer tag. A last tile too short for a window pools
+    // nothing (the pool drops those rows).
+    void pool_and_store(const isa::Region& data, const isa::Region& pooled, const std::array<int64_t, 4>& start,
+                        const std::array<int64_t, 4>& size) {
+        const Shape out = m_ctx.graph.layers[size_t(m_next)].output;
+        auto pooled_span = [](int64_t begin, int64_t count, int64_t whole, int64_t stride, int64_t out_size) {
+            const int64_t end = begin + count == whole ? out_size : (begin + count) / stride;
+            return std::pair{begin / stride, end - begin / stride};
+        };
+        const auto [y0, rows] = pooled_span(start[2], size[2], m_geometry.output.h, m_pool.stride_h, out.h);
+        const auto [x0, cols] = pooled_span(start[3], size[3], m_geometry.output.w, m_pool.stride_w, out.w);
+        if (rows <= 0 || cols <= 0) return;
+        const std::array<int64_t, 4> out_start{start[0], start[1], y0, x0};
+        const std::array<int64_t, 4> out_size{size[0], size[1], rows, cols};
+        m_ctx.builder.set_layer(m_next);
+        isa::Vector v = vector_tile(m_ctx, m_next, start, size, out_start, out_size);
+        v.src = data;
+        v.dst = isa::Region{pooled.buffer, pooled.offset, rows * cols * size[0] * size[1] * m_ctx.output_bytes(m_next)};
+        m_ctx.builder.vector(v);
+        m_ctx.builder.store(v.dst, sub_box(m_ctx.tensor_box(m_next), out_start, out_size), m_ctx.tensor_id(m_next));
+        m_ctx.builder.set_layer(m_index);
+    }
+
+    static TensorHomes homes(const LoweringContext& ctx, int layer, int input, int add, const FusedPool& pool) {
+        if (pool.present()) return {ctx.onchip(input), ctx.onchip(layer + 1), false, false, pool};
+        if (add < 0) return {ctx.onchip(input), ctx.onchip(layer), false, false, FusedPool{}};
         const Layer& a = ctx.graph.layers[size_t(add)];
         const int other = a.inputs[0] == layer ? a.inputs[1] : a.inputs[0];
-        return {ctx.onchip(input), ctx.onchip(add), true, ctx.onchip(other)};
+        return {ctx.onchip(input), ctx.onchip(add), true, ctx.onchip(other), FusedPool{}};
     }
 
     const LoweringContext& m_ctx;
@@ -221,7 +251,9 @@ private:
     int m_index;
     int m_input;
     ConvGeometry m_geometry;
-    int m_add;  // the residual add fused into this layer, or -1
+    int m_next;        // the add or pool fused into this layer, or -1
+    int m_add;         // m_next if it is an add
+    FusedPool m_pool;  // present if m_next is a pool
     TilingChoice m_choice;
     const ConvTiling& m_tiling;
     BufferPlan m_buffers;

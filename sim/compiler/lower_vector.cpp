@@ -109,6 +109,16 @@ void describe_tile(const LoweringContext& ctx, int index, const VectorShape& vs,
 
 }  // namespace
 
+isa::Vector vector_tile(const LoweringContext& ctx, int layer, const Box4& in_start, const Box4& in_extent,
+                        const Box4& out_start, const Box4& out_extent) {
+    const Layer& l = ctx.graph.layers[size_t(layer)];
+    const VectorShape vs{l, ctx.graph.layers[size_t(l.inputs[0])].output};
+    isa::Vector v;
+    v.op = vs.traits.op;
+    describe_tile(ctx, layer, vs, {in_start, in_extent}, {out_start, out_extent}, v);
+    return v;
+}
+
 void lower_vector_layer(const LoweringContext& ctx, int index) {
     const Layer& l = ctx.graph.layers[size_t(index)];
     const VectorShape vs{l, ctx.graph.layers[size_t(l.inputs[0])].output};

@@ -35,6 +35,13 @@ struct LoweringContext {
 // A box of `whole` restricted to start/extent.
 isa::DramBox sub_box(isa::DramBox whole, std::array<int64_t, 4> start, std::array<int64_t, 4> extent);
 
+// The instruction of vector layer `layer` for its output box [out_start, + out_extent) reading
+// the input box [in_start, + in_extent) (tensor coordinates, NCHW): its op, attributes and INT8
+// parameters; the caller sets the regions.
+isa::Vector vector_tile(const LoweringContext& ctx, int layer, const std::array<int64_t, 4>& in_start,
+                        const std::array<int64_t, 4>& in_extent, const std::array<int64_t, 4>& out_start,
+                        const std::array<int64_t, 4>& out_extent);
+
 // conv2d and fully connected: GEMM tiles on the array, requantization on the vector unit.
 void lower_conv(const LoweringContext& ctx, int layer);
 // Pools, add, relu, clip, softmax, global average pool, a standalone batchnorm: tiles on the

@@ -83,7 +83,7 @@ ResidencyPlan plan_residency(const Graph& g, const DramPlan& dram, const NpuConf
                     int64_t(kDramAlignment);
     std::vector<bool> ok = candidates(g, dram, p.last_use);
     for (size_t i = 0; fusion && i < n; ++i)
-        if (fusion->add_of[i] >= 0) ok[i] = false;  // a fused conv's output never exists
+        if (fusion->next_of[i] >= 0) ok[i] = false;  // a fused conv's output never exists
     std::vector<Placed> placed;
     for (size_t i = 0; i < n; ++i) {
         if (!ok[i]) continue;

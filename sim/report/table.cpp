@@ -28,7 +28,7 @@ std::string human_energy(double pj) {
 }
 
 // Where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, F fused into the
-// next layer (never stored), - none.
+// next layer (never stored; a fused pool's input), - none.
 std::string homes(const LayerResult& l) {
     auto letter = [](const std::string& h) {
         return h == "sram" ? 'S' : h == "dram" ? 'D' : h == "mixed" ? 'M' : h == "fused" ? 'F' : '-';
@@ -58,8 +58,8 @@ void print_table(std::ostream& out, const RunResult& r) {
     }
     if (r.timing_model != "scalesim")
         fmt::print(out,
-                   "(mem: where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, F fused into "
-                   "the add after it)\n");
+                   "(mem: where a layer's input, weights and output lived: S on chip, D DRAM, M mixed, F fused "
+                   "(the conv's output handed to the add or pool after it))\n");
     const double time_ms = r.time_ns() / 1e6;
     fmt::print(out, "\ntotal: {} MACs in {} cycles = {:.3f} ms ({} compute, {} memory stall)\n",
                human_count(double(r.macs)), r.cycles, time_ms, r.compute_cycles, r.stall_cycles);

@@ -23,7 +23,7 @@ void check_layer_outputs(const QuantModel& model, const CompiledModel& compiled,
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Input) continue;
         HostTensor want = reference.run_layer(model, int(i), npu_outputs);
-        if (compiled.fusion.fused_conv(int(i))) {  // never stored: its add reads what it would be
+        if (compiled.fusion.fused_conv(int(i))) {  // never stored: its add or pool reads what it would be
             npu_outputs[i] = std::move(want);
             continue;
         }

@@ -1,7 +1,8 @@
 // The banked DRAM model inside the NPU: a network runs functionally on a design whose DRAM is two
-// LPDDR4-3200 channels (edge_32x32 with dram.model banked), its outputs bit-exact with the CPU
-// reference, its commands counted per layer, its DRAM energy priced per operation, and its
-// timing-only run giving the same cycles as the functional one.
+// LPDDR4-3200 channels (edge_32x32 with dram.model banked), with the memory planner and fusion
+// on, its outputs bit-exact with the CPU reference, its commands counted per layer, its DRAM
+// energy priced per operation, and its timing-only run giving the same cycles as the
+// functional one.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -42,6 +43,11 @@ TEST_CASE("a banked DRAM under the NPU: bit-exact outputs, counted commands, per
     const RunResult r = functional.run(prepare_workload(g, Precision::Int8, true, 1));
     CHECK(r.checked);
     CHECK(r.check_passed);
+    // With the memory planner and fusion on (the design's defaults): activations on chip, both
+    // conv + average pool pairs fused.
+    CHECK(r.residency);
+    CHECK(r.resident_tensors > 0);
+    CHECK(r.fused_tensors == 2);
     CHECK(timing.run(prepare_workload(g, Precision::Int8, false, 1)).cycles == r.cycles);
     // Every burst is a row hit, a miss or a conflict; rows open once per miss or conflict.
     const int64_t bursts = total(r, "dram_read_bursts") + total(r, "dram_write_bursts");

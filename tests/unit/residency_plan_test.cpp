@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/compiler/compiler.h"
+#include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/fusion_plan.h"
 #include "sim/compiler/residency_plan.h"
 #include "sim/config/arch_loader.h"
@@ -125,11 +126,11 @@ TEST_CASE("a conv fuses with the residual add right after it when the add is its
     const std::vector<QuantLayer> quant(g.layers.size());
     const FusionPlan f = plan_fusion(g, quant, tiny(0.5));
     // c2 (layer 2) feeds only the sum (layer 3); c1 is read by c2 as well; c3 has no add after it.
-    CHECK(f.add_of == std::vector<int32_t>{-1, -1, 3, -1, -1});
+    CHECK(f.next_of == std::vector<int32_t>{-1, -1, 3, -1, -1});
     CHECK(f.into_conv == std::vector<int32_t>{-1, -1, -1, 2, -1});
     NpuConfig off = tiny(0.5);
     off.memory.fusion = false;
-    CHECK(plan_fusion(g, quant, off).add_of == std::vector<int32_t>(g.layers.size(), -1));
+    CHECK(plan_fusion(g, quant, off).next_of == std::vector<int32_t>(g.layers.size(), -1));
     // An add that is not right after the conv, or that reads it twice, does not fuse.
     const Graph apart = parse(
         "  - {name: c1, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
@@ -137,7 +138,7 @@ TEST_CASE("a conv fuses with the residual add right after it when the add is its
         "  - {name: r, type: relu, inputs: [c1]}\n"
         "  - {name: sum, type: add, inputs: [c2, r]}\n"
         "  - {name: twice, type: add, inputs: [sum, sum]}\n");
-    CHECK(plan_fusion(apart, std::vector<QuantLayer>(apart.layers.size()), tiny(0.5)).add_of ==
+    CHECK(plan_fusion(apart, std::vector<QuantLayer>(apart.layers.size()), tiny(0.5)).next_of ==
           std::vector<int32_t>(apart.layers.size(), -1));
 }
 
@@ -162,4 +163,59 @@ TEST_CASE("a fused conv's output is never stored and the add's is written by the
     }
     CHECK(add_vectors > 0);
     CHECK(add_stores == add_vectors);  // one store per fused tile
+}
+
+TEST_CASE("a conv fuses with a pool whose windows stay inside tiles cut at its stride", "[compiler][fusion]") {
+    // p2 (2x2 stride 2) fuses into c1; p4 pads and p6 overlaps (3x3 stride 2): their windows
+    // cross any cut.
+    const Graph g = parse(
+        "  - {name: c1, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+        "  - {name: p2, type: maxpool, kernel: 2, stride: 2}\n"
+        "  - {name: c3, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+        "  - {name: p4, type: avgpool, kernel: 2, stride: 2, padding: 1}\n"
+        "  - {name: c5, type: conv2d, filters: 8, kernel: 3, padding: 1}\n"
+        "  - {name: p6, type: maxpool, kernel: 3, stride: 2}\n");
+    const std::vector<QuantLayer> quant(g.layers.size());
+    const FusionPlan f = plan_fusion(g, quant, tiny(0.5));
+    CHECK(f.next_of == std::vector<int32_t>{-1, 2, -1, -1, -1, -1, -1});
+    CHECK(f.into_conv == std::vector<int32_t>{-1, -1, 1, -1, -1, -1, -1});
+
+    // Compiled: nothing of c1 is stored; p2's tiles are stored by c1's, each a pooled box.
+    const CompiledModel cm = compile(g, quant, tiny(0.5), Precision::Int8);
+    REQUIRE(cm.fusion.fused_conv(1));
+    CHECK(cm.residency.first_def[2] == 1);
+    int64_t pooled_elements = 0;
+    for (const isa::Instruction& in : cm.program.instructions) {
+        if (in.queue == isa::Queue::Store) CHECK(in.layer != 1);
+        if (in.queue == isa::Queue::Vector && in.layer == 2) {
+            CHECK(in.vector().op == isa::VectorOp::MaxPool);
+            const auto& e = in.vector().dst_extent;
+            pooled_elements += e[0] * e[1] * e[2] * e[3];
+        }
+    }
+    CHECK(pooled_elements == 8 * 4 * 4);  // every element of p2's output, once
+}
+
+TEST_CASE("a fused pool's strides cut the conv's output boxes", "[compiler][fusion][tiling]") {
+    // VGG-16's first conv at 224x224 on a 16 KiB buffer: boxes of a few rows, all even.
+    const NpuConfig c = tiny(0.5);
+    ConvGeometry g;
+    g.input = Shape{1, 3, 224, 224};
+    g.output = Shape{1, 64, 224, 224};
+    g.window.kernel_h = g.window.kernel_w = 3;
+    g.window.pad_top = g.window.pad_left = g.window.pad_bottom = g.window.pad_right = 1;
+    for (int64_t stride : {2, 3}) {
+        TensorHomes homes;
+        homes.pool = FusedPool{stride, stride, 64 * (224 / stride) * (224 / stride)};
+        const TilingChoice choice = search_conv_tiling(g, c, Precision::Int8, 1, "conv1_1", homes);
+        INFO(stride << ": " << choice.chosen.shape());
+        CHECK(choice.chosen.rows < 224);
+        CHECK(choice.chosen.rows % stride == 0);
+        CHECK((choice.chosen.cols == 224 || choice.chosen.cols % stride == 0));
+        // The pooled tile sits beside the conv's tile in the output slot.
+        const ConvTiling& t = choice.chosen;
+        const int64_t pooled =
+            t.batch * t.filters * ((t.rows + stride - 1) / stride) * ((t.cols + stride - 1) / stride);
+        CHECK(t.needs.slot_bytes[size_t(Operand::Output)] == t.m() * t.filters + pooled + t.filters * 12);
+    }
 }
