@@ -180,6 +180,11 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     fmt::print("npusim train --timing-only: {} on {}, {}, {}, batch {} x {} micro-batch(es): one step\n{}{}", g.name,
                sim.config().name, a.precision, a.optimizer, a.batch, a.accumulate,
                phase_table(e.step, sim.config(), 1.0, a.batch * a.accumulate), costliest_layers(e.step, g, 1.0, 5));
+    const Footprint& m = e.forward_memory;
+    fmt::print(
+        "forward program memory: on-chip peak {} B (tile slots; training keeps every activation in DRAM for the "
+        "backward pass), DRAM footprint {} B ({} B weights and channel parameters)\n",
+        m.onchip_peak_bytes, m.dram_bytes, m.weight_bytes);
     if (!a.json.empty()) {
         nlohmann::ordered_json j{{"model", g.name},
                                  {"precision", a.precision},
@@ -187,6 +192,9 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
                                  {"batch", a.batch},
                                  {"accumulate", a.accumulate}};
         j["npu"] = ledger_json(e.step, g, sim.config(), 1.0);
+        j["forward_memory"] = {{"onchip_peak_bytes", m.onchip_peak_bytes},
+                               {"dram_footprint_bytes", m.dram_bytes},
+                               {"weight_bytes", m.weight_bytes}};
         write_file(a.json, json_text(j) + "\n");
     }
     return 0;

@@ -12,6 +12,8 @@ TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph&
     simulation.release_dram();
     const PreparedWorkload w = prepare_workload(graph, precision, false, 1);
     const CompiledModel compiled = simulation.compile(w, Simulation::Activations::InDram);
+    TrainingStepEstimate e;
+    e.forward_memory = memory_footprint(w.model.graph, compiled);
     NpuPrograms micro(simulation, precision);
     book_forward(micro, simulation, graph, w, compiled);
     micro.time_pass(loss_pass(graph));
@@ -28,7 +30,6 @@ TrainingStepEstimate estimate_training_step(Simulation& simulation, const Graph&
     NpuPrograms update(simulation, precision);
     for (size_t i = 1; i < graph.layers.size(); ++i)
         for (const VectorPass& p : update_passes(int(i), layer_params(graph, int(i)), rule)) update.time_pass(p);
-    TrainingStepEstimate e;
     for (int64_t k = 0; k < rule.accumulate; ++k) e.step.add(micro.ledger());
     e.step.add(update.ledger());
     e.programs_per_micro_batch = micro.programs();

@@ -7,6 +7,7 @@
 // take well under a second.
 #include <cstdint>
 
+#include "sim/compiler/footprint.h"
 #include "sim/runtime/simulation.h"
 #include "sim/train/step_ledger.h"
 #include "sim/train/vector_passes.h"
@@ -17,6 +18,9 @@ struct TrainingStepEstimate {
     StepLedger step;  // every program of one step (accumulate micro-batches)
     int64_t programs_per_micro_batch = 0;
     int64_t forward_macs = 0, gradient_macs = 0;  // per step
+    // The forward program's memory (sim/compiler/footprint.h): its tiles' on-chip peak and what
+    // it keeps in DRAM (every activation: the backward programs read them).
+    Footprint forward_memory;
 };
 
 // `graph`: the training graph (no final softmax; CpuTrainer::graph()) at the micro-batch;

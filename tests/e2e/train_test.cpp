@@ -170,6 +170,14 @@ TEST_CASE("npusim train --timing-only estimates one step by phase without data",
           (2 * 416520.0 - 6 * 784 * 25 + 6518) * 32);
     for (const char* p : {"data_gradients", "weight_gradients", "update"}) CHECK(phases[p]["ns"].get<double>() > 0);
     CHECK(phases["update"]["macs"] == 0);
+    // The forward program's memory (the footprint report): LeNet-5's 61,470 weights in BF16 and
+    // 236 channel records of 12 bytes, the activations in DRAM beside them, tiles on chip.
+    CHECK_THAT(r.out, Contains("forward program memory: on-chip peak"));
+    const auto& memory = j["forward_memory"];
+    CHECK(memory["weight_bytes"] == 2 * 61470 + 12 * 236);
+    CHECK(memory["dram_footprint_bytes"].get<int64_t>() > memory["weight_bytes"].get<int64_t>());
+    CHECK(memory["onchip_peak_bytes"].get<int64_t>() > 0);
+    CHECK(memory["onchip_peak_bytes"].get<int64_t>() <= 32 << 20);  // train_128_fp16's 32 MiB
     // The update once per step, the rest per micro-batch: with --accumulate 2 the micro-batch work
     // doubles and the update does not.
     const std::string json1 = temp_path("train_step_k1.json");
