@@ -1,7 +1,13 @@
 #include "common/file_text.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+
+#include "common/error.h"
 
 namespace npu {
 
@@ -11,6 +17,21 @@ std::optional<std::string> try_read_file(const std::string& path) {
     std::stringstream bytes;
     bytes << in.rdbuf();
     return bytes.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    if (path == "-") {
+        std::cout << text << std::flush;
+        if (!std::cout) throw Error("stdout: write failed");
+        return;
+    }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, not a file", path));
+    std::ofstream out(path, std::ios::binary);
+    if (!out) throw Error(fmt::format("{}: cannot open for writing", path));
+    out << text;
+    out.close();  // a full disk shows when the buffer is flushed: close before checking
+    if (out.fail()) throw Error(fmt::format("{}: write failed (disk full?)", path));
 }
 
 }  // namespace npu

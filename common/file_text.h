@@ -1,5 +1,6 @@
 #pragma once
-// Reading a whole file (text or binary) into memory, as every loader does before parsing.
+// Reading a whole file (text or binary) into memory, as every loader does before parsing, and
+// writing one, as every report does.
 #include <optional>
 #include <string>
 
@@ -15,5 +16,9 @@ std::string read_file_or_throw(const std::string& path) {
     if (!bytes) throw E(path + ": cannot open file");
     return std::move(*bytes);
 }
+
+// Writes `text` to `path` ("-": stdout); an Error naming the file when it cannot be opened, is a
+// directory, or did not receive every byte (a full disk).
+void write_file(const std::string& path, const std::string& text);
 
 }  // namespace npu

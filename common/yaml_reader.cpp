@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/file_text.h"
 #include "common/limits.h"
+#include "common/spelling.h"
 
 namespace npu {
 namespace {
@@ -76,26 +77,6 @@ bool YamlMap::has(const std::string& key) const {
     const YAML::Node v = m_node[key];
     return v.IsDefined() && !v.IsNull();
 }
-
-namespace {
-
-// Levenshtein distance, to point at a likely typo next to a missing key.
-size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        size_t diagonal = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j) {
-            const size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
-}  // namespace
 
 YAML::Node YamlMap::value(const std::string& key) const {
     m_consumed->insert(key);

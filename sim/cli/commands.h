@@ -38,9 +38,20 @@ struct DesignArgs {
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits);
 Limits parse_limits(const std::vector<std::string>& limits);
 void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help);
-// An output file's folder must exist before the work starts, not when its results are ready
-// (a UsageError naming the option; an empty path is no file).
-void check_output_path(const std::string& option, const std::string& path);
+// An output file named by an option; "-" is stdout.
+struct OutputFile {
+    std::string option;  // "--json"
+    std::string path;    // "" when the option was not given
+};
+// Before the work starts, not when its results are ready: no two outputs share a file (a
+// UsageError), and each can be written: not a directory, its folder exists and is writable
+// (an Error, "--csv out/x.csv: cannot open for writing (no folder out)"). Creates nothing.
+// "-" only where the command can keep its text report off stdout.
+void check_output_files(const std::vector<OutputFile>& outputs, bool stdout_allowed = false);
+// An output folder (sweep --out): created if missing; an Error if that fails or it is a file.
+void check_output_folder(const std::string& option, const std::string& folder);
+// One of them is stdout: the text report then stays off it, so that stdout is that file alone.
+bool writes_to_stdout(const std::vector<OutputFile>& outputs);
 // An option whose value is one of `choices`: checked while the command line is parsed, before
 // any file is read ("--fidelity: unknown 'x' (fast, detailed)", exit status 2).
 CLI::Option* add_choice_option(CLI::App& app, const std::string& name, std::string& value,

@@ -116,9 +116,7 @@ void require_a_match(const CompareArgs& a, const Graph& inference, const GpuMeas
 }
 
 int compare(const CompareArgs& a, const DataPaths& paths) {
-    for (const auto& [option, path] : {std::pair{"--json", a.json}, {"--csv", a.csv}, {"--html", a.html}})
-        if (!path.empty() && !std::filesystem::is_directory(std::filesystem::absolute(path).parent_path()))
-            throw UsageError(fmt::format("{}: {}: no such folder", option, path));
+    check_output_files({{"--json", a.json}, {"--csv", a.csv}, {"--html", a.html}});
     Precision gpu_precision;
     parse_precision(a.precision, gpu_precision);  // checked by the parser
     gpu_backend_option("--gpu-backend", a.gpu_backend, gpu_precision);

@@ -28,6 +28,9 @@ struct ExplainArgs {
 };
 
 int explain(const ExplainArgs& a, const DataPaths& paths) {
+    if (a.quiet && a.vcd.empty() && a.html.empty())
+        throw UsageError("--quiet: explain would then show nothing; add --vcd FILE or --html FILE");
+    check_output_files({{"--vcd", a.vcd}, {"--html", a.html}});
     const LoadedInputs in = load_inputs(a.design, a.workload, paths);
     const NpuConfig& config = in.design.config;
     const Precision precision = in.design.precision;
@@ -64,7 +67,7 @@ Action add_explain_command(CLI::App& app, const DataPaths& paths) {
     add_design_options(app, a->design, "A small design (at most 32x32), e.g. tiny_4x4");
     app.add_option("--workload", a->workload, "Model: a zoo name (seed), a YAML or ONNX file")->required();
     app.add_option("--layer", a->layer, "The conv/fc layer to show (default: the first)");
-    app.add_option("--vcd", a->vcd, "Write a VCD waveform of every PE register (GTKWave)");
+    app.add_option("--vcd", a->vcd, "Write a VCD waveform of every PE register (GTKWave), to exactly this path");
     app.add_option("--html", a->html, "Write a self-contained page that animates the array");
     app.add_option("--max-macs", a->max_macs, "Refuse layers with more MACs than this (default 20000)");
     app.add_flag("--quiet", a->quiet, "Do not print the cycle-by-cycle text");

@@ -83,8 +83,7 @@ int gpu(const GpuArgs& a, const DataPaths& paths) {
     if (a.network && !(a.csv.empty() && a.json.empty()))
         throw UsageError(
             fmt::format("{}: --network checks values and writes no measurements", a.csv.empty() ? "--json" : "--csv"));
-    check_output_path("--csv", a.csv);
-    check_output_path("--json", a.json);
+    check_output_files({{"--csv", a.csv}, {"--json", a.json}});
     if (!(a.min_ms > 0)) throw UsageError(fmt::format("--min-ms: must be > 0, got {}", a.min_ms));
     const Graph workload = workload_at_batch(a, paths);
     const LiveGpu gpu = live_gpu();

@@ -2,13 +2,50 @@
 #include <systemc>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "common/error.h"
+#include "sim/cli/arg_check.h"
 #include "sim/cli/commands.h"
 #include "sim/explore/sweep_mpi.h"
+
+namespace {
+
+int usage_error(const std::string& message) {
+    std::cerr << "npusim: error: " << message << "\n";
+    return 2;
+}
+
+// A report that did not reach stdout (a full disk, a closed pipe) is a failed run, not a silent one.
+int checked_stdout(int status) {
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        std::cerr << "npusim: error: stdout: write failed\n";
+        return status == 0 ? 1 : status;
+    }
+    return status;
+}
+
+int run_command(const std::map<CLI::App*, npu::cli::Action>& actions) {
+    try {
+        for (const auto& [command, action] : actions)
+            if (command->parsed()) return action();
+    } catch (const npu::UsageError& e) {
+        return usage_error(e.what());
+    } catch (const npu::Error& e) {
+        std::cerr << "npusim: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "npusim: internal error: " << e.what() << "\n";
+        return 3;
+    }
+    return 0;
+}
+
+}  // namespace
 
 int sc_main(int argc, char* argv[]) {
     const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);
@@ -35,37 +72,20 @@ int sc_main(int argc, char* argv[]) {
     actions[gpu] = npu::cli::add_gpu_command(*gpu, paths);
     CLI::App* list = app.add_subcommand("list", "List the shipped designs and models");
     actions[list] = npu::cli::add_list_command(*list, paths);
+    // Every argument error: one line "npusim: error: ..." and status 2, whoever finds it.
+    if (const std::string problem = npu::cli::check_arguments(app, argc, argv); !problem.empty())
+        return usage_error(problem);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ValidationError& e) {
-        // A bad option value: the same one line and status as npusim's own usage errors.
-        std::cerr << "npusim: " << e.what() << "\n";
-        return 2;
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // --help
-        // One line and npusim's one status for bad arguments, not CLI11's own codes (106 for a
-        // missing option, 109 for an unknown command, 114 for an option given twice).
-        std::cerr << "npusim: " << e.what() << "\n";
-        return 2;
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        return usage_error(npu::cli::parse_error_message(e));
     }
     if (app.get_subcommands().empty()) {
         std::cerr << app.help();
         return 2;
     }
-    try {
-        for (const auto& [command, action] : actions)
-            if (command->parsed()) return action();
-    } catch (const npu::UsageError& e) {
-        std::cerr << "npusim: " << e.what() << "\n";
-        return 2;
-    } catch (const npu::Error& e) {
-        std::cerr << "npusim: error: " << e.what() << "\n";
-        return 1;
-    } catch (const std::exception& e) {
-        std::cerr << "npusim: internal error: " << e.what() << "\n";
-        return 3;
-    }
-    return 0;
+    return checked_stdout(run_command(actions));
 }
 
 // Our own entry point: the SystemC banner would otherwise mix into reports on stdout, and the

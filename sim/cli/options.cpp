@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "common/error.h"
@@ -10,8 +12,6 @@
 #include "workloads/zoo.h"
 
 namespace npu::cli {
-
-namespace {}  // namespace
 
 CLI::Option* add_choice_option(CLI::App& app, const std::string& name, std::string& value,
                                const std::vector<std::string>& choices, const std::string& help) {
@@ -72,10 +72,59 @@ LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, co
     return in;
 }
 
-void check_output_path(const std::string& option, const std::string& path) {
-    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-    if (!path.empty() && !folder.empty() && !std::filesystem::is_directory(folder))
-        throw UsageError(fmt::format("{}: {}: no folder {}", option, path, folder.string()));
+namespace {
+
+// Why `path` cannot be written, or "" if it can; creates nothing.
+std::string unwritable_reason(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) return "is a directory, not a file";
+    if (fs::exists(path, ec)) return access(path.c_str(), W_OK) == 0 ? "" : "cannot open for writing (permission)";
+    const fs::path folder = fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
+    if (!fs::is_directory(folder, ec)) return fmt::format("cannot open for writing (no folder {})", folder.string());
+    if (access(folder.c_str(), W_OK) != 0)
+        return fmt::format("cannot open for writing (folder {} not writable)", folder.string());
+    return "";
+}
+
+}  // namespace
+
+void check_output_files(const std::vector<OutputFile>& outputs, bool stdout_allowed) {
+    namespace fs = std::filesystem;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+        const OutputFile& o = outputs[i];
+        if (o.path.empty()) continue;
+        for (size_t j = 0; j < i; ++j) {
+            std::error_code ec;
+            const OutputFile& earlier = outputs[j];
+            if (!earlier.path.empty() && (earlier.path == o.path ||
+                                          (o.path != "-" && earlier.path != "-" &&
+                                           fs::weakly_canonical(earlier.path, ec) == fs::weakly_canonical(o.path, ec))))
+                throw UsageError(fmt::format("{} {}: the same file as {}; give each output its own", o.option,
+                                             o.path == "-" ? "- (stdout)" : o.path, earlier.option));
+        }
+        if (o.path == "-" && !stdout_allowed)
+            throw UsageError(fmt::format("{} -: this command prints its own report on stdout; name a file", o.option));
+        if (o.path == "-") continue;
+        if (const std::string reason = unwritable_reason(o.path); !reason.empty())
+            throw Error(fmt::format("{} {}: {}", o.option, o.path, reason));
+    }
+}
+
+void check_output_folder(const std::string& option, const std::string& folder) {
+    std::error_code ec;
+    if (std::filesystem::exists(folder, ec) && !std::filesystem::is_directory(folder, ec))
+        throw Error(fmt::format("{} {}: is a file, not a folder", option, folder));
+    std::filesystem::create_directories(folder, ec);
+    if (ec || access(folder.c_str(), W_OK) != 0)
+        throw Error(
+            fmt::format("{} {}: cannot open for writing ({})", option, folder, ec ? ec.message() : "not writable"));
+}
+
+bool writes_to_stdout(const std::vector<OutputFile>& outputs) {
+    for (const OutputFile& o : outputs)
+        if (o.path == "-") return true;
+    return false;
 }
 
 }  // namespace npu::cli

@@ -19,6 +19,7 @@ Action add_report_command(CLI::App& app, const DataPaths&) {
     app.add_option("--out", a->out, "The HTML file (default: <results>/report.html)");
     return [a] {
         const std::string out = a->out.empty() ? (std::filesystem::path(a->results) / "report.html").string() : a->out;
+        check_output_files({{"--out", out}});
         write_file(out, sweep_report_html(a->results));
         fmt::print("wrote {}\n", out);
         return 0;

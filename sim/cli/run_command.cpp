@@ -55,10 +55,21 @@ void parse_input_size(const std::string& text, int64_t& h, int64_t& w) {
     if (h < 1 || w < 1) throw UsageError(fmt::format("--input-size: sizes must be >= 1, got '{}'", text));
 }
 
-// Fails before a long simulation, not after it, when an output file cannot be written.
-void check_writable(const std::string& path, const char* option) {
-    if (path.empty()) return;
-    if (!std::ofstream(path, std::ios::app)) throw Error(fmt::format("{} {}: cannot open for writing", option, path));
+std::vector<OutputFile> output_files(const RunArgs& a) {
+    return {{"--json", a.json}, {"--csv", a.csv}, {"--trace", a.trace}};
+}
+
+// Options that cannot apply together are refused before any file is read, not ignored.
+void check_option_combinations(const RunArgs& a) {
+    if (a.timing_model == "scalesim") {
+        if (a.tiling) throw UsageError("--tiling: the scalesim timing model has no tiles (use --timing-model npusim)");
+        if (!a.trace.empty())
+            throw UsageError("--trace: the scalesim timing model is a formula per layer, with no events to trace");
+        if (a.fidelity == "detailed")
+            throw UsageError(
+                "--fidelity detailed: the scalesim timing model has no PE grid (use --timing-model npusim)");
+    }
+    if (a.dataset.empty() && a.images != 0) throw UsageError("--images: only with --dataset");
 }
 
 // --dataset: top-1 accuracy over the data set's test images, on the NPU and on the CPU reference.
@@ -82,15 +93,17 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
         });
     if (show_progress) fmt::print(stderr, "\r\033[K");
     const double per_batch_ms = e.simulated_ns / 1e6 / double(std::max<int64_t>(1, e.batches));
-    fmt::print(
-        "npusim run --dataset: {} on {}, {}, {} test images of {} in batches of {}\n"
-        "  top-1 accuracy on the NPU ({}):          {:.2f}%\n"
-        "  top-1 accuracy of the FP32 CPU reference: {:.2f}%\n"
-        "  the same class as the reference:          {:.2f}% of the images\n"
-        "  simulated: {:.3f} ms per batch ({:.0f} images/s), {:.4f} mJ per image\n",
-        graph.name, design.config.name, precision_name(design.precision), e.images, split.test.name, in.n,
-        precision_name(design.precision), 100.0 * e.accuracy(), 100.0 * e.reference_accuracy(), 100.0 * e.agreement(),
-        per_batch_ms, double(in.n) / (per_batch_ms / 1e3), e.energy_pj / 1e9 / double(std::max<int64_t>(1, e.images)));
+    if (!writes_to_stdout(output_files(a)))
+        fmt::print(
+            "npusim run --dataset: {} on {}, {}, {} test images of {} in batches of {}\n"
+            "  top-1 accuracy on the NPU ({}):          {:.2f}%\n"
+            "  top-1 accuracy of the FP32 CPU reference: {:.2f}%\n"
+            "  the same class as the reference:          {:.2f}% of the images\n"
+            "  simulated: {:.3f} ms per batch ({:.0f} images/s), {:.4f} mJ per image\n",
+            graph.name, design.config.name, precision_name(design.precision), e.images, split.test.name, in.n,
+            precision_name(design.precision), 100.0 * e.accuracy(), 100.0 * e.reference_accuracy(),
+            100.0 * e.agreement(), per_batch_ms, double(in.n) / (per_batch_ms / 1e3),
+            e.energy_pj / 1e9 / double(std::max<int64_t>(1, e.images)));
     if (!a.json.empty())
         write_file(a.json, json_text(nlohmann::ordered_json{{"model", graph.name},
                                                             {"design", design.config.name},
@@ -108,9 +121,8 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
 }
 
 int run(const RunArgs& a, const DataPaths& paths) {
-    check_writable(a.json, "--json");
-    check_writable(a.csv, "--csv");
-    check_writable(a.trace, "--trace");
+    check_option_combinations(a);
+    check_output_files(output_files(a), true);
     LoadedInputs in = load_inputs(a.design, a.workload, paths);
     const ResolvedDesign& design = in.design;
     const NpuConfig& config = design.config;
@@ -124,11 +136,9 @@ int run(const RunArgs& a, const DataPaths& paths) {
     if (!config.supports(precision))
         throw CompileError(fmt::format("design '{}' has no {} MACs", config.name, precision_name(precision)));
     if (!a.dataset.empty()) return run_dataset(a, graph, design);
-    if (a.images != 0) throw UsageError("--images: only with --dataset");
     if (a.timing_model == "scalesim") {
-        if (a.tiling) throw UsageError("--tiling: the scalesim timing model has no tiles (use --timing-model npusim)");
         const RunResult result = run_scalesim_model(inference_graph(graph).graph, config, precision);
-        print_table(std::cout, result);
+        if (!writes_to_stdout(output_files(a))) print_table(std::cout, result);
         if (!a.json.empty()) write_file(a.json, to_json(result));
         if (!a.csv.empty()) write_file(a.csv, to_csv(result));
         return 0;
@@ -154,8 +164,10 @@ int run(const RunArgs& a, const DataPaths& paths) {
     RunResult result = sim.run(workload);
     if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
 
-    print_table(std::cout, result);
-    if (a.tiling) print_tilings(std::cout, result);
+    if (!writes_to_stdout(output_files(a))) {
+        print_table(std::cout, result);
+        if (a.tiling) print_tilings(std::cout, result);
+    }
     if (!a.json.empty()) write_file(a.json, to_json(result));
     if (!a.csv.empty()) write_file(a.csv, to_csv(result));
     if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
@@ -173,8 +185,8 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--batch", a->batch, "Images per inference (default 1)");
     app.add_option("--input-size", a->input_size, "Override the input resolution: N or HxW");
     app.add_option("--seed", a->seed, "Seed of the generated weights and inputs (default 1)");
-    app.add_option("--json", a->json, "Write the full report as JSON");
-    app.add_option("--csv", a->csv, "Write the per-layer table as CSV");
+    app.add_option("--json", a->json, "Write the full report as JSON (- for stdout, instead of the table)");
+    app.add_option("--csv", a->csv, "Write the per-layer table as CSV (- for stdout, instead of the table)");
     app.add_option("--trace", a->trace, "Write a Chrome trace (Perfetto) of DMA, array and vector activity");
     add_choice_option(app, "--timing-model", a->timing_model, {"npusim", "scalesim"},
                       "npusim (this simulator) or scalesim (SCALE-Sim v2's ideal-memory cycle formula)");

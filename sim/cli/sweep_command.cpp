@@ -72,6 +72,7 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
         load_sweep(a.sweep, paths.arch_dir(), paths.models_dir(), paths.energy_dir(), a.max_points, limits);
     SweepRunOptions o;
     o.out_dir = a.out.empty() ? spec.name + ".sweep" : a.out;
+    check_output_folder("--out", o.out_dir);
     o.command = point_command(a.limits);
     o.work_dir = (fs::path(o.out_dir) / "work" / fmt::format("rank{}", ranks.rank)).string();
     o.jobs = a.jobs;
@@ -102,6 +103,11 @@ int sweep(const SweepArgs& a, const DataPaths& paths) {
                o.out_dir, all.size(), elapsed > 0 ? double(all.size()) / elapsed : 0.0);
     fmt::print("results: {}/results.csv, {}/results.json (npusim report {} for the HTML page)\n", o.out_dir, o.out_dir,
                o.out_dir);
+    if (rows > 0 && failed == rows) {
+        fmt::print(stderr, "npusim: error: sweep '{}': every point failed (their errors are in {}/results.csv)\n",
+                   spec.name, o.out_dir);
+        return 1;
+    }
     return 0;
 }
 

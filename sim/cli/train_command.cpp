@@ -269,9 +269,7 @@ void write_outputs(const TrainArgs& a, const CpuTrainer& trainer, const Training
 
 int train(const TrainArgs& a, const DataPaths& paths) {
     const Limits limits = parse_limits(a.limits);
-    check_output_path("--csv", a.csv);
-    check_output_path("--json", a.json);
-    check_output_path("--save", a.save);
+    check_output_files({{"--csv", a.csv}, {"--json", a.json}, {"--save", a.save}});
     if (a.timing_only) return estimate_step(a, paths, limits);
     check_run_args(a);
     std::string no_gpu;  // before the data set loads: a run that cannot start says so at once

@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 
 #include "common/clock.h"
+#include "common/error.h"
+#include "common/file_text.h"
 #include "sim/explain/explain.h"
 
 namespace npu {
@@ -144,6 +149,22 @@ private:
     std::unique_ptr<bool[]> m_hv, m_vv, m_sv, m_shv, m_out_valid;
 };
 
+// SystemC picks the file name itself (base + ".vcd") and stamps the file with the date: npusim
+// lets it write to a scratch file, then writes exactly the path asked for, the same bytes on
+// every run (the $date block removed), and fails with one line if they do not all arrive.
+std::string scratch_vcd_base() {
+    return (std::filesystem::temp_directory_path() / fmt::format("npusim-explain-{}", getpid())).string();
+}
+
+void finish_vcd(const std::string& scratch, const std::string& path) {
+    std::string text = read_file_or_throw<Error>(scratch);
+    std::filesystem::remove(scratch);
+    const size_t date = text.find("$date");
+    const size_t end = date == std::string::npos ? date : text.find("$end", date);
+    if (end != std::string::npos) text.erase(date, text.find_first_not_of("\n", end + 4) - date);
+    write_file(path, text);
+}
+
 }  // namespace
 
 ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape shape, double clock_mhz,
@@ -155,11 +176,9 @@ ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape sh
     sc_core::sc_trace_file* vcd = nullptr;
     // SystemC's informational notes (trace timescale) would mix into the explanation.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    const std::string scratch = scratch_vcd_base();
     if (!vcd_path.empty()) {
-        // sc_create_vcd_trace_file appends ".vcd" itself.
-        std::string base = vcd_path;
-        if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
-        vcd = sc_core::sc_create_vcd_trace_file(base.c_str());
+        vcd = sc_core::sc_create_vcd_trace_file(scratch.c_str());
         vcd->set_time_unit(1, sc_core::SC_NS);
     }
     {
@@ -167,6 +186,7 @@ ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape sh
         sc_core::sc_start();
         if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
     }
+    if (vcd) finish_vcd(scratch + ".vcd", vcd_path);
     return log;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "arch/trace_recorder.h"
+#include "common/file_text.h"  // write_file
 #include "sim/runtime/run_result.h"
 
 namespace npu {
@@ -16,8 +17,5 @@ void print_tilings(std::ostream& out, const RunResult& r);
 std::string to_json(const RunResult& r);
 std::string to_csv(const RunResult& r);
 std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace);
-
-// Writes text to a file; throws Error naming the file when it cannot.
-void write_file(const std::string& path, const std::string& text);
 
 }  // namespace npu

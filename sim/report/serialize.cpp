@@ -211,11 +211,4 @@ std::string to_chrome_trace(const RunResult& r, const TraceRecorder& trace) {
     return json_text(j) + "\n";
 }
 
-void write_file(const std::string& path, const std::string& text) {
-    std::ofstream out(path);
-    if (!out) throw Error(fmt::format("{}: cannot open for writing", path));
-    out << text;
-    if (!out) throw Error(fmt::format("{}: write failed", path));
-}
-
 }  // namespace npu

@@ -18,6 +18,7 @@
 using namespace npu::test;
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 
 TEST_CASE("npusim list shows designs and models", "[e2e]") {
     const Result r = npusim("list");
@@ -161,7 +162,26 @@ TEST_CASE("bad input: one clear line and a non-zero exit", "[e2e][errors]") {
         {"run --arch tpu_v1 --workload lenet5 --json /nonexistent/dir/x.json", 1, "cannot open for writing"},
         {"run --arch tpu_v1 --workload lenet5 --input-size 8", 1, "does not fit"},
         {"run --workload lenet5", 2, "--arch is required"},  // CLI11's own codes (106, 109) become 2
-        {"frobnicate", 2, "frobnicate"},
+        {"frobnicate", 2, "unknown command 'frobnicate'"},
+        {"runn --arch tpu_v1 --workload lenet5", 2, "unknown command 'runn' (commands: run, explain"},
+        {"runn --arch tpu_v1", 2, "(did you mean 'run'?)"},
+        {"--frob", 2, "unknown option '--frob'"},
+        {"run --archh tpu_v1 --workload lenet5", 2, "run: unknown option '--archh' (did you mean '--arch'?)"},
+        {"run --arch tpu_v1 --workload lenet5 --timing-onyl", 2, "(did you mean '--timing-only'?)"},
+        {"run --arch tpu_v1 --workload lenet5 --fidel detailed", 2, "(did you mean '--fidelity'?)"},
+        {"run --arch tpu_v1 --arch edge_32x32 --workload lenet5", 2, "run: --arch given twice"},
+        {"run --arch tpu_v1 --workload lenet5 --quiet --quiet", 2, "run: --quiet given twice"},
+        {"run --arch tpu_v1 --workload lenet5 --batch abc", 2, "run: --batch: expected an integer, got 'abc'"},
+        {"run --arch tpu_v1 --workload lenet5 --batch=2.5", 2, "--batch: expected an integer, got '2.5'"},
+        {"run --arch tpu_v1 --workload lenet5 --seed -1", 2, "--seed: expected an integer >= 0, got '-1'"},
+        {"train --timing-only --model lenet5 --lr fast", 2, "train: --lr: expected a number, got 'fast'"},
+        {"run --arch tpu_v1 --workload", 2, "run: --workload needs a value"},
+        {"run --arch tpu_v1 --workload lenet5 extra", 2, "run: unexpected argument 'extra'"},
+        {"run --arch tpu_v1 --workload lenet5 --timing-model scalesim --trace t.json", 2,
+         "--trace: the scalesim timing model"},
+        {"run --arch tpu_v1 --workload lenet5 --timing-model scalesim --fidelity detailed", 2,
+         "--fidelity detailed: the scalesim timing model has no PE grid"},
+        {"explain --arch tiny_4x4 --workload seed --quiet", 2, "--quiet: explain would then show nothing"},
         {"", 2, "Usage"},
     };
     for (const Case& c : cases) {
@@ -169,7 +189,10 @@ TEST_CASE("bad input: one clear line and a non-zero exit", "[e2e][errors]") {
         const Result r = npusim(c.args);
         CHECK(r.status == c.status);
         CHECK_THAT(r.out, Contains(c.message));
-        if ((c.status == 1 || c.status == 2) && !c.args.empty()) CHECK(count_lines(r.out) == 1);
+        if ((c.status == 1 || c.status == 2) && !c.args.empty()) {
+            CHECK(count_lines(r.out) == 1);
+            CHECK_THAT(r.out, StartsWith("npusim: error: "));
+        }
     }
 }
 

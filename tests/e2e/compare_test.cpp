@@ -81,8 +81,8 @@ TEST_CASE("npusim compare without a GPU side, or with a file that does not match
     CHECK(r.status != 0);
     CHECK_THAT(r.out, Contains("v100") && Contains("h100_sxm"));
     r = npusim(kResnet50 + gpu_file("resnet50_fp16_b1.csv") + " --json /nonexistent/dir/c.json");
-    CHECK(r.status == 2);
-    CHECK_THAT(r.out, Contains("--json: /nonexistent/dir/c.json: no such folder"));
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("--json /nonexistent/dir/c.json: cannot open for writing (no folder"));
 }
 
 TEST_CASE("npusim gpu without a usable GPU says why and exits 5", "[e2e][compare]") {
@@ -99,8 +99,8 @@ TEST_CASE("npusim gpu without a usable GPU says why and exits 5", "[e2e][compare
     CHECK(bad.status == 2);
     CHECK_THAT(bad.out, Contains("--json: --network"));
     bad = npusim("gpu --workload lenet5 --json /nonexistent/dir/m.json");  // before looking for a GPU
-    CHECK(bad.status == 2);
-    CHECK_THAT(bad.out, Contains("--json: /nonexistent/dir/m.json: no folder"));
+    CHECK(bad.status == 1);
+    CHECK_THAT(bad.out, Contains("--json /nonexistent/dir/m.json: cannot open for writing (no folder"));
     bad = npusim("gpu --workload lenet5 --backend cudnn");
     CHECK(bad.status == 2);
     CHECK_THAT(bad.out, Contains("--backend") && Contains("naive, tiled, mma, vendor"));

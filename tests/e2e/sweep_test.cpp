@@ -156,3 +156,14 @@ TEST_CASE("npusim report renders a sweep as one self-contained HTML page", "[e2e
     CHECK(rows == 1 + 12);
     CHECK_THAT(html, Contains("size_kib: must be &gt;= 1"));
 }
+
+TEST_CASE("a sweep in which every point failed exits 1, its results still written", "[e2e][sweep][errors]") {
+    const std::string spec = temp_path("all_fail_sweep.yaml");
+    std::ofstream(spec)
+        << "name: all_fail\nbase: tiny_4x4\nworkloads: [seed]\naxes:\n  buffers.unified.size_kib: [0]\n";
+    const std::string out = fresh_dir("all_fail.sweep");
+    const Result r = npusim("sweep " + spec + " --out " + out);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("1 rows (1 failed)") && Contains("npusim: error: sweep 'all_fail': every point failed"));
+    CHECK(fs::exists(out + "/results.csv"));
+}
