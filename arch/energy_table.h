@@ -1,6 +1,6 @@
 #pragma once
 // Per-operation energies of one technology, as loaded from configs/energy/*.yaml and scaled to
-// a design's node. Sources are cited in the YAML files (REFERENCE.md section 1).
+// a design's node. Sources are cited in the YAML files (docs/REFERENCE.md section 1).
 #include <string>
 #include <utility>
 #include <vector>

@@ -64,7 +64,7 @@ class Model:
 
 def lenet5():
     m = Model("lenet5", "LeNet-5 (LeCun et al. 1998) on 32x32 inputs, C3 fully connected: "
-              "416,520 MACs (REFERENCE.md: 0.42 M)", 1, 32, 32)
+              "416,520 MACs (docs/REFERENCE.md: 0.42 M)", 1, 32, 32)
     m.layer("c1", "conv2d", filters=6, kernel=5, activation="relu")
     m.layer("s2", "avgpool", kernel=2, stride=2)
     m.layer("c3", "conv2d", filters=16, kernel=5, activation="relu")
@@ -79,7 +79,7 @@ def lenet5():
 
 def alexnet():
     m = Model("alexnet", "AlexNet (Krizhevsky et al. 2012), 227x227, two-group convs 2/4/5, "
-              "LRN omitted: 724 M MACs (REFERENCE.md)", 3, 227, 227)
+              "LRN omitted: 724 M MACs (docs/REFERENCE.md)", 3, 227, 227)
     m.layer("conv1", "conv2d", filters=96, kernel=11, stride=4, activation="relu")
     m.layer("pool1", "maxpool", kernel=3, stride=2)
     m.layer("conv2", "conv2d", filters=256, kernel=5, padding=2, groups=2, activation="relu")
@@ -98,7 +98,7 @@ def alexnet():
 
 def vgg16():
     m = Model("vgg16", "VGG-16 (Simonyan and Zisserman 2015), 224x224: 15.5 G MACs "
-              "(REFERENCE.md)", 3, 224, 224)
+              "(docs/REFERENCE.md)", 3, 224, 224)
     stages = [(64, 2), (128, 2), (256, 3), (512, 3), (512, 3)]
     for s, (filters, count) in enumerate(stages, start=1):
         for i in range(1, count + 1):
@@ -127,7 +127,7 @@ def resnet_head(m):
 
 def resnet18():
     m = Model("resnet18", "ResNet-18 (He et al. 2016), 224x224, torchvision layout: 1.81 G MACs "
-              "(REFERENCE.md)", 3, 224, 224)
+              "(docs/REFERENCE.md)", 3, 224, 224)
     resnet_stem(m)
     filters = 64
     for stage, count in enumerate([2, 2, 2, 2], start=1):
@@ -149,7 +149,7 @@ def resnet18():
 
 def resnet50():
     m = Model("resnet50", "ResNet-50 v1.5 (torchvision: stride in the 3x3 conv), 224x224: "
-              "4.09 G MACs (REFERENCE.md)", 3, 224, 224)
+              "4.09 G MACs (docs/REFERENCE.md)", 3, 224, 224)
     resnet_stem(m)
     width = 64
     for stage, count in enumerate([3, 4, 6, 3], start=1):
@@ -172,7 +172,7 @@ def resnet50():
 
 def mobilenetv2():
     m = Model("mobilenetv2", "MobileNetV2 1.0 (Sandler et al. 2018), 224x224, torchvision "
-              "layout: 300.8 M MACs (REFERENCE.md)", 3, 224, 224)
+              "layout: 300.8 M MACs (docs/REFERENCE.md)", 3, 224, 224)
     m.conv_bn("conv0", 32, 3, stride=2, padding=1, act="relu6")
     channels = 32
     settings = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1),

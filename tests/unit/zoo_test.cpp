@@ -8,7 +8,7 @@
 
 using namespace npu;
 
-// REFERENCE.md section 4: forward MACs at batch 1 (and weights), each within 1%.
+// docs/REFERENCE.md section 4: forward MACs at batch 1 (and weights), each within 1%.
 TEST_CASE("zoo MAC and parameter totals match REFERENCE.md within 1%", "[zoo]") {
     struct Expected {
         const char* name;
