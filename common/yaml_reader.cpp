@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "common/error.h"
 #include "common/file_text.h"
@@ -18,12 +19,34 @@ namespace {
     throw WorkloadError(message);
 }
 
+// yaml-cpp keeps both entries of a key given twice and looks up the first: the second would be
+// ignored in silence, so it is an error, at any depth.
+// (yaml-cpp refuses nesting deeper than 2000 while parsing, which bounds this recursion.)
+void refuse_duplicate_keys(const YAML::Node& node, const std::string& name, YamlErrorKind kind) {
+    if (node.IsSequence())
+        for (const YAML::Node& item : node) refuse_duplicate_keys(item, name, kind);
+    if (!node.IsMap()) return;
+    std::map<std::string, int> first_line;
+    for (const auto& entry : node) {
+        if (entry.first.IsScalar()) {
+            const auto [it, fresh] = first_line.emplace(entry.first.Scalar(), entry.first.Mark().line + 1);
+            if (!fresh)
+                throw_kind(kind, fmt::format("{}:{}: key '{}' given twice (first on line {})", name,
+                                             entry.first.Mark().line + 1, entry.first.Scalar(), it->second));
+        }
+        refuse_duplicate_keys(entry.second, name, kind);
+    }
+}
+
 YAML::Node parse(const std::string& text, const std::string& name, YamlErrorKind kind) {
+    YAML::Node root;
     try {
-        return YAML::Load(text);
+        root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw_kind(kind, fmt::format("{}:{}: invalid YAML: {}", name, e.mark.line + 1, e.msg));
     }
+    refuse_duplicate_keys(root, name, kind);
+    return root;
 }
 
 }  // namespace
