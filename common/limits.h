@@ -16,6 +16,10 @@ struct Limits {
     int64_t array_pes = int64_t(1) << 24;        // rows x cols (4096 x 4096)
     int64_t sram_mib = 1024;                     // all on-chip buffers of a design together
     int64_t instructions = 4'000'000;            // one compiled NPU program (~600 B each)
+    // Set by runs that allocate no activations (timing-only): tensor_elements and model_elements
+    // then count one image's activations, since the batch only lengthens the program (which
+    // `instructions` bounds); weights count as always.
+    bool per_image_activations = false;
 
     // "name=value" from the command line; throws UsageError naming the option on a bad name or
     // value.

@@ -124,6 +124,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
     check_option_combinations(a);
     check_output_files(output_files(a), true);
     LoadedInputs in = load_inputs(a.design, a.workload, paths);
+    in.design.limits.per_image_activations = a.timing_only || a.timing_model == "scalesim";
     const ResolvedDesign& design = in.design;
     const NpuConfig& config = design.config;
     const Precision precision = design.precision;

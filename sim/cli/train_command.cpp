@@ -171,9 +171,12 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     OptimizerKind optimizer;
     parse_optimizer(a.optimizer, optimizer);
     Graph g = training_graph(load_workload_file(resolve_model(a.model, paths.models_dir()), limits));
-    reshape_input(g, a.batch, 0, 0, limits);
+    Limits per_image = limits;
+    per_image.per_image_activations = true;  // no tensor is allocated
+    reshape_input(g, a.batch, 0, 0, per_image);
     SimulationOptions options;
     options.functional = false;
+    options.limits = per_image;
     Simulation sim(resolve_design_args(DesignArgs{a.arch, "", "", a.limits, "", ""}, paths).config, options);
     const TrainingStepEstimate e = estimate_training_step(
         sim, g, storage_precision(tp), UpdateRule{optimizer, tp != TrainPrecision::Fp32, a.accumulate});

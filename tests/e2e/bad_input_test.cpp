@@ -65,6 +65,14 @@ TEST_CASE("limits are raised with --limit, and bad --limit arguments are usage e
     INFO(r.out);
     CHECK(r.status == 0);
     CHECK_THAT(r.out, Contains("act"));
+    // The tensor limits bound what a functional run allocates: a timing-only run allocates no
+    // activations, so they count one image and the batch is bounded by the program's length.
+    r = npusim("run --arch tpu_v1 --workload resnet18 --batch 256 --no-check");
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains("limit model_elements"));
+    r = npusim("run --arch tpu_v1 --workload resnet18 --batch 256 --timing-only");
+    CHECK(r.status == 0);
+    CHECK_THAT(r.out, Contains("batch 256, timing only"));
     // A program longer than the instruction limit is refused at the layer that passes it.
     r = npusim("run --arch tiny_4x4 --timing-only --workload resnet18 --limit instructions=500");
     CHECK(r.status == 1);

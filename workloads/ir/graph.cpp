@@ -85,10 +85,10 @@ void infer_shapes(Graph& graph, const Limits& limits) {
     int64_t total = 0;
     for (size_t i = 0; i < graph.layers.size(); ++i) {
         const Shape out = infer_one(graph, int(i));
-        const int64_t elements = saturating_product({out.n, out.c, out.h, out.w});
         if (out.n < 1 || out.c < 1 || out.h < 1 || out.w < 1)
             throw WorkloadError(
                 fmt::format("{}: output shape {} has an empty dimension", graph.where(int(i)), out.str()));
+        const int64_t elements = saturating_product({limits.per_image_activations ? 1 : out.n, out.c, out.h, out.w});
         if (elements > limits.tensor_elements)
             throw WorkloadError(fmt::format("{}: output {} has {} elements {}", graph.where(int(i)), out.str(),
                                             count_text(elements), limits.hint("tensor_elements")));
