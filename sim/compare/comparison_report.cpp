@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/csv_text.h"
 #include "common/json_text.h"
 #include "sim/explore/svg_plot.h"
 
@@ -90,9 +91,9 @@ std::string comparison_csv(const DeviceComparison& c) {
     std::vector<ComparedLayer> rows = c.layers;
     rows.push_back(c.total());
     for (const ComparedLayer& l : rows)
-        out += fmt::format("{},\"{}\",{},{:.9g},{:.9g},{:.6g},{:.9g},{:.9g},{:.6g},{:.6g},{:.6g}\n", l.name,
-                           l.name == "total" ? "" : l.shape.text(), l.macs, l.npu.ms, l.gpu.ms, l.speedup(), l.npu.mj,
-                           l.gpu.mj, l.energy_ratio(), l.npu.peak_fraction, l.gpu.peak_fraction);
+        out += fmt::format("{},{},{},{:.9g},{:.9g},{:.6g},{:.9g},{:.9g},{:.6g},{:.6g},{:.6g}\n", csv_field(l.name),
+                           csv_field(l.name == "total" ? "" : l.shape.text()), l.macs, l.npu.ms, l.gpu.ms, l.speedup(),
+                           l.npu.mj, l.gpu.mj, l.energy_ratio(), l.npu.peak_fraction, l.gpu.peak_fraction);
     return out;
 }
 

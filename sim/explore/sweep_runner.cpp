@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/csv_text.h"
 #include "common/error.h"
 #include "common/file_text.h"
 #include "common/json_text.h"
@@ -29,6 +30,20 @@ namespace {
 
 std::string record_path(const std::string& out_dir, const std::string& id) {
     return (fs::path(out_dir) / "points" / (id + ".json")).string();
+}
+
+std::string point_design_path(const std::string& out_dir, const std::string& id) {
+    return (fs::path(out_dir) / "points" / (id + ".yaml")).string();
+}
+
+// A point's one-line error, without the child's "npusim: error: " and with the values that
+// made the point, so that a row of results.csv says which design failed and why.
+std::string point_error(const SweepPoint& p, std::string error) {
+    const std::string prefix = "npusim: error: ";
+    if (error.rfind(prefix, 0) == 0) error.erase(0, prefix.size());
+    std::vector<std::string> values;
+    for (const SweepOverride& o : p.overrides) values.push_back(o.key + "=" + o.value);
+    return values.empty() ? error : fmt::format("point {} ({}): {}", p.index, fmt::join(values, " "), error);
 }
 
 std::string read_text(const std::string& path) { return try_read_file(path).value_or(""); }
@@ -127,7 +142,7 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
         } else {
             r["status"] = "error";
             r["error"] = WIFSIGNALED(status) ? fmt::format("killed by signal {}", WTERMSIG(status))
-                                             : last_line(read_text(c.log));
+                                             : point_error(p, last_line(read_text(c.log)));
             ++failed;
         }
         if (!exited_ok || r["status"] == "ok") {
@@ -146,7 +161,8 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             const std::string base = (fs::path(o.work_dir) / p.id).string();
             Child c{p.index, base + ".json", base + ".log"};
             PointJob job;
-            job.design_path = base + ".yaml";
+            // Beside the point's record, where it survives the sweep: an error names its lines.
+            job.design_path = point_design_path(o.out_dir, p.id);
             job.workload_path =
                 spec.workloads[size_t(std::find(spec.workload_names.begin(), spec.workload_names.end(), p.workload) -
                                       spec.workload_names.begin())];
@@ -156,7 +172,8 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             job.functional = spec.functional;
             const std::vector<std::string> args = o.command(job);
             try {
-                write_file(base + ".yaml", point_design_yaml(spec, p));
+                fs::create_directories(fs::path(job.design_path).parent_path());
+                write_file(job.design_path, point_design_yaml(spec, p));
                 running[spawn(args, c.log)] = c;
             } catch (const std::exception& e) {  // the design could not even be written
                 write_file(c.log, e.what());
@@ -223,7 +240,7 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     std::ostringstream csv;
     csv << "index,id,workload";
-    for (const std::string& k : spec.axis_keys) csv << "," << k;
+    for (const std::string& k : spec.axis_keys) csv << "," << csv_field(k);
     csv << ",status";
     for (const MetricColumn& c : kMetricColumns) csv << "," << c.name;
     csv << ",error\n";
@@ -234,14 +251,13 @@ std::pair<size_t, size_t> write_results(const SweepSpec& spec, const std::string
         nlohmann::ordered_json row = point_header(p);
         row["status"] = record["status"];
         row["error"] = record["error"];
-        csv << p.index << "," << p.id << "," << p.workload;
+        csv << p.index << "," << p.id << "," << csv_field(p.workload);
         for (const std::string& k : spec.axis_keys)
-            csv << "," << (row["overrides"].contains(k) ? row["overrides"][k].get<std::string>() : "");
+            csv << "," << csv_field(row["overrides"].contains(k) ? row["overrides"][k].get<std::string>() : "");
         if (record["status"] != "ok") {
             ++failed;
-            std::string error = record["error"];
-            std::replace(error.begin(), error.end(), ',', ';');
-            csv << ",error" << std::string(std::size(kMetricColumns) + 1, ',') << error << "\n";
+            csv << ",error" << std::string(std::size(kMetricColumns) + 1, ',')
+                << csv_field(record["error"].get<std::string>()) << "\n";
             rows.push_back(row);
             continue;
         }

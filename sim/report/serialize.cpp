@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/csv_text.h"
 #include "common/error.h"
 #include "common/json_text.h"
 #include "sim/report/report.h"
@@ -162,8 +163,8 @@ std::string to_csv(const RunResult& r) {
         const double sram = l.energy.sram_total_pj();
         const double util = l.utilization(r.rows * r.cols);
         out << fmt::format("{},{},{},{},{},{},{},{},{},{},{:.6f},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{}\n",
-                           l.name, l.kind, l.output.n, l.output.c, l.output.h, l.output.w, l.macs, l.cycles,
-                           l.compute_cycles, l.stall_cycles, util, l.dram_read_bytes, l.dram_write_bytes,
+                           csv_field(l.name), csv_field(l.kind), l.output.n, l.output.c, l.output.h, l.output.w, l.macs,
+                           l.cycles, l.compute_cycles, l.stall_cycles, util, l.dram_read_bytes, l.dram_write_bytes,
                            l.energy.total_pj(), l.energy.mac_pj, sram, l.energy.dram_pj, l.energy.vector_pj,
                            l.energy.static_pj, l.checked ? std::to_string(l.mismatches) : "");
     }

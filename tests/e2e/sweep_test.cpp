@@ -165,5 +165,11 @@ TEST_CASE("a sweep in which every point failed exits 1, its results still writte
     const Result r = npusim("sweep " + spec + " --out " + out);
     CHECK(r.status == 1);
     CHECK_THAT(r.out, Contains("1 rows (1 failed)") && Contains("npusim: error: sweep 'all_fail': every point failed"));
-    CHECK(fs::exists(out + "/results.csv"));
+    // The row names the point's values, and its error the design file that survives the sweep.
+    const std::string csv = read(out + "/results.csv");
+    CHECK_THAT(csv, Contains(",error,") && Contains("point 0 (buffers.unified.size_kib=0): "));
+    CHECK_THAT(csv, Contains("/points/") && Contains(".yaml:7: buffers.unified.size_kib: must be >= 1"));
+    CHECK_THAT(csv, !Contains("npusim: error"));
+    const auto json = nlohmann::json::parse(read(out + "/results.json"));
+    CHECK(fs::exists(out + "/points/" + json["rows"][0]["id"].get<std::string>() + ".yaml"));
 }

@@ -1,6 +1,8 @@
-// "Did you mean": which misspellings get a suggestion and which do not.
+// Text helpers of the command line and the reports: "did you mean" (which misspellings get a
+// suggestion and which do not) and CSV quoting.
 #include <catch2/catch.hpp>
 
+#include "common/csv_text.h"
 #include "common/spelling.h"
 
 using npu::closest_spelling;
@@ -25,4 +27,12 @@ TEST_CASE("a suggestion only for a likely typo", "[unit][spelling]") {
     CHECK(closest_spelling("gxx", commands).empty());
     // A prefix of two candidates is ambiguous: no guess.
     CHECK(closest_spelling("--timing-", {"--timing-only", "--timing-model"}).empty());
+}
+
+TEST_CASE("CSV fields are quoted as RFC 4180 says, never rewritten", "[unit][csv]") {
+    CHECK(npu::csv_field("conv1") == "conv1");
+    CHECK(npu::csv_field("") == "");
+    CHECK(npu::csv_field("a, b") == "\"a, b\"");
+    CHECK(npu::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(npu::csv_field("two\nlines") == "\"two\nlines\"");
 }
