@@ -51,8 +51,8 @@ int sc_main(int argc, char* argv[]) {
     const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);
     CLI::App app{"npusim: cycle-approximate simulator of systolic-array NPUs", "npusim"};
     app.require_subcommand(0, 1);
-    app.set_version_flag("--version",
-                         std::string("npusim 0.1.0 (MPI sweeps: ") + (npu::mpi_available() ? "yes" : "no") + ")");
+    app.set_version_flag("--version", std::string("npusim 0.1.0 (MPI sweeps: ") +
+                                          (npu::mpi_available() ? "yes" : "no") + "; data: " + paths.root + ")");
     std::map<CLI::App*, npu::cli::Action> actions;
     CLI::App* run = app.add_subcommand("run", "Simulate a workload on a design, print per-layer stats");
     actions[run] = npu::cli::add_run_command(*run, paths);
