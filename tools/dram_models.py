@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The simple and the banked DRAM model on the same run, in total and layer by layer.
 
     tools/dram_models.py DESIGN "BANKED DRAM LINE" [--workload resnet50] [--layers N] [--residency on|off]

@@ -1,10 +1,11 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Writes the model zoo (workloads/models/*.yaml) from compact Python descriptions.
 
 The YAML files are committed; this script documents how the larger ones were laid out and
 regenerates them (python3 tools/gen_zoo.py). Batchnorm layers are kept explicit so that the
 inference pass that folds them into the preceding convolution is exercised on every model.
 """
+import argparse
 import os
 import sys
 
@@ -199,6 +200,8 @@ def mobilenetv2():
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                            formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     os.makedirs(OUT, exist_ok=True)
     for build in (lenet5, alexnet, vgg16, resnet18, resnet50, mobilenetv2):
         build()

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Compares two GPU measurement files (the CSV format of tests/data/gpu: `npusim gpu --csv`,
 tools/torch_baseline.py) layer by layer, matched by shape, in time or in energy: the ratio A / B
 per layer, how many layers lie within a factor (both ways), the geometric mean and the totals.

@@ -7,6 +7,7 @@
 The network exercises the importer end to end: Conv + BatchNormalization + Relu, MaxPool, a
 residual Add, GlobalAveragePool, Flatten, Gemm (transB) and Softmax, with seeded weights.
 """
+import argparse
 import sys
 
 import numpy as np
@@ -49,6 +50,6 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: make_onnx_cnn.py OUTPUT.onnx")
-    sys.exit(main(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("output", help="the .onnx file to write")
+    sys.exit(main(parser.parse_args().output))

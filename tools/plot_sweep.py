@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plots of an `npusim sweep` result directory, with matplotlib (Debian: python3-matplotlib).
 
     tools/plot_sweep.py resnet18_arrays.sweep [--out DIR] [--point ID] [--workload NAME]

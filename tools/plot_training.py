@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Loss and accuracy curves of `npusim train --csv` files, with matplotlib (python3-matplotlib).
 
     tools/plot_training.py run.csv [more.csv ...] [--out curves.png] [--smooth STEPS]

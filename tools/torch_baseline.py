@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# The python3 on PATH: on the GPU hosts that is the one with PyTorch (pip or conda, not Debian).
 """Times a torchvision model's conv and linear layers with PyTorch (cuDNN) on this machine's GPU
 and writes them in the measurement format `npusim compare --gpu-results` reads (the same
 columns as tests/data/gpu, whose files were measured this way): the trusted baseline for the

@@ -6,6 +6,7 @@ every element type, plain and gzip-compressed.
 
     tests/fuzz/make_seeds.py
 """
+import argparse
 import gzip
 import os
 import struct
@@ -97,5 +98,6 @@ def idx_seeds():
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     onnx_seeds()
     idx_seeds()
