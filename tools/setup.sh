@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libsystemc-dev libeigen3-dev libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
-  libonnx-dev libprotobuf-dev zlib1g-dev
+  libonnx-dev libprotobuf-dev zlib1g-dev libpng-dev
   # the C++ style (.clang-format), checked by tools/test.sh
   clang-format
   # tests: ONNX conformance data and the model-building tool's python3-onnx

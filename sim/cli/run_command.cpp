@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/json_text.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/tensor_io.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/design_files.h"
 #include "sim/report/report.h"
@@ -40,6 +41,7 @@ struct RunArgs {
     bool quiet = false;
     bool tiling = false;
     uint64_t seed = 1;
+    TensorIoArgs io;  // --input, --output, --dump-layers, --top-k
 };
 
 // "224" or "224x160" (height x width).
@@ -56,7 +58,7 @@ void parse_input_size(const std::string& text, int64_t& h, int64_t& w) {
 }
 
 std::vector<OutputFile> output_files(const RunArgs& a) {
-    return {{"--json", a.json}, {"--csv", a.csv}, {"--trace", a.trace}};
+    return {{"--json", a.json}, {"--csv", a.csv}, {"--trace", a.trace}, {"--output", a.io.output}};
 }
 
 // Options that cannot apply together are refused before any file is read, not ignored.
@@ -70,6 +72,9 @@ void check_option_combinations(const RunArgs& a) {
                 "--fidelity detailed: the scalesim timing model has no PE grid (use --timing-model npusim)");
     }
     if (a.dataset.empty() && a.images != 0) throw UsageError("--images: only with --dataset");
+    if (!a.dataset.empty() && a.io.any())
+        throw UsageError("--dataset: brings its own inputs; --input, --output, --dump-layers and --top-k are for one");
+    check_tensor_io_args(a.io, !a.timing_only && a.timing_model != "scalesim");
 }
 
 // --dataset: top-1 accuracy over the data set's test images, on the NPU and on the CPU reference.
@@ -133,6 +138,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
     parse_input_size(a.input_size, h, w);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));
     reshape_input(graph, a.batch, h, w, design.limits);
+    apply_input(a.io, graph, design.limits);
 
     if (!config.supports(precision))
         throw CompileError(fmt::format("design '{}' has no {} MACs", config.name, precision_name(precision)));
@@ -165,10 +171,12 @@ int run(const RunArgs& a, const DataPaths& paths) {
     RunResult result = sim.run(workload);
     if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
 
-    if (!writes_to_stdout(output_files(a))) {
+    std::ostream& text = writes_to_stdout(output_files(a)) ? std::cerr : std::cout;
+    if (&text == &std::cout) {
         print_table(std::cout, result);
         if (a.tiling) print_tilings(std::cout, result);
     }
+    report_tensor_outputs(a.io, sim, workload, text);
     if (!a.json.empty()) write_file(a.json, to_json(result));
     if (!a.csv.empty()) write_file(a.csv, to_csv(result));
     if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
@@ -201,6 +209,7 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
                    "Classify a data set's test images (fashion-mnist, digits or a directory of IDX files) and "
                    "report top-1 accuracy");
     app.add_option("--images", a->images, "--dataset: the first N test images only (default all)");
+    add_tensor_io_options(app, a->io);
     app.footer(
         "Exit status: 0 ok, 1 bad input (design, model, file), 2 bad arguments, "
         "4 functional check failed.");
