@@ -16,7 +16,7 @@ done
 rm -rf bundle
 mkdir -p bundle/lib bundle/configs bundle/workloads bundle/tests/data
 cp "$build/npusim" "$build/tests/npusim_gpu_tests" "$build/npusim_bench_gpu_gemm" bundle/
-cp -r configs/arch configs/energy configs/gpu bundle/configs/
+cp -r configs/arch configs/dram configs/energy configs/gpu bundle/configs/
 cp -r workloads/models bundle/workloads/
 cp -r tests/data/gpu bundle/tests/data/
 cp tools/gpu_check.sh tools/torch_baseline.py tools/gpu_ratio.py bundle/
