@@ -29,6 +29,7 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     j["name"] = l.name;
     j["type"] = l.kind;
     j["output"] = {l.output.n, l.output.c, l.output.h, l.output.w};
+    if (l.gemm.groups > 0) j["gemm"] = {{"m", l.gemm.m}, {"k", l.gemm.k}, {"n", l.gemm.n}, {"groups", l.gemm.groups}};
     j["macs"] = l.macs;
     j["cycles"] = l.cycles;
     j["compute_cycles"] = l.compute_cycles;

@@ -12,6 +12,13 @@ LayerResult layer_header(const Graph& g, int index) {
     lr.kind = kind_name(l.kind);
     if (l.activation != Activation::None) lr.kind += std::string("+") + activation_name(l.activation);
     lr.output = l.output;
+    const Shape in = l.inputs.empty() ? Shape{} : g.layers[size_t(l.inputs[0])].output;
+    if (l.kind == LayerKind::FullyConnected) lr.gemm = {in.n, in.per_image(), l.fc.out_features, 1};
+    if (l.kind == LayerKind::Conv2d) {
+        const int64_t groups = l.conv.groups;
+        lr.gemm = {l.output.n * l.output.h * l.output.w,
+                   (in.c / groups) * l.conv.window.kernel_h * l.conv.window.kernel_w, l.conv.filters / groups, groups};
+    }
     return lr;
 }
 

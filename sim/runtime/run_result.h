@@ -26,12 +26,19 @@ struct LayerTiling {
     int64_t runner_up_cycles = 0;
 };
 
+// A conv/fc layer as the GEMM the array computes, per group: M output pixels (over the batch)
+// x K reduction (input channels of the group x kernel) x N output channels of the group.
+struct LayerGemm {
+    int64_t m = 0, k = 0, n = 0, groups = 0;  // groups 0: not a GEMM layer
+};
+
 struct LayerResult {
     int graph_index = 0;  // the layer's index in the inference graph
     std::string name;
     std::string kind;
     std::string unit;  // "array" or "vector" (which block computes it), "" for none
     Shape output;
+    LayerGemm gemm;
     int64_t macs = 0;
     int64_t cycles = 0;          // from the previous layer's end to this layer's end
     int64_t compute_cycles = 0;  // busy cycles of the computing block
@@ -90,7 +97,7 @@ struct CounterDump {
 };
 
 // Where a report came from, so a figure can be traced back to the build and the run.
-constexpr int kReportSchemaVersion = 2;  // 2: `stats` and `provenance` objects
+constexpr int kReportSchemaVersion = 3;  // 2: `stats` and `provenance`; 3: layers[].gemm
 struct Provenance {
     std::string npusim_version;  // git describe of the build
     int schema_version = kReportSchemaVersion;

@@ -70,6 +70,8 @@ TEST_CASE("npusim run --tiling says which tiling each conv got and why", "[e2e][
     CHECK(t["fitting"] == 1);
     CHECK(t["estimated_dram_bytes"] == 25 + 9 + 9 + 12);  // input, weights, output, channel parameters
     CHECK(t["runner_up"] == "");
+    // The GEMM the array computes: the 3x3 kernel over the 5x5 image is 9 pixels x 9 taps x 1 filter.
+    CHECK(j["layers"][0]["gemm"] == nlohmann::json{{"m", 9}, {"k", 9}, {"n", 1}, {"groups", 1}});
     // Only conv/fc layers have one.
     REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --timing-only --json " + json).status == 0);
     int tiled = 0;
@@ -80,6 +82,13 @@ TEST_CASE("npusim run --tiling says which tiling each conv got and why", "[e2e][
         tiled += layer.contains("tiling");
     }
     CHECK(tiled == 5);  // three convs, two fc
+    // LeNet-5's C1: 6 filters of 5x5 over 32x32 give 28x28 pixels; F6: 84 outputs of 120.
+    CHECK(lenet["layers"][0]["gemm"] == nlohmann::json{{"m", 784}, {"k", 25}, {"n", 6}, {"groups", 1}});
+    for (const auto& layer : lenet["layers"]) {
+        if (layer["name"] == "f6")
+            CHECK(layer["gemm"] == nlohmann::json{{"m", 1}, {"k", 120}, {"n", 84}, {"groups", 1}});
+        CHECK(layer.contains("gemm") == layer.contains("tiling"));
+    }
     const Result s = npusim("run --arch tiny_4x4 --workload seed --tiling --timing-model scalesim");
     CHECK(s.status == 2);
     CHECK_THAT(s.out, Contains("--tiling"));
@@ -90,7 +99,7 @@ TEST_CASE("npusim run --json holds every raw counter by hierarchical name and th
     REQUIRE(npusim("run --arch edge_32x32 --workload lenet5 --seed 3 --json " + json).status == 0);
     const auto j = nlohmann::json::parse(read(json));
     const auto& p = j["provenance"];
-    CHECK(p["schema_version"] == 2);
+    CHECK(p["schema_version"] == 3);
     CHECK(p["seed"] == 3);
     CHECK(p["fidelity"] == "fast");
     CHECK(p["timing_model"] == "npusim");
