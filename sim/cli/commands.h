@@ -28,6 +28,7 @@ Action add_gpu_command(CLI::App& app, const DataPaths& paths);
 // and raised limits on input sizes (common/limits.h).
 struct DesignArgs {
     std::string arch;
+    std::vector<std::string> archs;  // commands that take several (run): every --arch, in order
     std::string dataflow;
     std::string precision;
     std::vector<std::string> limits;  // "name=value"
@@ -37,7 +38,8 @@ struct DesignArgs {
 // --limit NAME=VALUE (repeatable); parse_limits reads them before any file is read.
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits);
 Limits parse_limits(const std::vector<std::string>& limits);
-void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help);
+// `several`: --arch may be given more than once (into `archs`; `arch` is then the first).
+void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help, bool several = false);
 // An output file named by an option; "-" is stdout.
 struct OutputFile {
     std::string option;  // "--json"

@@ -35,8 +35,11 @@ Limits parse_limits(const std::vector<std::string>& assignments) {
     return limits;
 }
 
-void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help) {
-    app.add_option("--arch", args.arch, arch_help)->required();
+void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch_help, bool several) {
+    if (several)
+        app.add_option("--arch", args.archs, arch_help + "; more than once: the designs side by side")->required();
+    else
+        app.add_option("--arch", args.arch, arch_help)->required();
     add_choice_option(app, "--dataflow", args.dataflow, {"ws", "os", "is"},
                       "Override the design's dataflow: ws, os or is");
     add_choice_option(app, "--precision", args.precision, {"int8", "fp16", "bf16", "fp32"},

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/json_text.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/run_designs.h"
 #include "sim/cli/tensor_io.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/design_files.h"
@@ -125,7 +126,36 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
     return 0;
 }
 
+// The run's options for a child `npusim run` of each design (run_designs.h).
+std::vector<std::string> child_options(const RunArgs& a) {
+    const DesignArgs& d = a.design;
+    std::vector<std::string> o{
+        "--workload",           a.workload,   "--batch",  std::to_string(a.batch), "--seed",
+        std::to_string(a.seed), "--fidelity", a.fidelity, "--timing-model",        a.timing_model};
+    for (const auto& [option, value] : {std::pair{"--input-size", a.input_size},
+                                        {"--dataflow", d.dataflow},
+                                        {"--precision", d.precision},
+                                        {"--residency", d.residency},
+                                        {"--fusion", d.fusion}})
+        if (!value.empty()) o.insert(o.end(), {option, value});
+    if (a.timing_only) o.push_back("--timing-only");
+    if (a.no_check) o.push_back("--no-check");
+    for (const std::string& limit : d.limits) o.insert(o.end(), {"--limit", limit});
+    return o;
+}
+
+int run_several(const RunArgs& a) {
+    if (!a.trace.empty() || a.tiling || !a.dataset.empty() || a.io.any())
+        throw UsageError(
+            "--arch given more than once compares designs side by side: --trace, --tiling, --dataset, "
+            "--input, --output, --dump-layers and --top-k are for one design");
+    check_option_combinations(a);
+    check_output_files({{"--json", a.json}, {"--csv", a.csv}});
+    return run_side_by_side(SideBySide{a.design.archs, child_options(a), a.json, a.csv, a.quiet});
+}
+
 int run(const RunArgs& a, const DataPaths& paths) {
+    if (a.design.archs.size() > 1) return run_several(a);
     check_option_combinations(a);
     check_output_files(output_files(a), true);
     LoadedInputs in = load_inputs(a.design, a.workload, paths);
@@ -187,7 +217,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
 
 Action add_run_command(CLI::App& app, const DataPaths& paths) {
     auto a = std::make_shared<RunArgs>();
-    add_design_options(app, a->design, "Design: a shipped name (npusim list), a YAML file or a SCALE-Sim .cfg");
+    add_design_options(app, a->design, "Design: a shipped name (npusim list), a YAML file or a SCALE-Sim .cfg", true);
     app.add_option("--workload", a->workload,
                    "Model: a zoo name (npusim list), a YAML or ONNX file, or a SCALE-Sim topology .csv")
         ->required();
@@ -213,7 +243,10 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.footer(
         "Exit status: 0 ok, 1 bad input (design, model, file), 2 bad arguments, "
         "4 functional check failed.");
-    return [a, &paths] { return run(*a, paths); };
+    return [a, &paths] {
+        a->design.arch = a->design.archs.front();  // --arch is required: there is one
+        return run(*a, paths);
+    };
 }
 
 }  // namespace npu::cli

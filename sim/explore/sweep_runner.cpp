@@ -1,13 +1,10 @@
 #include "sim/explore/sweep_runner.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -18,6 +15,7 @@
 #include "common/error.h"
 #include "common/file_text.h"
 #include "common/json_text.h"
+#include "sim/explore/child_process.h"
 #include "sim/report/report.h"
 
 extern char** environ;
@@ -74,34 +72,10 @@ nlohmann::ordered_json point_header(const SweepPoint& p) {
     return j;
 }
 
-// The last non-empty line of a child's log: npusim's one-line error.
-std::string last_line(const std::string& text) {
-    std::istringstream in(text);
-    std::string line, last;
-    while (std::getline(in, line))
-        if (!line.empty()) last = line;
-    return last.empty() ? "no output" : last;
-}
-
 struct Child {
     size_t point;
     std::string json, log;
 };
-
-pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw Error(fmt::format("cannot start {}: {}", args[0], std::strerror(rc)));
-    return pid;
-}
 
 }  // namespace
 
@@ -142,7 +116,7 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
         } else {
             r["status"] = "error";
             r["error"] = WIFSIGNALED(status) ? fmt::format("killed by signal {}", WTERMSIG(status))
-                                             : point_error(p, last_line(read_text(c.log)));
+                                             : point_error(p, last_log_line(c.log));
             ++failed;
         }
         if (!exited_ok || r["status"] == "ok") {
@@ -174,7 +148,7 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             try {
                 fs::create_directories(fs::path(job.design_path).parent_path());
                 write_file(job.design_path, point_design_yaml(spec, p));
-                running[spawn(args, c.log)] = c;
+                running[spawn_logged(args, c.log)] = c;
             } catch (const std::exception& e) {  // the design could not even be written
                 write_file(c.log, e.what());
                 finish(c, 1 << 8);
