@@ -154,6 +154,41 @@ int run_several(const RunArgs& a) {
     return run_side_by_side(SideBySide{a.design.archs, child_options(a), a.json, a.csv, a.quiet});
 }
 
+// One inference on the npusim timing model (functional or timing-only), then every output.
+int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design) {
+    const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
+    const auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+    if (show_progress)
+        fmt::print(stderr, "preparing {} ({})...", graph.name, a.timing_only ? "timing only" : "functional");
+    const PreparedWorkload workload = prepare_workload(graph, design.precision, !a.timing_only, a.seed);
+    SimulationOptions options;
+    options.functional = !a.timing_only;
+    options.trace = !a.trace.empty();
+    options.check = !a.no_check;
+    options.limits = design.limits;
+    if (a.fidelity == "detailed") options.fidelity = Fidelity::Detailed;  // checked by the parser
+    Simulation sim(design.config, options);
+    if (show_progress)
+        sim.on_progress([&](int32_t layer, int32_t layers) {
+            fmt::print(stderr, "\r\033[Ksimulating layer {}/{} ({}), {:.1f} s", layer, layers - 1,
+                       workload.model.graph.layers[size_t(layer)].name, elapsed());
+        });
+    RunResult result = sim.run(workload);
+    if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
+
+    std::ostream& text = writes_to_stdout(output_files(a)) ? std::cerr : std::cout;
+    if (&text == &std::cout) {
+        print_table(std::cout, result);
+        if (a.tiling) print_tilings(std::cout, result);
+    }
+    report_tensor_outputs(a.io, sim, workload, text);
+    if (!a.json.empty()) write_file(a.json, to_json(result));
+    if (!a.csv.empty()) write_file(a.csv, to_csv(result));
+    if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
+    return result.checked && !result.check_passed ? 4 : 0;
+}
+
 int run(const RunArgs& a, const DataPaths& paths) {
     if (a.design.archs.size() > 1) return run_several(a);
     check_option_combinations(a);
@@ -180,37 +215,7 @@ int run(const RunArgs& a, const DataPaths& paths) {
         if (!a.csv.empty()) write_file(a.csv, to_csv(result));
         return 0;
     }
-    const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
-    const auto started = std::chrono::steady_clock::now();
-    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    if (show_progress)
-        fmt::print(stderr, "preparing {} ({})...", graph.name, a.timing_only ? "timing only" : "functional");
-    const PreparedWorkload workload = prepare_workload(graph, precision, !a.timing_only, a.seed);
-    SimulationOptions options;
-    options.functional = !a.timing_only;
-    options.trace = !a.trace.empty();
-    options.check = !a.no_check;
-    options.limits = design.limits;
-    if (a.fidelity == "detailed") options.fidelity = Fidelity::Detailed;  // checked by the parser
-    Simulation sim(config, options);
-    if (show_progress)
-        sim.on_progress([&](int32_t layer, int32_t layers) {
-            fmt::print(stderr, "\r\033[Ksimulating layer {}/{} ({}), {:.1f} s", layer, layers - 1,
-                       workload.model.graph.layers[size_t(layer)].name, elapsed());
-        });
-    RunResult result = sim.run(workload);
-    if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
-
-    std::ostream& text = writes_to_stdout(output_files(a)) ? std::cerr : std::cout;
-    if (&text == &std::cout) {
-        print_table(std::cout, result);
-        if (a.tiling) print_tilings(std::cout, result);
-    }
-    report_tensor_outputs(a.io, sim, workload, text);
-    if (!a.json.empty()) write_file(a.json, to_json(result));
-    if (!a.csv.empty()) write_file(a.csv, to_csv(result));
-    if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
-    return result.checked && !result.check_passed ? 4 : 0;
+    return simulate(a, graph, design);
 }
 
 }  // namespace
