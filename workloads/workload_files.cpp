@@ -8,12 +8,13 @@
 
 namespace npu {
 
-Graph load_workload_file(const std::string& path, const Limits& limits) {
+Graph load_workload_file(const std::string& path, const Limits& limits, bool structure_only) {
     const std::filesystem::path::string_type ext = std::filesystem::path(path).extension();
     if (ext == ".csv") return topology_graph(load_scalesim_topology(path), limits);
     if (ext == ".onnx") {
         OnnxImportOptions options;
         options.limits = limits;
+        options.structure_only = structure_only;
         return import_onnx(path, options).graph;
     }
     return load_model_file(path, limits);

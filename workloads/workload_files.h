@@ -8,6 +8,7 @@
 namespace npu {
 
 // .csv: a SCALE-Sim topology; .onnx: an ONNX model; otherwise an npusim model YAML.
-Graph load_workload_file(const std::string& path, const Limits& limits = Limits{});
+// `structure_only` (timing-only runs): an ONNX model's conv and matrix weights are not decoded.
+Graph load_workload_file(const std::string& path, const Limits& limits = Limits{}, bool structure_only = false);
 
 }  // namespace npu

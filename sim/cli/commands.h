@@ -75,6 +75,8 @@ struct LoadedInputs {
     ResolvedDesign design;
     Graph graph;
 };
-LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, const DataPaths& paths);
+// `structure_only`: a run without values (timing-only) does not decode an ONNX model's weights.
+LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, const DataPaths& paths,
+                         bool structure_only = false);
 
 }  // namespace npu::cli

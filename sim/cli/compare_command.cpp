@@ -122,7 +122,7 @@ int compare(const CompareArgs& a, const DataPaths& paths) {
     gpu_backend_option("--gpu-backend", a.gpu_backend, gpu_precision);
     DesignArgs design_args = a.design;
     design_args.precision.clear();
-    LoadedInputs in = load_inputs(design_args, a.workload, paths);
+    LoadedInputs in = load_inputs(design_args, a.workload, paths, true);  // the NPU side runs timing-only
     const NpuConfig& config = in.design.config;
     const Precision p = npu_precision(a, config, gpu_precision);
     if (a.batch < 1) throw UsageError(fmt::format("--batch: must be >= 1, got {}", a.batch));

@@ -68,10 +68,11 @@ ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& path
     return d;
 }
 
-LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, const DataPaths& paths) {
+LoadedInputs load_inputs(const DesignArgs& args, const std::string& workload, const DataPaths& paths,
+                         bool structure_only) {
     LoadedInputs in;
     in.design = resolve_design_args(args, paths);
-    in.graph = load_workload_file(resolve_model(workload, paths.models_dir()), in.design.limits);
+    in.graph = load_workload_file(resolve_model(workload, paths.models_dir()), in.design.limits, structure_only);
     return in;
 }
 

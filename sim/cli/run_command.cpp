@@ -193,8 +193,9 @@ int run(const RunArgs& a, const DataPaths& paths) {
     if (a.design.archs.size() > 1) return run_several(a);
     check_option_combinations(a);
     check_output_files(output_files(a), true);
-    LoadedInputs in = load_inputs(a.design, a.workload, paths);
-    in.design.limits.per_image_activations = a.timing_only || a.timing_model == "scalesim";
+    const bool without_values = a.timing_only || a.timing_model == "scalesim";
+    LoadedInputs in = load_inputs(a.design, a.workload, paths, without_values);
+    in.design.limits.per_image_activations = without_values;
     const ResolvedDesign& design = in.design;
     const NpuConfig& config = design.config;
     const Precision precision = design.precision;

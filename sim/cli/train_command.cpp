@@ -170,7 +170,7 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     parse_train_precision(a.precision, tp);
     OptimizerKind optimizer;
     parse_optimizer(a.optimizer, optimizer);
-    Graph g = training_graph(load_workload_file(resolve_model(a.model, paths.models_dir()), limits));
+    Graph g = training_graph(load_workload_file(resolve_model(a.model, paths.models_dir()), limits, true));
     Limits per_image = limits;
     per_image.per_image_activations = true;  // no tensor is allocated
     reshape_input(g, a.batch, 0, 0, per_image);

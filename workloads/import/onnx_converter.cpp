@@ -16,10 +16,32 @@
 
 namespace npu::onnx_convert {
 
+namespace {
+
+// Initializers read only as the weights of a Conv or the B of a Gemm or MatMul: what a
+// structure-only import may leave undecoded.
+std::set<std::string> weight_only_tensors(const onnx::GraphProto& g) {
+    std::set<std::string> weights, other;
+    for (const auto& n : g.node())
+        for (int i = 0; i < n.input_size(); ++i) {
+            const bool weight = i == 1 && (n.op_type() == "Conv" || n.op_type() == "Gemm" || n.op_type() == "MatMul");
+            (weight ? weights : other).insert(n.input(i));
+        }
+    for (const std::string& name : other) weights.erase(name);
+    return weights;
+}
+
+}  // namespace
+
 OnnxImport Converter::run() {
     const onnx::GraphProto& g = m_model.graph();
     check_operators(g);
-    for (const auto& t : g.initializer()) m_constants[t.name()] = decode_tensor(t, m_path);
+    const std::set<std::string> elidable = m_options.structure_only ? weight_only_tensors(g) : std::set<std::string>{};
+    for (int i = 0; i < g.initializer_size(); ++i) {
+        const onnx::TensorProto& t = g.initializer(i);
+        const std::string_view held = size_t(i) < m_held_back.size() ? m_held_back[size_t(i)] : std::string_view{};
+        m_constants[t.name()] = decode_tensor(t, m_path, elidable.count(t.name()) > 0, held);
+    }
     const std::set<std::string> constant_slots = constant_inputs(g);
     for (const auto& in : g.input()) {
         if (m_constants.count(in.name())) continue;

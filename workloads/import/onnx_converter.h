@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "workloads/import/onnx_import.h"
@@ -22,8 +23,10 @@ struct Value {
 
 class Converter {
 public:
-    Converter(const onnx::ModelProto& model, const std::string& path, const OnnxImportOptions& options)
-        : m_model(model), m_path(path), m_options(options) {
+    // `held_back`: the initializers' raw_data kept out of `model` (onnx_payloads.h), in graph order.
+    Converter(const onnx::ModelProto& model, const std::string& path, const OnnxImportOptions& options,
+              const std::vector<std::string_view>& held_back = {})
+        : m_model(model), m_path(path), m_options(options), m_held_back(held_back) {
         for (const auto& op : model.opset_import())
             if (op.domain().empty() || op.domain() == "ai.onnx") m_opset = op.version();
         m_out.graph.name = std::filesystem::path(path).stem().string();
@@ -114,6 +117,7 @@ private:
     const onnx::ModelProto& m_model;
     std::string m_path;
     const OnnxImportOptions& m_options;
+    std::vector<std::string_view> m_held_back;
     int64_t m_opset = 1;
     OnnxImport m_out;
     std::map<std::string, OnnxTensor> m_constants;

@@ -31,9 +31,8 @@ void Converter::conv(const onnx::NodeProto& n) {
     if (l.conv.groups < 1 || w->dims[1] * l.conv.groups != x.dims[1])
         throw WorkloadError(fmt::format("{}: W holds {} input channels per group for {} input channels in {} groups",
                                         where(n), w->dims[1], x.dims[1], l.conv.groups));
-    if (b && int64_t(b->values.size()) != w->dims[0])
-        throw WorkloadError(
-            fmt::format("{}: B holds {} values for {} filters", where(n), b->values.size(), w->dims[0]));
+    if (b && b->elements() != w->dims[0])
+        throw WorkloadError(fmt::format("{}: B holds {} values for {} filters", where(n), b->elements(), w->dims[0]));
     l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
     l.conv.bias = b != nullptr;
     l.weights.assign(w->values.begin(), w->values.end());
@@ -62,10 +61,12 @@ void Converter::gemm(const onnx::NodeProto& n) {
     l.kind = LayerKind::FullyConnected;
     l.inputs = {a.layer};
     l.fc.out_features = outs;
-    l.weights.resize(size_t(outs * k));
-    for (int64_t o = 0; o < outs; ++o)
-        for (int64_t i = 0; i < k; ++i)
-            l.weights[size_t(o * k + i)] = float(alpha * b->values[size_t(trans_b ? o * k + i : i * outs + o)]);
+    if (!b->elided) {  // a structure-only import gives the layer its shape alone
+        l.weights.resize(size_t(outs * k));
+        for (int64_t o = 0; o < outs; ++o)
+            for (int64_t i = 0; i < k; ++i)
+                l.weights[size_t(o * k + i)] = float(alpha * b->values[size_t(trans_b ? o * k + i : i * outs + o)]);
+    }
     const OnnxTensor* c = is_gemm ? constant(n, 2) : nullptr;
     l.fc.bias = c != nullptr;
     if (c) {

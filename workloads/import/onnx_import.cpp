@@ -13,7 +13,9 @@
 #include "common/error.h"
 #include "common/file_text.h"
 #include "common/limits.h"
+#include "common/mapped_file.h"
 #include "workloads/import/onnx_converter.h"
+#include "workloads/import/onnx_payloads.h"
 
 namespace npu {
 
@@ -68,15 +70,28 @@ int onnx_axis(int64_t axis, size_t rank, const std::string& where) {
     return map[rank][a];
 }
 
+namespace {
+
+// Raw tensor data of at least this many bytes stays out of the parsed proto (onnx_payloads.h).
+constexpr size_t kHeldBackBytes = 4096;
+
+OnnxImport import_view(std::string_view bytes, const std::string& source, const OnnxImportOptions& options) {
+    const std::optional<HeldBackModel> held = hold_back_payloads(bytes, kHeldBackBytes);
+    onnx::ModelProto model;
+    if (!held || !model.ParseFromString(held->stripped))
+        throw WorkloadError(fmt::format("{}: not an ONNX model (protobuf parse failed)", source));
+    return onnx_convert::Converter(model, source, options, held->payloads).run();
+}
+
+}  // namespace
+
 OnnxImport import_onnx(const std::string& path, const OnnxImportOptions& options) {
-    return import_onnx_bytes(read_file_or_throw<WorkloadError>(path), path, options);
+    const MappedFile file = MappedFile::open_or_throw<WorkloadError>(path);  // pages read as touched
+    return import_view(file.bytes(), path, options);
 }
 
 OnnxImport import_onnx_bytes(const std::string& bytes, const std::string& source, const OnnxImportOptions& options) {
-    onnx::ModelProto model;
-    if (!model.ParseFromString(bytes))
-        throw WorkloadError(fmt::format("{}: not an ONNX model (protobuf parse failed)", source));
-    return onnx_convert::Converter(model, source, options).run();
+    return import_view(bytes, source, options);
 }
 
 }  // namespace npu

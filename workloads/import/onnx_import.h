@@ -22,6 +22,9 @@ struct OnnxImportOptions {
     std::map<std::string, OnnxTensor> bound;  // values for graph inputs, by name
     int64_t symbolic_dim = 1;                 // size of dimensions without a fixed value (batch)
     Limits limits;                            // tensor sizes refused while the model loads
+    // Timing-only runs: the weights of convs and matrix products are not decoded (layers get
+    // their shapes, no values); every other constant is.
+    bool structure_only = false;
 };
 
 struct OnnxImport {

@@ -46,7 +46,7 @@ OnnxType type_of(int32_t data_type) {
 }
 
 template <class T>
-void read_raw(const std::string& raw, std::vector<double>& out) {
+void read_raw(std::string_view raw, std::vector<double>& out) {
     const size_t n = raw.size() / sizeof(T);
     out.resize(n);
     for (size_t i = 0; i < n; ++i) {
@@ -58,7 +58,7 @@ void read_raw(const std::string& raw, std::vector<double>& out) {
 
 }  // namespace
 
-OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where) {
+OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where, bool elide, std::string_view held_back) {
     OnnxTensor t;
     t.name = p.name();
     t.type = type_of(p.data_type());
@@ -68,7 +68,18 @@ OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where) {
             throw WorkloadError(fmt::format("{}: tensor '{}' has dimension {} (0 to 2^31 - 1)", where, p.name(), d));
     if (p.data_location() == onnx::TensorProto::EXTERNAL)
         throw UnsupportedError(fmt::format("{}: tensor '{}' keeps its data in an external file", where, p.name()));
-    const std::string& raw = p.raw_data();
+    const std::string_view raw = p.raw_data().empty() ? held_back : std::string_view(p.raw_data());
+    if (elide && (t.type == OnnxType::Float || t.type == OnnxType::Double)) {
+        const size_t bytes = t.type == OnnxType::Float ? 4 : 8;
+        const size_t count = !raw.empty()                ? raw.size() / bytes
+                             : t.type == OnnxType::Float ? size_t(p.float_data_size())
+                                                         : size_t(p.double_data_size());
+        if (int64_t(count) != t.elements())
+            throw WorkloadError(fmt::format("{}: tensor '{}' holds {} values for dims of {} elements", where, p.name(),
+                                            count, t.elements()));
+        t.elided = true;
+        return t;
+    }
     switch (t.type) {
         case OnnxType::Float:
             if (!raw.empty())
