@@ -56,6 +56,19 @@ void read_raw(std::string_view raw, std::vector<double>& out) {
     }
 }
 
+// A float tensor whose values are not read: only their count is checked against the dims.
+OnnxTensor elided(const onnx::TensorProto& p, OnnxTensor t, std::string_view raw, const std::string& where) {
+    const size_t bytes = t.type == OnnxType::Float ? 4 : 8;
+    const size_t count = !raw.empty()                ? raw.size() / bytes
+                         : t.type == OnnxType::Float ? size_t(p.float_data_size())
+                                                     : size_t(p.double_data_size());
+    if (int64_t(count) != t.elements())
+        throw WorkloadError(fmt::format("{}: tensor '{}' holds {} values for dims of {} elements", where, p.name(),
+                                        count, t.elements()));
+    t.elided = true;
+    return t;
+}
+
 }  // namespace
 
 OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where, bool elide, std::string_view held_back) {
@@ -69,17 +82,7 @@ OnnxTensor decode_tensor(const onnx::TensorProto& p, const std::string& where, b
     if (p.data_location() == onnx::TensorProto::EXTERNAL)
         throw UnsupportedError(fmt::format("{}: tensor '{}' keeps its data in an external file", where, p.name()));
     const std::string_view raw = p.raw_data().empty() ? held_back : std::string_view(p.raw_data());
-    if (elide && (t.type == OnnxType::Float || t.type == OnnxType::Double)) {
-        const size_t bytes = t.type == OnnxType::Float ? 4 : 8;
-        const size_t count = !raw.empty()                ? raw.size() / bytes
-                             : t.type == OnnxType::Float ? size_t(p.float_data_size())
-                                                         : size_t(p.double_data_size());
-        if (int64_t(count) != t.elements())
-            throw WorkloadError(fmt::format("{}: tensor '{}' holds {} values for dims of {} elements", where, p.name(),
-                                            count, t.elements()));
-        t.elided = true;
-        return t;
-    }
+    if (elide && (t.type == OnnxType::Float || t.type == OnnxType::Double)) return elided(p, std::move(t), raw, where);
     switch (t.type) {
         case OnnxType::Float:
             if (!raw.empty())
