@@ -1,6 +1,7 @@
 #pragma once
-// Minimal SVG charts for the self-contained sweep report: scatter plots (linear or log axes)
-// and bar charts, each point or bar with a tooltip.
+// Minimal SVG charts for the self-contained reports: scatter plots (linear or log axes) and bar
+// charts, each point or bar with a tooltip, ticks at round numbers (1, 2, 5 x 10^k), a legend
+// for every colour and line, full labels, scaled to the page's width (viewBox).
 #include <string>
 #include <vector>
 
@@ -20,7 +21,9 @@ struct ScatterOptions {
     std::string title, x_label, y_label, color_label;
     bool log_x = false, log_y = false;
     bool connect_highlighted = false;             // draw a line through highlighted points (a front)
+    std::string highlighted_label;                // its legend entry ("Pareto front")
     std::vector<std::pair<double, double>> line;  // an extra polyline (a roofline)
+    std::string line_label;                       // its legend entry
     double color_min = 0.0, color_max = 1.0;
 };
 

@@ -104,7 +104,8 @@ std::vector<const Json*> pareto(const std::vector<const Json*>& rows) {
     return front;
 }
 
-std::string pareto_section(const std::vector<const Json*>& rows, const std::vector<const Json*>& front) {
+std::string pareto_section(const std::string& workload, const std::vector<const Json*>& rows,
+                           const std::vector<const Json*>& front) {
     double amin = 1e300, amax = 0;
     for (const Json* r : rows) {
         amin = std::min(amin, (*r)["area_mm2"].get<double>());
@@ -122,7 +123,8 @@ std::string pareto_section(const std::vector<const Json*>& rows, const std::vect
         points.push_back(p);
     }
     ScatterOptions o;
-    o.title = "Latency vs energy (Pareto front outlined)";
+    o.title = fmt::format("{}: latency vs energy of {} designs", workload, rows.size());
+    o.highlighted_label = fmt::format("Pareto front ({})", front.size());
     o.x_label = "latency per inference batch (ms)";
     o.y_label = "energy (mJ)";
     o.color_label = "area (mm2)";
@@ -130,7 +132,7 @@ std::string pareto_section(const std::vector<const Json*>& rows, const std::vect
     o.connect_highlighted = true;
     o.color_min = amin;
     o.color_max = amax;
-    std::string s = "<h2>Pareto front</h2>\n" + svg_scatter(points, o);
+    std::string s = fmt::format("<h2>Pareto front: {}</h2>\n", escape(workload)) + svg_scatter(points, o);
     std::vector<std::string> labels;
     std::vector<BarSeries> series = {{"MAC", {}}, {"SRAM", {}}, {"DRAM", {}}, {"vector", {}}, {"static", {}}};
     for (const Json* r : front) {
@@ -138,7 +140,7 @@ std::string pareto_section(const std::vector<const Json*>& rows, const std::vect
         const char* keys[] = {"mac_mj", "sram_mj", "dram_mj", "vector_mj", "static_mj"};
         for (size_t k = 0; k < 5; ++k) series[k].values.push_back((*r)[keys[k]]);
     }
-    s += "<h2>Energy of the Pareto designs</h2>\n" +
+    s += fmt::format("<h2>Energy of the Pareto designs: {}</h2>\n", escape(workload)) +
          svg_stacked_bars(labels, series, "Energy breakdown, fastest first", "mJ");
     return s;
 }
@@ -179,12 +181,15 @@ std::string layer_section(const Json& record) {
     s += svg_stacked_bars(names, energy, "Energy per layer", "uJ");
     if (!roof_points.empty()) {
         ScatterOptions o;
-        o.title = "Roofline: layers of the fastest design";
+        o.title = fmt::format("Roofline of the fastest design: DRAM {:.3g} GB/s, peak {:.3g} TOPS", bandwidth, peak);
+        o.line_label = "roofline";
         o.x_label = "operational intensity (ops per DRAM byte)";
         o.y_label = "achieved TOPS";
         o.color_label = "utilization";
         o.log_x = o.log_y = true;
-        const double lo = min_intensity / 2, hi = max_intensity * 2, ridge = peak * 1e3 / bandwidth;
+        // The x range reaches past the ridge point, so that the compute roof is always drawn.
+        const double ridge = peak * 1e3 / bandwidth;
+        const double lo = std::min(min_intensity / 2, ridge / 4), hi = std::max(max_intensity * 2, ridge * 4);
         for (double x : {lo, std::clamp(ridge, lo, hi), hi})
             o.line.emplace_back(x, std::min(peak, x * bandwidth / 1e3));
         s += svg_scatter(roof_points, o);
@@ -249,9 +254,17 @@ std::string sweep_report_html(const std::string& dir) {
     std::string body =
         fmt::format("<h1>Sweep '{}'</h1>\n<p>{} points recorded of {}, {} failed.</p>\n", escape(results["sweep"]),
                     results["rows"].size(), results["points"].get<size_t>(), failed);
-    if (!good.empty()) {
-        const std::vector<const Json*> front = pareto(good);
-        body += pareto_section(good, front);
+    // One front per workload: latencies of different networks are not comparable designs.
+    std::vector<std::string> workloads;
+    for (const Json* row : good)
+        if (std::find(workloads.begin(), workloads.end(), (*row)["workload"]) == workloads.end())
+            workloads.push_back((*row)["workload"]);
+    for (const std::string& workload : workloads) {
+        std::vector<const Json*> rows;
+        for (const Json* row : good)
+            if ((*row)["workload"] == workload) rows.push_back(row);
+        const std::vector<const Json*> front = pareto(rows);
+        body += pareto_section(workload, rows, front);
         const fs::path record_path = fs::path(dir) / "points" / ((*front.front())["id"].get<std::string>() + ".json");
         const Json record = read_json(record_path);
         check_record(record, record_path.string());

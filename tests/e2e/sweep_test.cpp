@@ -145,8 +145,18 @@ TEST_CASE("npusim report renders a sweep as one self-contained HTML page", "[e2e
     const Result r = npusim("report " + out);
     REQUIRE(r.status == 0);
     const std::string html = read(out + "/report.html");
-    CHECK_THAT(html, Contains("<h2>Pareto front</h2>") && Contains("<h2>Energy of the Pareto designs</h2>") &&
-                         Contains("<h2>Per layer:") && Contains("Roofline") && Contains("<h2>All points</h2>"));
+    // One front per workload of the sweep (seed and LeNet-5), each with its layers' roofline.
+    for (const char* workload : {"seed", "lenet5"}) {
+        INFO(workload);
+        CHECK_THAT(html, Contains(std::string("<h2>Pareto front: ") + workload + "</h2>") &&
+                             Contains(std::string("<h2>Energy of the Pareto designs: ") + workload + "</h2>") &&
+                             Contains(std::string(workload) + ": latency vs energy of 4 designs"));
+    }
+    CHECK_THAT(html, Contains("<h2>Per layer: #0 seed") && Contains("<h2>Per layer: #") && Contains("Roofline") &&
+                         Contains("<h2>All points</h2>"));
+    // Every colour and line has a legend entry; the roofline names its roofs.
+    CHECK_THAT(html, Contains("Pareto front (") && Contains(">roofline<") && Contains("colour: area (mm2)") &&
+                         Contains("Roofline of the fastest design: DRAM "));
     CHECK_THAT(html, Contains("<svg") && Contains("<table id='rows'>"));
     // Self-contained: nothing fetched from elsewhere.
     CHECK_THAT(html, !Contains("src=") && !Contains("href=\"http") && !Contains("@import"));
