@@ -45,6 +45,9 @@ struct ExplainLog {
 
 // Runs the problem on the grid, recording every cycle; with a VCD path, also writes a waveform
 // of every PE register with SystemC's sc_trace (one elaboration: call once per process).
+// The GTKWave save file written beside a VCD: wave.vcd -> wave.gtkw, other names + ".gtkw".
+std::string gtkwave_save_path(const std::string& vcd_path);
+
 ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape shape, double clock_mhz,
                        const std::string& vcd_path);
 

@@ -27,32 +27,58 @@ button { font-size: 1em; margin-right: .4em; }
 <button id="next">step &gt;</button><button id="last">&gt;|</button>
 <input id="slider" type="range" min="0" value="0" style="width:30em"> <span id="label"></span></div>
 <table class="grid" id="grid"></table>
+<div id="legend"></div>
 <div id="outputs"></div>
 <script id="data" type="application/json">@DATA@</script>
 <script>
 const data = JSON.parse(document.getElementById('data').textContent);
+// Numbers as the text view prints them: integers, or 4 significant digits.
+const num = v => data.integer ? String(Math.trunc(v)) : String(parseFloat(v.toPrecision(4)));
+// The second register: loading before the first fold, the next fold's value while a fold
+// computes (double buffering), nothing in the last fold.
+function shadow(c, what) {
+  if (c.phase === 'preload') return `loading ${what}=`;
+  return c.fold < data.last_fold ? `next ${what}=` : '';
+}
 // Labels as in the text view: x[m,k] inputs, w[k,n] weights, p[m,n] partial sums.
 function labels(c, r, q, i) {
   const k = c.row_base + r, col = c.col_base + q, out = [];
   const fmt = (cls, text) => out.push(`<span class="${cls}">${text}</span>`);
-  if (data.dataflow === 'ws') {
-    if (c.dv[i] && c.phase === 'preload') fmt('d', `loading w=${c.d[i]}`);
-    if (c.sv[i]) fmt('s', `w=${c.s[i]}`);
-    if (c.hv[i]) fmt('h', `x[${c.ht[i]},${k}]=${c.h[i]}`);
-    if (c.vv[i]) fmt('v', `p[${c.vt[i]},${col}]=${c.v[i]}`);
-  } else if (data.dataflow === 'is') {
-    if (c.dv[i] && c.phase === 'preload') fmt('d', `loading x=${c.d[i]}`);
-    if (c.sv[i]) fmt('s', `x=${c.s[i]}`);
-    if (c.hv[i]) fmt('h', `w[${k},${c.ht[i]}]=${c.h[i]}`);
-    if (c.vv[i]) fmt('v', `p[${col},${c.vt[i]}]=${c.v[i]}`);
+  if (data.dataflow === 'ws' || data.dataflow === 'is') {
+    const held = data.dataflow === 'ws' ? 'w' : 'x';
+    if (c.dv[i] && shadow(c, held)) fmt('d', shadow(c, held) + num(c.d[i]));
+    if (c.sv[i]) fmt('s', `${held}=${num(c.s[i])}`);
+    if (data.dataflow === 'ws') {
+      if (c.hv[i]) fmt('h', `x[${c.ht[i]},${k}]=${num(c.h[i])}`);
+      if (c.vv[i]) fmt('v', `p[${c.vt[i]},${col}]=${num(c.v[i])}`);
+    } else {
+      if (c.hv[i]) fmt('h', `w[${k},${c.ht[i]}]=${num(c.h[i])}`);
+      if (c.vv[i]) fmt('v', `p[${col},${c.vt[i]}]=${num(c.v[i])}`);
+    }
   } else {
-    if (c.hv[i]) fmt('h', `x[${k},${c.ht[i]}]=${c.h[i]}`);
-    if (c.vv[i]) fmt('v', `w[${c.vt[i]},${col}]=${c.v[i]}`);
-    if (c.sv[i]) fmt('s', `acc=${c.s[i]}`);
-    if (c.dv[i]) fmt('d', `out=${c.d[i]}`);
+    if (c.hv[i]) fmt('h', `x[${k},${c.ht[i]}]=${num(c.h[i])}`);
+    if (c.vv[i]) fmt('v', `w[${c.vt[i]},${col}]=${num(c.v[i])}`);
+    if (c.sv[i]) fmt('s', `acc=${num(c.s[i])}`);
+    if (c.dv[i]) fmt('d', `out=${num(c.d[i])}`);
   }
   return out;
 }
+const legends = {
+  ws: ['s', 'w=: the weight W[k,n] held in PE(k, n)'], is: ['s', 'x=: the input x[m,k] held in PE(k, m)'],
+  os: ['s', 'acc=: the sum C[i,j] PE(i, j) accumulates'],
+};
+document.getElementById('legend').innerHTML =
+  `<p><b>Notation.</b> The layer is the GEMM C = X W: m an output pixel (a row of the im2col matrix X),
+  k the reduction index (input channel x kernel tap), n an output channel. PE(r, c) is row r, column c.</p>
+  <p><span class="s">${legends[data.dataflow][1]}</span><br>` +
+  (data.dataflow === 'os'
+     ? `<span class="h">x[m,k]: an input moving right</span><br><span class="v">w[k,n]: a weight moving down</span><br>
+        <span class="d">out=: a finished sum draining down</span>`
+     : `<span class="h">${data.dataflow === 'ws' ? 'x[m,k]: an input' : 'w[k,n]: a weight'} moving right</span><br>
+        <span class="v">p[m,n]: a partial sum moving down, into the accumulator below the array</span><br>
+        <span class="d">loading / next: the second register, filled with the next fold's
+        ${data.dataflow === 'ws' ? 'weights' : 'inputs'} while this fold computes (double buffering)</span>`) +
+  `<br>grey: PEs this fold does not use; blue: a PE holding a value this cycle.</p>`;
 let at = 0, timer = null;
 const slider = document.getElementById('slider');
 slider.max = data.cycles.length - 1;
@@ -77,7 +103,7 @@ function show(i) {
   }
   let log = '';
   for (let j = 0; j <= at; j++)
-    for (const o of data.cycles[j].outputs) log += `cycle ${data.cycles[j].cycle}: C[${o.m},${o.n}] ${data.dataflow === 'os' ? '=' : '+='} ${o.value}\n`;
+    for (const o of data.cycles[j].outputs) log += `cycle ${data.cycles[j].cycle}: C[${o.m},${o.n}] ${data.dataflow === 'os' ? '=' : '+='} ${num(o.value)}\n`;
   document.getElementById('outputs').textContent = 'results leaving the array:\n' + log;
 }
 function play() {
@@ -107,6 +133,8 @@ std::string explain_html(const ExplainProblem& p, const ExplainLog& log, const s
     data["dataflow"] = dataflow_name(log.dataflow);
     data["rows"] = log.rows;
     data["cols"] = log.cols;
+    data["integer"] = p.integer;
+    data["last_fold"] = log.cycles.empty() ? 0 : log.cycles.back().fold;
     data["about"] = fmt::format("Layer '{}' as C[{}][{}] = X[{}][{}] x W[{}][{}] on a {}x{} {} array: {} cycles.",
                                 p.layer, p.dims.m, p.dims.n, p.dims.m, p.dims.k, p.dims.k, p.dims.n, log.rows, log.cols,
                                 dataflow_name(log.dataflow), log.cycles.size());

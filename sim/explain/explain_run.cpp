@@ -32,6 +32,30 @@ RegisterNames register_names(Dataflow d) {
     return {"h", "v", "s", "shadow"};
 }
 
+std::string pe_scope(int64_t row, int64_t col) { return fmt::format("pe_r{}_c{}", row, col); }
+
+// A GTKWave save file beside the VCD that opens it with the useful signals shown: the cycle, each
+// output column, then every PE of the first rows and columns (at most 4 x 4) with its stationary
+// value and partial sum. GTKWave's trace flags (analyzer.h): 0x4 decimal, 0x8 binary, 0x20
+// right-justified, 0x400 signed.
+std::string gtkwave_save(const std::string& vcd_path, Dataflow dataflow, ArrayShape shape, bool integer) {
+    const RegisterNames names = register_names(dataflow);
+    const char* value_flags = integer ? "@424" : "@24";
+    std::string s = fmt::format(
+        "[*] npusim explain: open with gtkwave {} <this file>\n[dumpfile] \"{}\"\n"
+        "[timestart] 0\n[size] 1400 900\n[treeopen] SystemC.\n@24\nSystemC.cycle[63:0]\n",
+        vcd_path, vcd_path);
+    auto value = [&](const std::string& name) {
+        return fmt::format("{}\nSystemC.{}{}\n", value_flags, name, integer ? "[31:0]" : "");
+    };
+    for (int64_t c = 0; c < shape.cols; ++c)
+        s += fmt::format("@28\nSystemC.out_c{}.valid\n", c) + value(fmt::format("out_c{}.value", c));
+    for (int64_t r = 0; r < std::min<int64_t>(shape.rows, 4); ++r)
+        for (int64_t c = 0; c < std::min<int64_t>(shape.cols, 4); ++c)
+            s += value(pe_scope(r, c) + "." + names.stationary) + value(pe_scope(r, c) + "." + names.vertical);
+    return s;
+}
+
 // Runs the grid inside one SystemC thread, one clock per cycle, so sc_trace sees every PE
 // register change at its cycle.
 class PeArrayTracer : public sc_core::sc_module, public PeObserver {
@@ -47,6 +71,8 @@ public:
           m_log(log) {
         const size_t n = size_t(shape.rows * shape.cols);
         for (auto* v : {&m_h, &m_v, &m_s, &m_sh}) v->reset(new double[n]());
+        for (auto* v : {&m_hi, &m_vi, &m_si, &m_shi}) v->reset(new int32_t[n]());
+        m_out_int.reset(new int32_t[size_t(shape.cols)]());
         for (auto* v : {&m_hv, &m_vv, &m_sv, &m_shv}) v->reset(new bool[n]());
         m_out_value.reset(new double[size_t(shape.cols)]());
         m_out_valid.reset(new bool[size_t(shape.cols)]());
@@ -86,12 +112,17 @@ public:
             m_vv[i] = r.vertical_valid[i];
             m_sv[i] = r.stationary_valid[i];
             m_shv[i] = r.shadow_valid[i];
+            m_hi[i] = int32_t(r.horizontal[i]);
+            m_vi[i] = int32_t(r.vertical[i]);
+            m_si[i] = int32_t(r.stationary[i]);
+            m_shi[i] = int32_t(r.shadow[i]);
         }
         for (int64_t c = 0; c < m_shape.cols; ++c) m_out_valid[size_t(c)] = false;
         for (const PeOutput& o : r.outputs) {
             const int64_t column = m_dataflow == Dataflow::InputStationary ? o.m : o.n;
             m_out_valid[size_t(column % m_shape.cols)] = true;
             m_out_value[size_t(column % m_shape.cols)] = o.value;
+            m_out_int[size_t(column % m_shape.cols)] = int32_t(o.value);
         }
         m_cycle = s.cycle;
         m_log.cycles.push_back(std::move(r));
@@ -100,25 +131,35 @@ public:
     void on_output(const PeOutput& o) override { m_pending.push_back(o); }
 
 private:
+    // Every PE's registers under pe_r<row>_c<col>; INT8 problems as 32-bit integers (GTKWave shows
+    // them in signed decimal with the save file), FP16 ones as reals.
     void trace_registers(sc_core::sc_trace_file* vcd) {
         const RegisterNames names = register_names(m_dataflow);
         sc_core::sc_trace(vcd, m_cycle, "cycle");
+        const bool integer = m_problem.integer;
+        auto value = [&](std::unique_ptr<double[]>& real, std::unique_ptr<int32_t[]>& whole, size_t i,
+                         const std::string& name) {
+            if (integer)
+                sc_core::sc_trace(vcd, whole[i], name);
+            else
+                sc_core::sc_trace(vcd, real[i], name);
+        };
         for (int64_t r = 0; r < m_shape.rows; ++r)
             for (int64_t c = 0; c < m_shape.cols; ++c) {
                 const size_t i = size_t(r * m_shape.cols + c);
-                const std::string pe = fmt::format("pe_{}_{}.", r, c);
-                sc_core::sc_trace(vcd, m_h[i], pe + names.horizontal);
+                const std::string pe = pe_scope(r, c) + ".";
+                value(m_h, m_hi, i, pe + names.horizontal);
                 sc_core::sc_trace(vcd, m_hv[i], pe + names.horizontal + "_valid");
-                sc_core::sc_trace(vcd, m_v[i], pe + names.vertical);
+                value(m_v, m_vi, i, pe + names.vertical);
                 sc_core::sc_trace(vcd, m_vv[i], pe + names.vertical + "_valid");
-                sc_core::sc_trace(vcd, m_s[i], pe + names.stationary);
+                value(m_s, m_si, i, pe + names.stationary);
                 sc_core::sc_trace(vcd, m_sv[i], pe + names.stationary + "_valid");
-                sc_core::sc_trace(vcd, m_sh[i], pe + names.shadow);
+                value(m_sh, m_shi, i, pe + names.shadow);
                 sc_core::sc_trace(vcd, m_shv[i], pe + names.shadow + "_valid");
             }
         for (int64_t c = 0; c < m_shape.cols; ++c) {
-            sc_core::sc_trace(vcd, m_out_value[size_t(c)], fmt::format("out_{}.value", c));
-            sc_core::sc_trace(vcd, m_out_valid[size_t(c)], fmt::format("out_{}.valid", c));
+            value(m_out_value, m_out_int, size_t(c), fmt::format("out_c{}.value", c));
+            sc_core::sc_trace(vcd, m_out_valid[size_t(c)], fmt::format("out_c{}.valid", c));
         }
     }
 
@@ -146,6 +187,7 @@ private:
     std::vector<PeOutput> m_pending;
     int64_t m_cycle = -1;
     std::unique_ptr<double[]> m_h, m_v, m_s, m_sh, m_out_value;
+    std::unique_ptr<int32_t[]> m_hi, m_vi, m_si, m_shi, m_out_int;  // the same, for INT8 problems
     std::unique_ptr<bool[]> m_hv, m_vv, m_sv, m_shv, m_out_valid;
 };
 
@@ -167,6 +209,11 @@ void finish_vcd(const std::string& scratch, const std::string& path) {
 
 }  // namespace
 
+std::string gtkwave_save_path(const std::string& vcd_path) {
+    const bool vcd = vcd_path.size() > 4 && vcd_path.compare(vcd_path.size() - 4, 4, ".vcd") == 0;
+    return (vcd ? vcd_path.substr(0, vcd_path.size() - 4) : vcd_path) + ".gtkw";
+}
+
 ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape shape, double clock_mhz,
                        const std::string& vcd_path) {
     ExplainLog log;
@@ -186,7 +233,10 @@ ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape sh
         sc_core::sc_start();
         if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
     }
-    if (vcd) finish_vcd(scratch + ".vcd", vcd_path);
+    if (vcd) {
+        finish_vcd(scratch + ".vcd", vcd_path);
+        write_file(gtkwave_save_path(vcd_path), gtkwave_save(vcd_path, dataflow, shape, p.integer));
+    }
     return log;
 }
 

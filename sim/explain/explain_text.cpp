@@ -13,15 +13,26 @@ std::string number(double v, bool integer) {
 
 // What register contents mean, per dataflow: "x[m,k]" is an input (row m of the im2col matrix,
 // column k), "w[k,n]" a weight, "p[m,n]" a partial sum.
+// While a fold computes, each PE's second register takes the next fold's weight (ws) or input
+// (is): double buffering, so the array does not stop between folds. The last fold has none.
+std::string shadow_label(const CycleRecord& r, int64_t last_fold, const char* what) {
+    if (r.phase == "preload") return fmt::format("loading {}=", what);
+    return r.fold < last_fold ? fmt::format("next {}=", what) : "";
+}
+
 std::string cell(const ExplainLog& log, const CycleRecord& r, int64_t row, int64_t col, bool integer) {
     const size_t i = size_t(row * log.cols + col);
     std::string text;
     auto add = [&](const std::string& s) { text += (text.empty() ? "" : " ") + s; };
     const int64_t k = r.row_base + row;  // reduction index held by this row (ws, is)
+    const int64_t last_fold = log.cycles.empty() ? 0 : log.cycles.back().fold;
+    auto add_shadow = [&](const char* what) {
+        const std::string label = shadow_label(r, last_fold, what);
+        if (r.shadow_valid[i] && !label.empty()) add(label + number(r.shadow[i], integer));
+    };
     switch (log.dataflow) {
         case Dataflow::WeightStationary:
-            if (r.phase == "preload" && r.shadow_valid[i])
-                add(fmt::format("loading w={}", number(r.shadow[i], integer)));
+            add_shadow("w");
             if (r.stationary_valid[i]) add(fmt::format("w={}", number(r.stationary[i], integer)));
             if (r.horizontal_valid[i])
                 add(fmt::format("x[{},{}]={}", r.horizontal_tag[i], k, number(r.horizontal[i], integer)));
@@ -29,8 +40,7 @@ std::string cell(const ExplainLog& log, const CycleRecord& r, int64_t row, int64
                 add(fmt::format("p[{},{}]={}", r.vertical_tag[i], r.col_base + col, number(r.vertical[i], integer)));
             break;
         case Dataflow::InputStationary:
-            if (r.phase == "preload" && r.shadow_valid[i])
-                add(fmt::format("loading x={}", number(r.shadow[i], integer)));
+            add_shadow("x");
             if (r.stationary_valid[i]) add(fmt::format("x={}", number(r.stationary[i], integer)));
             if (r.horizontal_valid[i])
                 add(fmt::format("w[{},{}]={}", k, r.horizontal_tag[i], number(r.horizontal[i], integer)));
@@ -59,11 +69,13 @@ std::string explain_text(const ExplainProblem& p, const ExplainLog& log) {
     out << fmt::format("layer '{}' as a GEMM: C[M={}][N={}] = X[M][K={}] x W[K][N] on a {}x{} {} array\n", p.layer,
                        p.dims.m, p.dims.n, p.dims.k, log.rows, log.cols, dataflow_name(log.dataflow));
     out << (ws   ? "  weights W[k,n] stay in PE(k, n); inputs x[m,k] enter row k at cycle m + k and move right;\n"
-                   "  partial sums p[m,n] move down and leave the bottom row into the accumulator.\n"
+                   "  partial sums p[m,n] move down and leave the bottom row into the accumulator;\n"
+                   "  'next w' is the next fold's weight, loading behind the current one (double buffering).\n"
             : os ? "  outputs stay: PE(i, j) accumulates C[i,j]; x[m,k] enters row m at cycle k + m from the left,\n"
                    "  w[k,n] enters column n at cycle k + n from the top; results drain down at the end.\n"
                  : "  inputs stay: PE(k, m) holds x[m,k]; weights w[k,n] enter row k at cycle n + k and move right;\n"
-                   "  partial sums p[m,n] move down and leave the bottom row into the accumulator.\n");
+                   "  partial sums p[m,n] move down and leave the bottom row into the accumulator;\n"
+                   "  'next x' is the next fold's input, loading behind the current one (double buffering).\n");
     std::vector<size_t> widths(size_t(log.cols), 1);
     for (const CycleRecord& r : log.cycles)
         for (int64_t row = 0; row < log.rows; ++row)

@@ -258,13 +258,17 @@ TEST_CASE("npusim explain --vcd writes a waveform of every PE register", "[e2e][
             ids[scope + "." + name] = id;
         }
     }
+    // Each PE's scope names its row and column.
     for (int r = 0; r < 4; ++r)
         for (int c = 0; c < 4; ++c)
             for (const char* reg : {"input", "psum", "weight", "next_weight", "psum_valid"}) {
-                INFO("pe_" << r << "_" << c << "." << reg);
-                CHECK(ids.count("pe_" + std::to_string(r) + "_" + std::to_string(c) + "." + reg) == 1);
+                const std::string name = "pe_r" + std::to_string(r) + "_c" + std::to_string(c) + "." + reg;
+                INFO(name);
+                CHECK(ids.count(name) == 1);
             }
-    REQUIRE(ids.count("out_0.value") == 1);
+    REQUIRE(ids.count("out_c0.value") == 1);
+    // INT8 values as 32-bit integers, not reals; no date stamp.
+    CHECK_THAT(text, Contains("$var wire   32") && !Contains("$var real") && !Contains("$date"));
     // 40 cycles at 100 MHz, plus the last cycle held for one clock: the dump ends at 400 ns.
     int64_t last_time = -1;
     std::istringstream body(text.substr(text.find("$enddefinitions")));
@@ -272,10 +276,14 @@ TEST_CASE("npusim explain --vcd writes a waveform of every PE register", "[e2e][
     bool six_leaves = false;
     while (std::getline(body, line)) {
         if (!line.empty() && line[0] == '#') last_time = std::stoll(line.substr(1));
-        if (line == "r6 " + ids["out_0.value"]) six_leaves = true;
+        if (line == "b110 " + ids["out_c0.value"]) six_leaves = true;  // 6 in binary
     }
     CHECK(last_time == 400);
     CHECK(six_leaves);
+    // A GTKWave save file beside it opens the waveform with the useful signals in signed decimal.
+    const std::string save = read(temp_path("seed.gtkw"));
+    CHECK_THAT(save, Contains("[dumpfile] \"" + vcd + "\"") && Contains("@424\nSystemC.pe_r0_c0.weight[31:0]") &&
+                         Contains("SystemC.out_c0.valid") && Contains("SystemC.cycle"));
 }
 
 TEST_CASE("npusim explain --html holds every cycle's state", "[e2e][explain]") {
@@ -301,6 +309,23 @@ TEST_CASE("npusim explain --html holds every cycle's state", "[e2e][explain]") {
     }
     // Preload 4 rows, then input 0 reaches the bottom of a 4-row array 3 cycles later.
     CHECK(first_output_cycle == 7);
+    // The page explains itself: notation, a legend entry per colour, the next fold's weights
+    // shown loading behind the current one, numbers printed as in the text view.
+    CHECK(data["integer"] == true);
+    CHECK(data["last_fold"] == 2);  // K = 9 taps on 4 rows: three folds
+    CHECK_THAT(page, Contains("<b>Notation.</b>") && Contains("next ${what}=") && Contains("double buffering") &&
+                         Contains("const num = v =>"));
+}
+
+TEST_CASE("npusim explain's text shows the next fold's weights loading behind the current one", "[e2e][explain]") {
+    const Result r = npusim_explain("--arch tiny_4x4 --workload seed");
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("'next w' is the next fold's weight"));
+    // Fold 0 computes while fold 1's weights enter each PE's second register; fold 2, the last, has none.
+    const size_t fold0 = r.out.find("compute  fold 0"), fold2 = r.out.find("compute  fold 2");
+    REQUIRE((fold0 != std::string::npos && fold2 != std::string::npos));
+    CHECK(r.out.substr(fold0, 400).find("next w=") != std::string::npos);
+    CHECK(r.out.find("next w=", fold2) == std::string::npos);
 }
 
 TEST_CASE("npusim explain refuses large arrays and layers", "[e2e][explain]") {
