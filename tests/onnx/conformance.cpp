@@ -52,6 +52,18 @@ std::vector<std::string> graph_input_names(const std::string& model_path) {
     return names;
 }
 
+// A graph input or output that is not a tensor (a sequence, an optional, a map): the case's
+// data files are not TensorProtos, and npusim's graphs hold tensors only.
+std::string non_tensor_value(const std::string& model_path) {
+    onnx::ModelProto m;
+    std::ifstream in(model_path, std::ios::binary);
+    m.ParseFromIstream(&in);
+    for (const auto* values : {&m.graph().input(), &m.graph().output()})
+        for (const auto& v : *values)
+            if (!v.type().has_tensor_type()) return "'" + v.name() + "' is not a tensor (sequence, optional or map)";
+    return "";
+}
+
 std::vector<OnnxTensor> load_set(const fs::path& dir, const std::string& prefix) {
     std::vector<OnnxTensor> out;
     for (int i = 0;; ++i) {
@@ -107,6 +119,10 @@ public:
                 r.detail = "operator " + op;
                 return r;
             }
+        if (const std::string why = non_tensor_value(model.string()); !why.empty()) {
+            r.detail = why;
+            return r;
+        }
         try {
             const std::vector<OnnxTensor> inputs = load_set(data, "input"), expected = load_set(data, "output");
             OnnxImportOptions options;

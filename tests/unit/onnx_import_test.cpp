@@ -183,3 +183,45 @@ TEST_CASE("ONNX softmax axis semantics follow the opset", "[onnx]") {
         CHECK(l.softmax.flatten == (opset < 13));  // before 13: axes 1.. form one row
     }
 }
+
+TEST_CASE("ONNX Identity, Dropout in inference and a spatial ReduceMean import as torchvision exports them", "[onnx]") {
+    // The tail of a torchvision classifier: ReduceMean over H and W (keepdims 0), Dropout, Identity, Gemm.
+    ModelBuilder b(13);
+    b.input("x", {2, 3, 4, 4});
+    auto* mean = b.node("ReduceMean", {"x"}, {"m"});
+    ModelBuilder::ints(mean, "axes", {-1, 2});
+    ModelBuilder::integer(mean, "keepdims", 0);
+    b.node("Dropout", {"m"}, {"d"});
+    b.node("Identity", {"d"}, {"i"});
+    b.initializer("w", {5, 3}, std::vector<float>(15, 1.0f));
+    auto* gemm = b.node("Gemm", {"i", "w"}, {"y"});
+    ModelBuilder::integer(gemm, "transB", 1);
+    b.output("y");
+    const OnnxImport m = import_onnx(b.save("tail"));
+    const Graph& g = m.graph;
+    // Input, the pool and its reshape to N x C, the fc: Dropout and Identity add no layer.
+    REQUIRE(g.layers.size() == 4);
+    CHECK(g.layers[1].kind == LayerKind::GlobalAvgPool);
+    CHECK(g.layers[1].output == Shape{2, 3, 1, 1});
+    CHECK(g.layers[2].kind == LayerKind::Reshape);
+    CHECK(g.layers[2].output == Shape{2, 3, 1, 1});
+    CHECK(g.layers[3].kind == LayerKind::FullyConnected);
+    CHECK(g.layers[3].inputs == std::vector<int>{2});
+    CHECK(m.output_layers == std::vector<int>{3});
+
+    // What inference cannot give is refused, naming the node.
+    auto refused = [](const std::string& op, std::vector<int64_t> axes, const std::string& second_output) {
+        ModelBuilder r(13);
+        r.input("x", {1, 3, 4, 4});
+        auto* n = r.node(
+            op, {"x"},
+            second_output.empty() ? std::vector<std::string>{"y"} : std::vector<std::string>{"y", second_output});
+        if (!axes.empty()) ModelBuilder::ints(n, "axes", axes);
+        r.output("y");
+        return r.save("refused_" + op);
+    };
+    CHECK_THROWS_WITH(import_onnx(refused("ReduceMean", {1}, "")),
+                      Contains("a mean over axes [1] of a rank 4 tensor (only the spatial axes"));
+    CHECK_THROWS_AS(import_onnx(refused("ReduceMean", {1}, "")), UnsupportedError);
+    CHECK_THROWS_WITH(import_onnx(refused("Dropout", {}, "mask")), Contains("the mask output"));
+}

@@ -266,6 +266,8 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (n.output_size() < 1 || n.output(0).empty())
         throw WorkloadError(fmt::format("{}: the node has no output", where(n)));
     if (op == "Constant") return constant_node(n);
+    if (op == "Identity" || op == "Dropout") return pass_through(n);
+    if (op == "ReduceMean") return reduce_mean(n);
     if (op == "QLinearConv" || op == "ConvInteger" || op == "QLinearMatMul") return quantized(n);
     if (op == "Conv") return conv(n);
     if (op == "Gemm" || op == "MatMul") return gemm(n);

@@ -69,6 +69,11 @@ private:
 
     void constant_node(const onnx::NodeProto& n);
 
+    // Identity, and Dropout in inference: the output names the input's tensor, no layer.
+    void pass_through(const onnx::NodeProto& n);
+    // ReduceMean over the spatial axes only: a global average pool (then a reshape without keepdims).
+    void reduce_mean(const onnx::NodeProto& n);
+
     void conv(const onnx::NodeProto& n);
 
     // Gemm: alpha * A' * B' + beta * C; MatMul: A * B. A is [M, K]; the constant B is stored

@@ -20,24 +20,13 @@
 namespace npu {
 
 const std::vector<std::string>& supported_onnx_operators() {
-    static const std::vector<std::string> ops = {"Add",
-                                                 "AveragePool",
-                                                 "BatchNormalization",
-                                                 "Clip",
-                                                 "Concat",
-                                                 "Constant",
-                                                 "Conv",
-                                                 "ConvInteger",
-                                                 "Flatten",
-                                                 "Gemm",
-                                                 "GlobalAveragePool",
-                                                 "MatMul",
-                                                 "MaxPool",
-                                                 "QLinearConv",
-                                                 "QLinearMatMul",
-                                                 "Relu",
-                                                 "Reshape",
-                                                 "Softmax"};
+    static const std::vector<std::string> ops = {"Add",         "AveragePool",   "BatchNormalization",
+                                                 "Clip",        "Concat",        "Constant",
+                                                 "Conv",        "ConvInteger",   "Dropout",
+                                                 "Flatten",     "Gemm",          "GlobalAveragePool",
+                                                 "Identity",    "MatMul",        "MaxPool",
+                                                 "QLinearConv", "QLinearMatMul", "ReduceMean",
+                                                 "Relu",        "Reshape",       "Softmax"};
     return ops;
 }
 

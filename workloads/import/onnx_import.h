@@ -1,8 +1,9 @@
 #pragma once
 // ONNX models (read through libonnx's protobuf classes) as npusim graphs. Supported operators:
 // Conv, Gemm, MatMul (with a constant 2-D right operand), Relu, Clip, MaxPool, AveragePool,
-// GlobalAveragePool, Add (equal shapes), BatchNormalization (inference), Flatten, Reshape,
-// Softmax, Concat; tensors of rank 1 to 4 (rank 3 as N x C x 1 x L, so 1-D convolutions and
+// GlobalAveragePool, ReduceMean (spatial axes: a global average pool), Add (equal shapes),
+// BatchNormalization (inference), Flatten, Reshape, Softmax, Concat, Identity and Dropout
+// (inference: no layer); tensors of rank 1 to 4 (rank 3 as N x C x 1 x L, so 1-D convolutions and
 // pools work). Weights come from initializers, Constant nodes, or graph inputs bound by the
 // caller; other graph inputs become the graph's inputs. Anything else is an UnsupportedError
 // that names the node, the operator and the reason; a model with operators npusim lacks lists
