@@ -73,6 +73,8 @@ private:
     void pass_through(const onnx::NodeProto& n);
     // ReduceMean over the spatial axes only: a global average pool (then a reshape without keepdims).
     void reduce_mean(const onnx::NodeProto& n);
+    // The global average pool of `x` as node n's output: N x C x 1 (x 1).
+    int global_average(const onnx::NodeProto& n, const Value& x);
 
     void conv(const onnx::NodeProto& n);
 

@@ -138,13 +138,17 @@ void Converter::clip(const onnx::NodeProto& n) {
 void Converter::global_pool(const onnx::NodeProto& n) {
     const Value& x = value(n, 0);
     if (x.dims.size() < 3) throw WorkloadError(fmt::format("{}: needs a rank 3 or 4 input", where(n)));
+    global_average(n, x);
+}
+
+int Converter::global_average(const onnx::NodeProto& n, const Value& x) {
     Layer l;
     l.kind = LayerKind::GlobalAvgPool;
     l.inputs = {x.layer};
     std::vector<int64_t> dims(x.dims.size(), 1);
     dims[0] = x.dims[0];
     dims[1] = x.dims[1];
-    add_layer(std::move(l), n, dims);
+    return add_layer(std::move(l), n, dims);
 }
 
 void Converter::add(const onnx::NodeProto& n) {

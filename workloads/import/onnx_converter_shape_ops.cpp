@@ -53,13 +53,7 @@ void Converter::reduce_mean(const onnx::NodeProto& n) {
             fmt::format("{}: a mean over axes [{}] of a rank {} tensor (only the spatial axes, a "
                         "global average pool)",
                         where(n), fmt::join(axes, ", "), rank));
-    Layer pool;
-    pool.kind = LayerKind::GlobalAvgPool;
-    pool.inputs = {x.layer};
-    std::vector<int64_t> dims(x.dims.size(), 1);
-    dims[0] = x.dims[0];
-    dims[1] = x.dims[1];
-    const int index = add_layer(std::move(pool), n, dims);
+    const int index = global_average(n, x);  // N x C x 1 x 1
     if (attr_int(n, "keepdims", 1) != 0) return;
     Layer flat;  // keepdims = 0: N x C
     flat.kind = LayerKind::Reshape;
