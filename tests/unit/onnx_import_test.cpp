@@ -225,3 +225,43 @@ TEST_CASE("ONNX Identity, Dropout in inference and a spatial ReduceMean import a
     CHECK_THROWS_AS(import_onnx(refused("ReduceMean", {1}, "")), UnsupportedError);
     CHECK_THROWS_WITH(import_onnx(refused("Dropout", {}, "mask")), Contains("the mask output"));
 }
+
+TEST_CASE("ONNX zero Pad folds into the Conv or AveragePool that reads it, as PyTorch exports them", "[onnx]") {
+    auto model = [](const std::string& consumer, std::vector<int64_t> pads, bool include_pad) {
+        ModelBuilder b(13);
+        b.input("x", {1, 2, 6, 6});
+        ModelBuilder::ints(b.node("Pad", {"x"}, {"p"}), "pads", pads);
+        onnx::NodeProto* n = nullptr;
+        if (consumer == "Conv") {
+            b.initializer("w", {3, 2, 3, 3}, std::vector<float>(54, 0.1f));
+            n = b.node("Conv", {"p", "w"}, {"y"});
+        } else if (consumer == "Relu") {
+            n = b.node("Relu", {"p"}, {"y"});
+        } else {
+            n = b.node(consumer, {"p"}, {"y"});
+            ModelBuilder::ints(n, "kernel_shape", {3, 3});
+            if (include_pad) ModelBuilder::integer(n, "count_include_pad", 1);
+        }
+        b.output("y");
+        return b.save("pad_" + consumer);
+    };
+    // pads: begins of N, C, H, W, then ends.
+    const Graph avg = import_onnx(model("AveragePool", {0, 0, 1, 2, 0, 0, 1, 2}, false)).graph;
+    REQUIRE(avg.layers.size() == 2);  // no layer for the Pad
+    const Window2d& w = avg.layers[1].pool.window;
+    CHECK((w.pad_top == 1 && w.pad_bottom == 1 && w.pad_left == 2 && w.pad_right == 2));
+    CHECK(avg.layers[1].pool.count_include_pad);  // the Pad's zeros are counted
+    CHECK(avg.layers[1].output == Shape{1, 2, 6, 8});
+    const Graph conv = import_onnx(model("Conv", {0, 0, 1, 1, 0, 0, 1, 1}, false)).graph;
+    CHECK(conv.layers[1].conv.window.pad_top == 1);
+    CHECK(conv.layers[1].output == Shape{1, 3, 6, 6});
+    const Graph none = import_onnx(model("MaxPool", {0, 0, 0, 0, 0, 0, 0, 0}, false)).graph;
+    CHECK(none.layers[1].output == Shape{1, 2, 4, 4});  // a Pad of nothing passes through
+
+    CHECK_THROWS_WITH(import_onnx(model("MaxPool", {0, 0, 1, 1, 0, 0, 1, 1}, false)),
+                      Contains("a zero Pad before a MaxPool"));
+    CHECK_THROWS_WITH(import_onnx(model("Relu", {0, 0, 1, 1, 0, 0, 1, 1}, false)),
+                      Contains("reads Pad output 'p' (a zero Pad folds only into the Conv or AveragePool"));
+    CHECK_THROWS_WITH(import_onnx(model("AveragePool", {0, 1, 0, 0, 0, 0, 0, 0}, false)),
+                      Contains("padding the batch or channel axis"));
+}

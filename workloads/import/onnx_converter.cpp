@@ -140,6 +140,11 @@ const Value& Converter::value(const onnx::NodeProto& n, int i) const {
         throw WorkloadError(fmt::format("{}: input {} is missing", where(n), i));
     const auto v = m_values.find(n.input(i));
     if (v == m_values.end()) {
+        if (m_pads.count(n.input(i)))
+            throw UnsupportedError(
+                fmt::format("{}: reads Pad output '{}' (a zero Pad folds only into the Conv or "
+                            "AveragePool that reads it)",
+                            where(n), n.input(i)));
         if (m_constants.count(n.input(i)))
             throw UnsupportedError(
                 fmt::format("{}: input '{}' is a constant where npusim needs a computed tensor", where(n), n.input(i)));
@@ -268,6 +273,7 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (op == "Constant") return constant_node(n);
     if (op == "Identity" || op == "Dropout") return pass_through(n);
     if (op == "ReduceMean") return reduce_mean(n);
+    if (op == "Pad") return pad(n);
     if (op == "QLinearConv" || op == "ConvInteger" || op == "QLinearMatMul") return quantized(n);
     if (op == "Conv") return conv(n);
     if (op == "Gemm" || op == "MatMul") return gemm(n);

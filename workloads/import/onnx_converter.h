@@ -21,6 +21,12 @@ struct Value {
     std::vector<int64_t> dims;  // ONNX dims
 };
 
+// A zero Pad's output, waiting for the Conv or AveragePool that reads it to take its pads.
+struct PendingPad {
+    std::string input;                // the padded tensor
+    std::vector<int64_t> begin, end;  // per spatial axis
+};
+
 class Converter {
 public:
     // `held_back`: the initializers' raw_data kept out of `model` (onnx_payloads.h), in graph order.
@@ -73,6 +79,14 @@ private:
     void pass_through(const onnx::NodeProto& n);
     // ReduceMean over the spatial axes only: a global average pool (then a reshape without keepdims).
     void reduce_mean(const onnx::NodeProto& n);
+    // Pad with zeros on the spatial axes: folded into the Conv or AveragePool that reads it (as
+    // PyTorch exports an average pool with count_include_pad); all-zero pads pass through.
+    void pad(const onnx::NodeProto& n);
+    // Node n's input 0 if it is a pending Pad's output: the padded tensor's value, and the Pad's
+    // amounts added to `w` (nullptr otherwise).
+    const PendingPad* take_pad(const onnx::NodeProto& n, Window2d& w) const;
+    // Input 0 of a Conv or pool: the padded tensor when it reads a pending Pad.
+    const Value& padded_input(const onnx::NodeProto& n) const;
     // The global average pool of `x` as node n's output: N x C x 1 (x 1).
     int global_average(const onnx::NodeProto& n, const Value& x);
 
@@ -129,6 +143,7 @@ private:
     OnnxImport m_out;
     std::map<std::string, OnnxTensor> m_constants;
     std::map<std::string, Value> m_values;
+    std::map<std::string, PendingPad> m_pads;  // by the Pad's output name
 };
 
 }  // namespace npu::onnx_convert

@@ -18,7 +18,7 @@
 namespace npu::onnx_convert {
 
 void Converter::conv(const onnx::NodeProto& n) {
-    const Value& x = value(n, 0);
+    const Value& x = padded_input(n);
     const OnnxTensor* w = constant(n, 1);
     const OnnxTensor* b = constant(n, 2);
     if (!w || w->dims.size() != x.dims.size() || x.dims.size() < 3)
@@ -34,6 +34,7 @@ void Converter::conv(const onnx::NodeProto& n) {
     if (b && b->elements() != w->dims[0])
         throw WorkloadError(fmt::format("{}: B holds {} values for {} filters", where(n), b->elements(), w->dims[0]));
     l.conv.window = window(n, x.dims, std::vector<int64_t>(w->dims.begin() + 2, w->dims.end()));
+    take_pad(n, l.conv.window);  // a zero Pad before the conv is more of its padding
     l.conv.bias = b != nullptr;
     l.weights.assign(w->values.begin(), w->values.end());
     if (b) l.bias_values.assign(b->values.begin(), b->values.end());
@@ -82,7 +83,7 @@ void Converter::gemm(const onnx::NodeProto& n) {
 }
 
 void Converter::pool(const onnx::NodeProto& n) {
-    const Value& x = value(n, 0);
+    const Value& x = padded_input(n);
     const bool is_max = n.op_type() == "MaxPool";
     if (n.output_size() > 1) throw UnsupportedError(fmt::format("{}: the Indices output is unsupported", where(n)));
     if (attr_int(n, "storage_order", 0) != 0)
@@ -92,6 +93,17 @@ void Converter::pool(const onnx::NodeProto& n) {
     l.inputs = {x.layer};
     l.pool.window = window(n, x.dims, {});
     l.pool.count_include_pad = attr_int(n, "count_include_pad", 0) != 0;
+    const Window2d own = l.pool.window;
+    if (take_pad(n, l.pool.window)) {
+        // The Pad's zeros are cells the average counts; the pool's own padding must agree.
+        const bool own_pads = own.pad_top || own.pad_left || own.pad_bottom || own.pad_right;
+        if (is_max || (own_pads && !l.pool.count_include_pad))
+            throw UnsupportedError(
+                fmt::format("{}: a zero Pad before a {} (only before an AveragePool that counts "
+                            "its padding, or a Conv)",
+                            where(n), is_max ? "MaxPool" : "pool with count_include_pad = 0"));
+        l.pool.count_include_pad = true;
+    }
     if (attr_int(n, "ceil_mode", 0) != 0) {
         // Rounding the output size up adds windows that hang over the far edge: pad that
         // edge so the usual floor gives the same size. The extra cells are outside the

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/limits.h"
 #include "workloads/import/onnx_converter.h"
 
 namespace npu::onnx_convert {
@@ -61,6 +62,66 @@ void Converter::reduce_mean(const onnx::NodeProto& n) {
     flat.reshape_to = onnx_shape({x.dims[0], x.dims[1]}, where(n), m_options.limits);
     flat.reshape_keeps_batch = true;
     add_layer(std::move(flat), n, {x.dims[0], x.dims[1]});
+}
+
+void Converter::pad(const onnx::NodeProto& n) {
+    const Value& x = value(n, 0);
+    const size_t rank = x.dims.size();
+    if (attr_string(n, "mode", "constant") != "constant")
+        throw UnsupportedError(
+            fmt::format("{}: mode '{}' (constant zeros only)", where(n), attr_string(n, "mode", "")));
+    // Opset 11 moved pads and the fill value from attributes to inputs; 18 added axes.
+    std::vector<int64_t> pads = attr_ints(n, "pads");
+    if (n.input_size() > 1 && !n.input(1).empty()) {
+        const OnnxTensor* given = constant(n, 1);
+        if (!given) throw UnsupportedError(fmt::format("{}: the pads must be a constant", where(n)));
+        pads.assign(given->values.begin(), given->values.end());
+    }
+    const OnnxTensor* fill = n.input_size() > 2 && !n.input(2).empty() ? constant(n, 2) : nullptr;
+    if ((n.input_size() > 2 && !n.input(2).empty() && !fill) ||
+        (fill && !fill->values.empty() && fill->values[0] != 0) || attr_float(n, "value", 0.0f) != 0.0f)
+        throw UnsupportedError(fmt::format("{}: a fill value other than 0", where(n)));
+    if (n.input_size() > 3 && !n.input(3).empty()) throw UnsupportedError(fmt::format("{}: the axes input", where(n)));
+    if (pads.size() != 2 * rank)
+        throw WorkloadError(fmt::format("{}: {} pads for a rank {} tensor (2 per axis)", where(n), pads.size(), rank));
+    PendingPad p{n.input(0), {}, {}};
+    bool any = false;
+    for (size_t a = 0; a < rank; ++a) {
+        const int64_t before = pads[a], after = pads[rank + a];
+        if (before < 0 || after < 0 || before > kMaxFileInteger || after > kMaxFileInteger)
+            throw UnsupportedError(
+                fmt::format("{}: pads [{}] (cropping and huge pads are unsupported)", where(n), fmt::join(pads, ", ")));
+        if (a < 2 && (before || after))
+            throw UnsupportedError(fmt::format("{}: padding the batch or channel axis", where(n)));
+        if (a >= 2) p.begin.push_back(before), p.end.push_back(after);
+        any = any || before || after;
+    }
+    if (!any) {
+        m_values[n.output(0)] = x;  // a Pad of nothing
+        return;
+    }
+    m_pads[n.output(0)] = std::move(p);
+}
+
+const Value& Converter::padded_input(const onnx::NodeProto& n) const {
+    const auto found = n.input_size() > 0 ? m_pads.find(n.input(0)) : m_pads.end();
+    if (found == m_pads.end()) return value(n, 0);
+    const auto v = m_values.find(found->second.input);
+    if (v == m_values.end()) throw WorkloadError(fmt::format("{}: the Pad before it reads no tensor", where(n)));
+    return v->second;
+}
+
+const PendingPad* Converter::take_pad(const onnx::NodeProto& n, Window2d& w) const {
+    const auto found = n.input_size() > 0 ? m_pads.find(n.input(0)) : m_pads.end();
+    if (found == m_pads.end()) return nullptr;
+    if (attr_string(n, "auto_pad", "NOTSET") != "NOTSET")
+        throw UnsupportedError(fmt::format("{}: auto_pad after a Pad", where(n)));
+    const PendingPad& p = found->second;
+    const size_t x = p.begin.size() - 1;  // the last spatial axis is the width
+    w.pad_left += p.begin[x];
+    w.pad_right += p.end[x];
+    if (p.begin.size() == 2) w.pad_top += p.begin[0], w.pad_bottom += p.end[0];
+    return &p;
 }
 
 }  // namespace npu::onnx_convert

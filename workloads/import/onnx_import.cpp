@@ -20,13 +20,31 @@
 namespace npu {
 
 const std::vector<std::string>& supported_onnx_operators() {
-    static const std::vector<std::string> ops = {"Add",         "AveragePool",   "BatchNormalization",
-                                                 "Clip",        "Concat",        "Constant",
-                                                 "Conv",        "ConvInteger",   "Dropout",
-                                                 "Flatten",     "Gemm",          "GlobalAveragePool",
-                                                 "Identity",    "MatMul",        "MaxPool",
-                                                 "QLinearConv", "QLinearMatMul", "ReduceMean",
-                                                 "Relu",        "Reshape",       "Softmax"};
+    // One per line, sorted: the list the conformance table and the error message show.
+    static const std::vector<std::string> ops = {
+        "Add",                 //
+        "AveragePool",         //
+        "BatchNormalization",  //
+        "Clip",                //
+        "Concat",              //
+        "Constant",            //
+        "Conv",                //
+        "ConvInteger",         //
+        "Dropout",             //
+        "Flatten",             //
+        "Gemm",                //
+        "GlobalAveragePool",   //
+        "Identity",            //
+        "MatMul",              //
+        "MaxPool",             //
+        "Pad",                 //
+        "QLinearConv",         //
+        "QLinearMatMul",       //
+        "ReduceMean",          //
+        "Relu",                //
+        "Reshape",             //
+        "Softmax",             //
+    };
     return ops;
 }
 
