@@ -68,14 +68,16 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::Convert: return "convert";
         case VectorOp::Im2col: return "im2col";
         case VectorOp::Col2im: return "col2im";
+        case VectorOp::Unary: return "unary";
+        case VectorOp::Mul: return "mul";
     }
     return "?";
 }
 
 bool reads_second_input(VectorOp op) {
-    return op == VectorOp::Add || op == VectorOp::Axpby || op == VectorOp::ClampGrad || op == VectorOp::AxpbySquare ||
-           op == VectorOp::Divide || op == VectorOp::MaxPoolGrad || op == VectorOp::BatchNormSums ||
-           op == VectorOp::BatchNormGrad;
+    return op == VectorOp::Add || op == VectorOp::Mul || op == VectorOp::Axpby || op == VectorOp::ClampGrad ||
+           op == VectorOp::AxpbySquare || op == VectorOp::Divide || op == VectorOp::MaxPoolGrad ||
+           op == VectorOp::BatchNormSums || op == VectorOp::BatchNormGrad;
 }
 
 bool reads_params(VectorOp op) {

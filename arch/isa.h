@@ -5,6 +5,7 @@
 // across queues comes only from explicit dependencies on earlier instructions.
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -182,7 +183,9 @@ enum class VectorOp {
     BatchNormGrad,
     Convert,
     Im2col,
-    Col2im
+    Col2im,
+    Unary,  // sigmoid, hard sigmoid, tanh: INT8 through `unary_table`, floats in FP32
+    Mul     // src x src2; src2 may hold one value per channel (src2_per_channel)
 };
 constexpr int64_t kBatchNormGradParamBytes = 32;
 const char* vector_op_name(VectorOp op);
@@ -224,6 +227,11 @@ struct Vector {
     float softmax_scale = 1.0f;              // INT8 softmax input scale
     double alpha = 1.0, beta = 0.0;          // Axpby, AxpbySquare, SqrtShift
     Precision convert_to = Precision::Fp32;  // Convert: dst's precision (src's is `precision`)
+    UnaryAttrs unary;                        // Unary
+    // Unary, INT8: the layer's kUnaryTableSize outputs (one table shared by its tiles).
+    std::shared_ptr<const std::vector<int8_t>> unary_table;
+    QuantMultiplier mul;            // Mul, INT8: s_a * s_b / s_out
+    bool src2_per_channel = false;  // Mul: src2 is N x C x 1 x 1 of the tile's channels
 
     int64_t dst_elements() const { return dst_extent[0] * dst_extent[1] * dst_extent[2] * dst_extent[3]; }
 };

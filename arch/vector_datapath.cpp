@@ -234,12 +234,17 @@ void elementwise_tile(const isa::Vector& v, Precision p, const VectorOperands& o
             if (v.op == isa::VectorOp::Add) out = clamp(add_requantize(a, as_int8(o.src2)[i], v.add), v.clamp);
             if (v.op == isa::VectorOp::Clamp) out = clamp(a, v.clamp);
             if (v.op == isa::VectorOp::Copy) out = saturate_int8(rounding_scale(a, v.rescale));
+            if (v.op == isa::VectorOp::Unary) out = unary_int8(a, v.unary_table->data());
+            if (v.op == isa::VectorOp::Mul)
+                out = mul_int8(a, as_int8(o.src2)[v.src2_per_channel ? i / pixels : i], v.mul);
             as_int8(o.dst)[i] = out;
             continue;
         }
         float a = load_real(o.src, i, p);
         switch (v.op) {
             case isa::VectorOp::Add: a = activate(a + load_real(o.src2, i, p), v.activation); break;
+            case isa::VectorOp::Unary: a = unary_value(v.unary, a); break;
+            case isa::VectorOp::Mul: a = a * load_real(o.src2, v.src2_per_channel ? i / pixels : i, p); break;
             case isa::VectorOp::Clamp: a = std::min(std::max(a, v.clamp_min), v.clamp_max); break;
             case isa::VectorOp::Axpby: a = float(v.alpha * double(a) + v.beta * double(load_real(o.src2, i, p))); break;
             case isa::VectorOp::AxpbySquare: {

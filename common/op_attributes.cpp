@@ -11,4 +11,13 @@ const char* activation_name(Activation a) {
     return "?";
 }
 
+const char* unary_name(UnaryFn fn) {
+    switch (fn) {
+        case UnaryFn::Sigmoid: return "sigmoid";
+        case UnaryFn::HardSigmoid: return "hard_sigmoid";
+        case UnaryFn::Tanh: return "tanh";
+    }
+    return "?";
+}
+
 }  // namespace npu

@@ -27,6 +27,16 @@ struct SoftmaxAttrs {
     bool flatten = true;
 };
 
+// An element-wise function of one input (the vector unit; INT8 through a 256-entry table of its
+// quantized values). HardSigmoid is max(0, min(1, alpha x + beta)) (ONNX's defaults 0.2 and 0.5;
+// PyTorch's Hardsigmoid exports alpha 1/6).
+enum class UnaryFn { Sigmoid, HardSigmoid, Tanh };
+struct UnaryAttrs {
+    UnaryFn fn = UnaryFn::Sigmoid;
+    float alpha = 0.2f, beta = 0.5f;
+};
+
 const char* activation_name(Activation a);
+const char* unary_name(UnaryFn fn);  // "sigmoid", "hard_sigmoid", "tanh"
 
 }  // namespace npu

@@ -19,19 +19,26 @@ FAMILIES = ["resnet18", "resnet50", "vgg16", "alexnet", "squeezenet1_0", "densen
             "shufflenet_v2_x1_0", "mnasnet1_0", "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny"]
 
 
-def export(name, out_dir, opset):
-    import torch
+def build(name):
+    """The torchvision model `name` with random weights in eval mode, and its input size."""
     import torchvision
     builder = getattr(torchvision.models, name, None)
     if builder is None:
         raise SystemExit(f"export_torchvision.py: torchvision {torchvision.__version__} has no model '{name}'")
     kwargs = {"aux_logits": False, "init_weights": True} if name in ("googlenet", "inception_v3") else {}
-    model = builder(weights=None, **kwargs).eval()
-    size = 299 if name == "inception_v3" else 224
-    path = os.path.join(out_dir, name + ".onnx")
+    return builder(weights=None, **kwargs).eval(), 299 if name == "inception_v3" else 224
+
+
+def export_model(model, size, path, opset):
+    import torch
     torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=opset, input_names=["input"],
                       output_names=["logits"], dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
     return path
+
+
+def export(name, out_dir, opset):
+    model, size = build(name)
+    return export_model(model, size, os.path.join(out_dir, name + ".onnx"), opset)
 
 
 def main():

@@ -10,8 +10,9 @@ packages=(
   libonnx-dev libprotobuf-dev zlib1g-dev libpng-dev
   # the C++ style (.clang-format), checked by tools/test.sh
   clang-format
-  # tests: ONNX conformance data and the model-building tool's python3-onnx
-  libonnx-testdata python3-onnx
+  # tests: ONNX conformance data and the model-building tool's python3-onnx; PyTorch for the
+  # test that torchvision models exported to ONNX give PyTorch's class on the NPU
+  libonnx-testdata python3-onnx python3-torchvision
   # sweeps over MPI ranks (tested with 2 ranks) and the matplotlib plots of sweep results
   libopenmpi-dev openmpi-bin python3-matplotlib
   # npusim train's default data set (the tests write their own small IDX files)

@@ -199,6 +199,39 @@ HostTensor clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float m
     return out;
 }
 
+HostTensor unary(const HostTensor& in, const UnaryAttrs& attrs, const std::vector<int8_t>& table) {
+    HostTensor out = HostTensor::zeros(in.shape, in.precision);
+    for (int64_t i = 0; i < in.elements(); ++i) {
+        if (in.precision == Precision::Int8) {
+            out.int8()[i] = table[size_t(in.int8()[i] + 128)];
+            continue;
+        }
+        const float x = in.value(i);
+        float y = 0.0f;
+        switch (attrs.fn) {
+            case UnaryFn::Sigmoid: y = 1.0f / (1.0f + std::exp(-x)); break;
+            case UnaryFn::HardSigmoid: y = std::min(1.0f, std::max(0.0f, attrs.alpha * x + attrs.beta)); break;
+            case UnaryFn::Tanh: y = std::tanh(x); break;
+        }
+        out.set_real(i, y);
+    }
+    return out;
+}
+
+HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) {
+    HostTensor out = HostTensor::zeros(a.shape, a.precision);
+    const int64_t pixels = a.shape.h * a.shape.w;
+    const bool per_channel = b.elements() != a.elements();  // N x C x 1 x 1
+    for (int64_t i = 0; i < a.elements(); ++i) {
+        const int64_t j = per_channel ? i / pixels : i;
+        if (a.precision == Precision::Int8)
+            out.int8()[i] = mul_int8(a.int8()[i], b.int8()[j], m);
+        else
+            out.set_real(i, a.value(i) * b.value(j));
+    }
+    return out;
+}
+
 HostTensor softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale) {
     HostTensor out = HostTensor::zeros(in.shape, in.precision);
     const AxisView v = axis_view(in.shape, attrs.axis, attrs.flatten);

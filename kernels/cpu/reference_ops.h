@@ -40,6 +40,12 @@ HostTensor add_float(const HostTensor& a, const HostTensor& b, Activation act);
 // INT8: clamp to [lo, hi] in the int8 domain; float: clamp to [min, max].
 HostTensor clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float max);
 HostTensor softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale);
+// Sigmoid, hard sigmoid, tanh: INT8 through the layer's table (unary_table), floats in FP32
+// with the C library's functions (not vector_math's binary64 expression: the two paths may
+// differ in the last bit, which the check rule allows).
+HostTensor unary(const HostTensor& in, const UnaryAttrs& attrs, const std::vector<int8_t>& table);
+// a * b, b equal in shape or N x C x 1 x 1 (one value per channel); INT8 rescaled once (mul_int8).
+HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m);
 // Per-channel y = x * scale[c] + shift[c] (float precisions).
 HostTensor channel_affine(const HostTensor& in, const std::vector<float>& scale, const std::vector<float>& shift);
 // INT8: each input rescaled to the output scale (`rescale[k]`); float: copied.

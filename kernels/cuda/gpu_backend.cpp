@@ -114,6 +114,8 @@ GpuOpTable build_table() {
         {LayerKind::Clip,
          [](const GpuCall& c) { return gpu_clamp(c.in(), c.quant().clamp, c.layer().clip.min, c.layer().clip.max); }},
         {LayerKind::Concat, run_concat},
+        {LayerKind::Unary, [](const GpuCall& c) { return gpu_unary(c.in(), c.layer().unary, c.quant().unary_table); }},
+        {LayerKind::Mul, [](const GpuCall& c) { return gpu_multiply(c.in(0), c.in(1), c.quant().mul); }},
         {LayerKind::Reshape, host_view},
     }};
     return require_kind_order(table, "GPU op table", [](const GpuOp& op) { return op.run != nullptr; });

@@ -90,6 +90,29 @@ HostTensor gpu_clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, flo
     return finish(y, in.shape, p, "the clamp kernel");
 }
 
+HostTensor gpu_unary(const HostTensor& in, const UnaryAttrs& attrs, const std::vector<int8_t>& table) {
+    const DeviceBuffer x = upload(in);
+    const DeviceBuffer t = to_device(table.empty() ? std::vector<int8_t>(kUnaryTableSize, 0) : table);
+    DeviceBuffer y(in.bytes.size());
+    const Precision p = in.precision;
+    const void* src = x.get();
+    void* dst = y.get();
+    const int8_t* lookup = t.as<int8_t>();
+    for_each(in.elements(), [=] __device__(int64_t i) { unary_element(p, src, dst, i, attrs, lookup); });
+    return finish(y, in.shape, p, "the unary kernel");
+}
+
+HostTensor gpu_multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) {
+    const DeviceBuffer da = upload(a), db = upload(b);
+    DeviceBuffer y(a.bytes.size());
+    const Precision p = a.precision;
+    const int64_t pixels = b.elements() != a.elements() ? a.shape.h * a.shape.w : 0;
+    const void *pa = da.get(), *pb = db.get();
+    void* dst = y.get();
+    for_each(a.elements(), [=] __device__(int64_t i) { mul_element(p, pa, pb, dst, i, pixels, m); });
+    return finish(y, a.shape, p, "the multiply kernel");
+}
+
 HostTensor gpu_softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale) {
     const DeviceBuffer x = upload(in);
     DeviceBuffer y(in.bytes.size());

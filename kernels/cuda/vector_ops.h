@@ -19,6 +19,7 @@
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/int8.h"
 #include "kernels/numerics/precision.h"
+#include "kernels/numerics/vector_math.h"
 
 namespace npu {
 
@@ -69,6 +70,25 @@ NPU_HD inline void add_element(Precision p, const void* a, const void* b, void* 
         int8_at(out)[i] = clamp_to(add_requantize(int8_at(a)[i], int8_at(b)[i], r), bounds);
     else
         store_value(out, i, activate(load_value(a, i, p) + load_value(b, i, p), act), p);
+}
+
+// Sigmoid, hard sigmoid, tanh: INT8 through the layer's table; floats with vector_math.h's
+// binary64 expression.
+NPU_HD inline void unary_element(Precision p, const void* in, void* out, int64_t i, UnaryAttrs u, const int8_t* table) {
+    if (p == Precision::Int8)
+        int8_at(out)[i] = unary_int8(int8_at(in)[i], table);
+    else
+        store_value(out, i, unary_value(u, load_value(in, i, p)), p);
+}
+
+// a * b, b one value per channel when `pixels` (H x W of a) > 0: element i reads b[i / pixels].
+NPU_HD inline void mul_element(Precision p, const void* a, const void* b, void* out, int64_t i, int64_t pixels,
+                               QuantMultiplier m) {
+    const int64_t j = pixels > 0 ? i / pixels : i;
+    if (p == Precision::Int8)
+        int8_at(out)[i] = mul_int8(int8_at(a)[i], int8_at(b)[j], m);
+    else
+        store_value(out, i, mul_rn(load_value(a, i, p), load_value(b, j, p)), p);
 }
 
 // A standalone batchnorm: y = x * scale[c] + shift[c] (floats).

@@ -24,6 +24,8 @@ struct QuantLayer {
     Int8Clamp clamp;  // fused activation (relu, relu6), clip and saturation in the int8 domain
     AddRescale add;   // add: both inputs rescaled to the output scale
     std::vector<QuantMultiplier> input_rescale;  // concat: each input to the output scale
+    std::vector<int8_t> unary_table;             // unary: kUnaryTableSize outputs, by input + 128
+    QuantMultiplier mul;                         // mul: s_a * s_b / s_out
     // Asymmetric quantization given by imported models (GivenQuant); npusim's own is symmetric.
     int32_t out_zero_point = 0;
     int32_t weight_zero_point = 0;

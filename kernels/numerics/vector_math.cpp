@@ -26,4 +26,11 @@ void softmax_real(const uint8_t* in, uint8_t* out, int64_t first, int64_t count,
         store_real(out, first + i * stride, std::exp(load_real(in, first + i * stride, p) - max_v) / sum, p);
 }
 
+std::vector<int8_t> unary_table(const UnaryAttrs& u, float in_scale, float out_scale) {
+    std::vector<int8_t> table(kUnaryTableSize);
+    for (int q = -128; q < 128; ++q)
+        table[size_t(q + 128)] = quantize_int8(unary_value(u, float(q) * in_scale), out_scale);
+    return table;
+}
+
 }  // namespace npu

@@ -1,7 +1,10 @@
 #pragma once
 // Element-wise and reduction arithmetic of the vector unit, one definition for every backend.
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
+#include "common/op_attributes.h"
 #include "kernels/numerics/element.h"
 #include "kernels/numerics/int8.h"
 
@@ -19,6 +22,33 @@ constexpr float kSoftmaxInt8OutputScale = 1.0f / 127.0f;
 // Softmax over `count` float elements from `first`, `stride` apart, in FP32; results rounded
 // to the storage precision.
 void softmax_real(const uint8_t* in, uint8_t* out, int64_t first, int64_t count, int64_t stride, Precision p);
+
+// Sigmoid, hard sigmoid and tanh in binary64, rounded to binary32 once: the same expression on
+// the host and the device (float precisions then round to their storage format).
+NPU_HD inline float unary_value(const UnaryAttrs& u, float x) {
+    const double v = double(x);
+    switch (u.fn) {
+        case UnaryFn::Sigmoid: return float(1.0 / (1.0 + exp(-v)));
+        case UnaryFn::HardSigmoid: {
+            const double y = double(u.alpha) * v + double(u.beta);
+            return float(y < 0.0 ? 0.0 : (y > 1.0 ? 1.0 : y));
+        }
+        case UnaryFn::Tanh: return float(tanh(v));
+    }
+    return x;
+}
+
+// INT8 unary functions are a table: entry q + 128 is quantize_int8(f(q * in_scale), out_scale),
+// built once on the host at calibration and read by every backend, so INT8 results are exact
+// everywhere (no transcendental in a layer's INT8 path).
+constexpr int kUnaryTableSize = 256;
+std::vector<int8_t> unary_table(const UnaryAttrs& u, float in_scale, float out_scale);
+NPU_HD inline int8_t unary_int8(int8_t q, const int8_t* table) { return table[int(q) + 128]; }
+
+// INT8 product of two tensors: the int16 product rescaled once, m = s_a * s_b / s_out.
+NPU_HD inline int8_t mul_int8(int8_t a, int8_t b, QuantMultiplier m) {
+    return saturate_int8(rounding_scale(int64_t(a) * int64_t(b), m));
+}
 
 // Fused activation in FP32 before rounding.
 inline float activate_relu(float v) { return v > 0.0f ? v : 0.0f; }

@@ -19,10 +19,10 @@ Graph training_graph(const Graph& model) {
     if (g.layers.size() > 1 && g.output().kind == LayerKind::Softmax) g.layers.pop_back();
     for (size_t i = 0; i < g.layers.size(); ++i)
         if (train_op(g.layers[i].kind).forward == nullptr)
-            throw WorkloadError(
-                fmt::format("{}: {} layers are not supported in training (only as the final softmax "
-                            "of a classifier)",
-                            g.where(int(i)), kind_name(g.layers[i].kind)));
+            throw WorkloadError(fmt::format(
+                "{}: {} layers are not supported in training{}", g.where(int(i)), kind_name(g.layers[i].kind),
+                g.layers[i].kind == LayerKind::Softmax ? " (only as the final softmax of a classifier)"
+                                                       : " (inference only, for now)"));
     const Shape out = g.output().output;
     if (out.h != 1 || out.w != 1 || out.c < 2)
         throw WorkloadError(fmt::format("{}: training needs class scores (N x classes x 1 x 1) last, got {}",

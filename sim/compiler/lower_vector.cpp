@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <memory>
 #include <tuple>
 
 #include "common/error.h"
@@ -79,6 +80,13 @@ isa::DramBox channel_records_box(const LoweringContext& ctx, int index, int64_t 
     return records;
 }
 
+// A mul's second input with one value per channel (N x C x 1 x 1 against a larger plane).
+bool per_channel_second(const LoweringContext& ctx, const Layer& l) {
+    if (l.kind != LayerKind::Mul) return false;
+    const Shape b = ctx.graph.layers[size_t(l.inputs[1])].output;
+    return b.h * b.w == 1 && l.output.h * l.output.w > 1;
+}
+
 struct TileBox {
     Box4 start, extent;
 };
@@ -105,6 +113,10 @@ void describe_tile(const LoweringContext& ctx, int index, const VectorShape& vs,
     v.softmax = l.softmax;
     v.add = q.add;
     v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
+    v.unary = l.unary;
+    if (!q.unary_table.empty()) v.unary_table = std::make_shared<const std::vector<int8_t>>(q.unary_table);
+    v.mul = q.mul;
+    v.src2_per_channel = per_channel_second(ctx, l);
 }
 
 }  // namespace
@@ -141,8 +153,12 @@ void lower_vector_layer(const LoweringContext& ctx, int index) {
         v.op = vs.traits.op;
         for (int k = 0; k < vs.inputs(); ++k) {
             const int producer = l.inputs[size_t(k)];
-            const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(in_extent) * e);
-            ctx.builder.load(sub_box(ctx.tensor_box(producer), in_start, in_extent), r, ctx.tensor_id(producer));
+            // A per-channel second input: the tile's channels, one value each.
+            const bool channels_only = k == 1 && per_channel_second(ctx, l);
+            const Box4 from = channels_only ? Box4{in_start[0], in_start[1], 0, 0} : in_start;
+            const Box4 size = channels_only ? Box4{in_extent[0], in_extent[1], 1, 1} : in_extent;
+            const isa::Region r = buffers.slot(Operand::Ifmap, slot * vs.inputs() + k, elements(size) * e);
+            ctx.builder.load(sub_box(ctx.tensor_box(producer), from, size), r, ctx.tensor_id(producer));
             (k == 0 ? v.src : v.src2) = r;
         }
         const int64_t data_bytes = elements(extent) * e;

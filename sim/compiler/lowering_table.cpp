@@ -73,6 +73,8 @@ LoweringTable build_table() {
                   return std::pair{l.clip.min, l.clip.max};
               }),
         {LayerKind::Concat, lower_concat, {}},
+        on_vector(LayerKind::Unary, isa::VectorOp::Unary),
+        on_vector(LayerKind::Mul, isa::VectorOp::Mul),
         no_instructions(LayerKind::Reshape),
     };
     return require_kind_order(table, "lowering table", [](const Lowering&) { return true; });

@@ -33,6 +33,10 @@ struct GpuOps {
     }
     HostTensor clamp(const HostTensor& a, Int8Clamp c, float lo, float hi) { return gpu_clamp(a, c, lo, hi); }
     HostTensor softmax(const HostTensor& a, const SoftmaxAttrs& s, float scale) { return gpu_softmax(a, s, scale); }
+    HostTensor unary(const HostTensor& a, const UnaryAttrs& u, const std::vector<int8_t>& t) {
+        return gpu_unary(a, u, t);
+    }
+    HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) { return gpu_multiply(a, b, m); }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         return gpu_channel_affine(a, s, t);
     }

@@ -13,7 +13,7 @@
 
 namespace npu::test {
 
-enum class OpKind { MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Concat };
+enum class OpKind { MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Concat, Unary, Mul };
 
 struct OpCase {
     std::string name;
@@ -30,6 +30,9 @@ struct OpCase {
     std::vector<float> scale, shift;
     int axis = 1;
     std::vector<QuantMultiplier> concat_rescale;
+    UnaryAttrs unary;
+    std::vector<int8_t> unary_table;
+    QuantMultiplier mul;
 };
 
 inline HostTensor seeded_tensor(const Shape& s, Precision p, uint64_t seed) {
@@ -91,6 +94,18 @@ inline std::vector<OpCase> op_cases(Precision p) {
     add(c);
     c.name = "concat along rows", c.b = seeded_tensor({2, 5, 4, 7}, p, 24), c.axis = 2, c.out = {2, 5, 13, 7};
     add(c);
+    c.kind = OpKind::Unary, c.out = image;
+    for (const UnaryAttrs u :
+         {UnaryAttrs{UnaryFn::Sigmoid, 0.2f, 0.5f}, UnaryAttrs{UnaryFn::HardSigmoid, 1 / 6.0f, 0.5f},
+          UnaryAttrs{UnaryFn::Tanh, 0.2f, 0.5f}}) {
+        c.name = std::string("unary ") + unary_name(u.fn), c.unary = u;
+        c.unary_table = unary_table(u, 0.05f, 1.0f / 127.0f);
+        add(c);
+    }
+    c.kind = OpKind::Mul, c.name = "mul, equal shapes", c.b = y, c.mul = make_multiplier(0.05 * 0.04 / 0.1);
+    add(c);
+    c.name = "mul, one value per channel", c.b = seeded_tensor({2, 5, 1, 1}, p, 25);
+    add(c);
     return cases;
 }
 
@@ -105,6 +120,8 @@ HostTensor compute(const OpCase& c, Ops& ops) {
         case OpKind::Clamp: return ops.clamp(c.a, c.bounds, c.lo, c.hi);
         case OpKind::Softmax: return ops.softmax(c.a, c.softmax, c.softmax_scale);
         case OpKind::Affine: return ops.channel_affine(c.a, c.scale, c.shift);
+        case OpKind::Unary: return ops.unary(c.a, c.unary, c.unary_table);
+        case OpKind::Mul: return ops.multiply(c.a, c.b, c.mul);
         case OpKind::Concat: break;
     }
     return ops.concat({&c.a, &c.b}, c.out, c.axis, c.concat_rescale);
@@ -122,6 +139,10 @@ struct ReferenceOps {
     }
     HostTensor clamp(const HostTensor& a, Int8Clamp c, float lo, float hi) { return npu::clamp(a, c, lo, hi); }
     HostTensor softmax(const HostTensor& a, const SoftmaxAttrs& s, float scale) { return npu::softmax(a, s, scale); }
+    HostTensor unary(const HostTensor& a, const UnaryAttrs& u, const std::vector<int8_t>& t) {
+        return npu::unary(a, u, t);
+    }
+    HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) { return npu::multiply(a, b, m); }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         return npu::channel_affine(a, s, t);
     }

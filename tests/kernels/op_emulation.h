@@ -49,6 +49,19 @@ struct EmulatedOps {
                             v.inner, scale);
         return out;
     }
+    HostTensor unary(const HostTensor& a, const UnaryAttrs& u, const std::vector<int8_t>& t) {
+        HostTensor out = HostTensor::zeros(a.shape, a.precision);
+        for (int64_t i = 0; i < a.elements(); ++i)
+            unary_element(a.precision, a.bytes.data(), out.bytes.data(), i, u, t.data());
+        return out;
+    }
+    HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) {
+        HostTensor out = HostTensor::zeros(a.shape, a.precision);
+        const int64_t pixels = b.elements() != a.elements() ? a.shape.h * a.shape.w : 0;
+        for (int64_t i = 0; i < a.elements(); ++i)
+            mul_element(a.precision, a.bytes.data(), b.bytes.data(), out.bytes.data(), i, pixels, m);
+        return out;
+    }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         HostTensor out = HostTensor::zeros(a.shape, a.precision);
         for (int64_t i = 0; i < a.elements(); ++i)

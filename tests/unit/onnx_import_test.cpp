@@ -126,13 +126,13 @@ TEST_CASE("ONNX Conv with auto_pad SAME_UPPER, Relu and Gemm with transB, alpha 
 TEST_CASE("ONNX models with unsupported operators list them all in one error", "[onnx][errors]") {
     ModelBuilder b;
     b.input("x", {1, 4});
-    b.node("Sigmoid", {"x"}, {"s"});
-    b.node("Tanh", {"s"}, {"t"});
+    b.node("Erf", {"x"}, {"s"});
+    b.node("Sin", {"s"}, {"t"});
     b.node("Relu", {"t"}, {"y"});
     b.output("y");
     CHECK_THROWS_AS(import_onnx(b.save("unsupported")), UnsupportedError);
     CHECK_THROWS_WITH(import_onnx(b.save("unsupported")),
-                      Contains("unsupported ONNX operators: Sigmoid, Tanh") && Contains("supported: Add"));
+                      Contains("unsupported ONNX operators: Erf, Sin") && Contains("supported: Add"));
 }
 
 TEST_CASE("ONNX attribute and input problems name the node", "[onnx][errors]") {
@@ -264,4 +264,43 @@ TEST_CASE("ONNX zero Pad folds into the Conv or AveragePool that reads it, as Py
                       Contains("reads Pad output 'p' (a zero Pad folds only into the Conv or AveragePool"));
     CHECK_THROWS_WITH(import_onnx(model("AveragePool", {0, 1, 0, 0, 0, 0, 0, 0}, false)),
                       Contains("padding the batch or channel axis"));
+}
+
+TEST_CASE("ONNX Sigmoid, HardSigmoid, Tanh, HardSwish and Mul import as the squeeze-and-excitation blocks use them",
+          "[onnx]") {
+    ModelBuilder b(14);
+    b.input("x", {1, 4, 3, 3});
+    b.node("GlobalAveragePool", {"x"}, {"g"});
+    auto* hs = b.node("HardSigmoid", {"g"}, {"gate"});
+    ModelBuilder::real(hs, "alpha", 1 / 6.0f);
+    b.node("Mul", {"gate", "x"}, {"scaled"});  // the per-channel operand first: npusim puts it second
+    b.node("Sigmoid", {"scaled"}, {"s"});
+    b.node("Mul", {"scaled", "s"}, {"silu"});
+    b.node("HardSwish", {"silu"}, {"hsw"});
+    b.node("Tanh", {"hsw"}, {"y"});
+    b.output("y");
+    const Graph g = import_onnx(b.save("se_ops")).graph;
+    // input, pool, gate, mul, sigmoid, mul, HardSwish's gate and product, tanh
+    REQUIRE(g.layers.size() == 9);
+    CHECK(g.layers[2].kind == LayerKind::Unary);
+    CHECK(g.layers[2].unary.fn == UnaryFn::HardSigmoid);
+    CHECK(g.layers[2].unary.alpha == 1 / 6.0f);
+    CHECK(g.layers[2].unary.beta == 0.5f);  // ONNX's default
+    CHECK(g.layers[3].kind == LayerKind::Mul);
+    CHECK(g.layers[3].inputs == std::vector<int>{0, 2});  // x, then the per-channel gate
+    CHECK(g.layers[3].output == Shape{1, 4, 3, 3});
+    CHECK(g.layers[4].unary.fn == UnaryFn::Sigmoid);
+    CHECK(g.layers[6].unary.fn == UnaryFn::HardSigmoid);
+    CHECK(g.layers[6].unary.alpha == 1 / 6.0f);  // HardSwish: x * HardSigmoid(x, 1/6, 1/2)
+    CHECK(g.layers[7].inputs == std::vector<int>{5, 6});
+    CHECK(g.layers[8].unary.fn == UnaryFn::Tanh);
+
+    ModelBuilder bad(13);
+    bad.input("x", {1, 4, 3, 3});
+    bad.input("row", {1, 1, 1, 3});
+    bad.node("Mul", {"x", "row"}, {"y"});
+    bad.output("y");
+    CHECK_THROWS_WITH(
+        import_onnx(bad.save("mul_row")),
+        Contains("broadcasting [1, 4, 3, 3] with [1, 1, 1, 3] (equal shapes, or one operand N x C x 1 x 1)"));
 }

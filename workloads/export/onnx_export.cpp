@@ -73,6 +73,12 @@ private:
         a->set_type(onnx::AttributeProto::INT);
         a->set_i(value);
     }
+    static void real(onnx::NodeProto* n, const std::string& key, float value) {
+        onnx::AttributeProto* a = n->add_attribute();
+        a->set_name(key);
+        a->set_type(onnx::AttributeProto::FLOAT);
+        a->set_f(value);
+    }
 
     std::string initializer(const std::string& tensor_name, const std::vector<int64_t>& dims,
                             const std::vector<float>& values) {
@@ -174,6 +180,7 @@ private:
     }
 
     void layer(int i);
+    void unary(int i);
 
     const Graph& m_graph;
     const std::vector<LayerTensors>& m_tensors;
@@ -225,6 +232,26 @@ void Exporter::layer(int i) {
             break;
         }
         case LayerKind::BatchNorm: batchnorm(i); break;
+        case LayerKind::Unary: unary(i); break;
+        case LayerKind::Mul:  // ONNX broadcasts an N x C x 1 x 1 second input as npusim does
+            if (m_rank[size_t(l.inputs[0])] != m_rank[size_t(l.inputs[1])])
+                unsupported(i, "a product of a rank-2 and a rank-4 tensor");
+            node("Mul", l.name, {in(i, 0), in(i, 1)}, l.name);
+            break;
+    }
+}
+
+void Exporter::unary(int i) {
+    const Layer& l = at(i);
+    switch (l.unary.fn) {
+        case UnaryFn::Sigmoid: node("Sigmoid", l.name, {in(i)}, l.name); break;
+        case UnaryFn::Tanh: node("Tanh", l.name, {in(i)}, l.name); break;
+        case UnaryFn::HardSigmoid: {
+            onnx::NodeProto* n = node("HardSigmoid", l.name, {in(i)}, l.name);
+            real(n, "alpha", l.unary.alpha);
+            real(n, "beta", l.unary.beta);
+            break;
+        }
     }
 }
 

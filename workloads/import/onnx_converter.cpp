@@ -274,6 +274,8 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (op == "Identity" || op == "Dropout") return pass_through(n);
     if (op == "ReduceMean") return reduce_mean(n);
     if (op == "Pad") return pad(n);
+    if (op == "Sigmoid" || op == "HardSigmoid" || op == "Tanh" || op == "HardSwish") return unary(n);
+    if (op == "Mul") return mul(n);
     if (op == "QLinearConv" || op == "ConvInteger" || op == "QLinearMatMul") return quantized(n);
     if (op == "Conv") return conv(n);
     if (op == "Gemm" || op == "MatMul") return gemm(n);

@@ -34,16 +34,21 @@ const std::vector<std::string>& supported_onnx_operators() {
         "Flatten",             //
         "Gemm",                //
         "GlobalAveragePool",   //
+        "HardSigmoid",         //
+        "HardSwish",           //
         "Identity",            //
         "MatMul",              //
         "MaxPool",             //
+        "Mul",                 //
         "Pad",                 //
         "QLinearConv",         //
         "QLinearMatMul",       //
         "ReduceMean",          //
         "Relu",                //
         "Reshape",             //
+        "Sigmoid",             //
         "Softmax",             //
+        "Tanh",                //
     };
     return ops;
 }

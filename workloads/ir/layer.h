@@ -25,6 +25,8 @@ enum class LayerKind {
     Flatten,
     Clip,     // clamp to [min, max]
     Concat,   // inputs joined along one axis
+    Unary,    // sigmoid, hard sigmoid, tanh (UnaryAttrs)
+    Mul,      // element-wise product; the second input may be N x C x 1 x 1 (per channel)
     Reshape,  // same bytes, another shape (row-major); keep last (kLayerKindCount)
 };
 constexpr int kLayerKindCount = int(LayerKind::Reshape) + 1;
@@ -76,6 +78,7 @@ struct Layer {
     FcAttrs fc;
     ClipAttrs clip;
     SoftmaxAttrs softmax;
+    UnaryAttrs unary;
     int concat_axis = 1;               // 0..3 of NCHW
     Shape reshape_to;                  // Reshape's output
     bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML; ONNX Flatten, [0|-1, ...])

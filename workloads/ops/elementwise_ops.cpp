@@ -1,4 +1,5 @@
-// Element-wise ops on the vector unit: relu, relu6, clip, add, a standalone batchnorm, softmax.
+// Element-wise ops on the vector unit: relu, relu6, clip, add, a standalone batchnorm, softmax,
+// the unary functions (sigmoid, hard sigmoid, tanh) and the product.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -43,7 +44,45 @@ Shape add_shape(const LayerView& v) {
     return v.input();
 }
 
+// mul: equal shapes, or the second input one value per channel (N x C x 1 x 1), as a
+// squeeze-and-excitation block scales its input.
+Shape mul_shape(const LayerView& v) {
+    const Shape a = v.input(0), b = v.input(1);
+    if (b != a && !(b.n == a.n && b.c == a.c && b.h == 1 && b.w == 1))
+        v.fail(
+            fmt::format("mul needs equal shapes or a second input of N x C x 1 x 1, got {} and {}", a.str(), b.str()));
+    return a;
+}
+
+void read_unary(const YamlMap& m, const Graph&, Layer& l) {
+    const std::string f = m.get_string("function");
+    if (f == "sigmoid")
+        l.unary.fn = UnaryFn::Sigmoid;
+    else if (f == "hard_sigmoid")
+        l.unary.fn = UnaryFn::HardSigmoid;
+    else if (f == "tanh")
+        l.unary.fn = UnaryFn::Tanh;
+    else
+        m.fail("function", fmt::format("unknown function '{}' (sigmoid, hard_sigmoid, tanh)", f));
+    l.unary.alpha = float(m.get_double_or("alpha", l.unary.alpha));
+    l.unary.beta = float(m.get_double_or("beta", l.unary.beta));
+}
+
 }  // namespace
+
+OpDef unary_op() {
+    OpDef d{LayerKind::Unary, "unary"};
+    d.read_yaml = read_unary;
+    d.infer_shape = same_shape;
+    return d;
+}
+
+OpDef mul_op() {
+    OpDef d{LayerKind::Mul, "mul"};
+    d.min_inputs = d.max_inputs = 2;
+    d.infer_shape = mul_shape;
+    return d;
+}
 
 OpDef relu_op() {
     OpDef d{LayerKind::Relu, "relu"};

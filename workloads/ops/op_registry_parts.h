@@ -13,6 +13,8 @@ OpDef maxpool_op();
 OpDef avgpool_op();
 OpDef global_avgpool_op();
 OpDef add_op();
+OpDef unary_op();
+OpDef mul_op();
 OpDef batchnorm_op();
 OpDef softmax_op();
 OpDef flatten_op();

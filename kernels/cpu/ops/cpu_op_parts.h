@@ -18,6 +18,8 @@ CpuOp cpu_softmax_op();
 CpuOp cpu_flatten_op();
 CpuOp cpu_clip_op();
 CpuOp cpu_concat_op();
+CpuOp cpu_unary_op();
+CpuOp cpu_mul_op();
 CpuOp cpu_reshape_op();
 
 }  // namespace npu
