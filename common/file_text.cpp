@@ -19,19 +19,22 @@ std::optional<std::string> try_read_file(const std::string& path) {
     return bytes.str();
 }
 
-void write_file(const std::string& path, const std::string& text) {
+std::string try_write_file(const std::string& path, const std::string& text) {
     if (path == "-") {
         std::cout << text << std::flush;
-        if (!std::cout) throw Error("stdout: write failed");
-        return;
+        return std::cout ? "" : "stdout: write failed";
     }
     std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw Error(fmt::format("{}: is a directory, not a file", path));
+    if (std::filesystem::is_directory(path, ec)) return fmt::format("{}: is a directory, not a file", path);
     std::ofstream out(path, std::ios::binary);
-    if (!out) throw Error(fmt::format("{}: cannot open for writing", path));
+    if (!out) return fmt::format("{}: cannot open for writing", path);
     out << text;
     out.close();  // a full disk shows when the buffer is flushed: close before checking
-    if (out.fail()) throw Error(fmt::format("{}: write failed (disk full?)", path));
+    return out.fail() ? fmt::format("{}: write failed (disk full?)", path) : "";
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    if (const std::string error = try_write_file(path, text); !error.empty()) throw Error(error);
 }
 
 }  // namespace npu

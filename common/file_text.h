@@ -20,5 +20,10 @@ std::string read_file_or_throw(const std::string& path) {
 // Writes `text` to `path` ("-": stdout); an Error naming the file when it cannot be opened, is a
 // directory, or did not receive every byte (a full disk).
 void write_file(const std::string& path, const std::string& text);
+// The same without throwing: "" when every byte arrived, else the message. For writes after a
+// SystemC simulation ran: an exception thrown then unwinds frames AddressSanitizer has lost
+// track of (SystemC's coroutine stacks), and the sanitizer build reports false stack
+// overflows; the commands report these errors by return value instead.
+std::string try_write_file(const std::string& path, const std::string& text);
 
 }  // namespace npu

@@ -52,12 +52,16 @@ int explain(const ExplainArgs& a, const DataPaths& paths) {
     const ExplainProblem problem = explain_problem(w.model, index, a.max_macs);
     const ExplainLog log =
         run_explain(problem, config.dataflow, ArrayShape{config.rows, config.cols}, config.clock_mhz, a.vcd);
+    // Errors after the SystemC run are returned, not thrown (try_write_file says why).
+    std::string error = log.write_error;
     if (!a.quiet) std::cout << explain_text(problem, log);
-    if (!a.html.empty())
-        write_file(a.html, explain_html(problem, log,
-                                        fmt::format("npusim explain: {} on {} ({})", graph.name, config.name,
-                                                    dataflow_name(config.dataflow))));
-    return 0;
+    if (error.empty() && !a.html.empty())
+        error = try_write_file(a.html, explain_html(problem, log,
+                                                    fmt::format("npusim explain: {} on {} ({})", graph.name,
+                                                                config.name, dataflow_name(config.dataflow))));
+    if (error.empty()) return 0;
+    std::cerr << "npusim: error: " << error << "\n";
+    return 1;
 }
 
 }  // namespace

@@ -59,6 +59,12 @@ void parse_input_size(const std::string& text, int64_t& h, int64_t& w) {
     if (h < 1 || w < 1) throw UsageError(fmt::format("--input-size: sizes must be >= 1, got '{}'", text));
 }
 
+// The one line of a failure found after the simulation ran, and the status of a bad output.
+int report_error(const std::string& message) {
+    fmt::print(stderr, "npusim: error: {}\n", message);
+    return 1;
+}
+
 std::vector<OutputFile> output_files(const RunArgs& a) {
     return {{"--json", a.json}, {"--csv", a.csv}, {"--trace", a.trace}, {"--output", a.io.output}};
 }
@@ -112,18 +118,21 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
             100.0 * e.agreement(), per_batch_ms, double(in.n) / (per_batch_ms / 1e3),
             e.energy_pj / 1e9 / double(std::max<int64_t>(1, e.images)));
     if (!a.json.empty())
-        write_file(a.json, json_text(nlohmann::ordered_json{{"model", graph.name},
-                                                            {"design", design.config.name},
-                                                            {"precision", precision_name(design.precision)},
-                                                            {"dataset", split.test.name},
-                                                            {"images", e.images},
-                                                            {"batch", in.n},
-                                                            {"accuracy", e.accuracy()},
-                                                            {"reference_accuracy", e.reference_accuracy()},
-                                                            {"agreement", e.agreement()},
-                                                            {"simulated_ns", e.simulated_ns},
-                                                            {"energy_pj", e.energy_pj}}) +
-                               "\n");
+        if (const std::string error =
+                try_write_file(a.json, json_text(nlohmann::ordered_json{{"model", graph.name},
+                                                                        {"design", design.config.name},
+                                                                        {"precision", precision_name(design.precision)},
+                                                                        {"dataset", split.test.name},
+                                                                        {"images", e.images},
+                                                                        {"batch", in.n},
+                                                                        {"accuracy", e.accuracy()},
+                                                                        {"reference_accuracy", e.reference_accuracy()},
+                                                                        {"agreement", e.agreement()},
+                                                                        {"simulated_ns", e.simulated_ns},
+                                                                        {"energy_pj", e.energy_pj}}) +
+                                           "\n");
+            !error.empty())
+            return report_error(error);
     return 0;
 }
 
@@ -202,10 +211,12 @@ int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design)
         print_table(std::cout, result);
         if (a.tiling) print_tilings(std::cout, result);
     }
-    report_tensor_outputs(a.io, sim, workload, text);
-    if (!a.json.empty()) write_file(a.json, to_json(result));
-    if (!a.csv.empty()) write_file(a.csv, to_csv(result));
-    if (!a.trace.empty()) write_file(a.trace, to_chrome_trace(result, sim.trace()));
+    // Errors after the simulation are returned, not thrown (try_write_file says why).
+    std::string error = report_tensor_outputs(a.io, sim, workload, text);
+    if (error.empty() && !a.json.empty()) error = try_write_file(a.json, to_json(result));
+    if (error.empty() && !a.csv.empty()) error = try_write_file(a.csv, to_csv(result));
+    if (error.empty() && !a.trace.empty()) error = try_write_file(a.trace, to_chrome_trace(result, sim.trace()));
+    if (!error.empty()) return report_error(error);
     return result.checked && !result.check_passed ? 4 : 0;
 }
 

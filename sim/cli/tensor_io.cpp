@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/file_text.h"
+#include "sim/cli/commands.h"
 #include "workloads/data/idx_reader.h"
 #include "workloads/data/image_file.h"
 #include "workloads/data/npy_file.h"
@@ -176,8 +177,10 @@ void check_tensor_io_args(const TensorIoArgs& a, bool functional) {
                         : !a.output.empty()      ? "--output"
                         : !a.dump_layers.empty() ? "--dump-layers"
                                                  : "--top-k"));
-    if (!a.dump_layers.empty() && fs::exists(a.dump_layers) && !fs::is_directory(a.dump_layers))
-        throw Error(fmt::format("--dump-layers {}: is a file, not a folder", a.dump_layers));
+    // Files the run reads or folders it writes, checked before it runs.
+    if (!a.dump_layers.empty()) check_output_folder("--dump-layers", a.dump_layers);
+    if (!a.labels.empty() && !std::ifstream(a.labels))
+        throw WorkloadError(fmt::format("--labels {}: cannot open file", a.labels));
 }
 
 void apply_input(const TensorIoArgs& a, Graph& graph, const Limits& limits) {
@@ -186,8 +189,8 @@ void apply_input(const TensorIoArgs& a, Graph& graph, const Limits& limits) {
     in.input_data = input_values(a, in.output, limits);
 }
 
-void report_tensor_outputs(const TensorIoArgs& a, const Simulation& sim, const PreparedWorkload& w,
-                           std::ostream& text) {
+std::string report_tensor_outputs(const TensorIoArgs& a, const Simulation& sim, const PreparedWorkload& w,
+                                  std::ostream& text) {
     const Graph& g = w.model.graph;
     const int last = int(g.layers.size()) - 1;
     const auto values_of = [&](int layer) {
@@ -195,22 +198,25 @@ void report_tensor_outputs(const TensorIoArgs& a, const Simulation& sim, const P
     };
     if (!a.output.empty() || a.top_k > 0) {
         const std::vector<float> out = values_of(last);
-        if (!a.output.empty()) write_file(a.output, npy_bytes(npy_shape(g.layers[size_t(last)].output), out));
+        if (!a.output.empty())
+            if (std::string e = try_write_file(a.output, npy_bytes(npy_shape(g.layers[size_t(last)].output), out));
+                !e.empty())
+                return e;
         if (a.top_k > 0) print_top_k(a, out, g.layers[size_t(last)].output, text);
     }
-    if (a.dump_layers.empty()) return;
-    fs::create_directories(a.dump_layers);
+    if (a.dump_layers.empty()) return "";
     int written = 0;
     for (int i = 0; i <= last; ++i) {
         // A conv fused with the add or pool after it never stores its output.
         if (sim.last_compiled().fusion.fused_conv(i)) continue;
         const Shape s = g.layers[size_t(i)].output;
-        write_file((fs::path(a.dump_layers) / file_name_of(i, g.layers[size_t(i)].name)).string(),
-                   npy_bytes({s.n, s.c, s.h, s.w}, values_of(i)));
+        const std::string path = (fs::path(a.dump_layers) / file_name_of(i, g.layers[size_t(i)].name)).string();
+        if (std::string e = try_write_file(path, npy_bytes({s.n, s.c, s.h, s.w}, values_of(i))); !e.empty()) return e;
         ++written;
     }
     text << fmt::format("dumped {} layer outputs to {} ({} fused convs store none)\n", written, a.dump_layers,
                         last + 1 - written);
+    return "";
 }
 
 }  // namespace npu::cli

@@ -34,8 +34,9 @@ void check_tensor_io_args(const TensorIoArgs& args, bool functional);
 // its shape is checked against the input's, after --batch and --input-size.
 void apply_input(const TensorIoArgs& args, Graph& graph, const Limits& limits);
 
-// After a functional run: writes --output and --dump-layers, prints --top-k to `text`.
-void report_tensor_outputs(const TensorIoArgs& args, const Simulation& sim, const PreparedWorkload& workload,
-                           std::ostream& text);
+// After a functional run: writes --output and --dump-layers, prints --top-k to `text`; returns
+// the first write's error ("" when all arrived; see try_write_file for why not an exception).
+std::string report_tensor_outputs(const TensorIoArgs& args, const Simulation& sim, const PreparedWorkload& workload,
+                                  std::ostream& text);
 
 }  // namespace npu::cli

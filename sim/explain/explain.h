@@ -41,12 +41,15 @@ struct ExplainLog {
     int64_t rows = 0, cols = 0;
     std::vector<CycleRecord> cycles;
     std::vector<double> result;  // C[M][N] at the end
+    std::string write_error;     // the VCD or its save file could not be written ("" if it was)
 };
 
-// Runs the problem on the grid, recording every cycle; with a VCD path, also writes a waveform
-// of every PE register with SystemC's sc_trace (one elaboration: call once per process).
 // The GTKWave save file written beside a VCD: wave.vcd -> wave.gtkw, other names + ".gtkw".
 std::string gtkwave_save_path(const std::string& vcd_path);
+
+// Runs the problem on the grid, recording every cycle; with a VCD path, also writes a waveform
+// of every PE register with SystemC's sc_trace (one elaboration: call once per process) and
+// its GTKWave save file; a failed write is reported in write_error, not thrown (try_write_file).
 
 ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape shape, double clock_mhz,
                        const std::string& vcd_path);

@@ -198,13 +198,16 @@ std::string scratch_vcd_base() {
     return (std::filesystem::temp_directory_path() / fmt::format("npusim-explain-{}", getpid())).string();
 }
 
-void finish_vcd(const std::string& scratch, const std::string& path) {
-    std::string text = read_file_or_throw<Error>(scratch);
-    std::filesystem::remove(scratch);
+std::string finish_vcd(const std::string& scratch, const std::string& path) {
+    std::optional<std::string> read = try_read_file(scratch);
+    std::error_code ec;
+    std::filesystem::remove(scratch, ec);
+    if (!read) return scratch + ": cannot open file";
+    std::string& text = *read;
     const size_t date = text.find("$date");
     const size_t end = date == std::string::npos ? date : text.find("$end", date);
     if (end != std::string::npos) text.erase(date, text.find_first_not_of("\n", end + 4) - date);
-    write_file(path, text);
+    return try_write_file(path, text);
 }
 
 }  // namespace
@@ -234,8 +237,10 @@ ExplainLog run_explain(const ExplainProblem& p, Dataflow dataflow, ArrayShape sh
         if (vcd) sc_core::sc_close_vcd_trace_file(vcd);
     }
     if (vcd) {
-        finish_vcd(scratch + ".vcd", vcd_path);
-        write_file(gtkwave_save_path(vcd_path), gtkwave_save(vcd_path, dataflow, shape, p.integer));
+        log.write_error = finish_vcd(scratch + ".vcd", vcd_path);
+        if (log.write_error.empty())
+            log.write_error =
+                try_write_file(gtkwave_save_path(vcd_path), gtkwave_save(vcd_path, dataflow, shape, p.integer));
     }
     return log;
 }
