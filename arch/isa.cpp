@@ -1,5 +1,6 @@
 #include "arch/isa.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -107,6 +108,19 @@ Gemm Gemm::matrix(const MatrixOperand& a, const MatrixOperand& b, Region accumul
     g.accumulator = accumulator;
     g.accumulate = accumulate;
     return g;
+}
+
+std::vector<int64_t> layer_instruction_counts(const Program& program) {
+    if (program.streamed()) return program.streamed_layer_instructions;
+    std::vector<int64_t> counts(size_t(std::max(program.layers, 0)), 0);
+    for (const Instruction& in : program.instructions) ++counts.at(size_t(in.layer));
+    return counts;
+}
+
+int64_t instruction_count(const Program& program) {
+    int64_t total = 0;
+    for (int64_t n : layer_instruction_counts(program)) total += n;
+    return total;
 }
 
 }  // namespace isa

@@ -5,6 +5,7 @@
 // across queues comes only from explicit dependencies on earlier instructions.
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <variant>
@@ -260,11 +261,48 @@ struct ResidentTensor {
     uint64_t dram_address = 0;
 };
 
+// A program's instructions by index, held from `first()` on: a streamed program (timing-only
+// runs) drops the ones that are done while later ones are still being appended, so its memory
+// stays bounded however long it runs. Appending never moves held instructions (a block reads
+// its instruction by reference while the compiler appends).
+class InstructionWindow {
+public:
+    // Instructions appended so far, including those released.
+    size_t size() const { return m_first + m_held.size(); }
+    bool empty() const { return size() == 0; }
+    size_t first() const { return m_first; }  // the lowest index still held
+    size_t held() const { return m_held.size(); }
+    const Instruction& operator[](size_t index) const { return m_held[index - m_first]; }
+    Instruction& operator[](size_t index) { return m_held[index - m_first]; }
+    const Instruction& back() const { return m_held.back(); }
+    void push_back(Instruction instruction) { m_held.push_back(std::move(instruction)); }
+    // Drops the held instructions below `index`.
+    void release_below(size_t index) {
+        for (; m_first < index && !m_held.empty(); ++m_first) m_held.pop_front();
+    }
+    // The held instructions, in order.
+    std::deque<Instruction>::const_iterator begin() const { return m_held.begin(); }
+    std::deque<Instruction>::const_iterator end() const { return m_held.end(); }
+
+private:
+    std::deque<Instruction> m_held;
+    size_t m_first = 0;
+};
+
 struct Program {
-    std::vector<Instruction> instructions;
+    InstructionWindow instructions;
     int32_t layers = 0;                    // layer indices run 0 .. layers-1
     uint64_t dram_bytes = 0;               // highest DRAM address used + 1
     std::vector<ResidentTensor> resident;  // sorted by layer
+    // A streamed program's instructions per layer (its totals, counted by the compiler before the
+    // run); empty for a program that holds every instruction (count those).
+    std::vector<int64_t> streamed_layer_instructions;
+
+    bool streamed() const { return !streamed_layer_instructions.empty(); }
 };
+
+// Instructions per layer and in all, of a held or a streamed program.
+std::vector<int64_t> layer_instruction_counts(const Program& program);
+int64_t instruction_count(const Program& program);
 
 }  // namespace npu::isa

@@ -24,4 +24,10 @@ void NpuSystem::start(const isa::Program& program, int core_index) {
     core(core_index).start(program);
 }
 
+void NpuSystem::start_streamed(isa::Program& program, std::function<void()> feed, int core_index) {
+    m_stats.reset(size_t(program.layers));
+    dram.prepare(program.dram_bytes);
+    core(core_index).controller.start_streamed(program, std::move(feed));
+}
+
 }  // namespace npu

@@ -30,6 +30,8 @@ public:
     // its contents: tensors persist across programs) and queues the program on one core. The
     // caller runs sc_start() until it completes.
     void start(const isa::Program& program, int core = 0);
+    // The same for a streamed program, which `feed` appends while it runs (Controller::start_streamed).
+    void start_streamed(isa::Program& program, std::function<void()> feed, int core = 0);
 
     int cores() const { return int(m_cores.size()); }
     NpuCore& core(int index) { return *m_cores.at(size_t(index)); }

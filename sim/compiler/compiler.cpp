@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <stdexcept>
 
 #include "common/error.h"
 #include "sim/compiler/buffer_plan.h"
@@ -58,10 +59,9 @@ std::vector<int64_t> settle_conv_tiles(FusionPlan& fusion, const Graph& g, const
     return demand;
 }
 
-}  // namespace
-
-CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
-                      Precision precision, const Limits& limits, DramAllocator* dram) {
+// The plans every lowering reads: tensors in DRAM, fusions, conv tiles, residency.
+CompiledModel plan(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                   Precision precision, DramAllocator* dram) {
     if (!config.supports(precision))
         throw CompileError(
             fmt::format("design '{}' has no {} MACs (it supports: {})", config.name, precision_name(precision), [&] {
@@ -77,16 +77,21 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
     const std::vector<int64_t> demand =
         settle_conv_tiles(out.fusion, graph, config, precision, out.dram, home_of(config, Operand::Ifmap));
     out.residency = plan_residency(graph, out.dram, config, demand, &out.fusion);
-    out.tilings.resize(graph.layers.size());
-    ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
-    builder.set_overwrites(out.residency.overwrites);
+    return out;
+}
+
+// Lowers every layer, in order, with `builder` (the plans set); records conv tilings in `tilings`.
+void lower_layers(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                  const CompiledModel& plans, ProgramBuilder& builder, std::vector<TilingChoice>& tilings) {
+    tilings.resize(graph.layers.size());
+    builder.set_overwrites(plans.residency.overwrites);
     for (size_t i = 1; i < graph.layers.size(); ++i) {
-        if (out.fusion.computed_by_conv(int(i))) continue;  // the conv before it computed it
+        if (plans.fusion.computed_by_conv(int(i))) continue;  // the conv before it computed it
         builder.set_layer(int32_t(i));
         // The layer's tiles get the buffer below the resident tensors live while it runs.
-        const NpuConfig tiles = with_reserved(config, out.residency.buffer, out.residency.reserved_bytes[i]);
-        const LoweringContext ctx{tiles,         precision,  graph,   quant,       out.dram,
-                                  out.residency, out.fusion, builder, &out.tilings};
+        const NpuConfig tiles = with_reserved(config, plans.residency.buffer, plans.residency.reserved_bytes[i]);
+        const LoweringContext ctx{tiles,           plans.precision, graph,   quant,   plans.dram,
+                                  plans.residency, plans.fusion,    builder, &tilings};
         try {
             const Lowering& lowering = lowering_for(graph.layers[i].kind);
             if (lowering.lower) lowering.lower(ctx, int(i));
@@ -94,9 +99,47 @@ CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, 
             throw CompileError(fmt::format("{}: {}", graph.where(int(i)), e.what()));
         }
     }
+}
+
+void keep_counts(CompiledModel& out, const ProgramBuilder& builder) {
+    out.layer_instructions = builder.layer_instructions();
+    out.tile_high_water = builder.tile_high_water();
+}
+
+}  // namespace
+
+CompiledModel compile(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                      Precision precision, const Limits& limits, DramAllocator* dram) {
+    CompiledModel out = plan(graph, quant, config, precision, dram);
+    ProgramBuilder builder(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
+    lower_layers(graph, quant, config, out, builder, out.tilings);
+    keep_counts(out, builder);
     out.program = builder.finish(out.dram.total_bytes);
     out.program.resident = resident_table(out.residency, out.dram);
     return out;
+}
+
+CompiledModel compile_streamed(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                               Precision precision, const Limits& limits, DramAllocator* dram) {
+    CompiledModel out = plan(graph, quant, config, precision, dram);
+    ProgramBuilder counter(precision, int32_t(graph.layers.size()), graph.layers.size(), limits);
+    counter.count_only();
+    lower_layers(graph, quant, config, out, counter, out.tilings);
+    keep_counts(out, counter);
+    out.program = counter.finish(out.dram.total_bytes);
+    out.program.resident = resident_table(out.residency, out.dram);
+    out.program.streamed_layer_instructions = out.layer_instructions;
+    return out;
+}
+
+void feed_program(const Graph& graph, const std::vector<QuantLayer>& quant, const NpuConfig& config,
+                  CompiledModel& compiled, std::function<void()> pace) {
+    ProgramBuilder builder(compiled.precision, int32_t(graph.layers.size()), graph.layers.size(), Limits::none());
+    builder.stream_into(compiled.program, std::move(pace));
+    std::vector<TilingChoice> tilings;  // the same as the counting pass chose
+    lower_layers(graph, quant, config, compiled, builder, tilings);
+    if (builder.layer_instructions() != compiled.layer_instructions)
+        throw std::logic_error("a streamed program's instructions differ from its counting pass");
 }
 
 }  // namespace npu

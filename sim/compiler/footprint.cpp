@@ -8,28 +8,6 @@
 namespace npu {
 namespace {
 
-// The end of the highest region each layer touches, per buffer (the accumulator left out).
-std::vector<std::array<int64_t, 5>> tile_high_water(const isa::Program& program, size_t layers) {
-    std::vector<std::array<int64_t, 5>> high(layers, std::array<int64_t, 5>{0, 0, 0, 0, 0});
-    for (const isa::Instruction& in : program.instructions) {
-        auto touch = [&](const isa::Region& r) {
-            if (r.size <= 0 || r.buffer == isa::Buffer::Accumulator) return;
-            int64_t& h = high[size_t(in.layer)][size_t(r.buffer)];
-            h = std::max(h, r.offset + r.size);
-        };
-        if (const auto* t = std::get_if<isa::Transfer>(&in.body)) {
-            touch(t->sram);
-        } else if (const auto* g = std::get_if<isa::Gemm>(&in.body)) {
-            touch(g->a_region());
-            touch(g->b_region());
-        } else {
-            const isa::Vector& v = in.vector();
-            for (const isa::Region* r : {&v.src, &v.src2, &v.params, &v.dst}) touch(*r);
-        }
-    }
-    return high;
-}
-
 // A fused conv's output never exists, so a fused add's input home is its other operand's, and
 // a fused pool's is "fused".
 std::string input_home(const Graph& g, const CompiledModel& c, int layer) {
@@ -50,7 +28,7 @@ std::string input_home(const Graph& g, const CompiledModel& c, int layer) {
 Footprint memory_footprint(const Graph& g, const CompiledModel& c) {
     Footprint f;
     f.layers.resize(g.layers.size());
-    const auto high = tile_high_water(c.program, g.layers.size());
+    const auto& high = c.tile_high_water;
     for (size_t i = 0; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
         LayerFootprint& lf = f.layers[i];

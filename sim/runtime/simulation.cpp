@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -23,10 +24,28 @@ RunResult Simulation::run(const PreparedWorkload& w) {
     if (m_options.functional && !w.has_values)
         throw std::logic_error("functional simulation needs a workload with values");
     release_dram();
-    m_compiled = compile(w);
     m_trace.clear();
-    if (m_options.functional) load(w.model, m_compiled);
-    const double start_ns = execute(m_compiled.program);
+    double start_ns = 0;
+    if (m_options.functional) {
+        m_compiled = compile(w);
+        load(w.model, m_compiled);
+        start_ns = execute(m_compiled.program);
+    } else {
+        // Timing-only programs grow with the batch: streamed, in bounded memory.
+        const Graph& g = w.model.graph;
+        m_compiled = compile_streamed(g, w.model.layers, m_config, w.model.precision, m_options.limits, &m_dram);
+        Controller& controller = m_system->core(0).controller;
+        const isa::InstructionWindow& held = m_compiled.program.instructions;
+        m_peak_held_instructions = 0;
+        m_system->start_streamed(m_compiled.program, [&] {
+            feed_program(g, w.model.layers, m_config, m_compiled, [&] {
+                m_peak_held_instructions = std::max(m_peak_held_instructions, held.held());
+                controller.pace();
+            });
+        });
+        start_ns = run_started(m_compiled.program.layers);
+        m_compiled.program.instructions.release_below(m_compiled.program.instructions.size());
+    }
     RunResult result = collect(w, m_compiled, start_ns);
     if (m_options.functional && m_options.check) check(w, m_compiled, result);
     return result;
@@ -56,12 +75,17 @@ void Simulation::load(const QuantModel& model, const CompiledModel& compiled, co
 
 double Simulation::execute(const isa::Program& program) {
     m_system->start(program, 0);
-    const int32_t layers = program.layers;
+    return run_started(program.layers);
+}
+
+double Simulation::run_started(int32_t layers) {
     m_system->core(0).scoreboard.on_layer_done([this, layers](int32_t layer, double) {
         if (m_progress) m_progress(layer, layers);
     });
     const double start_ns = now_ns();
     sc_core::sc_start();
+    const std::string& feed_error = m_system->core(0).controller.feed_error();
+    if (!feed_error.empty()) throw std::logic_error("the program's feed stopped: " + feed_error);
     if (!m_system->core(0).scoreboard.all_done())
         throw std::logic_error("simulation stopped with instructions pending (program deadlock)");
     return start_ns;

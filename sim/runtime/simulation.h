@@ -77,6 +77,9 @@ public:
     void keep_dram() { m_dram.keep(); }
     uint64_t dram_end() const { return m_dram.end(); }
 
+    // The most instructions the last timing-only run() held at once (its program streamed).
+    size_t peak_held_instructions() const { return m_peak_held_instructions; }
+
     const TraceRecorder& trace() const { return m_trace; }
     const NpuConfig& config() const { return m_config; }
     const CompiledModel& last_compiled() const { return m_compiled; }
@@ -86,6 +89,8 @@ public:
 private:
     std::vector<CounterDump> dump_stats(const Graph& graph) const;
     void require_functional(const char* what) const;
+    // Runs the program started on core 0 to completion; returns the time it started at, in ns.
+    double run_started(int32_t layers);
     void write_raw(uint64_t address, const uint8_t* bytes, size_t size);  // functional runs only
 
     NpuConfig m_config;
@@ -96,6 +101,7 @@ private:
     std::unique_ptr<NpuSystem> m_system;  // one core today; programs run on core 0
     CompiledModel m_compiled;             // of the last run()
     Progress m_progress;
+    size_t m_peak_held_instructions = 0;
 };
 
 }  // namespace npu

@@ -121,9 +121,9 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     const NpuConfig& c = m_config;
     RunResult r = run_header(c, g, compiled.precision);
     r.functional = m_options.functional;
-    r.instructions = int64_t(compiled.program.instructions.size());
-    std::vector<int64_t> instructions(g.layers.size(), 0);
-    for (const isa::Instruction& in : compiled.program.instructions) ++instructions[size_t(in.layer)];
+    const std::vector<int64_t>& instructions = compiled.layer_instructions;
+    r.instructions = 0;
+    for (int64_t n : instructions) r.instructions += n;
     const CoreCounters counters = core_counters(m_stats, m_system->core(0).name());  // "npu.core0"
     const Footprint footprint = memory_footprint(g, compiled);
     double previous_end = start_ns;

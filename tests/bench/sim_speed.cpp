@@ -44,7 +44,8 @@ int run_mode(const std::string& design, const std::string& model, bool functiona
         "{:<11} {} on {} ({}): simulate {:.3f} s (best of {}), prepare {:.3f} s, "
         "{} instructions, {:.0f} simulated cycles, {:.1f} M simulated MAC/s\n",
         functional ? "functional" : "timing", model, design, npu::precision_name(precision), best, repeats, prepare_s,
-        sim.last_compiled().program.instructions.size(), cycles, double(npu::total_macs(w.model.graph)) / best / 1e6);
+        npu::isa::instruction_count(sim.last_compiled().program), cycles,
+        double(npu::total_macs(w.model.graph)) / best / 1e6);
     return 0;
 }
 

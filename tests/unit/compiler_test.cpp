@@ -234,20 +234,39 @@ TEST_CASE("compile refuses a precision the design lacks", "[compiler]") {
 TEST_CASE("hazard tracker orders conflicting accesses and forgets covered ones", "[compiler][hazards]") {
     HazardTracker t;
     std::vector<int32_t> deps;
-    t.access(0, 100, true, 0, deps);  // write
+    t.access(0, 100, true, 0, 0, deps);  // write
     CHECK(deps.empty());
-    t.access(0, 50, false, 1, deps);  // read after write
+    t.access(0, 50, false, 1, 1, deps);  // read after write
     CHECK(deps == std::vector<int32_t>{0});
     deps.clear();
-    t.access(50, 100, false, 2, deps);
+    t.access(50, 100, false, 2, 1, deps);
     CHECK(deps == std::vector<int32_t>{0});
     deps.clear();
-    t.access(100, 200, false, 3, deps);  // no overlap
+    t.access(100, 200, false, 3, 1, deps);  // no overlap
     CHECK(deps.empty());
-    t.access(0, 100, true, 4, deps);  // write after reads (and the old write)
+    t.access(0, 100, true, 4, 0, deps);  // write after reads (and the old write)
     CHECK(std::set<int32_t>(deps.begin(), deps.end()) == std::set<int32_t>{0, 1, 2});
     CHECK(t.live_accesses() == 2);  // [100, 200) read and the new write
     deps.clear();
-    t.access(10, 20, false, 5, deps);
+    t.access(10, 20, false, 5, 1, deps);
     CHECK(deps == std::vector<int32_t>{4});
+}
+
+TEST_CASE("hazard tracker keeps one read per queue of a region read again and again", "[compiler][hazards]") {
+    HazardTracker t;
+    std::vector<int32_t> deps;
+    t.access(0, 64, true, 0, 0, deps);  // a weight tile loads (queue 0)
+    for (int32_t gemm = 1; gemm <= 1000; ++gemm) t.access(0, 64, false, gemm, 2, deps);  // GEMMs read it (queue 2)
+    t.access(0, 32, false, 1001, 1, deps);  // a read from another queue stays
+    CHECK(t.live_accesses() == 3);          // the write, the last GEMM, the other queue's read
+    deps.clear();
+    t.access(0, 64, true, 1002, 0, deps);  // the next tile waits for the last GEMM, which the others precede
+    CHECK(std::set<int32_t>(deps.begin(), deps.end()) == std::set<int32_t>{0, 1000, 1001});
+    deps.clear();
+    // A read covering less than the earlier one does not replace it.
+    t.access(0, 64, false, 1003, 2, deps);
+    t.access(0, 16, false, 1004, 2, deps);
+    deps.clear();
+    t.access(32, 64, true, 1005, 0, deps);
+    CHECK(std::set<int32_t>(deps.begin(), deps.end()) == std::set<int32_t>{1002, 1003});
 }
