@@ -77,7 +77,7 @@ bool has_given_quantization(const Graph& graph) {
     return false;
 }
 
-QuantModel quantize_model(const FloatModel& fm, Precision precision) {
+QuantModel quantize_model(const FloatModel& fm, Precision precision, const std::function<void(int layer)>& layer_done) {
     if (has_given_quantization(fm.graph)) return apply_given_quantization(fm, precision);
     QuantModel qm;
     qm.precision = precision;
@@ -98,7 +98,10 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
     }
     if (is_float(precision)) {
         for (size_t i = 1; i < fm.graph.layers.size(); ++i)
-            if (has_weights(fm.graph.layers[i].kind)) quantize_float(fm, int(i), qm);
+            if (has_weights(fm.graph.layers[i].kind)) {
+                quantize_float(fm, int(i), qm);
+                if (layer_done) layer_done(int(i));
+            }
         return qm;
     }
     // Calibrate layer by layer on the int8 outputs computed so far.
@@ -111,6 +114,7 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision) {
         else
             qm.layers[i].out_scale = call.producer().out_scale;
         outputs[i] = reference_layer(qm, int(i), outputs);
+        if (layer_done) layer_done(int(i));
     }
     return qm;
 }

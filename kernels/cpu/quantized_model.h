@@ -1,6 +1,8 @@
 #pragma once
 // Preparing a model for a run (the CPU side of it): seeded weights rounded or quantized to the
 // run's precision, INT8 scales calibrated on the model's own input through the CPU reference.
+#include <functional>
+
 #include <vector>
 
 #include "kernels/model/prepared_model.h"
@@ -13,7 +15,9 @@ namespace npu {
 // stay exact), per-output-channel weight scales (max |w| / 127, same integer rule), int32 bias
 // at scale s_in * s_w; a standalone batchnorm is refused (it runs in FP16 or FP32). FP16 and
 // FP32: values rounded to the precision, biases kept in FP32.
-QuantModel quantize_model(const FloatModel& inference_model, Precision precision);
+// `layer_done` (optional) is called after each layer is calibrated or converted.
+QuantModel quantize_model(const FloatModel& inference_model, Precision precision,
+                          const std::function<void(int layer)>& layer_done = {});
 
 // Whether the graph carries its own quantization (imported QLinear/ConvInteger layers).
 bool has_given_quantization(const Graph& graph);

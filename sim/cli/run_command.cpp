@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/json_text.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/progress_display.h"
 #include "sim/cli/run_designs.h"
 #include "sim/cli/tensor_io.h"
 #include "sim/config/arch_loader.h"
@@ -164,37 +165,15 @@ int run_several(const RunArgs& a) {
     return run_side_by_side(SideBySide{a.design.archs, child_options(a), a.json, a.csv, a.quiet});
 }
 
-// "simulating layer 12/54 (layer2_0_conv1), 1.2 s, about 3.4 s left": the estimate assumes each
-// layer costs its share of the work, weighed by MACs (the array) and output elements (the
-// vector unit), measured on the layers simulated so far.
-// `elapsed`: seconds since the run began; the simulation began at `started_s` of them.
-Simulation::Progress layer_progress(const Graph& g, const std::function<double()>& elapsed, double started_s) {
-    auto work = std::make_shared<std::vector<double>>(g.layers.size() + 1, 0.0);
-    for (size_t i = 0; i < g.layers.size(); ++i)
-        (*work)[i + 1] = (*work)[i] + double(layer_macs(g, int(i))) + double(g.layers[i].output.elements());
-    return [&g, elapsed, started_s, work](int32_t layer, int32_t layers) {
-        const double done = (*work)[size_t(layer) + 1] / std::max(1.0, work->back()), spent = elapsed();
-        const double simulating = spent - started_s;
-        const std::string left = done > 0.02 && done < 1
-                                     ? fmt::format(", about {:.1f} s left", simulating * (1 - done) / done)
-                                     : std::string();
-        fmt::print(stderr, "\r\033[Ksimulating layer {}/{} ({}), {:.1f} s{}", layer, layers - 1,
-                   g.layers[size_t(layer)].name, spent, left);
-    };
-}
-
 // One inference on the npusim timing model (functional or timing-only), then every output.
 int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design) {
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    if (show_progress)
-        fmt::print(stderr, "preparing {} ({})...", graph.name,
-                   a.timing_only ? "timing only"
-                                 : fmt::format("functional: {:.1f} M parameters to generate or convert, then INT8 "
-                                               "calibration",
-                                               double(total_params(graph)) / 1e6));
-    const PreparedWorkload workload = prepare_workload(graph, design.precision, !a.timing_only, a.seed);
+    if (show_progress) fmt::print(stderr, "preparing {}...", graph.name);
+    const PreparedWorkload workload =
+        prepare_workload(graph, design.precision, !a.timing_only, a.seed,
+                         show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress());
     SimulationOptions options;
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();

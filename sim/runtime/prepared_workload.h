@@ -3,6 +3,7 @@
 // functional runs, weights and input. No SystemC here: tools that only compile (fuzz targets,
 // the compiler tests) use it without elaborating an NPU.
 #include <cstdint>
+#include <functional>
 
 #include "kernels/cpu/quantized_model.h"
 #include "kernels/model/prepared_model.h"
@@ -17,6 +18,11 @@ struct PreparedWorkload {
 
 // Timing-only runs need only the inference graph; functional runs generate seeded weights and
 // inputs, fold batchnorm and calibrate INT8 scales.
-PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional, uint64_t seed);
+// `progress` (optional) hears of each layer done, phase by phase: "generating weights" (over
+// the source graph's layers), then "calibrating INT8" or "converting weights" (over the
+// inference graph's, given as its second argument).
+using PrepareProgress = std::function<void(const char* phase, const Graph& graph, int layer)>;
+PreparedWorkload prepare_workload(const Graph& source, Precision precision, bool functional, uint64_t seed,
+                                  const PrepareProgress& progress = {});
 
 }  // namespace npu

@@ -1,6 +1,6 @@
 // Every output npusim writes is checked: a file that cannot be written, a directory where a file
 // belongs, two outputs on one file, a full disk or a closed stdout each fail with one line and a
-// non-zero status, before the work where that can be known.
+// non-zero status, before the work where that can be known. Progress goes to a terminal only.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -8,6 +8,7 @@
 
 #include "cli_helpers.h"
 #include "test_paths.h"
+#include "test_skip.h"
 
 using namespace npu::test;
 using Catch::Matchers::Contains;
@@ -94,4 +95,24 @@ TEST_CASE("explain --vcd writes exactly the path given, the same bytes every run
     CHECK_THAT(text, Contains("$enddefinitions"));
     CHECK_THAT(text, !Contains("$date"));  // deterministic: no time stamp
     CHECK(text == read(second));
+}
+
+TEST_CASE("on a terminal a run shows its preparation and simulation progress; --quiet and pipes show none",
+          "[e2e][progress]") {
+    if (shell("command -v script").status != 0) NPUSIM_SKIP("no script(1) to give the run a terminal");
+    // script(1) runs the command on a pseudo-terminal: stderr is a TTY there.
+    const std::string run = std::string(NPUSIM_BINARY) + " run --arch edge_32x32 --workload lenet5";
+    Result r = shell("script -qec '" + run + " > /dev/null' /dev/null");
+    INFO(r.out);
+    REQUIRE(r.status == 0);
+    CHECK_THAT(r.out, Contains("preparing lenet5: generating weights, layer ") &&
+                          Contains("preparing lenet5: calibrating INT8, layer ") && Contains("simulating layer ") &&
+                          Contains("done in "));
+    r = shell("script -qec '" + std::string(NPUSIM_BINARY) +
+              " run --arch train_128_fp16 --precision fp16 --workload lenet5 > /dev/null' /dev/null");
+    CHECK_THAT(r.out, Contains("preparing lenet5: converting weights, layer "));
+    r = shell("script -qec '" + run + " --quiet > /dev/null' /dev/null");
+    CHECK_THAT(r.out, !Contains("preparing") && !Contains("simulating layer"));
+    r = npusim("run --arch edge_32x32 --workload lenet5");  // stderr a pipe
+    CHECK_THAT(r.out, !Contains("preparing") && !Contains("simulating layer"));
 }

@@ -15,11 +15,14 @@ LayerTensors make_tensors(const Graph& g, int i, SeededRng& rng) {
 
 }  // namespace
 
-FloatModel make_float_model(const Graph& graph, uint64_t seed) {
+FloatModel make_float_model(const Graph& graph, uint64_t seed, const std::function<void(int layer)>& layer_done) {
     FloatModel m;
     m.graph = graph;
     SeededRng rng(seed);
-    for (size_t i = 0; i < graph.layers.size(); ++i) m.tensors.push_back(make_tensors(graph, int(i), rng));
+    for (size_t i = 0; i < graph.layers.size(); ++i) {
+        m.tensors.push_back(make_tensors(graph, int(i), rng));
+        if (layer_done) layer_done(int(i));
+    }
     m.inputs.resize(graph.layers.size());
     for (int i : graph.input_indices()) {
         const Layer& in = graph.layers[size_t(i)];

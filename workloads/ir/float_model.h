@@ -1,6 +1,7 @@
 #pragma once
 // A graph with real-valued (FP32) parameters and one input: the workload before quantization.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "workloads/ir/graph.h"
@@ -23,7 +24,8 @@ struct FloatModel {
 // Seeded parameters: He-normal weights (std sqrt(2 / fan_in)), small random biases, batchnorm as
 // an affine map from random statistics; inputs uniform in [-1, 1]. Values given in the model
 // file (Layer::weights, bias_values, input_data) are used as they are.
-FloatModel make_float_model(const Graph& graph, uint64_t seed);
+// `layer_done` (optional) is called after each layer's parameters (progress on big models).
+FloatModel make_float_model(const Graph& graph, uint64_t seed, const std::function<void(int layer)>& layer_done = {});
 
 // The structural part of preparing for inference: which layers survive and which batchnorms
 // fold into which producers. Needs no parameters, so timing-only runs skip weight generation.
