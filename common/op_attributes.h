@@ -27,6 +27,12 @@ struct SoftmaxAttrs {
     bool flatten = true;
 };
 
+// Slice: the range [begin, end) of one axis.
+struct SliceAttrs {
+    int axis = 1;  // 0..3 of NCHW
+    int64_t begin = 0, end = 0;
+};
+
 // An element-wise function of one input (the vector unit; INT8 through a 256-entry table of its
 // quantized values). HardSigmoid is max(0, min(1, alpha x + beta)) (ONNX's defaults 0.2 and 0.5;
 // PyTorch's Hardsigmoid exports alpha 1/6).

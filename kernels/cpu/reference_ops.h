@@ -51,5 +51,9 @@ HostTensor channel_affine(const HostTensor& in, const std::vector<float>& scale,
 // INT8: each input rescaled to the output scale (`rescale[k]`); float: copied.
 HostTensor concat(const std::vector<const HostTensor*>& in, const Shape& out_shape, int axis,
                   const std::vector<QuantMultiplier>& rescale);
+// The range [begin, end) of one axis, and ShuffleNet's channel shuffle (output channel
+// j * groups + i is input channel i * (C / groups) + j): byte moves at the input's scale.
+HostTensor slice(const HostTensor& in, const Shape& out_shape, const SliceAttrs& attrs);
+HostTensor channel_shuffle(const HostTensor& in, int64_t groups);
 
 }  // namespace npu

@@ -116,6 +116,9 @@ GpuOpTable build_table() {
         {LayerKind::Concat, run_concat},
         {LayerKind::Unary, [](const GpuCall& c) { return gpu_unary(c.in(), c.layer().unary, c.quant().unary_table); }},
         {LayerKind::Mul, [](const GpuCall& c) { return gpu_multiply(c.in(0), c.in(1), c.quant().mul); }},
+        {LayerKind::Slice, [](const GpuCall& c) { return gpu_slice(c.in(), c.layer().output, c.layer().slice); }},
+        {LayerKind::ChannelShuffle,
+         [](const GpuCall& c) { return gpu_channel_shuffle(c.in(), c.layer().shuffle_groups); }},
         {LayerKind::Reshape, host_view},
     }};
     return require_kind_order(table, "GPU op table", [](const GpuOp& op) { return op.run != nullptr; });

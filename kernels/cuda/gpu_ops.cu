@@ -161,4 +161,30 @@ HostTensor gpu_concat(const std::vector<const HostTensor*>& in, const Shape& out
     return finish(y, out_shape, p, "the concat kernel");
 }
 
+HostTensor gpu_slice(const HostTensor& in, const Shape& out_shape, const SliceAttrs& slice) {
+    const DeviceBuffer x = upload(in);
+    const Precision p = in.precision;
+    DeviceBuffer y(size_t(out_shape.elements()) * element_bytes(p));
+    const AxisView v = axis_view(in.shape, slice.axis, false);
+    const int64_t out_length = slice.end - slice.begin, begin = slice.begin, in_length = v.length, inner = v.inner;
+    const void* src = x.get();
+    void* dst = y.get();
+    for_each(out_shape.elements(), [=] __device__(int64_t o) {
+        move_element(p, src, dst, slice_source(o, out_length, inner, in_length, begin), o);
+    });
+    return finish(y, out_shape, p, "the slice kernel");
+}
+
+HostTensor gpu_channel_shuffle(const HostTensor& in, int64_t groups) {
+    const DeviceBuffer x = upload(in);
+    const Precision p = in.precision;
+    DeviceBuffer y(in.bytes.size());
+    const int64_t channels = in.shape.c, plane = in.shape.h * in.shape.w;
+    const void* src = x.get();
+    void* dst = y.get();
+    for_each(in.elements(),
+             [=] __device__(int64_t o) { move_element(p, src, dst, shuffle_source(o, channels, plane, groups), o); });
+    return finish(y, in.shape, p, "the channel shuffle kernel");
+}
+
 }  // namespace npu

@@ -22,6 +22,8 @@ HostTensor gpu_unary(const HostTensor& in, const UnaryAttrs& attrs, const std::v
 // b equal in shape to a, or N x C x 1 x 1 (one value per channel).
 HostTensor gpu_multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m);
 HostTensor gpu_channel_affine(const HostTensor& in, const std::vector<float>& scale, const std::vector<float>& shift);
+HostTensor gpu_slice(const HostTensor& in, const Shape& out_shape, const SliceAttrs& slice);
+HostTensor gpu_channel_shuffle(const HostTensor& in, int64_t groups);
 HostTensor gpu_concat(const std::vector<const HostTensor*>& in, const Shape& out_shape, int axis,
                       const std::vector<QuantMultiplier>& rescale);
 

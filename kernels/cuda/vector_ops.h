@@ -180,6 +180,29 @@ NPU_HD inline void concat_element(Precision p, const void* in, void* out, int64_
         store_value(out, dst, load_value(in, src, p), p);
 }
 
+// Slice: the input index of output element `o`, the axis viewed [outer][length][inner] with
+// `out_length` of the input's `in_length` taken from `begin`.
+NPU_HD inline int64_t slice_source(int64_t o, int64_t out_length, int64_t inner, int64_t in_length, int64_t begin) {
+    const int64_t i = o % inner, a = (o / inner) % out_length, n = o / (inner * out_length);
+    return (n * in_length + begin + a) * inner + i;
+}
+
+// Channel shuffle: the input index of output element `o` of an N x channels x plane tensor.
+// Output channel c = j * groups + i reads input channel i * (channels / groups) + j.
+NPU_HD inline int64_t shuffle_source(int64_t o, int64_t channels, int64_t plane, int64_t groups) {
+    const int64_t x = o % plane, c = (o / plane) % channels, n = o / (plane * channels);
+    const int64_t source_channel = (c % groups) * (channels / groups) + c / groups;
+    return (n * channels + source_channel) * plane + x;
+}
+
+// One element moved as it is (no arithmetic, whatever the precision).
+NPU_HD inline void move_element(Precision p, const void* in, void* out, int64_t src, int64_t dst) {
+    if (p == Precision::Int8)
+        int8_at(out)[dst] = int8_at(in)[src];
+    else
+        store_value(out, dst, load_value(in, src, p), p);
+}
+
 NPU_HD inline float softmax_exp(float x) { return float(exp(double(x))); }
 NPU_HD inline bool finite_value(float v) { return v - v == 0.0f; }  // false for inf and NaN
 

@@ -50,5 +50,8 @@ void lower_vector_layer(const LoweringContext& ctx, int layer);
 // Concat: each input's tiles move into their place in the output (rescaled on the vector unit
 // when INT8 scales differ, else straight through SRAM by DMA).
 void lower_concat(const LoweringContext& ctx, int layer);
+// Slice and channel shuffle: tiles moved by DMA, through the input slot.
+void lower_slice(const LoweringContext& ctx, int layer);
+void lower_channel_shuffle(const LoweringContext& ctx, int layer);
 
 }  // namespace npu

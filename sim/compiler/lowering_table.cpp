@@ -75,6 +75,8 @@ LoweringTable build_table() {
         {LayerKind::Concat, lower_concat, {}},
         on_vector(LayerKind::Unary, isa::VectorOp::Unary),
         on_vector(LayerKind::Mul, isa::VectorOp::Mul),
+        {LayerKind::Slice, lower_slice, {}},
+        {LayerKind::ChannelShuffle, lower_channel_shuffle, {}},
         no_instructions(LayerKind::Reshape),
     };
     return require_kind_order(table, "lowering table", [](const Lowering&) { return true; });

@@ -37,6 +37,8 @@ struct GpuOps {
         return gpu_unary(a, u, t);
     }
     HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) { return gpu_multiply(a, b, m); }
+    HostTensor slice(const HostTensor& a, const Shape& o, const SliceAttrs& s) { return gpu_slice(a, o, s); }
+    HostTensor channel_shuffle(const HostTensor& a, int64_t g) { return gpu_channel_shuffle(a, g); }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         return gpu_channel_affine(a, s, t);
     }

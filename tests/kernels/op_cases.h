@@ -13,7 +13,7 @@
 
 namespace npu::test {
 
-enum class OpKind { MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Concat, Unary, Mul };
+enum class OpKind { MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Concat, Unary, Mul, Slice, Shuffle };
 
 struct OpCase {
     std::string name;
@@ -33,6 +33,8 @@ struct OpCase {
     UnaryAttrs unary;
     std::vector<int8_t> unary_table;
     QuantMultiplier mul;
+    SliceAttrs slice;
+    int64_t groups = 1;
 };
 
 inline HostTensor seeded_tensor(const Shape& s, Precision p, uint64_t seed) {
@@ -54,6 +56,24 @@ inline Window2d window(int64_t k, int64_t stride, int64_t pad, int64_t dilation 
     w.pad_top = w.pad_left = w.pad_bottom = w.pad_right = pad;
     w.dilation_h = w.dilation_w = dilation;
     return w;
+}
+
+// Slices and channel shuffles: values moved as they are.
+inline void add_move_cases(const Shape& image, Precision p, std::vector<OpCase>& cases) {
+    const auto add = [&](OpCase c) { cases.push_back(std::move(c)); };
+    OpCase c;
+    c.a = seeded_tensor(image, p, 21);
+    c.kind = OpKind::Slice, c.name = "slice of channels [1, 4)", c.slice = SliceAttrs{1, 1, 4}, c.out = {2, 3, 9, 7};
+    add(c);
+    c.name = "slice of columns [2, 7)", c.slice = SliceAttrs{3, 2, 7}, c.out = {2, 5, 9, 5};
+    add(c);
+    c.name = "slice of the batch [1, 2)", c.slice = SliceAttrs{0, 1, 2}, c.out = {1, 5, 9, 7};
+    add(c);
+    c.kind = OpKind::Shuffle, c.a = seeded_tensor({2, 6, 3, 5}, p, 26), c.out = c.a.shape;
+    for (int64_t g : {2, 3}) {
+        c.name = "channel shuffle in " + std::to_string(g) + " groups", c.groups = g;
+        add(c);
+    }
 }
 
 inline std::vector<OpCase> op_cases(Precision p) {
@@ -106,6 +126,7 @@ inline std::vector<OpCase> op_cases(Precision p) {
     add(c);
     c.name = "mul, one value per channel", c.b = seeded_tensor({2, 5, 1, 1}, p, 25);
     add(c);
+    add_move_cases(image, p, cases);
     return cases;
 }
 
@@ -122,6 +143,8 @@ HostTensor compute(const OpCase& c, Ops& ops) {
         case OpKind::Affine: return ops.channel_affine(c.a, c.scale, c.shift);
         case OpKind::Unary: return ops.unary(c.a, c.unary, c.unary_table);
         case OpKind::Mul: return ops.multiply(c.a, c.b, c.mul);
+        case OpKind::Slice: return ops.slice(c.a, c.out, c.slice);
+        case OpKind::Shuffle: return ops.channel_shuffle(c.a, c.groups);
         case OpKind::Concat: break;
     }
     return ops.concat({&c.a, &c.b}, c.out, c.axis, c.concat_rescale);
@@ -143,6 +166,8 @@ struct ReferenceOps {
         return npu::unary(a, u, t);
     }
     HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) { return npu::multiply(a, b, m); }
+    HostTensor slice(const HostTensor& a, const Shape& o, const SliceAttrs& s) { return npu::slice(a, o, s); }
+    HostTensor channel_shuffle(const HostTensor& a, int64_t g) { return npu::channel_shuffle(a, g); }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         return npu::channel_affine(a, s, t);
     }

@@ -62,6 +62,21 @@ struct EmulatedOps {
             mul_element(a.precision, a.bytes.data(), b.bytes.data(), out.bytes.data(), i, pixels, m);
         return out;
     }
+    HostTensor slice(const HostTensor& a, const Shape& o, const SliceAttrs& s) {
+        HostTensor out = HostTensor::zeros(o, a.precision);
+        const AxisView v = axis_view(a.shape, s.axis, false);
+        for (int64_t e = 0; e < o.elements(); ++e)
+            move_element(a.precision, a.bytes.data(), out.bytes.data(),
+                         slice_source(e, s.end - s.begin, v.inner, v.length, s.begin), e);
+        return out;
+    }
+    HostTensor channel_shuffle(const HostTensor& a, int64_t g) {
+        HostTensor out = HostTensor::zeros(a.shape, a.precision);
+        for (int64_t e = 0; e < a.elements(); ++e)
+            move_element(a.precision, a.bytes.data(), out.bytes.data(),
+                         shuffle_source(e, a.shape.c, a.shape.h * a.shape.w, g), e);
+        return out;
+    }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         HostTensor out = HostTensor::zeros(a.shape, a.precision);
         for (int64_t i = 0; i < a.elements(); ++i)

@@ -106,6 +106,17 @@ TEST_CASE("every layer type in INT8 (concat rescales inputs of different scales)
     require_bit_exact("eyeriss", g, Precision::Int8);
 }
 
+TEST_CASE("ShuffleNetV2 units (slice, concat, channel shuffle) in INT8, bit-exact (batch 2)", "[sc][functional]") {
+    Graph g = load_model_file(test::source_dir() + "/tests/data/models/shuffle_units.yaml");
+    reshape_input(g, 2);
+    require_bit_exact("eyeriss", g, Precision::Int8);
+}
+
+TEST_CASE("ShuffleNetV2 units in BF16", "[sc][functional][bf16]") {
+    require_bit_exact("train_128_fp16", load_model_file(test::source_dir() + "/tests/data/models/shuffle_units.yaml"),
+                      Precision::Bf16);
+}
+
 TEST_CASE("ResNet-18 FP32 at reduced resolution", "[sc][functional]") {
     require_bit_exact("train_128_fp16", test::model("resnet18", 1, 64), Precision::Fp32);
 }

@@ -31,7 +31,7 @@ TEST_CASE("every layer kind has one entry in each layer of the op registry") {
         CHECK(find_op(op.name) == &op);
         CHECK(std::string(kind_name(kind_at(k))) == op.name);
     }
-    CHECK(names.size() == 17);
+    CHECK(names.size() == 19);
     CHECK(find_op("conv3d") == nullptr);
 }
 
@@ -67,8 +67,8 @@ TEST_CASE("arity, units and file syntax of the registered ops") {
     CHECK(std::string(unit_name(op_def(LayerKind::MaxPool).unit)) == "vector");
     CHECK(std::string(unit_name(op_def(LayerKind::Reshape).unit)).empty());
     CHECK(model_file_op_names() ==
-          "add, avgpool, batchnorm, clip, concat, conv2d, fc, flatten, global_avgpool, maxpool, mul, relu, relu6, "
-          "reshape, softmax, unary");
+          "add, avgpool, batchnorm, channel_shuffle, clip, concat, conv2d, fc, flatten, global_avgpool, maxpool, mul, "
+          "relu, relu6, reshape, slice, softmax, unary");
 }
 
 TEST_CASE("a model file naming an unknown or internal type lists the known ones") {

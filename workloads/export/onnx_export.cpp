@@ -181,6 +181,7 @@ private:
 
     void layer(int i);
     void unary(int i);
+    void channel_shuffle(int i);
 
     const Graph& m_graph;
     const std::vector<LayerTensors>& m_tensors;
@@ -238,7 +239,34 @@ void Exporter::layer(int i) {
                 unsupported(i, "a product of a rank-2 and a rank-4 tensor");
             node("Mul", l.name, {in(i, 0), in(i, 1)}, l.name);
             break;
+        case LayerKind::Slice: {
+            const int axis = m_rank[size_t(i)] == 2 ? std::min(l.slice.axis, 1) : l.slice.axis;
+            node("Slice", l.name,
+                 {in(i), int64_initializer(l.name + "_starts", {l.slice.begin}),
+                  int64_initializer(l.name + "_ends", {l.slice.end}), int64_initializer(l.name + "_axes", {axis})},
+                 l.name);
+            break;
+        }
+        case LayerKind::ChannelShuffle: channel_shuffle(i); break;
     }
+}
+
+// As PyTorch writes it (ShuffleNet): a reshape to N x g x C/g x H x W, a transpose of the two
+// channel axes, a reshape back.
+void Exporter::channel_shuffle(int i) {
+    const Layer& l = at(i);
+    if (m_rank[size_t(i)] != 4) unsupported(i, "a channel shuffle of a rank-2 tensor");
+    const Shape& s = l.output;
+    const int64_t g = l.shuffle_groups;
+    node("Reshape", l.name + "_groups", {in(i), int64_initializer(l.name + "_grouped", {-1, g, s.c / g, s.h, s.w})},
+         l.name + "_grouped");
+    onnx::NodeProto* t = node("Transpose", l.name + "_transpose", {l.name + "_grouped"}, l.name + "_transposed");
+    onnx::AttributeProto* perm = t->add_attribute();
+    perm->set_name("perm");
+    perm->set_type(onnx::AttributeProto::INTS);
+    for (int64_t p : {0, 2, 1, 3, 4}) perm->add_ints(p);
+    node("Reshape", l.name, {l.name + "_transposed", int64_initializer(l.name + "_shape", {-1, s.c, s.h, s.w})},
+         l.name);
 }
 
 void Exporter::unary(int i) {

@@ -102,7 +102,8 @@ std::set<std::string> Converter::constant_inputs(const onnx::GraphProto& g) {
         const std::string& op = n.op_type();
         int first = -1;
         if (op == "Conv" || op == "Gemm" || op == "MatMul" || op == "BatchNormalization" || op == "Clip" ||
-            op == "Reshape" || op == "QLinearConv" || op == "QLinearMatMul" || op == "ConvInteger")
+            op == "Reshape" || op == "QLinearConv" || op == "QLinearMatMul" || op == "ConvInteger" || op == "Slice" ||
+            op == "Split" || op == "Unsqueeze" || op == "Squeeze")
             first = 1;
         if (first < 0) continue;
         for (int i = first; i < n.input_size(); ++i)
@@ -140,6 +141,11 @@ const Value& Converter::value(const onnx::NodeProto& n, int i) const {
         throw WorkloadError(fmt::format("{}: input {} is missing", where(n), i));
     const auto v = m_values.find(n.input(i));
     if (v == m_values.end()) {
+        if (m_shuffles.count(n.input(i)))
+            throw UnsupportedError(
+                fmt::format("{}: reads '{}', a grouped view of a channel shuffle (a reshape to rank 5 and its "
+                            "transpose are only supported as a channel shuffle's first two nodes)",
+                            where(n), n.input(i)));
         if (m_pads.count(n.input(i)))
             throw UnsupportedError(
                 fmt::format("{}: reads Pad output '{}' (a zero Pad folds only into the Conv or "
@@ -197,14 +203,14 @@ std::string Converter::attr_string(const onnx::NodeProto& n, const std::string& 
     return a ? a->s() : fallback;
 }
 
-int Converter::add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims) {
+int Converter::add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims, int output) {
     // Every computed tensor passes the same checks as a graph input (rank, positive sizes,
     // limits), so later nodes may multiply its dimensions safely.
     onnx_shape(dims, where(n), m_options.limits);
-    l.name = node_name(n);
+    l.name = output == 0 ? node_name(n) : fmt::format("{}_{}", node_name(n), output);
     while (m_out.graph.find(l.name) >= 0) l.name += "_";
     const int index = m_out.graph.add(std::move(l));
-    m_values[n.output(0)] = Value{index, std::move(dims)};
+    m_values[n.output(output)] = Value{index, std::move(dims)};
     return index;
 }
 
@@ -271,6 +277,10 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (n.output_size() < 1 || n.output(0).empty())
         throw WorkloadError(fmt::format("{}: the node has no output", where(n)));
     if (op == "Constant") return constant_node(n);
+    if (fold_constant(n)) return;
+    if (op == "Slice") return slice(n);
+    if (op == "Split") return split(n);
+    if (op == "Transpose") return transpose(n);
     if (op == "Identity" || op == "Dropout") return pass_through(n);
     if (op == "ReduceMean") return reduce_mean(n);
     if (op == "Pad") return pad(n);
@@ -287,6 +297,12 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (op == "Flatten" || op == "Reshape") return reshape(n);
     if (op == "Softmax") return softmax(n);
     if (op == "Concat") return concat(n);
+    if (op == "Cast" || op == "Div" || op == "Gather" || op == "Shape" || op == "Squeeze" || op == "Sub" ||
+        op == "Unsqueeze")
+        throw UnsupportedError(
+            fmt::format("{}: on a computed tensor (npusim folds it on constants only: the shape "
+                        "arithmetic exporters write)",
+                        where(n)));
     throw UnsupportedError(fmt::format("{}: unsupported operator", where(n)));
 }
 

@@ -4,6 +4,7 @@
 // attributes and windows; onnx_converter_ops.cpp turns each supported operator into layers.
 #include <onnx/onnx_pb.h>
 
+#include <array>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -27,8 +28,20 @@ struct PendingPad {
     std::vector<int64_t> begin, end;  // per spatial axis
 };
 
+// The first two of a channel shuffle's three nodes, waiting for the reshape back (ShuffleNet).
+struct PendingShuffle {
+    Value view;                     // the shuffled layer and the 5-D dims seen so far
+    std::vector<int64_t> original;  // the 4-D dims before the reshape to N x g x C/g x H x W
+    int64_t groups = 1;
+    bool transposed = false;
+};
+
 class Converter {
 public:
+    struct SliceArgs {
+        std::array<std::vector<double>, 4> given;  // starts, ends, axes, steps
+    };
+
     // `held_back`: the initializers' raw_data kept out of `model` (onnx_payloads.h), in graph order.
     Converter(const onnx::ModelProto& model, const std::string& path, const OnnxImportOptions& options,
               const std::vector<std::string_view>& held_back = {})
@@ -64,7 +77,8 @@ private:
     static std::vector<int64_t> attr_ints(const onnx::NodeProto& n, const std::string& name);
     static std::string attr_string(const onnx::NodeProto& n, const std::string& name, const std::string& fallback);
 
-    int add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims);
+    // The layer computing output `output` of n (named after n, with "_k" for output k > 0).
+    int add_layer(Layer l, const onnx::NodeProto& n, std::vector<int64_t> dims, int output = 0);
 
     // Window attributes of Conv and the pools over a rank-3 or rank-4 input.
     Window2d window(const onnx::NodeProto& n, const std::vector<int64_t>& in, std::vector<int64_t> kernel);
@@ -116,6 +130,21 @@ private:
 
     void concat(const onnx::NodeProto& n);
 
+    // Shape arithmetic on constants (onnx_converter_fold.cpp): true when n was folded.
+    bool fold_constant(const onnx::NodeProto& n);
+    void fold_squeeze(const onnx::NodeProto& n, const OnnxTensor& a, OnnxTensor& out) const;
+    // Axes from input `input` (or the axes attribute before opset 13), in [0, rank).
+    std::vector<int64_t> folded_axes(const onnx::NodeProto& n, int input, size_t rank) const;
+    // Slice of one axis, step 1: a slice layer (of no axis: the tensor itself).
+    void slice(const onnx::NodeProto& n);
+    // Split: one slice layer per output (the parts given, or equal parts).
+    void split(const onnx::NodeProto& n);
+    std::vector<int64_t> split_sizes(const onnx::NodeProto& n, int64_t size) const;
+    // The channel shuffle: Reshape to N x g x C/g x H x W, Transpose [0, 2, 1, 3, 4], Reshape back.
+    void begin_shuffle(const onnx::NodeProto& n, const Value& x, const std::vector<int64_t>& dims);
+    void transpose(const onnx::NodeProto& n);
+    void finish_shuffle(const onnx::NodeProto& n, const PendingShuffle& p, const std::vector<int64_t>& dims);
+
     // Integer scalars (zero points) in npusim's int8 storage: uint8 shifted by -128.
     int32_t zero_point(const onnx::NodeProto& n, int i, bool* is_unsigned = nullptr) const;
     // A scale: one positive, finite float32 (a missing optional scale is 1).
@@ -147,7 +176,8 @@ private:
     OnnxImport m_out;
     std::map<std::string, OnnxTensor> m_constants;
     std::map<std::string, Value> m_values;
-    std::map<std::string, PendingPad> m_pads;  // by the Pad's output name
+    std::map<std::string, PendingPad> m_pads;          // by the Pad's output name
+    std::map<std::string, PendingShuffle> m_shuffles;  // by the output name of its reshape or transpose
 };
 
 }  // namespace npu::onnx_convert

@@ -200,7 +200,8 @@ void Converter::batchnorm(const onnx::NodeProto& n) {
 }
 
 void Converter::reshape(const onnx::NodeProto& n) {
-    const Value& x = value(n, 0);
+    const auto shuffle = n.op_type() == "Reshape" ? m_shuffles.find(n.input(0)) : m_shuffles.end();
+    const Value x = shuffle != m_shuffles.end() ? shuffle->second.view : value(n, 0);
     int64_t total = 1;  // the input passed onnx_shape, so this is within the limits
     for (int64_t d : x.dims) total *= d;
     std::vector<int64_t> dims;
@@ -247,6 +248,8 @@ void Converter::reshape(const onnx::NodeProto& n) {
         follows_batch = !dims.empty() && !x.dims.empty() && dims[0] == x.dims[0] &&
                         (shape->values[0] == -1 || (shape->values[0] == 0 && !allow_zero));
     }
+    if (shuffle != m_shuffles.end()) return finish_shuffle(n, shuffle->second, dims);
+    if (dims.size() == 5) return begin_shuffle(n, x, dims);
     Layer l;
     l.kind = LayerKind::Reshape;
     l.inputs = {x.layer};

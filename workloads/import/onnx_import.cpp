@@ -25,13 +25,16 @@ const std::vector<std::string>& supported_onnx_operators() {
         "Add",                 //
         "AveragePool",         //
         "BatchNormalization",  //
+        "Cast",                //
         "Clip",                //
         "Concat",              //
         "Constant",            //
         "Conv",                //
         "ConvInteger",         //
+        "Div",                 //
         "Dropout",             //
         "Flatten",             //
+        "Gather",              //
         "Gemm",                //
         "GlobalAveragePool",   //
         "HardSigmoid",         //
@@ -46,9 +49,16 @@ const std::vector<std::string>& supported_onnx_operators() {
         "ReduceMean",          //
         "Relu",                //
         "Reshape",             //
+        "Shape",               //
         "Sigmoid",             //
+        "Slice",               //
         "Softmax",             //
+        "Split",               //
+        "Squeeze",             //
+        "Sub",                 //
         "Tanh",                //
+        "Transpose",           //
+        "Unsqueeze",           //
     };
     return ops;
 }

@@ -23,11 +23,13 @@ enum class LayerKind {
     BatchNorm,
     Softmax,
     Flatten,
-    Clip,     // clamp to [min, max]
-    Concat,   // inputs joined along one axis
-    Unary,    // sigmoid, hard sigmoid, tanh (UnaryAttrs)
-    Mul,      // element-wise product; the second input may be N x C x 1 x 1 (per channel)
-    Reshape,  // same bytes, another shape (row-major); keep last (kLayerKindCount)
+    Clip,            // clamp to [min, max]
+    Concat,          // inputs joined along one axis
+    Unary,           // sigmoid, hard sigmoid, tanh (UnaryAttrs)
+    Mul,             // element-wise product; the second input may be N x C x 1 x 1 (per channel)
+    Slice,           // the range [begin, end) of one axis (SliceAttrs)
+    ChannelShuffle,  // channels regrouped: output channel j * groups + i is input channel i * (C / groups) + j
+    Reshape,         // same bytes, another shape (row-major); keep last (kLayerKindCount)
 };
 constexpr int kLayerKindCount = int(LayerKind::Reshape) + 1;
 
@@ -79,7 +81,9 @@ struct Layer {
     ClipAttrs clip;
     SoftmaxAttrs softmax;
     UnaryAttrs unary;
-    int concat_axis = 1;               // 0..3 of NCHW
+    int concat_axis = 1;  // 0..3 of NCHW
+    SliceAttrs slice;
+    int64_t shuffle_groups = 1;        // ChannelShuffle
     Shape reshape_to;                  // Reshape's output
     bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML; ONNX Flatten, [0|-1, ...])
     Activation activation = Activation::None;

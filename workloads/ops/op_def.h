@@ -21,7 +21,7 @@ struct LayerTensors;
 enum class OpUnit {
     None,    // no work: an input, or a view of its input's bytes (flatten, reshape)
     Array,   // GEMMs on the systolic array (conv2d, fc)
-    Vector,  // element-wise and window ops on the vector unit
+    Vector,  // element-wise and window ops on the vector unit, and the moves beside it (concat, slice)
 };
 const char* unit_name(OpUnit unit);  // "", "array", "vector"
 

@@ -20,6 +20,8 @@ OpDef softmax_op();
 OpDef flatten_op();
 OpDef clip_op();
 OpDef concat_op();
+OpDef slice_op();
+OpDef channel_shuffle_op();
 OpDef reshape_op();
 
 }  // namespace npu

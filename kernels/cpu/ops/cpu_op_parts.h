@@ -20,6 +20,8 @@ CpuOp cpu_clip_op();
 CpuOp cpu_concat_op();
 CpuOp cpu_unary_op();
 CpuOp cpu_mul_op();
+CpuOp cpu_slice_op();
+CpuOp cpu_channel_shuffle_op();
 CpuOp cpu_reshape_op();
 
 }  // namespace npu
