@@ -17,6 +17,8 @@ packages=(
   libopenmpi-dev openmpi-bin python3-matplotlib
   # npusim train's default data set (the tests write their own small IDX files)
   dataset-fashion-mnist
+  # tools/bench.sh: whole-process time and peak memory
+  time
 )
 
 missing=()

@@ -105,15 +105,16 @@ QuantModel quantize_model(const FloatModel& fm, Precision precision, const std::
         return qm;
     }
     // Calibrate layer by layer on the int8 outputs computed so far.
-    std::vector<HostTensor> outputs(fm.graph.layers.size());
+    std::vector<HostTensor>& outputs = qm.calibration_outputs;
+    outputs.resize(fm.graph.layers.size());
     for (size_t i = 0; i < fm.graph.layers.size(); ++i) {
         const CpuOp& op = cpu_op(qm.graph.layers[i].kind);
-        const CalibrationCall call{fm, qm, int(i), outputs};
+        const CalibrationCall call{fm, qm, int(i), outputs, &outputs[i]};
         if (op.calibrate_int8)
             op.calibrate_int8(call);
         else
             qm.layers[i].out_scale = call.producer().out_scale;
-        outputs[i] = reference_layer(qm, int(i), outputs);
+        if (outputs[i].bytes.empty()) outputs[i] = reference_layer(qm, int(i), outputs);
         if (layer_done) layer_done(int(i));
     }
     return qm;

@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 
 #include "kernels/numerics/vector_math.h"
 
@@ -13,26 +14,25 @@ namespace {
 template <class T>
 using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// im2col of one image and one group: rows k = (c, r, s), columns p = (oh, ow); zero padding.
-template <class T>
-RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int64_t group, T zero_point) {
+// im2col of one image and one group of `x` (the input's values, decoded once): rows k = (c, r, s),
+// columns p = (oh, ow); zero padding.
+RowMatrix<float> im2col(const std::vector<float>& x, const ConvGeometry& g, int64_t n, int64_t group,
+                        float zero_point) {
     const Window2d& w = g.window;
     const int64_t cg = g.in_per_group(), oh = g.output.h, ow = g.output.w;
-    RowMatrix<T> col(cg * w.kernel_h * w.kernel_w, oh * ow);
+    RowMatrix<float> col(cg * w.kernel_h * w.kernel_w, oh * ow);
     for (int64_t c = 0; c < cg; ++c) {
-        const int64_t channel = group * cg + c;
+        const float* plane = x.data() + (n * g.input.c + group * cg + c) * g.input.h * g.input.w;
         for (int64_t r = 0; r < w.kernel_h; ++r)
             for (int64_t s = 0; s < w.kernel_w; ++s) {
-                const int64_t k = (c * w.kernel_h + r) * w.kernel_w + s;
+                float* dst = &col((c * w.kernel_h + r) * w.kernel_w + s, 0);
                 for (int64_t y = 0; y < oh; ++y) {
                     const int64_t iy = y * w.stride_h - w.pad_top + r * w.dilation_h;
-                    for (int64_t x = 0; x < ow; ++x) {
-                        const int64_t ix = x * w.stride_w - w.pad_left + s * w.dilation_w;
-                        const bool inside = iy >= 0 && iy < g.input.h && ix >= 0 && ix < g.input.w;
-                        col(k, y * ow + x) =
-                            inside ? T(in.value(((n * g.input.c + channel) * g.input.h + iy) * g.input.w + ix)) -
-                                         zero_point
-                                   : T(0);
+                    const bool row_inside = iy >= 0 && iy < g.input.h;
+                    for (int64_t xo = 0; xo < ow; ++xo) {
+                        const int64_t ix = xo * w.stride_w - w.pad_left + s * w.dilation_w;
+                        const bool inside = row_inside && ix >= 0 && ix < g.input.w;
+                        dst[y * ow + xo] = inside ? plane[iy * g.input.w + ix] - zero_point : 0.0f;
                     }
                 }
             }
@@ -40,17 +40,49 @@ RowMatrix<T> im2col(const HostTensor& in, const ConvGeometry& g, int64_t n, int6
     return col;
 }
 
+std::vector<float> decoded(const HostTensor& in) {
+    std::vector<float> x(size_t(in.elements()));
+    if (in.precision == Precision::Int8 && !in.int32)
+        for (size_t i = 0; i < x.size(); ++i) x[i] = float(in.int8()[i]);
+    else
+        for (size_t i = 0; i < x.size(); ++i) x[i] = in.value(int64_t(i));
+    return x;
+}
+
+// Integer products summed in binary32 are exact while every partial sum stays within 2^24, so the
+// integer GEMM runs as float GEMMs over K chunks short enough to guarantee it (1024 for int8
+// operands), the chunks adding in int32: the same sums as an int32 GEMM, at float GEMM speed.
+RowMatrix<int32_t> exact_integer_product(const RowMatrix<float>& a, const RowMatrix<float>& b) {
+    const double bound = double(a.cwiseAbs().maxCoeff()) * double(b.cwiseAbs().maxCoeff());
+    const int64_t k = a.cols(), chunk = bound > 0 ? std::max<int64_t>(1, int64_t(double(1 << 24) / bound)) : k;
+    RowMatrix<int32_t> sum = RowMatrix<int32_t>::Zero(a.rows(), b.cols());
+    for (int64_t k0 = 0; k0 < k; k0 += chunk) {
+        const int64_t kc = std::min(chunk, k - k0);
+        sum += (a.middleCols(k0, kc) * b.middleRows(k0, kc)).template cast<int32_t>();
+    }
+    return sum;
+}
+
+template <class T>
+RowMatrix<T> product(const RowMatrix<float>& a, const RowMatrix<float>& b) {
+    if constexpr (std::is_same_v<T, int32_t>)
+        return exact_integer_product(a, b);
+    else
+        return a * b;
+}
+
 template <class T, class W, class B>
 std::vector<T> conv_accumulate(const HostTensor& in, const ConvGeometry& g, const W* weights, const B* bias,
                                T input_zero_point, T weight_zero_point) {
     const int64_t fg = g.out_per_group(), k = g.k_per_group(), pixels = g.output.h * g.output.w;
     std::vector<T> out(size_t(g.output.elements()));
+    const std::vector<float> x = decoded(in);
     for (int64_t group = 0; group < g.groups; ++group) {
-        RowMatrix<T> wm(fg, k);
+        RowMatrix<float> wm(fg, k);
         for (int64_t f = 0; f < fg; ++f)
-            for (int64_t i = 0; i < k; ++i) wm(f, i) = T(weights[(group * fg + f) * k + i]) - weight_zero_point;
+            for (int64_t i = 0; i < k; ++i) wm(f, i) = float(T(weights[(group * fg + f) * k + i]) - weight_zero_point);
         for (int64_t n = 0; n < g.input.n; ++n) {
-            const RowMatrix<T> result = wm * im2col<T>(in, g, n, group, input_zero_point);
+            const RowMatrix<T> result = product<T>(wm, im2col(x, g, n, group, float(input_zero_point)));
             for (int64_t f = 0; f < fg; ++f) {
                 const int64_t channel = group * fg + f;
                 T* dst = out.data() + (n * g.output.c + channel) * pixels;

@@ -42,6 +42,11 @@ struct QuantModel {
     Graph graph;                     // inference graph (batchnorm folded, activations fused)
     std::vector<QuantLayer> layers;  // one per graph layer
     std::vector<HostTensor> inputs;  // per layer: the data of Input layers, else empty
+    // INT8 calibration's by-product: each layer's CPU reference output on `inputs` (empty for
+    // float and imported quantizations). The check reuses a layer's where the NPU read the same
+    // input bytes, instead of computing it again; whoever changes the weights or scales after
+    // calibration clears it.
+    std::vector<HostTensor> calibration_outputs;
 };
 
 }  // namespace npu

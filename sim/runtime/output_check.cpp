@@ -16,13 +16,24 @@ void check_layer_outputs(const QuantModel& model, const CompiledModel& compiled,
     std::vector<HostTensor> npu_outputs(g.layers.size());
     for (int i : g.input_indices()) npu_outputs[size_t(i)] = model.inputs[size_t(i)];
     CpuReference reference;
+    // The calibration's reference output of a layer serves where the NPU's inputs equal the
+    // calibration's, byte for byte (as they do while every layer passes).
+    const std::vector<HostTensor>& known = model.calibration_outputs;
+    const auto calibrated_on_same_inputs = [&](const Layer& l) {
+        if (known.size() != g.layers.size()) return false;
+        for (int in : l.inputs)
+            if (known[size_t(in)].shape != npu_outputs[size_t(in)].shape ||
+                known[size_t(in)].bytes != npu_outputs[size_t(in)].bytes)
+                return false;
+        return true;
+    };
     r.checked = true;
     r.check_passed = true;
     r.check_rule = check_rule(model.precision);
     for (size_t i = 1; i < g.layers.size(); ++i) {
         const Layer& l = g.layers[i];
         if (l.kind == LayerKind::Input) continue;
-        HostTensor want = reference.run_layer(model, int(i), npu_outputs);
+        HostTensor want = calibrated_on_same_inputs(l) ? known[i] : reference.run_layer(model, int(i), npu_outputs);
         if (compiled.fusion.fused_conv(int(i))) {  // never stored: its add or pool reads what it would be
             npu_outputs[i] = std::move(want);
             continue;

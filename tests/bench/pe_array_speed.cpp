@@ -1,6 +1,6 @@
 // Benchmark (not a test): PE register updates per second of the detailed, cycle-exact array
-// model (arch/pe_array), per dataflow and precision, on 32x32 and 128x128 arrays.
-// Usage: npusim_bench_pe_array [seconds per case, default 0.5]
+// model (arch/pe_array), per dataflow and precision, on square arrays (default 32x32 and 128x128).
+// Usage: npusim_bench_pe_array [seconds per case, default 0.5] [side ...]
 #include <fmt/format.h>
 
 #include <chrono>
@@ -38,12 +38,25 @@ void measure(npu::Dataflow d, npu::ArrayShape shape, double budget_s, const char
 
 int main(int argc, char* argv[]) {
     const double budget = argc > 1 ? std::atof(argv[1]) : 0.5;
+    if (!(budget > 0 && budget <= 600)) {
+        fmt::print(stderr, "npusim_bench_pe_array: seconds per case must be in (0, 600], got '{}'\n", argv[1]);
+        return 2;
+    }
+    std::vector<int64_t> sides;
+    for (int i = 2; i < argc; ++i) {
+        sides.push_back(std::atoll(argv[i]));
+        if (sides.back() < 1 || sides.back() > 1024) {
+            fmt::print(stderr, "npusim_bench_pe_array: an array side must be 1..1024, got '{}'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (sides.empty()) sides = {32, 128};
     fmt::print("detailed PE array speed (one thread)\n");
-    for (npu::ArrayShape shape : {npu::ArrayShape{32, 32}, npu::ArrayShape{128, 128}})
+    for (int64_t side : sides)
         for (npu::Dataflow d :
              {npu::Dataflow::WeightStationary, npu::Dataflow::OutputStationary, npu::Dataflow::InputStationary}) {
-            measure<int32_t>(d, shape, budget, "int8");
-            measure<float>(d, shape, budget, "fp16");
+            measure<int32_t>(d, npu::ArrayShape{side, side}, budget, "int8");
+            measure<float>(d, npu::ArrayShape{side, side}, budget, "fp16");
         }
     return 0;
 }

@@ -121,6 +121,45 @@ TEST_CASE("ResNet-18 FP32 at reduced resolution", "[sc][functional]") {
     require_bit_exact("train_128_fp16", test::model("resnet18", 1, 64), Precision::Fp32);
 }
 
+TEST_CASE("the check finds one wrong byte, with or without the calibration's reference outputs", "[sc][functional]") {
+    SimulationOptions options;
+    Simulation sim(test::design("edge_32x32"), options);
+    PreparedWorkload w = prepare_workload(test::model("lenet5"), Precision::Int8, true, 7);
+    REQUIRE(w.model.calibration_outputs.size() == w.model.graph.layers.size());
+    RunResult clean = sim.run(w);
+    REQUIRE(clean.check_passed);
+    // Change one output byte of s4 (a pool whose output is stored, read by the conv c5) in the
+    // NPU's DRAM, then judge the run again.
+    const CompiledModel& compiled = sim.last_compiled();
+    const int wrong = 4;
+    REQUIRE(w.model.graph.layers[size_t(wrong)].name == "s4");
+    const uint64_t address = compiled.dram.output_address[size_t(wrong)];
+    std::vector<uint8_t> byte = sim.read_dram(address, 1);
+    byte[0] = byte[0] == 0x7F ? 0x00 : 0x7F;  // the largest int8 value (or 0 if it was that)
+    sim.write_dram(address, byte);
+    const auto judge = [&](const PreparedWorkload& workload) {
+        RunResult r = clean;
+        for (LayerResult& l : r.layers) l.mismatches = 0;
+        sim.check(workload, compiled, r);
+        return r;
+    };
+    const RunResult reused = judge(w);
+    PreparedWorkload recomputed_w = w;
+    recomputed_w.model.calibration_outputs.clear();  // every reference output computed again
+    const RunResult recomputed = judge(recomputed_w);
+    CHECK_FALSE(reused.check_passed);
+    CHECK_FALSE(recomputed.check_passed);
+    REQUIRE(reused.layers.size() == recomputed.layers.size());
+    for (size_t i = 0; i < reused.layers.size(); ++i) {
+        INFO(reused.layers[i].name);
+        CHECK(reused.layers[i].mismatches == recomputed.layers[i].mismatches);
+        if (reused.layers[i].graph_index < wrong) CHECK(reused.layers[i].mismatches == 0);
+        if (reused.layers[i].graph_index == wrong) CHECK(reused.layers[i].mismatches == 1);
+        // Its reader is judged on the wrong input, which a stale reference output would hide.
+        if (reused.layers[i].graph_index == wrong + 1) CHECK(recomputed.layers[i].mismatches > 0);
+    }
+}
+
 TEST_CASE("tensors persist in DRAM across programs (the Simulation API a training driver uses)", "[sc][functional]") {
     Simulation sim(test::design("edge_32x32"), SimulationOptions{});
     const PreparedWorkload first = prepare_workload(test::model("lenet5"), Precision::Int8, true, 11);

@@ -52,6 +52,7 @@ void calibrate_weighted(const CalibrationCall& c) {
     q.out_scale = choose_scale(real.data(), real.size());
     for (size_t f = 0; f < outs; ++f) q.requant.push_back(make_multiplier(double(s_in) * w_scale[f] / q.out_scale));
     q.clamp = activation_clamp(l.activation, q.out_scale);
+    if (c.output) *c.output = requantize_int8(acc, l.output, q.requant, q.clamp);  // run_weighted's result
 }
 
 }  // namespace

@@ -23,12 +23,14 @@ struct CpuOpCall {
 };
 
 // INT8 calibration of one layer: its QuantLayer from the float model and the int8 outputs
-// computed so far.
+// computed so far. A calibration that computes the layer's output on the way may store it in
+// `output` (the reference's run() would give the same bytes), saving a second pass.
 struct CalibrationCall {
     const FloatModel& float_model;
     QuantModel& model;
     int index;
     const std::vector<HostTensor>& outputs;
+    HostTensor* output = nullptr;
 
     const Layer& layer() const { return model.graph.layers[size_t(index)]; }
     QuantLayer& quant() const { return model.layers[size_t(index)]; }
