@@ -1,28 +1,45 @@
 #pragma once
-// Portable seeded random numbers: the same seed gives the same weights and inputs on every
-// platform and standard library (std::normal_distribution is implementation-defined).
-#include <cmath>
+// Portable seeded random numbers: the same seed gives the same weights, inputs and data order on
+// every platform, compiler and C library, because only integer arithmetic and exactly rounded
+// IEEE operations are used (std::normal_distribution is implementation-defined, and libm's log
+// and cos may differ in the last bit between versions).
+//
+// The engine is SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number
+// generators", OOPSLA 2014): a 64-bit counter advanced by the golden-ratio increment, each value
+// scrambled by two multiply-xorshift rounds; it passes BigCrush and costs a few cycles.
+// Normal values are the Irwin-Hall sum of twelve uniforms (four 16-bit lanes from each of three
+// draws) minus 6: mean 0 and variance 1 exactly (to 2^-32), tails cut at 6 standard deviations
+// (a weight initializer truncates its normal far tighter), and no log or cos to compute.
 #include <cstdint>
-#include <random>
 
 namespace npu {
 
 class SeededRng {
 public:
-    explicit SeededRng(uint64_t seed) : m_engine(seed) {}
+    explicit SeededRng(uint64_t seed) : m_state(seed) {}
 
+    uint64_t next() {
+        uint64_t z = (m_state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
     // Uniform in [0, 1) from the top 53 bits.
-    double uniform() { return double(m_engine() >> 11) * (1.0 / 9007199254740992.0); }
+    double uniform() { return double(next() >> 11) * (1.0 / 9007199254740992.0); }
     double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-    // Box-Muller; one value per call keeps the stream easy to reason about.
+    // Irwin-Hall: u_i = (x_i + 1/2) / 2^16 for twelve 16-bit x_i, and sum(u_i) - 6 =
+    // (sum(x_i) - 393210) / 2^16, an integer divided by a power of two: exact.
     double normal(double mean, double stddev) {
-        const double u1 = 1.0 - uniform();  // (0, 1]
-        const double u2 = uniform();
-        return mean + stddev * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+        int64_t sum = 0;
+        for (int draw = 0; draw < 3; ++draw) {
+            const uint64_t x = next();
+            sum += int64_t((x & 0xFFFF) + ((x >> 16) & 0xFFFF) + ((x >> 32) & 0xFFFF) + (x >> 48));
+        }
+        return mean + stddev * (double(sum - 393210) * (1.0 / 65536.0));
     }
 
 private:
-    std::mt19937_64 m_engine;
+    uint64_t m_state;
 };
 
 }  // namespace npu
