@@ -102,28 +102,55 @@ void report_cycle(PeObserver& obs, int64_t cycle, const char* phase, size_t f, c
     obs.on_cycle(s);
 }
 
-// One cycle of the partial sums in a streaming dataflow: they move down one row; rows of the
-// fold add their PE's product, the rows below it pass the sums through.
+// A row of PEs adds its products to the partial sums from the row above (none above row 0).
+// The loop is inlined into functions cloned for AVX2 without FMA: the products and sums round
+// as the scalar code's do, the vectors are wider.
 template <class T>
-void step_partial_sums(Grid<T>& p, const Grid<T>& h, const Grid<T>& w, const Fold& fd, bool tagged) {
+[[gnu::always_inline]] inline void add_products_loop(T* out, const T* above, const T* x, const T* y, int64_t n) {
+    if (above)
+        for (int64_t c = 0; c < n; ++c) out[c] = above[c] + x[c] * y[c];
+    else
+        for (int64_t c = 0; c < n; ++c) out[c] = T(0) + x[c] * y[c];
+}
+[[gnu::target_clones("avx2", "default")]] void add_products(int32_t* out, const int32_t* above, const int32_t* x,
+                                                            const int32_t* y, int64_t n) {
+    add_products_loop(out, above, x, y, n);
+}
+[[gnu::target_clones("avx2", "default")]] void add_products(float* out, const float* above, const float* x,
+                                                            const float* y, int64_t n) {
+    add_products_loop(out, above, x, y, n);
+}
+
+// One clock of a streaming dataflow, a row at a time from the bottom (so that each row's sums
+// read the row above as it was before the clock): the row's streamed operands move one PE to the
+// right and `inject(k, value, tag)` gives the one entering at its left edge; then the fold's
+// rows add their PEs' products to the partial sums coming down, and the rows below the fold
+// pass them through. The state after the clock is that of shifting the whole grid, then
+// stepping the sums; one pass over each row keeps it in cache.
+template <class T, class Inject>
+void stream_cycle(Grid<T>& h, Grid<T>& p, const Grid<T>& w, const Fold& fd, bool tagged, Inject inject) {
     const int64_t R = p.rows, C = p.cols;
     for (int64_t k = R - 1; k >= 0; --k) {
-        T* pk = &p.value[p.at(k, 0)];
-        uint8_t* pvk = &p.valid[p.at(k, 0)];
-        const T* above = k > 0 ? &p.value[p.at(k - 1, 0)] : nullptr;
-        const uint8_t* above_valid = k > 0 ? &p.valid[p.at(k - 1, 0)] : nullptr;
+        const size_t row = h.at(k, 0);
+        std::memmove(&h.value[row + 1], &h.value[row], size_t(C - 1) * sizeof(T));
+        std::memmove(&h.valid[row + 1], &h.valid[row], size_t(C - 1));
+        if (tagged) std::memmove(&h.tag[row + 1], &h.tag[row], size_t(C - 1) * sizeof(int64_t));
+        T entering{};
+        int64_t tag = -1;
+        const bool ok = inject(k, entering, tag);
+        h.set(row, entering, ok, tag);
+        T* pk = &p.value[row];
+        uint8_t* pvk = &p.valid[row];
         if (k < fd.rows) {
-            const T* hk = &h.value[h.at(k, 0)];
-            const uint8_t* hvk = &h.valid[h.at(k, 0)];
-            const T* wk = &w.value[w.at(k, 0)];
-            for (int64_t c = 0; c < C; ++c) pk[c] = (above ? above[c] : T(0)) + hk[c] * wk[c];
-            for (int64_t c = 0; c < C; ++c) pvk[c] = c < fd.cols ? hvk[c] : 0;
+            add_products(pk, k > 0 ? pk - C : nullptr, &h.value[row], &w.value[row], C);
+            std::memcpy(pvk, &h.valid[row], size_t(fd.cols));
+            std::memset(pvk + fd.cols, 0, size_t(C - fd.cols));
             if (tagged)
-                for (int64_t c = 0; c < C; ++c) p.tag[p.at(k, c)] = pvk[c] ? h.tag[h.at(k, c)] : -1;
+                for (int64_t c = 0; c < C; ++c) p.tag[row + size_t(c)] = pvk[c] ? h.tag[row + size_t(c)] : -1;
         } else {
-            for (int64_t c = 0; c < C; ++c) pk[c] = above[c];
-            std::memcpy(pvk, above_valid, size_t(C));
-            if (tagged) std::memcpy(&p.tag[p.at(k, 0)], &p.tag[p.at(k - 1, 0)], size_t(C) * sizeof(int64_t));
+            std::memcpy(pk, pk - C, size_t(C) * sizeof(T));
+            std::memcpy(pvk, pvk - C, size_t(C));
+            if (tagged) std::memcpy(&p.tag[row], &p.tag[row - size_t(C)], size_t(C) * sizeof(int64_t));
         }
     }
 }
@@ -180,20 +207,30 @@ void switch_to_preloaded(Grid<T>& w, const Grid<T>& shadow, const Fold& fd) {
 }
 
 // Every PE multiplies the pair it just received (invalid registers hold zero); returns the
-// number of valid pairs, the MACs done this cycle.
+// number of valid pairs, the MACs done this cycle. Cloned as add_products is.
 template <class T>
-int64_t multiply_pairs(Grid<T>& sum, const Grid<T>& left, const Grid<T>& top) {
-    T* s = sum.value.data();
-    const T* l = left.value.data();
-    const T* u = top.value.data();
-    const uint8_t* lv = left.valid.data();
-    const uint8_t* uv = top.valid.data();
+[[gnu::always_inline]] inline int64_t multiply_loop(T* s, const T* l, const T* u, const uint8_t* lv, const uint8_t* uv,
+                                                    int64_t n) {
     int64_t pairs = 0;
-    for (int64_t i = 0; i < sum.rows * sum.cols; ++i) {
+    for (int64_t i = 0; i < n; ++i) {
         s[i] += l[i] * u[i];
         pairs += lv[i] & uv[i];
     }
     return pairs;
+}
+[[gnu::target_clones("avx2", "default")]] int64_t multiply_into(int32_t* s, const int32_t* l, const int32_t* u,
+                                                                const uint8_t* lv, const uint8_t* uv, int64_t n) {
+    return multiply_loop(s, l, u, lv, uv, n);
+}
+[[gnu::target_clones("avx2", "default")]] int64_t multiply_into(float* s, const float* l, const float* u,
+                                                                const uint8_t* lv, const uint8_t* uv, int64_t n) {
+    return multiply_loop(s, l, u, lv, uv, n);
+}
+
+template <class T>
+int64_t multiply_pairs(Grid<T>& sum, const Grid<T>& left, const Grid<T>& top) {
+    return multiply_into(sum.value.data(), left.value.data(), top.value.data(), left.valid.data(), top.valid.data(),
+                         sum.rows * sum.cols);
 }
 
 }  // namespace
@@ -242,13 +279,12 @@ int64_t PeArray::run_stream(GemmDims g, const T* a, const T* b, T* acc, bool acc
         int64_t exits = 0;
         for (int64_t t = 0;; ++t) {
             if (next && t < next->rows) preload_step(*next, t);  // hidden behind this fold
-            h.shift_right();
-            for (int64_t k = 0; k < R; ++k) {
+            stream_cycle(h, p, w, fd, tagged, [&](int64_t k, T& value, int64_t& tag) {
                 const int64_t s = t - k;
                 const bool inject = k < fd.rows && s >= 0 && s < stream_len;
-                h.set(h.at(k, 0), inject ? streamed(s, fd.row0 + k) : T(0), inject, s);
-            }
-            step_partial_sums(p, h, w, fd, tagged);
+                if (inject) value = streamed(s, fd.row0 + k), tag = s;
+                return inject;
+            });
             // The bottom row's partial sums leave into the accumulator.
             for (int64_t c = 0; c < fd.cols; ++c) {
                 const size_t i = p.at(R - 1, c);

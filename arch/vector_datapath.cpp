@@ -51,8 +51,8 @@ void requantize_tile(const isa::Vector& v, Precision p, const VectorOperands& o)
         for (int64_t f = 0; f < filters; ++f) {
             const int64_t channel = j * filters + f;
             const ChannelParams cp = channel_params(o, channel);
+            int64_t n = 0, pixel = 0;  // m = n * pixels + pixel, without a division per element
             for (int64_t m = 0; m < m_size; ++m) {
-                const int64_t n = m / pixels, pixel = m % pixels;
                 const int64_t dst = (n * v.dst_extent[1] + channel) * pixels + pixel;
                 const int64_t src = (j * m_size + m) * filters + f;
                 if (p == Precision::Int8) {
@@ -67,6 +67,7 @@ void requantize_tile(const isa::Vector& v, Precision p, const VectorOperands& o)
                     const float acc = static_cast<const float*>(o.accumulator)[src] + as_float(cp.word0);
                     store_real(o.dst, dst, activate(acc, v.activation), p);
                 }
+                if (++pixel == pixels) pixel = 0, ++n;
             }
         }
 }

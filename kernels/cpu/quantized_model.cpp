@@ -18,7 +18,9 @@ void quantize_float(const FloatModel& fm, int i, QuantModel& qm) {
     const LayerTensors& t = fm.tensors[size_t(i)];
     QuantLayer& q = qm.layers[size_t(i)];
     const bool conv = qm.graph.layers[size_t(i)].kind != LayerKind::BatchNorm;
-    for (float w : t.weight) q.weight_f.push_back(conv ? round_to(w, qm.precision) : w);
+    q.weight_f = t.weight;
+    if (conv)
+        for (float& w : q.weight_f) w = round_to(w, qm.precision);
     q.bias_f = t.bias;
 }
 
