@@ -125,7 +125,10 @@ void gemm_int8(const isa::Gemm& g, const int8_t* input_tile, const int8_t* weigh
     }
 }
 
-void gemm_float(const isa::Gemm& g, const uint8_t* tile, const uint8_t* w, float* acc, int64_t fold_rows, Precision p) {
+// Cloned for AVX2 (no FMA, and -ffp-contract=off: every product and sum rounds as in the scalar
+// code): the fold loop's vectors over columns get twice as wide.
+[[gnu::target_clones("avx2", "default")]] void gemm_float(const isa::Gemm& g, const uint8_t* tile, const uint8_t* w,
+                                                          float* acc, int64_t fold_rows, Precision p) {
     const int64_t m_size = g.m(), k_size = g.k(), f_size = g.filters;
     std::vector<float> a(static_cast<size_t>(m_size * k_size)), b(static_cast<size_t>(k_size * f_size));
     for (int64_t group = 0; group < g.groups; ++group) {

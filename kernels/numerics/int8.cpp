@@ -32,8 +32,24 @@ int8_t requantize_round_even(int32_t acc, float scale, int32_t zero_point) {
 }
 
 int8_t quantize_int8(float value, float scale) {
-    if (!(scale > 0.0f) || !std::isfinite(value)) return 0;
-    return saturate_int8(std::lround(double(value) / double(scale)));
+    int8_t q = 0;
+    quantize_int8(&value, 1, scale, &q);
+    return q;
+}
+
+// std::lround without the library call (nor its overflow beyond 2^63): beyond +-200 the result
+// saturates anyway, so the quotient is clamped there, truncated by a conversion (exact in that
+// range), and its fraction x - trunc(x) is exact too: at least one half rounds away from zero.
+void quantize_int8(const float* values, size_t count, float scale, int8_t* out) {
+    for (size_t i = 0; i < count; ++i) {
+        if (!(scale > 0.0f) || !std::isfinite(values[i])) {
+            out[i] = 0;
+            continue;
+        }
+        const double x = std::clamp(double(values[i]) / double(scale), -200.0, 200.0);
+        const double whole = double(int64_t(x)), fraction = x - whole;
+        out[i] = saturate_int8(int64_t(whole) + (fraction >= 0.5) - (fraction <= -0.5));
+    }
 }
 
 }  // namespace npu

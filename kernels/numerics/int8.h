@@ -8,6 +8,7 @@
 //     q = saturate_int8((int64(acc) * multiplier + 2^(shift-1)) >> shift)
 // with an arithmetic (flooring) shift, i.e. round half toward +infinity. This is the one rounding
 // rule of the project: no floating point touches an INT8 result.
+#include <cstddef>
 #include <cstdint>
 
 #include "kernels/numerics/host_device.h"
@@ -37,6 +38,8 @@ NPU_HD inline int8_t requantize(int32_t acc, QuantMultiplier m) { return saturat
 // (std::lround), saturated. Used only when creating INT8 data from real numbers (weights,
 // inputs), never inside a layer.
 int8_t quantize_int8(float value, float scale);
+// The same for `count` values, without a library call per value (calibration's weights).
+void quantize_int8(const float* values, size_t count, float scale, int8_t* out);
 
 // Requantization as ONNX defines QLinearConv and QLinearMatMul (asymmetric, imported models
 // only): round_half_even(float(acc) * scale) + zero_point, saturated; in FP32 like the ONNX

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
+#include <vector>
 
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/check_rule.h"
@@ -74,6 +76,30 @@ TEST_CASE("quantize_int8 rounds half away from zero and saturates", "[numerics][
     CHECK(quantize_int8(-300.0f, 1.0f) == -128);
     CHECK(quantize_int8(std::nanf(""), 1.0f) == 0);
     CHECK(quantize_int8(1.0f, 0.0f) == 0);
+}
+
+TEST_CASE("quantize_int8 over a span rounds as std::lround, saturated", "[numerics][int8]") {
+    // Halves on both sides, the largest float below one half, saturation, non-finite values.
+    std::vector<float> values = {0.0f,  -0.0f,  0.5f,   -0.5f,         1.5f,     -1.5f,       2.5f,
+                                 -2.5f, 126.5f, 127.5f, -128.5f,       -127.5f,  0.49999997f, -0.49999997f,
+                                 1e30f, -1e30f, 1e-40f, std::nanf(""), INFINITY, -INFINITY};
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<float> spread(-140.0f, 140.0f);
+    for (int i = 0; i < 20000; ++i) values.push_back(spread(rng));
+    for (float scale : {1.0f, 0.37f, 1.0f / 127.0f, 1e-20f, 0.0f, -1.0f}) {
+        INFO("scale " << scale);
+        std::vector<int8_t> span(values.size());
+        quantize_int8(values.data(), values.size(), scale, span.data());
+        for (size_t i = 0; i < values.size(); ++i) {
+            INFO(values[i]);
+            const double x = double(values[i]) / double(scale);
+            int expected = 0;  // non-finite values and scales quantize to 0
+            if (scale > 0 && std::isfinite(values[i]))
+                expected = std::fabs(x) > 1e15 ? (x > 0 ? 127 : -128) : int(saturate_int8(std::lround(x)));
+            REQUIRE(int(span[i]) == expected);
+            REQUIRE(int(quantize_int8(values[i], scale)) == expected);
+        }
+    }
 }
 
 TEST_CASE("add_requantize rounds the sum once", "[numerics][int8]") {

@@ -56,7 +56,7 @@ void make_tensors(const LayerView& v, SeededRng& rng, LayerTensors& t) {
     t.weight = l.weights;
     if (t.weight.empty()) {
         t.weight.resize(size_t(outs * fan_in(v)));
-        for (float& w : t.weight) w = float(rng.normal(0.0, stddev));
+        rng.fill_normal(t.weight.data(), t.weight.size(), 0.0, stddev);
     }
     t.bias = l.bias_values;
     if (t.bias.empty()) {

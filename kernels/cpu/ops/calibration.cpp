@@ -8,13 +8,11 @@
 namespace npu {
 
 float choose_scale(const float* values, size_t count) {
-    bool integral = true;
     float max_abs = 0.0f;
-    for (size_t i = 0; i < count; ++i) {
-        max_abs = std::max(max_abs, std::fabs(values[i]));
-        integral = integral && values[i] == std::nearbyint(values[i]);
-    }
-    if (integral && max_abs <= 127.0f) return 1.0f;
+    for (size_t i = 0; i < count; ++i) max_abs = std::max(max_abs, std::fabs(values[i]));
+    if (max_abs <= 127.0f &&
+        std::all_of(values, values + count, [](float v) { return v == std::nearbyint(v); }))  // stops early
+        return 1.0f;
     return max_abs > 0.0f ? max_abs / 127.0f : 1.0f;
 }
 

@@ -38,8 +38,7 @@ void calibrate_weighted(const CalibrationCall& c) {
     q.bias_q.resize(outs);
     for (size_t f = 0; f < outs; ++f) {
         w_scale[f] = choose_scale(&t.weight[f * per_out], per_out);
-        for (size_t k = 0; k < per_out; ++k)
-            q.weight_q[f * per_out + k] = quantize_int8(t.weight[f * per_out + k], w_scale[f]);
+        quantize_int8(&t.weight[f * per_out], per_out, w_scale[f], &q.weight_q[f * per_out]);
         const double b = std::nearbyint(double(t.bias[f]) / (double(s_in) * w_scale[f]));
         q.bias_q[f] = int32_t(std::clamp(b, -2147483648.0, 2147483647.0));
     }
