@@ -8,6 +8,8 @@ packages=(
   build-essential cmake pkg-config
   libsystemc-dev libeigen3-dev libfmt-dev catch2 libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libonnx-dev libprotobuf-dev zlib1g-dev libpng-dev
+  # the INT8 reference's float GEMMs (opened at run time; without it Eigen runs them, same sums)
+  libopenblas0-serial
   # the C++ style (.clang-format), checked by tools/test.sh
   clang-format
   # tests: ONNX conformance data and the model-building tool's python3-onnx; PyTorch for the

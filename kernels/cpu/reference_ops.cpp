@@ -5,6 +5,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "kernels/cpu/exact_gemm.h"
 #include "kernels/numerics/vector_math.h"
 
 namespace npu {
@@ -49,26 +50,32 @@ std::vector<float> decoded(const HostTensor& in) {
     return x;
 }
 
-// Integer products summed in binary32 are exact while every partial sum stays within 2^24, so the
-// integer GEMM runs as float GEMMs over K chunks short enough to guarantee it (1024 for int8
-// operands), the chunks adding in int32: the same sums as an int32 GEMM, at float GEMM speed.
-RowMatrix<int32_t> exact_integer_product(const RowMatrix<float>& a, const RowMatrix<float>& b) {
-    const double bound = double(a.cwiseAbs().maxCoeff()) * double(b.cwiseAbs().maxCoeff());
-    const int64_t k = a.cols(), chunk = bound > 0 ? std::max<int64_t>(1, int64_t(double(1 << 24) / bound)) : k;
-    RowMatrix<int32_t> sum = RowMatrix<int32_t>::Zero(a.rows(), b.cols());
-    for (int64_t k0 = 0; k0 < k; k0 += chunk) {
-        const int64_t kc = std::min(chunk, k - k0);
-        sum += (a.middleCols(k0, kc) * b.middleRows(k0, kc)).template cast<int32_t>();
-    }
-    return sum;
+// A 1x1 convolution of stride 1 without padding reads its input planes as they are: the image's
+// channels of one group are already the K x pixels operand, so im2col's copy is skipped (integer
+// path only; the float path keeps Eigen's product of the copy, its rounding unchanged).
+bool reads_input_directly(const ConvGeometry& g, float zero_point) {
+    const Window2d& w = g.window;
+    return zero_point == 0.0f && w.kernel_h == 1 && w.kernel_w == 1 && w.stride_h == 1 && w.stride_w == 1 &&
+           w.pad_top == 0 && w.pad_left == 0 && g.output.h == g.input.h && g.output.w == g.input.w;
 }
 
 template <class T>
-RowMatrix<T> product(const RowMatrix<float>& a, const RowMatrix<float>& b) {
-    if constexpr (std::is_same_v<T, int32_t>)
-        return exact_integer_product(a, b);
-    else
-        return a * b;
+RowMatrix<T> group_product(const RowMatrix<float>& wm, const std::vector<float>& x, const ConvGeometry& g, int64_t n,
+                           int64_t group, float zero_point) {
+    const int64_t pixels = g.output.h * g.output.w;
+    if constexpr (std::is_same_v<T, int32_t>) {
+        RowMatrix<int32_t> sums(wm.rows(), pixels);
+        RowMatrix<float> col;
+        const float* operand = x.data() + (n * g.input.c + group * g.in_per_group()) * pixels;
+        if (!reads_input_directly(g, zero_point)) {
+            col = im2col(x, g, n, group, zero_point);
+            operand = col.data();
+        }
+        exact_integer_gemm(wm.data(), operand, sums.data(), wm.rows(), wm.cols(), pixels);
+        return sums;
+    } else {
+        return wm * im2col(x, g, n, group, zero_point);
+    }
 }
 
 template <class T, class W, class B>
@@ -82,7 +89,7 @@ std::vector<T> conv_accumulate(const HostTensor& in, const ConvGeometry& g, cons
         for (int64_t f = 0; f < fg; ++f)
             for (int64_t i = 0; i < k; ++i) wm(f, i) = float(T(weights[(group * fg + f) * k + i]) - weight_zero_point);
         for (int64_t n = 0; n < g.input.n; ++n) {
-            const RowMatrix<T> result = product<T>(wm, im2col(x, g, n, group, float(input_zero_point)));
+            const RowMatrix<T> result = group_product<T>(wm, x, g, n, group, float(input_zero_point));
             for (int64_t f = 0; f < fg; ++f) {
                 const int64_t channel = group * fg + f;
                 T* dst = out.data() + (n * g.output.c + channel) * pixels;
@@ -142,8 +149,12 @@ HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
                            const std::vector<QuantMultiplier>& per_channel, Int8Clamp clamp) {
     HostTensor out = HostTensor::zeros(shape, Precision::Int8);
     const int64_t pixels = shape.h * shape.w;
-    for (int64_t i = 0; i < shape.elements(); ++i)
-        out.int8()[i] = clamp_int8(requantize(acc[size_t(i)], per_channel[size_t((i / pixels) % shape.c)]), clamp);
+    int8_t* dst = out.int8();
+    for (int64_t plane = 0; plane < shape.n * shape.c; ++plane) {  // (image, channel): one multiplier
+        const QuantMultiplier m = per_channel[size_t(plane % shape.c)];
+        for (int64_t i = plane * pixels; i < (plane + 1) * pixels; ++i)
+            dst[i] = clamp_int8(requantize(acc[size_t(i)], m), clamp);
+    }
     return out;
 }
 

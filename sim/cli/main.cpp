@@ -8,6 +8,7 @@
 #include <map>
 
 #include "common/error.h"
+#include "kernels/cpu/exact_gemm.h"
 #include "sim/cli/arg_check.h"
 #include "sim/cli/commands.h"
 #include "sim/explore/sweep_mpi.h"
@@ -51,8 +52,10 @@ int sc_main(int argc, char* argv[]) {
     const npu::DataPaths paths = npu::DataPaths::locate(argv[0]);
     CLI::App app{"npusim: cycle-approximate simulator of systolic-array NPUs", "npusim"};
     app.require_subcommand(0, 1);
-    app.set_version_flag("--version", std::string("npusim 0.1.0 (MPI sweeps: ") +
-                                          (npu::mpi_available() ? "yes" : "no") + "; data: " + paths.root + ")");
+    app.set_version_flag("--version", [&paths] {  // a callback: OpenBLAS loads only when asked
+        return std::string("npusim 0.1.0 (MPI sweeps: ") + (npu::mpi_available() ? "yes" : "no") +
+               "; reference GEMM: " + npu::reference_gemm_library() + "; data: " + paths.root + ")";
+    });
     std::map<CLI::App*, npu::cli::Action> actions;
     CLI::App* run = app.add_subcommand("run", "Simulate a workload on a design, print per-layer stats");
     actions[run] = npu::cli::add_run_command(*run, paths);

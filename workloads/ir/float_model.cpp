@@ -108,15 +108,15 @@ InferenceGraph inference_graph(const Graph& source) {
     return out;
 }
 
-FloatModel prepare_for_inference(const FloatModel& model) {
+FloatModel prepare_for_inference(FloatModel model) {
     InferenceGraph plan = inference_graph(model.graph);
-    std::vector<LayerTensors> tensors = model.tensors;
+    std::vector<LayerTensors>& tensors = model.tensors;  // folded in place: ours (a copy or a move)
     for (const auto& [bn, producer] : plan.folds) fold_batchnorm(tensors[size_t(producer)], tensors[size_t(bn)]);
     FloatModel out;
     out.graph = std::move(plan.graph);
-    for (int origin : plan.origin) {
-        out.tensors.push_back(tensors[size_t(origin)]);
-        out.inputs.push_back(model.inputs[size_t(origin)]);
+    for (int origin : plan.origin) {  // each surviving layer once, so its tensors move
+        out.tensors.push_back(std::move(tensors[size_t(origin)]));
+        out.inputs.push_back(std::move(model.inputs[size_t(origin)]));
     }
     return out;
 }

@@ -40,6 +40,6 @@ InferenceGraph inference_graph(const Graph& graph);
 // The inference graph: batchnorm folded into the conv/fc before it, relu/relu6 fused into the
 // conv/fc/add before it when that layer has no other consumer. A batchnorm that cannot fold
 // stays as a per-channel scale and shift.
-FloatModel prepare_for_inference(const FloatModel& model);
+FloatModel prepare_for_inference(FloatModel model);  // by value: pass a temporary to save its copy
 
 }  // namespace npu

@@ -4,6 +4,7 @@
 
 #include "common/op_attributes.h"
 #include "kernels/numerics/int8.h"
+#include "kernels/numerics/vector_math.h"
 
 namespace npu {
 
@@ -11,6 +12,10 @@ namespace npu {
 float choose_scale(const float* values, size_t count);
 // The int8 clamp of a fused activation at the output scale.
 Int8Clamp activation_clamp(Activation act, float out_scale);
-float activate(float v, Activation act);
+inline float activate(float v, Activation act) {  // inline: called per element in loops
+    if (act == Activation::Relu) return activate_relu(v);
+    if (act == Activation::Relu6) return activate_relu6(v);
+    return v;
+}
 
 }  // namespace npu

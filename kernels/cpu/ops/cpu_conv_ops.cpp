@@ -46,8 +46,11 @@ void calibrate_weighted(const CalibrationCall& c) {
     const std::vector<int32_t> acc = conv_accumulate_int8(input, g, q.weight_q.data(), q.bias_q.data());
     const int64_t pixels = l.output.h * l.output.w;
     std::vector<float> real(acc.size());
-    for (size_t k = 0; k < acc.size(); ++k)
-        real[k] = activate(float(double(acc[k]) * s_in * w_scale[(k / size_t(pixels)) % outs]), l.activation);
+    for (size_t plane = 0; plane * size_t(pixels) < acc.size(); ++plane) {  // (image, channel) planes
+        const double w = w_scale[plane % outs];
+        for (size_t k = plane * size_t(pixels); k < (plane + 1) * size_t(pixels); ++k)
+            real[k] = activate(float(double(acc[k]) * s_in * w), l.activation);
+    }
     q.out_scale = choose_scale(real.data(), real.size());
     for (size_t f = 0; f < outs; ++f) q.requant.push_back(make_multiplier(double(s_in) * w_scale[f] / q.out_scale));
     q.clamp = activation_clamp(l.activation, q.out_scale);
