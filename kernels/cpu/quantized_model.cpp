@@ -10,6 +10,7 @@
 #include "kernels/cpu/cpu_backend.h"
 #include "kernels/cpu/ops/calibration.h"
 #include "kernels/cpu/ops/cpu_op.h"
+#include "kernels/numerics/real_spans.h"
 
 namespace npu {
 namespace {
@@ -19,8 +20,7 @@ void quantize_float(const FloatModel& fm, int i, QuantModel& qm) {
     QuantLayer& q = qm.layers[size_t(i)];
     const bool conv = qm.graph.layers[size_t(i)].kind != LayerKind::BatchNorm;
     q.weight_f = t.weight;
-    if (conv)
-        for (float& w : q.weight_f) w = round_to(w, qm.precision);
+    if (conv) round_reals(q.weight_f.data(), q.weight_f.size(), qm.precision);
     q.bias_f = t.bias;
 }
 

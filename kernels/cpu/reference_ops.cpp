@@ -41,15 +41,6 @@ RowMatrix<float> im2col(const std::vector<float>& x, const ConvGeometry& g, int6
     return col;
 }
 
-std::vector<float> decoded(const HostTensor& in) {
-    std::vector<float> x(size_t(in.elements()));
-    if (in.precision == Precision::Int8 && !in.int32)
-        for (size_t i = 0; i < x.size(); ++i) x[i] = float(in.int8()[i]);
-    else
-        for (size_t i = 0; i < x.size(); ++i) x[i] = in.value(int64_t(i));
-    return x;
-}
-
 // A 1x1 convolution of stride 1 without padding reads its input planes as they are: the image's
 // channels of one group are already the K x pixels operand, so im2col's copy is skipped (integer
 // path only; the float path keeps Eigen's product of the copy, its rounding unchanged).
@@ -83,7 +74,7 @@ std::vector<T> conv_accumulate(const HostTensor& in, const ConvGeometry& g, cons
                                T input_zero_point, T weight_zero_point) {
     const int64_t fg = g.out_per_group(), k = g.k_per_group(), pixels = g.output.h * g.output.w;
     std::vector<T> out(size_t(g.output.elements()));
-    const std::vector<float> x = decoded(in);
+    const std::vector<float> x = in.values();
     for (int64_t group = 0; group < g.groups; ++group) {
         RowMatrix<float> wm(fg, k);
         for (int64_t f = 0; f < fg; ++f)
@@ -160,7 +151,9 @@ HostTensor requantize_int8(const std::vector<int32_t>& acc, const Shape& shape,
 
 HostTensor store_float(const std::vector<float>& acc, const Shape& shape, Activation act, Precision p) {
     HostTensor out = HostTensor::zeros(shape, p);
-    for (int64_t i = 0; i < shape.elements(); ++i) out.set_real(i, apply_activation(acc[size_t(i)], act));
+    std::vector<float> activated(size_t(shape.elements()));
+    for (size_t i = 0; i < activated.size(); ++i) activated[i] = apply_activation(acc[i], act);
+    store_reals(activated.data(), activated.size(), p, out.bytes.data());
     return out;
 }
 

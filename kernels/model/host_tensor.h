@@ -8,6 +8,7 @@
 #include "common/shape.h"
 #include "kernels/numerics/element.h"
 #include "kernels/numerics/precision.h"
+#include "kernels/numerics/real_spans.h"
 
 namespace npu {
 
@@ -38,6 +39,18 @@ struct HostTensor {
             return float(v);
         }
         return precision == Precision::Int8 ? float(int8()[i]) : load_real(bytes.data(), i, precision);
+    }
+    // Every element as value(i) gives it, decoded in one pass.
+    std::vector<float> values() const {
+        std::vector<float> v(static_cast<size_t>(elements()));
+        if (int32) {
+            for (size_t i = 0; i < v.size(); ++i) v[i] = value(int64_t(i));
+        } else if (precision == Precision::Int8) {
+            for (size_t i = 0; i < v.size(); ++i) v[i] = float(int8()[i]);
+        } else {
+            load_reals(bytes.data(), v.size(), precision, v.data());
+        }
+        return v;
     }
     // Stores a real value (float precisions: rounded to the storage format).
     void set_real(int64_t i, float v) { store_real(bytes.data(), i, v, precision); }

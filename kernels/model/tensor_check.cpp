@@ -10,11 +10,12 @@ namespace npu {
 TensorCheck check_tensor(const HostTensor& got, const HostTensor& want, Precision precision) {
     TensorCheck c;
     double diff2 = 0.0, ref2 = 0.0;
-    for (int64_t k = 0; k < want.elements(); ++k) ref2 += double(want.value(k)) * want.value(k);
+    const std::vector<float> got_values = got.values(), want_values = want.values();  // decoded once
+    for (const float w : want_values) ref2 += double(w) * w;
     const float rms = float(std::sqrt(ref2 / double(std::max<int64_t>(1, want.elements()))));
     const bool exact = precision == Precision::Int8;
-    for (int64_t k = 0; k < got.elements(); ++k) {
-        const float a = got.value(k), b = want.value(k);
+    for (size_t k = 0; k < got_values.size(); ++k) {
+        const float a = got_values[k], b = want_values[k];
         const bool same = exact ? a == b : float_close(a, b, precision, rms);
         c.mismatches += same ? 0 : 1;
         c.max_abs_error = std::max(c.max_abs_error, double(std::fabs(a - b)));

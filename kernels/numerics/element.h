@@ -8,6 +8,7 @@
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/precision.h"
+#include "kernels/numerics/real_spans.h"
 
 namespace npu {
 
@@ -43,12 +44,12 @@ inline void store_real(uint8_t* base, int64_t index, float value, Precision p) {
 // `count` values of such a buffer.
 inline std::vector<uint8_t> encode_reals(const std::vector<float>& values, Precision p) {
     std::vector<uint8_t> bytes(values.size() * element_bytes(p));
-    for (size_t i = 0; i < values.size(); ++i) store_real(bytes.data(), int64_t(i), values[i], p);
+    store_reals(values.data(), values.size(), p, bytes.data());
     return bytes;
 }
 inline std::vector<float> decode_reals(const std::vector<uint8_t>& bytes, size_t count, Precision p) {
     std::vector<float> values(count);
-    for (size_t i = 0; i < count; ++i) values[i] = load_real(bytes.data(), int64_t(i), p);
+    load_reals(bytes.data(), count, p, values.data());
     return values;
 }
 
