@@ -71,6 +71,7 @@ const char* vector_op_name(VectorOp op) {
         case VectorOp::Col2im: return "col2im";
         case VectorOp::Unary: return "unary";
         case VectorOp::Mul: return "mul";
+        case VectorOp::LayerNorm: return "layer_norm";
     }
     return "?";
 }
@@ -83,7 +84,7 @@ bool reads_second_input(VectorOp op) {
 
 bool reads_params(VectorOp op) {
     return op == VectorOp::Requantize || op == VectorOp::Affine || op == VectorOp::BatchNormSums ||
-           op == VectorOp::BatchNormGrad;
+           op == VectorOp::BatchNormGrad || op == VectorOp::LayerNorm;
 }
 
 const char* queue_name(Queue q) {

@@ -185,8 +185,9 @@ enum class VectorOp {
     Convert,
     Im2col,
     Col2im,
-    Unary,  // sigmoid, hard sigmoid, tanh: INT8 through `unary_table`, floats in FP32
-    Mul     // src x src2; src2 may hold one value per channel (src2_per_channel)
+    Unary,     // sigmoid, hard sigmoid, tanh, GELU: INT8 through `unary_table`, floats in FP32
+    Mul,       // src x src2; src2 may hold one value per channel (src2_per_channel)
+    LayerNorm  // each pixel's channels normalized, then params' {gamma, beta} per channel
 };
 constexpr int64_t kBatchNormGradParamBytes = 32;
 const char* vector_op_name(VectorOp op);
@@ -225,7 +226,9 @@ struct Vector {
     // Element precision of src, src2 and dst (Requantize: of dst; its accumulator source is
     // int32 for INT8, fp32 otherwise).
     Precision precision = Precision::Int8;
-    float softmax_scale = 1.0f;              // INT8 softmax input scale
+    float softmax_scale = 1.0f;              // INT8 softmax and layer norm input scale
+    float norm_epsilon = 1e-5f;              // LayerNorm
+    float norm_out_scale = 1.0f;             // LayerNorm, INT8: the output scale
     double alpha = 1.0, beta = 0.0;          // Axpby, AxpbySquare, SqrtShift
     Precision convert_to = Precision::Fp32;  // Convert: dst's precision (src's is `precision`)
     UnaryAttrs unary;                        // Unary

@@ -325,6 +325,22 @@ void softmax_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
         }
 }
 
+// One row per pixel of the box: its channels, `pixels` apart; gamma and beta from the tile's
+// channel records (the box holds every channel: the lowering never splits them).
+void layer_norm_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
+    const int64_t channels = v.src_extent[1], pixels = v.src_extent[2] * v.src_extent[3];
+    std::vector<float> gamma(static_cast<size_t>(channels)), beta(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+        const ChannelParams cp = channel_params(o, c);
+        gamma[size_t(c)] = as_float(cp.word0);
+        beta[size_t(c)] = as_float(cp.word1);
+    }
+    const LayerNormParams params{v.norm_epsilon, v.softmax_scale, v.norm_out_scale, gamma.data(), beta.data(), 1};
+    for (int64_t n = 0; n < v.src_extent[0]; ++n)
+        for (int64_t px = 0; px < pixels; ++px)
+            layer_norm_row(p, o.src, o.dst, n * channels * pixels + px, channels, pixels, params);
+}
+
 }  // namespace
 
 int64_t vector_element_ops(const isa::Vector& v) {
@@ -337,7 +353,8 @@ int64_t vector_element_ops(const isa::Vector& v) {
         case isa::VectorOp::ChannelStats:
         case isa::VectorOp::BatchNormSums: return 2 * elements(v.src_extent);
         case isa::VectorOp::BatchNormGrad: return 3 * elements(v.src_extent);
-        case isa::VectorOp::Softmax: return 3 * elements(v.src_extent);
+        case isa::VectorOp::Softmax:
+        case isa::VectorOp::LayerNorm: return 3 * elements(v.src_extent);  // sum, squares, normalize
         case isa::VectorOp::Col2im: return elements(v.src_extent);
         default: return v.dst_elements();
     }
@@ -357,6 +374,7 @@ void execute_vector(const isa::Vector& v, Precision p, const VectorOperands& o) 
         case isa::VectorOp::BatchNormSums:
         case isa::VectorOp::BatchNormGrad: batchnorm_grad_tile(v, p, o); break;
         case isa::VectorOp::Softmax: softmax_tile(v, p, o); break;
+        case isa::VectorOp::LayerNorm: layer_norm_tile(v, p, o); break;
         case isa::VectorOp::Convert: convert_tile(v, p, o); break;
         case isa::VectorOp::Im2col: im2col_tile(v, p, o); break;
         case isa::VectorOp::Col2im: col2im_tile(v, p, o); break;

@@ -16,6 +16,7 @@ const char* unary_name(UnaryFn fn) {
         case UnaryFn::Sigmoid: return "sigmoid";
         case UnaryFn::HardSigmoid: return "hard_sigmoid";
         case UnaryFn::Tanh: return "tanh";
+        case UnaryFn::Gelu: return "gelu";
     }
     return "?";
 }

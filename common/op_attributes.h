@@ -35,14 +35,15 @@ struct SliceAttrs {
 
 // An element-wise function of one input (the vector unit; INT8 through a 256-entry table of its
 // quantized values). HardSigmoid is max(0, min(1, alpha x + beta)) (ONNX's defaults 0.2 and 0.5;
-// PyTorch's Hardsigmoid exports alpha 1/6).
-enum class UnaryFn { Sigmoid, HardSigmoid, Tanh };
+// PyTorch's Hardsigmoid exports alpha 1/6). Gelu is x (1 + erf(x / sqrt 2)) / 2, the exact GELU
+// (Hendrycks and Gimpel 2016) that PyTorch's nn.GELU computes by default.
+enum class UnaryFn { Sigmoid, HardSigmoid, Tanh, Gelu };
 struct UnaryAttrs {
     UnaryFn fn = UnaryFn::Sigmoid;
     float alpha = 0.2f, beta = 0.5f;
 };
 
 const char* activation_name(Activation a);
-const char* unary_name(UnaryFn fn);  // "sigmoid", "hard_sigmoid", "tanh"
+const char* unary_name(UnaryFn fn);  // "sigmoid", "hard_sigmoid", "tanh", "gelu"
 
 }  // namespace npu

@@ -71,12 +71,15 @@ void exact_integer_gemm(const float* a, const float* b, int32_t* c, int64_t m, i
     if (std::max({m, k, n}) > std::numeric_limits<int>::max())
         throw std::runtime_error("exact_integer_gemm: a dimension exceeds 2^31 - 1");
     if (m == 0 || n == 0) return;
+    Eigen::Map<Eigen::Matrix<int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> sum(c, m, n);
+    if (k == 0) {  // no products (and no maximum to take of an empty operand)
+        sum.setZero();
+        return;
+    }
     const bool use_openblas = library != GemmLibrary::Eigen && openblas_available();
     const double bound = double(Eigen::Map<const RowMatrix>(a, m, k).cwiseAbs().maxCoeff()) *
                          double(Eigen::Map<const RowMatrix>(b, k, n).cwiseAbs().maxCoeff());
-    const int64_t chunk = bound > 0 ? std::max<int64_t>(1, int64_t(double(1 << 24) / bound)) : std::max<int64_t>(k, 1);
-    Eigen::Map<Eigen::Matrix<int32_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> sum(c, m, n);
-    if (k == 0) sum.setZero();
+    const int64_t chunk = bound > 0 ? std::max<int64_t>(1, int64_t(double(1 << 24) / bound)) : k;
     RowMatrix part(m, n);
     for (int64_t k0 = 0; k0 < k; k0 += chunk) {
         const int64_t kc = std::min(chunk, k - k0);

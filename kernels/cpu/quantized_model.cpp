@@ -18,7 +18,8 @@ namespace {
 void quantize_float(const FloatModel& fm, int i, QuantModel& qm) {
     const LayerTensors& t = fm.tensors[size_t(i)];
     QuantLayer& q = qm.layers[size_t(i)];
-    const bool conv = qm.graph.layers[size_t(i)].kind != LayerKind::BatchNorm;
+    const LayerKind kind = qm.graph.layers[size_t(i)].kind;
+    const bool conv = kind != LayerKind::BatchNorm && kind != LayerKind::LayerNorm;  // those keep FP32 records
     q.weight_f = t.weight;
     if (conv) round_reals(q.weight_f.data(), q.weight_f.size(), qm.precision);
     q.bias_f = t.bias;

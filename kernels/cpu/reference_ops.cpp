@@ -248,6 +248,7 @@ HostTensor unary(const HostTensor& in, const UnaryAttrs& attrs, const std::vecto
             case UnaryFn::Sigmoid: y = 1.0f / (1.0f + std::exp(-x)); break;
             case UnaryFn::HardSigmoid: y = std::min(1.0f, std::max(0.0f, attrs.alpha * x + attrs.beta)); break;
             case UnaryFn::Tanh: y = std::tanh(x); break;
+            case UnaryFn::Gelu: y = 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f))); break;
         }
         out.set_real(i, y);
     }
@@ -279,6 +280,18 @@ HostTensor softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_s
             else
                 softmax_real(in.bytes.data(), out.bytes.data(), first, v.length, v.inner, in.precision);
         }
+    return out;
+}
+
+HostTensor layer_norm(const HostTensor& in, float epsilon, float in_scale, float out_scale,
+                      const std::vector<float>& gamma, const std::vector<float>& beta) {
+    HostTensor out = HostTensor::zeros(in.shape, in.precision);
+    const int64_t pixels = in.shape.h * in.shape.w;
+    const LayerNormParams params{epsilon, in_scale, out_scale, gamma.data(), beta.data(), 1};
+    for (int64_t n = 0; n < in.shape.n; ++n)
+        for (int64_t p = 0; p < pixels; ++p)  // one row: the pixel's channels, `pixels` apart
+            layer_norm_row(in.precision, in.bytes.data(), out.bytes.data(), n * in.shape.c * pixels + p, in.shape.c,
+                           pixels, params);
     return out;
 }
 

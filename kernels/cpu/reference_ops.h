@@ -40,6 +40,10 @@ HostTensor add_float(const HostTensor& a, const HostTensor& b, Activation act);
 // INT8: clamp to [lo, hi] in the int8 domain; float: clamp to [min, max].
 HostTensor clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float max);
 HostTensor softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale);
+// Layer norm over each pixel's channels with a per-channel scale and shift (vector_math.h);
+// INT8: input at in_scale, output at out_scale.
+HostTensor layer_norm(const HostTensor& in, float epsilon, float in_scale, float out_scale,
+                      const std::vector<float>& gamma, const std::vector<float>& beta);
 // Sigmoid, hard sigmoid, tanh: INT8 through the layer's table (unary_table), floats in FP32
 // with the C library's functions (not vector_math's binary64 expression: the two paths may
 // differ in the last bit, which the check rule allows).

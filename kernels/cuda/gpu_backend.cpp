@@ -119,6 +119,11 @@ GpuOpTable build_table() {
         {LayerKind::Slice, [](const GpuCall& c) { return gpu_slice(c.in(), c.layer().output, c.layer().slice); }},
         {LayerKind::ChannelShuffle,
          [](const GpuCall& c) { return gpu_channel_shuffle(c.in(), c.layer().shuffle_groups); }},
+        {LayerKind::LayerNorm,
+         [](const GpuCall& c) {
+             return gpu_layer_norm(c.in(), c.layer().norm_epsilon, c.producer().out_scale, c.quant().out_scale,
+                                   c.quant().weight_f, c.quant().bias_f);
+         }},
         {LayerKind::Reshape, host_view},
     }};
     return require_kind_order(table, "GPU op table", [](const GpuOp& op) { return op.run != nullptr; });

@@ -127,6 +127,21 @@ HostTensor gpu_softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float in
     return finish(y, in.shape, p, "the softmax kernel");
 }
 
+HostTensor gpu_layer_norm(const HostTensor& in, float epsilon, float in_scale, float out_scale,
+                          const std::vector<float>& gamma, const std::vector<float>& beta) {
+    const DeviceBuffer x = upload(in), dg = to_device(gamma), db = to_device(beta);
+    DeviceBuffer y(in.bytes.size());
+    const Precision p = in.precision;
+    const int64_t pixels = in.shape.h * in.shape.w, channels = in.shape.c;
+    const LayerNormRow r{epsilon, in_scale, out_scale, dg.as<float>(), db.as<float>()};
+    const void* src = x.get();
+    void* dst = y.get();
+    for_each(in.shape.n * pixels, [=] __device__(int64_t row) {
+        layer_norm_pixel(p, src, dst, (row / pixels) * channels * pixels + row % pixels, channels, pixels, r);
+    });
+    return finish(y, in.shape, p, "the layer norm kernel");
+}
+
 HostTensor gpu_channel_affine(const HostTensor& in, const std::vector<float>& scale, const std::vector<float>& shift) {
     const DeviceBuffer x = upload(in), ds = to_device(scale), dt = to_device(shift);
     DeviceBuffer y(in.bytes.size());

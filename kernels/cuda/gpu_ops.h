@@ -18,6 +18,9 @@ HostTensor gpu_global_avg_pool(const HostTensor& in);
 HostTensor gpu_add(const HostTensor& a, const HostTensor& b, AddRescale r, Int8Clamp clamp, Activation act);
 HostTensor gpu_clamp(const HostTensor& in, Int8Clamp int8_bounds, float min, float max);
 HostTensor gpu_softmax(const HostTensor& in, const SoftmaxAttrs& attrs, float int8_scale);
+// One thread per pixel: its channels normalized, then gamma and beta per channel.
+HostTensor gpu_layer_norm(const HostTensor& in, float epsilon, float in_scale, float out_scale,
+                          const std::vector<float>& gamma, const std::vector<float>& beta);
 HostTensor gpu_unary(const HostTensor& in, const UnaryAttrs& attrs, const std::vector<int8_t>& table);
 // b equal in shape to a, or N x C x 1 x 1 (one value per channel).
 HostTensor gpu_multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m);

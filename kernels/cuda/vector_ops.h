@@ -18,6 +18,7 @@
 #include "kernels/numerics/bf16.h"
 #include "kernels/numerics/fp16.h"
 #include "kernels/numerics/int8.h"
+#include "kernels/numerics/layer_norm.h"
 #include "kernels/numerics/precision.h"
 #include "kernels/numerics/vector_math.h"
 
@@ -228,6 +229,32 @@ NPU_HD inline void softmax_row(Precision p, const void* in, void* out, int64_t f
         else
             store_value(out, first + k * stride, prob, p);
     }
+}
+
+// One layer-norm row (layer_norm.h's arithmetic): `count` channels `stride` apart from `first`,
+// then gamma[k] and beta[k]. INT8: values at `in_scale`, quantized at `out_scale` as the host
+// quantizes (quantize_int8_at).
+struct LayerNormRow {
+    float epsilon, in_scale, out_scale;
+    const float* gamma;
+    const float* beta;
+};
+NPU_HD inline void layer_norm_pixel(Precision p, const void* in, void* out, int64_t first, int64_t count,
+                                    int64_t stride, const LayerNormRow& r) {
+    const bool int8 = p == Precision::Int8;
+    layer_norm_row(
+        count, r.epsilon,
+        [&](int64_t k) {
+            const float x = load_value(in, first + k * stride, p);
+            return int8 ? mul_rn(x, r.in_scale) : x;
+        },
+        [&](int64_t k, float y) {
+            const float v = layer_norm_affine(y, r.gamma[k], r.beta[k]);
+            if (int8)
+                int8_at(out)[first + k * stride] = quantize_int8_at(v, double(r.out_scale));
+            else
+                store_value(out, first + k * stride, v, p);
+        });
 }
 
 }  // namespace npu

@@ -38,11 +38,7 @@ int8_t quantize_int8(float value, float scale) {
     return q;
 }
 
-// std::lround without the library call (nor its overflow beyond 2^63): beyond +-200 the result
-// saturates anyway, so the quotient is clamped there, truncated by a conversion (exact in that
-// range), and its fraction x - trunc(x) is exact too: at least one half rounds away from zero.
-// Branch-free (NaN and infinities select 0 at the end) so that it vectorizes; cloned for AVX2,
-// whose operations round exactly as the baseline's.
+// Cloned for AVX2, whose operations round exactly as the baseline's: the loop vectorizes.
 [[gnu::target_clones("avx2", "default")]] void quantize_int8(const float* values, size_t count, float scale,
                                                              int8_t* out) {
     if (!(scale > 0.0f)) {
@@ -50,17 +46,7 @@ int8_t quantize_int8(float value, float scale) {
         return;
     }
     const double s = scale;
-    for (size_t i = 0; i < count; ++i) {
-        const float v = values[i];
-        double x = double(v) / s;
-        x = x < -200.0 ? -200.0 : x;
-        x = x > 200.0 ? 200.0 : x;  // NaN passes both and is dropped below
-        x = std::fabs(v) <= std::numeric_limits<float>::max() ? x : 0.0;
-        const int32_t whole = int32_t(x);
-        const double fraction = x - double(whole);
-        const int32_t q = whole + int32_t(fraction >= 0.5) - int32_t(fraction <= -0.5);
-        out[i] = int8_t(q < -128 ? -128 : q > 127 ? 127 : q);
-    }
+    for (size_t i = 0; i < count; ++i) out[i] = quantize_int8_at(values[i], s);
 }
 
 }  // namespace npu

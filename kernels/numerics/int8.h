@@ -38,6 +38,21 @@ NPU_HD inline int8_t requantize(int32_t acc, QuantMultiplier m) { return saturat
 // (std::lround), saturated. Used only when creating INT8 data from real numbers (weights,
 // inputs), never inside a layer.
 int8_t quantize_int8(float value, float scale);
+// One value at a positive scale `scale` as quantize_int8 rounds it, branch-free (so that loops
+// over it vectorize) and NPU_HD (the GPU's layer norm quantizes with it). std::lround without
+// the library call: beyond +-200 the result saturates anyway, so the quotient is clamped there,
+// truncated by a conversion (exact in that range), and its fraction x - trunc(x) is exact too:
+// at least one half rounds away from zero. NaN and infinities give 0.
+NPU_HD inline int8_t quantize_int8_at(float value, double scale) {
+    double x = double(value) / scale;
+    x = x < -200.0 ? -200.0 : x;
+    x = x > 200.0 ? 200.0 : x;  // NaN passes both and is dropped below
+    x = (value < 0.0f ? -value : value) <= 3.40282347e38f ? x : 0.0;
+    const int32_t whole = int32_t(x);
+    const double fraction = x - double(whole);
+    const int32_t q = whole + int32_t(fraction >= 0.5) - int32_t(fraction <= -0.5);
+    return int8_t(q < -128 ? -128 : q > 127 ? 127 : q);
+}
 // The same for `count` values, without a library call per value (calibration's weights).
 void quantize_int8(const float* values, size_t count, float scale, int8_t* out);
 

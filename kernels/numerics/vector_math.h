@@ -23,7 +23,20 @@ constexpr float kSoftmaxInt8OutputScale = 1.0f / 127.0f;
 // to the storage precision.
 void softmax_real(const uint8_t* in, uint8_t* out, int64_t first, int64_t count, int64_t stride, Precision p);
 
-// Sigmoid, hard sigmoid and tanh in binary64, rounded to binary32 once: the same expression on
+// Layer norm (layer_norm.h) of the `count` elements `stride` apart from `first` of a buffer in
+// precision p, then element k's scale gamma[k * param_stride] and shift beta[k * param_stride]:
+// INT8 values q at `in_scale`, the results quantized at `out_scale` (quantize_int8); float
+// precisions rounded to p on store.
+struct LayerNormParams {
+    float epsilon = 1e-5f, in_scale = 1.0f, out_scale = 1.0f;
+    const float* gamma = nullptr;
+    const float* beta = nullptr;
+    int64_t param_stride = 1;  // in floats
+};
+void layer_norm_row(Precision p, const uint8_t* in, uint8_t* out, int64_t first, int64_t count, int64_t stride,
+                    const LayerNormParams& params);
+
+// Sigmoid, hard sigmoid, tanh and GELU in binary64, rounded to binary32 once: the same expression on
 // the host and the device (float precisions then round to their storage format).
 NPU_HD inline float unary_value(const UnaryAttrs& u, float x) {
     const double v = double(x);
@@ -34,6 +47,7 @@ NPU_HD inline float unary_value(const UnaryAttrs& u, float x) {
             return float(y < 0.0 ? 0.0 : (y > 1.0 ? 1.0 : y));
         }
         case UnaryFn::Tanh: return float(tanh(v));
+        case UnaryFn::Gelu: return float(0.5 * v * (1.0 + erf(v * 0.70710678118654752440)));
     }
     return x;
 }

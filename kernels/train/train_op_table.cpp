@@ -11,14 +11,14 @@ namespace {
 using TrainOpTable = std::array<TrainOp, kLayerKindCount>;
 
 TrainOpTable build_table() {
-    const TrainOpTable table = {train_input_op(), train_conv2d_op(), train_fc_op(), train_relu_op(), train_relu6_op(),
-                                train_maxpool_op(), train_avgpool_op(), train_global_avgpool_op(), train_add_op(),
-                                train_batchnorm_op(), train_softmax_op(), train_flatten_op(), train_clip_op(),
-                                train_concat_op(),
-                                // Not trained yet: a model with them is refused before training.
-                                TrainOp{LayerKind::Unary, nullptr, nullptr}, TrainOp{LayerKind::Mul, nullptr, nullptr},
-                                TrainOp{LayerKind::Slice, nullptr, nullptr},
-                                TrainOp{LayerKind::ChannelShuffle, nullptr, nullptr}, train_reshape_op()};
+    const TrainOpTable table = {
+        train_input_op(), train_conv2d_op(), train_fc_op(), train_relu_op(), train_relu6_op(), train_maxpool_op(),
+        train_avgpool_op(), train_global_avgpool_op(), train_add_op(), train_batchnorm_op(), train_softmax_op(),
+        train_flatten_op(), train_clip_op(), train_concat_op(),
+        // Not trained yet: a model with them is refused before training.
+        TrainOp{LayerKind::Unary, nullptr, nullptr}, TrainOp{LayerKind::Mul, nullptr, nullptr},
+        TrainOp{LayerKind::Slice, nullptr, nullptr}, TrainOp{LayerKind::ChannelShuffle, nullptr, nullptr},
+        TrainOp{LayerKind::LayerNorm, nullptr, nullptr}, train_reshape_op()};
     return require_kind_order(table, "train op table", [](const TrainOp& op) {
         return (op.forward == nullptr) == (op.backward == nullptr);  // both, or refused in training
     });

@@ -58,7 +58,10 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
     std::vector<uint8_t> bytes(size_t(channels * isa::kChannelParamBytes), 0);
     for (int64_t c = 0; c < channels; ++c) {
         int32_t record[3] = {0, 0, 0};
-        if (m.precision == Precision::Int8 && q.onnx_rounding) {
+        if (!has_weight_tensor(l)) {  // scale and shift (batchnorm, layer norm: FP32 also in INT8 runs)
+            std::memcpy(&record[0], &q.weight_f[size_t(c)], sizeof(float));
+            std::memcpy(&record[1], &q.bias_f[size_t(c)], sizeof(float));
+        } else if (m.precision == Precision::Int8 && q.onnx_rounding) {
             record[0] = q.bias_q[size_t(c)];
             std::memcpy(&record[1], &q.requant_scale[size_t(c)], sizeof(float));
         } else if (m.precision == Precision::Int8 && q.out_int32) {
@@ -67,9 +70,6 @@ std::vector<uint8_t> channel_params(const QuantModel& m, int layer) {
             record[0] = q.bias_q[size_t(c)];
             record[1] = q.requant[size_t(c)].multiplier;
             record[2] = q.requant[size_t(c)].shift;
-        } else if (!has_weight_tensor(l)) {  // scale and shift
-            std::memcpy(&record[0], &q.weight_f[size_t(c)], sizeof(float));
-            std::memcpy(&record[1], &q.bias_f[size_t(c)], sizeof(float));
         } else {
             std::memcpy(&record[0], &q.bias_f[size_t(c)], sizeof(float));
         }

@@ -113,6 +113,8 @@ void describe_tile(const LoweringContext& ctx, int index, const VectorShape& vs,
     v.softmax = l.softmax;
     v.add = q.add;
     v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
+    v.norm_epsilon = l.norm_epsilon;
+    v.norm_out_scale = q.out_scale;
     v.unary = l.unary;
     if (!q.unary_table.empty()) v.unary_table = std::make_shared<const std::vector<int8_t>>(q.unary_table);
     v.mul = q.mul;

@@ -40,6 +40,13 @@ Lowering softmax() {
     return l;
 }
 
+Lowering layer_norm() {
+    Lowering l = on_vector(LayerKind::LayerNorm, isa::VectorOp::LayerNorm);
+    l.vector.may_split = [](const Layer&, int dim) { return dim != 1; };  // every channel of a pixel
+    l.vector.channel_records = true;
+    return l;
+}
+
 Lowering batchnorm() {
     Lowering l = on_vector(LayerKind::BatchNorm, isa::VectorOp::Affine);
     l.vector.channel_records = true;
@@ -77,6 +84,7 @@ LoweringTable build_table() {
         on_vector(LayerKind::Mul, isa::VectorOp::Mul),
         {LayerKind::Slice, lower_slice, {}},
         {LayerKind::ChannelShuffle, lower_channel_shuffle, {}},
+        layer_norm(),
         no_instructions(LayerKind::Reshape),
     };
     return require_kind_order(table, "lowering table", [](const Lowering&) { return true; });

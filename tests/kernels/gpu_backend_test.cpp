@@ -39,6 +39,10 @@ struct GpuOps {
     HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) { return gpu_multiply(a, b, m); }
     HostTensor slice(const HostTensor& a, const Shape& o, const SliceAttrs& s) { return gpu_slice(a, o, s); }
     HostTensor channel_shuffle(const HostTensor& a, int64_t g) { return gpu_channel_shuffle(a, g); }
+    HostTensor layer_norm(const HostTensor& a, float eps, float in_scale, float out_scale, const std::vector<float>& g,
+                          const std::vector<float>& b) {
+        return gpu_layer_norm(a, eps, in_scale, out_scale, g, b);
+    }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         return gpu_channel_affine(a, s, t);
     }

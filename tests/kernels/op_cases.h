@@ -13,7 +13,21 @@
 
 namespace npu::test {
 
-enum class OpKind { MaxPool, AvgPool, GlobalAvgPool, Add, Clamp, Softmax, Affine, Concat, Unary, Mul, Slice, Shuffle };
+enum class OpKind {
+    MaxPool,
+    AvgPool,
+    GlobalAvgPool,
+    Add,
+    Clamp,
+    Softmax,
+    Affine,
+    Concat,
+    Unary,
+    Mul,
+    Slice,
+    Shuffle,
+    LayerNorm
+};
 
 struct OpCase {
     std::string name;
@@ -35,6 +49,7 @@ struct OpCase {
     QuantMultiplier mul;
     SliceAttrs slice;
     int64_t groups = 1;
+    float epsilon = 1e-5f, norm_out_scale = 1.0f;  // LayerNorm (its input scale: softmax_scale)
 };
 
 inline HostTensor seeded_tensor(const Shape& s, Precision p, uint64_t seed) {
@@ -117,7 +132,7 @@ inline std::vector<OpCase> op_cases(Precision p) {
     c.kind = OpKind::Unary, c.out = image;
     for (const UnaryAttrs u :
          {UnaryAttrs{UnaryFn::Sigmoid, 0.2f, 0.5f}, UnaryAttrs{UnaryFn::HardSigmoid, 1 / 6.0f, 0.5f},
-          UnaryAttrs{UnaryFn::Tanh, 0.2f, 0.5f}}) {
+          UnaryAttrs{UnaryFn::Tanh, 0.2f, 0.5f}, UnaryAttrs{UnaryFn::Gelu, 0.2f, 0.5f}}) {
         c.name = std::string("unary ") + unary_name(u.fn), c.unary = u;
         c.unary_table = unary_table(u, 0.05f, 1.0f / 127.0f);
         add(c);
@@ -125,6 +140,10 @@ inline std::vector<OpCase> op_cases(Precision p) {
     c.kind = OpKind::Mul, c.name = "mul, equal shapes", c.b = y, c.mul = make_multiplier(0.05 * 0.04 / 0.1);
     add(c);
     c.name = "mul, one value per channel", c.b = seeded_tensor({2, 5, 1, 1}, p, 25);
+    add(c);
+    c.kind = OpKind::LayerNorm, c.name = "layer norm over channels", c.b = HostTensor{};
+    c.scale = {0.5f, -1.25f, 2.0f, 0.75f, 1.5f}, c.shift = {0.1f, 0.2f, -0.3f, 0.0f, 1.0f};
+    c.epsilon = 1e-6f, c.softmax_scale = 0.05f, c.norm_out_scale = 5.0f / 127.0f;
     add(c);
     add_move_cases(image, p, cases);
     return cases;
@@ -145,6 +164,8 @@ HostTensor compute(const OpCase& c, Ops& ops) {
         case OpKind::Mul: return ops.multiply(c.a, c.b, c.mul);
         case OpKind::Slice: return ops.slice(c.a, c.out, c.slice);
         case OpKind::Shuffle: return ops.channel_shuffle(c.a, c.groups);
+        case OpKind::LayerNorm:
+            return ops.layer_norm(c.a, c.epsilon, c.softmax_scale, c.norm_out_scale, c.scale, c.shift);
         case OpKind::Concat: break;
     }
     return ops.concat({&c.a, &c.b}, c.out, c.axis, c.concat_rescale);
@@ -168,6 +189,10 @@ struct ReferenceOps {
     HostTensor multiply(const HostTensor& a, const HostTensor& b, QuantMultiplier m) { return npu::multiply(a, b, m); }
     HostTensor slice(const HostTensor& a, const Shape& o, const SliceAttrs& s) { return npu::slice(a, o, s); }
     HostTensor channel_shuffle(const HostTensor& a, int64_t g) { return npu::channel_shuffle(a, g); }
+    HostTensor layer_norm(const HostTensor& a, float eps, float in_scale, float out_scale, const std::vector<float>& g,
+                          const std::vector<float>& b) {
+        return npu::layer_norm(a, eps, in_scale, out_scale, g, b);
+    }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         return npu::channel_affine(a, s, t);
     }

@@ -77,6 +77,16 @@ struct EmulatedOps {
                          shuffle_source(e, a.shape.c, a.shape.h * a.shape.w, g), e);
         return out;
     }
+    HostTensor layer_norm(const HostTensor& a, float eps, float in_scale, float out_scale, const std::vector<float>& g,
+                          const std::vector<float>& b) {
+        HostTensor out = HostTensor::zeros(a.shape, a.precision);
+        const int64_t pixels = a.shape.h * a.shape.w, channels = a.shape.c;
+        const LayerNormRow r{eps, in_scale, out_scale, g.data(), b.data()};
+        for (int64_t row = 0; row < a.shape.n * pixels; ++row)
+            layer_norm_pixel(a.precision, a.bytes.data(), out.bytes.data(),
+                             (row / pixels) * channels * pixels + row % pixels, channels, pixels, r);
+        return out;
+    }
     HostTensor channel_affine(const HostTensor& a, const std::vector<float>& s, const std::vector<float>& t) {
         HostTensor out = HostTensor::zeros(a.shape, a.precision);
         for (int64_t i = 0; i < a.elements(); ++i)

@@ -117,6 +117,28 @@ TEST_CASE("ShuffleNetV2 units in BF16", "[sc][functional][bf16]") {
                       Precision::Bf16);
 }
 
+// One simulation per test case (SystemC elaborates once per process).
+TEST_CASE("ConvNeXt units (layer norm, GELU, a folded layer scale) in INT8, bit-exact (batch 2)", "[sc][functional]") {
+    Graph g = load_model_file(test::source_dir() + "/tests/data/models/convnext_units.yaml");
+    reshape_input(g, 2);
+    require_bit_exact("eyeriss", g, Precision::Int8);
+}
+
+TEST_CASE("ConvNeXt units in INT8 on a design with an ifmap buffer", "[sc][functional]") {
+    require_bit_exact("edge_32x32", load_model_file(test::source_dir() + "/tests/data/models/convnext_units.yaml"),
+                      Precision::Int8);
+}
+
+TEST_CASE("ConvNeXt units in FP16", "[sc][functional]") {
+    require_bit_exact("train_128_fp16", load_model_file(test::source_dir() + "/tests/data/models/convnext_units.yaml"),
+                      Precision::Fp16);
+}
+
+TEST_CASE("ConvNeXt units in BF16", "[sc][functional][bf16]") {
+    require_bit_exact("train_128_fp16", load_model_file(test::source_dir() + "/tests/data/models/convnext_units.yaml"),
+                      Precision::Bf16);
+}
+
 TEST_CASE("ResNet-18 FP32 at reduced resolution", "[sc][functional]") {
     require_bit_exact("train_128_fp16", test::model("resnet18", 1, 64), Precision::Fp32);
 }

@@ -117,12 +117,12 @@ TEST_CASE("ONNX Slice and Transpose beyond a channel shuffle are refused naming 
     CHECK_THROWS_WITH(import_onnx(attributes.save("slice_attributes")),
                       Contains("node 'y' (Slice): starts is an input from opset 10, not an attribute"));
 
-    ModelBuilder nhwc(13);
-    nhwc.input("x", {1, 4, 4, 4});
-    ModelBuilder::ints(nhwc.node("Transpose", {"x"}, {"y"}), "perm", {0, 2, 3, 1});
-    nhwc.output("y");
-    CHECK_THROWS_WITH(import_onnx(nhwc.save("nhwc")),
-                      Contains("node 'y' (Transpose): perm [0, 2, 3, 1] (a Transpose moves data only as a channel "
+    ModelBuilder other(13);
+    other.input("x", {1, 4, 4, 4});
+    ModelBuilder::ints(other.node("Transpose", {"x"}, {"y"}), "perm", {0, 3, 2, 1});
+    other.output("y");
+    CHECK_THROWS_WITH(import_onnx(other.save("nchw_to_wchn")),
+                      Contains("node 'y' (Transpose): perm [0, 3, 2, 1] (a Transpose moves data only as a channel "
                                "shuffle"));
 
     ModelBuilder unfinished(13);

@@ -31,7 +31,7 @@ TEST_CASE("every layer kind has one entry in each layer of the op registry") {
         CHECK(find_op(op.name) == &op);
         CHECK(std::string(kind_name(kind_at(k))) == op.name);
     }
-    CHECK(names.size() == 19);
+    CHECK(names.size() == 20);
     CHECK(find_op("conv3d") == nullptr);
 }
 
@@ -67,7 +67,8 @@ TEST_CASE("arity, units and file syntax of the registered ops") {
     CHECK(std::string(unit_name(op_def(LayerKind::MaxPool).unit)) == "vector");
     CHECK(std::string(unit_name(op_def(LayerKind::Reshape).unit)).empty());
     CHECK(model_file_op_names() ==
-          "add, avgpool, batchnorm, channel_shuffle, clip, concat, conv2d, fc, flatten, global_avgpool, maxpool, mul, "
+          "add, avgpool, batchnorm, channel_shuffle, clip, concat, conv2d, fc, flatten, global_avgpool, layer_norm, "
+          "maxpool, mul, "
           "relu, relu6, reshape, slice, softmax, unary");
 }
 

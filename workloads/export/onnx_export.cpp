@@ -182,6 +182,7 @@ private:
     void layer(int i);
     void unary(int i);
     void channel_shuffle(int i);
+    void layer_norm(int i);
 
     const Graph& m_graph;
     const std::vector<LayerTensors>& m_tensors;
@@ -234,6 +235,7 @@ void Exporter::layer(int i) {
         }
         case LayerKind::BatchNorm: batchnorm(i); break;
         case LayerKind::Unary: unary(i); break;
+        case LayerKind::LayerNorm: layer_norm(i); break;
         case LayerKind::Mul:  // ONNX broadcasts an N x C x 1 x 1 second input as npusim does
             if (m_rank[size_t(l.inputs[0])] != m_rank[size_t(l.inputs[1])])
                 unsupported(i, "a product of a rank-2 and a rank-4 tensor");
@@ -269,6 +271,36 @@ void Exporter::channel_shuffle(int i) {
          l.name);
 }
 
+// As PyTorch writes ConvNeXt's LayerNorm (opset 13): channels last through a Transpose, the
+// normalization over the last axis in ReduceMean, Sub, Pow, Add, Sqrt and Div, the scale and
+// shift, and the Transpose back (the importer reads the same nodes back as one layer).
+void Exporter::layer_norm(int i) {
+    const Layer& l = at(i);
+    const LayerTensors& t = m_tensors[size_t(i)];
+    const std::string& p = l.name;
+    const bool rank4 = m_rank[size_t(i)] == 4;
+    const auto transpose = [&](const std::string& from, const std::string& to, std::vector<int64_t> perm) {
+        ints(node("Transpose", to, {from}, to), "perm", std::move(perm));
+    };
+    std::string x = in(i);
+    if (rank4) {
+        transpose(x, p + "_nhwc", {0, 2, 3, 1});
+        x = p + "_nhwc";
+    }
+    ints(node("ReduceMean", p + "_mean", {x}, p + "_mean"), "axes", {-1});
+    node("Sub", p + "_centred", {x, p + "_mean"}, p + "_centred");
+    node("Pow", p + "_square", {p + "_centred", initializer(p + "_two", {}, {2.0f})}, p + "_square");
+    ints(node("ReduceMean", p + "_variance", {p + "_square"}, p + "_variance"), "axes", {-1});
+    node("Add", p + "_plus_eps", {p + "_variance", initializer(p + "_eps", {}, {l.norm_epsilon})}, p + "_plus_eps");
+    node("Sqrt", p + "_root", {p + "_plus_eps"}, p + "_root");
+    node("Div", p + "_normalized", {p + "_centred", p + "_root"}, p + "_normalized");
+    const std::vector<int64_t> dims = {l.output.c};
+    node("Mul", p + "_scaled", {p + "_normalized", initializer(p + "_gamma", dims, t.weight)}, p + "_scaled");
+    const std::string shifted = rank4 ? p + "_shifted" : p;
+    node("Add", shifted, {p + "_scaled", initializer(p + "_beta", dims, t.bias)}, shifted);
+    if (rank4) transpose(shifted, p, {0, 3, 1, 2});
+}
+
 void Exporter::unary(int i) {
     const Layer& l = at(i);
     switch (l.unary.fn) {
@@ -278,6 +310,15 @@ void Exporter::unary(int i) {
             onnx::NodeProto* n = node("HardSigmoid", l.name, {in(i)}, l.name);
             real(n, "alpha", l.unary.alpha);
             real(n, "beta", l.unary.beta);
+            break;
+        }
+        case UnaryFn::Gelu: {  // as PyTorch writes nn.GELU before opset 20 (Gelu), which the importer reads back
+            const std::string& x = in(i);
+            node("Div", l.name + "_div", {x, initializer(l.name + "_sqrt2", {}, {1.41421354f})}, l.name + "_scaled");
+            node("Erf", l.name + "_erf", {l.name + "_scaled"}, l.name + "_erf");
+            node("Add", l.name + "_add", {l.name + "_erf", initializer(l.name + "_one", {}, {1.0f})}, l.name + "_gate");
+            node("Mul", l.name + "_mul", {x, l.name + "_gate"}, l.name + "_twice");
+            node("Mul", l.name, {l.name + "_twice", initializer(l.name + "_half", {}, {0.5f})}, l.name);
             break;
         }
     }

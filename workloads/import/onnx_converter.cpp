@@ -1,4 +1,5 @@
 #include "workloads/import/onnx_converter.h"
+#include "workloads/import/onnx_patterns.h"
 
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
@@ -35,7 +36,11 @@ std::set<std::string> weight_only_tensors(const onnx::GraphProto& g) {
 
 OnnxImport Converter::run() {
     const onnx::GraphProto& g = m_model.graph();
-    check_operators(g);
+    const FusedNodes fused = fuse_patterns(g);
+    check_operators(fused.order);
+    for (const onnx::NodeProto* n : fused.order)
+        for (const std::string& in : n->input()) ++m_reader_count[in];
+    for (const auto& out : g.output()) ++m_reader_count[out.name()];
     const std::set<std::string> elidable = m_options.structure_only ? weight_only_tensors(g) : std::set<std::string>{};
     for (int i = 0; i < g.initializer_size(); ++i) {
         const onnx::TensorProto& t = g.initializer(i);
@@ -59,12 +64,15 @@ OnnxImport Converter::run() {
     }
     if (m_out.graph.layers.empty())
         throw UnsupportedError(fmt::format("{}: the model has no activation input", m_path));
-    for (const auto& node : g.node()) convert(node);
+    for (const onnx::NodeProto* node : fused.order) convert(*node);
     for (const auto& out : g.output()) {
         const auto v = m_values.find(out.name());
         if (v == m_values.end())
             throw UnsupportedError(
                 fmt::format("{}: graph output '{}' is not computed by a supported node", m_path, out.name()));
+        if (v->second.channels_last)
+            throw UnsupportedError(
+                fmt::format("{}: graph output '{}' is channels last (N x H x W x C)", m_path, out.name()));
         m_out.output_names.push_back(out.name());
         m_out.output_layers.push_back(v->second.layer);
     }
@@ -80,10 +88,11 @@ std::string Converter::where(const onnx::NodeProto& n) const {
     return fmt::format("{}: node '{}' ({})", m_path, node_name(n), n.op_type());
 }
 
-void Converter::check_operators(const onnx::GraphProto& g) {
+void Converter::check_operators(const std::vector<const onnx::NodeProto*>& nodes) {
     std::set<std::string> seen, missing;
     const auto& ok = supported_onnx_operators();
-    for (const auto& n : g.node()) {
+    for (const onnx::NodeProto* node : nodes) {
+        const onnx::NodeProto& n = *node;
         seen.insert(n.op_type());
         if (!n.domain().empty() && n.domain() != "ai.onnx")
             missing.insert(n.domain() + "." + n.op_type());
@@ -103,7 +112,7 @@ std::set<std::string> Converter::constant_inputs(const onnx::GraphProto& g) {
         int first = -1;
         if (op == "Conv" || op == "Gemm" || op == "MatMul" || op == "BatchNormalization" || op == "Clip" ||
             op == "Reshape" || op == "QLinearConv" || op == "QLinearMatMul" || op == "ConvInteger" || op == "Slice" ||
-            op == "Split" || op == "Unsqueeze" || op == "Squeeze")
+            op == "Split" || op == "Unsqueeze" || op == "Squeeze" || op == "LayerNormalization")
             first = 1;
         if (first < 0) continue;
         for (int i = first; i < n.input_size(); ++i)
@@ -137,6 +146,21 @@ void Converter::add_input(const onnx::ValueInfoProto& in, const OnnxTensor* valu
 }
 
 const Value& Converter::value(const onnx::NodeProto& n, int i) const {
+    const Value& v = view(n, i);
+    if (v.channels_last)
+        throw UnsupportedError(
+            fmt::format("{}: reads '{}', a channels-last view (Transpose [0, 2, 3, 1]); npusim follows one only "
+                        "through LayerNormalization, Gelu, MatMul by a constant, Add and Mul of a per-channel "
+                        "constant, and the Transpose [0, 3, 1, 2] back",
+                        where(n), n.input(i)));
+    return v;
+}
+
+bool Converter::is_constant_input(const onnx::NodeProto& n, int i) const {
+    return i < n.input_size() && m_constants.count(n.input(i)) > 0;
+}
+
+const Value& Converter::view(const onnx::NodeProto& n, int i) const {
     if (i >= n.input_size() || n.input(i).empty())
         throw WorkloadError(fmt::format("{}: input {} is missing", where(n), i));
     const auto v = m_values.find(n.input(i));
@@ -285,6 +309,10 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (op == "ReduceMean") return reduce_mean(n);
     if (op == "Pad") return pad(n);
     if (op == "Sigmoid" || op == "HardSigmoid" || op == "Tanh" || op == "HardSwish") return unary(n);
+    if (op == "LayerNormalization") return layer_norm(n);
+    if (op == "Gelu") return gelu(n);
+    if ((op == "Mul" || op == "Add") && (is_constant_input(n, 0) || is_constant_input(n, 1)))
+        return constant_operand(n);
     if (op == "Mul") return mul(n);
     if (op == "QLinearConv" || op == "ConvInteger" || op == "QLinearMatMul") return quantized(n);
     if (op == "Conv") return conv(n);

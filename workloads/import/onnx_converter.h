@@ -20,6 +20,9 @@ namespace npu::onnx_convert {
 struct Value {
     int layer;
     std::vector<int64_t> dims;  // ONNX dims
+    // The ONNX tensor is the layer's NCHW output transposed to N x H x W x C (a Transpose
+    // [0, 2, 3, 1]), as ConvNeXt computes its layer norms and MLPs; `dims` are the transposed ones.
+    bool channels_last = false;
 };
 
 // A zero Pad's output, waiting for the Conv or AveragePool that reads it to take its pads.
@@ -59,14 +62,18 @@ private:
     static std::string node_name(const onnx::NodeProto& n);
     std::string where(const onnx::NodeProto& n) const;
 
-    void check_operators(const onnx::GraphProto& g);
+    void check_operators(const std::vector<const onnx::NodeProto*>& nodes);
 
     // Names that nodes read in weight positions: these must be constants.
     static std::set<std::string> constant_inputs(const onnx::GraphProto& g);
 
     void add_input(const onnx::ValueInfoProto& in, const OnnxTensor* value);
 
+    // Input i's value; value() refuses a channels-last view, which only the channels-last
+    // operators below read (view()).
     const Value& value(const onnx::NodeProto& n, int i) const;
+    const Value& view(const onnx::NodeProto& n, int i) const;
+    bool is_constant_input(const onnx::NodeProto& n, int i) const;
     const OnnxTensor* constant(const onnx::NodeProto& n, int i) const;
 
     static const onnx::AttributeProto* attribute(const onnx::NodeProto& n, const std::string& name);
@@ -130,6 +137,18 @@ private:
 
     void concat(const onnx::NodeProto& n);
 
+    // Channels-last views (onnx_converter_channels_last.cpp): Transpose [0, 2, 3, 1] and back,
+    // LayerNormalization over the channels, Gelu, a MatMul of a view by a constant as a 1x1 conv,
+    // and Add / Mul of a per-channel constant (a conv's bias, or a batchnorm's shift or scale).
+    bool channels_transpose(const onnx::NodeProto& n, const std::vector<int64_t>& perm);
+    void layer_norm(const onnx::NodeProto& n);
+    void gelu(const onnx::NodeProto& n);
+    void pointwise(const onnx::NodeProto& n, const Value& a, const OnnxTensor& b);
+    void constant_operand(const onnx::NodeProto& n);
+    int64_t channels_of(const onnx::NodeProto& n, const Value& x, const OnnxTensor& c) const;
+    // The value of output 0 of n, keeping `like`'s layout.
+    void keep_layout(const onnx::NodeProto& n, const Value& like);
+
     // Shape arithmetic on constants (onnx_converter_fold.cpp): true when n was folded.
     bool fold_constant(const onnx::NodeProto& n);
     void fold_squeeze(const onnx::NodeProto& n, const OnnxTensor& a, OnnxTensor& out) const;
@@ -178,6 +197,8 @@ private:
     std::map<std::string, Value> m_values;
     std::map<std::string, PendingPad> m_pads;          // by the Pad's output name
     std::map<std::string, PendingShuffle> m_shuffles;  // by the output name of its reshape or transpose
+    std::map<std::string, int> m_reader_count;         // readers of each tensor (graph outputs count)
+    std::map<int, std::string> m_biasless;             // a MatMul's layer without bias -> its output's name
 };
 
 }  // namespace npu::onnx_convert

@@ -42,6 +42,8 @@ void Converter::conv(const onnx::NodeProto& n) {
 }
 
 void Converter::gemm(const onnx::NodeProto& n) {
+    if (n.op_type() == "MatMul" && view(n, 0).channels_last && constant(n, 1))
+        return pointwise(n, view(n, 0), *constant(n, 1));
     const Value& a = value(n, 0);
     const OnnxTensor* b = constant(n, 1);
     const bool is_gemm = n.op_type() == "Gemm";
@@ -79,7 +81,9 @@ void Converter::gemm(const onnx::NodeProto& n) {
         for (int64_t o = 0; o < outs; ++o)
             l.bias_values.push_back(float(beta * c->values[size_t(c->elements() == 1 ? 0 : o)]));
     }
-    add_layer(std::move(l), n, {a.dims[0], outs});
+    const bool biasless = !l.fc.bias;
+    const int index = add_layer(std::move(l), n, {a.dims[0], outs});
+    if (biasless) m_biasless[index] = n.output(0);
 }
 
 void Converter::pool(const onnx::NodeProto& n) {

@@ -208,6 +208,7 @@ void Converter::transpose(const onnx::NodeProto& n) {
         m_shuffles[n.output(0)] = p;
         return;
     }
+    if (channels_transpose(n, perm)) return;
     const Value& x = value(n, 0);
     std::vector<int64_t> identity(x.dims.size());
     for (size_t d = 0; d < identity.size(); ++d) identity[d] = int64_t(d);

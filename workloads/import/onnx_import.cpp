@@ -35,11 +35,13 @@ const std::vector<std::string>& supported_onnx_operators() {
         "Dropout",             //
         "Flatten",             //
         "Gather",              //
+        "Gelu",                //
         "Gemm",                //
         "GlobalAveragePool",   //
         "HardSigmoid",         //
         "HardSwish",           //
         "Identity",            //
+        "LayerNormalization",  //
         "MatMul",              //
         "MaxPool",             //
         "Mul",                 //

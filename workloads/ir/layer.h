@@ -29,6 +29,7 @@ enum class LayerKind {
     Mul,             // element-wise product; the second input may be N x C x 1 x 1 (per channel)
     Slice,           // the range [begin, end) of one axis (SliceAttrs)
     ChannelShuffle,  // channels regrouped: output channel j * groups + i is input channel i * (C / groups) + j
+    LayerNorm,       // each pixel's channels to mean 0, variance 1 (no affine part: a batchnorm follows)
     Reshape,         // same bytes, another shape (row-major); keep last (kLayerKindCount)
 };
 constexpr int kLayerKindCount = int(LayerKind::Reshape) + 1;
@@ -84,6 +85,7 @@ struct Layer {
     int concat_axis = 1;  // 0..3 of NCHW
     SliceAttrs slice;
     int64_t shuffle_groups = 1;        // ChannelShuffle
+    float norm_epsilon = 1e-5f;        // LayerNorm: (x - mean) / sqrt(variance + epsilon)
     Shape reshape_to;                  // Reshape's output
     bool reshape_keeps_batch = false;  // the target follows the input's batch (YAML; ONNX Flatten, [0|-1, ...])
     Activation activation = Activation::None;

@@ -62,10 +62,26 @@ void read_unary(const YamlMap& m, const Graph&, Layer& l) {
         l.unary.fn = UnaryFn::HardSigmoid;
     else if (f == "tanh")
         l.unary.fn = UnaryFn::Tanh;
+    else if (f == "gelu")
+        l.unary.fn = UnaryFn::Gelu;
     else
-        m.fail("function", fmt::format("unknown function '{}' (sigmoid, hard_sigmoid, tanh)", f));
+        m.fail("function", fmt::format("unknown function '{}' (sigmoid, hard_sigmoid, tanh, gelu)", f));
     l.unary.alpha = float(m.get_double_or("alpha", l.unary.alpha));
     l.unary.beta = float(m.get_double_or("beta", l.unary.beta));
+}
+
+// gamma and beta, unless given (as weights and bias_values).
+void make_layer_norm(const LayerView& v, SeededRng& rng, LayerTensors& t) {
+    const Layer& l = v.layer();
+    if (!l.weights.empty()) {
+        t.weight = l.weights;
+        t.bias = l.bias_values;
+        return;
+    }
+    for (int64_t c = 0; c < l.output.c; ++c) {
+        t.weight.push_back(float(rng.uniform(0.5, 1.5)));
+        t.bias.push_back(float(rng.uniform(-0.1, 0.1)));
+    }
 }
 
 }  // namespace
@@ -125,6 +141,24 @@ OpDef batchnorm_op() {
     d.params = [](const LayerView& v) { return 2 * v.layer().output.c; };
     d.channel_records = [](const Layer& l) { return l.output.c; };
     d.make_tensors = make_batchnorm;
+    return d;
+}
+
+// Layer normalization over the channels of each pixel, as ConvNeXt's LayerNorm (channels last)
+// computes it; its learned scale and shift are a batchnorm layer after it.
+OpDef layer_norm_op() {
+    OpDef d{LayerKind::LayerNorm, "layer_norm"};
+    d.read_yaml = [](const YamlMap& m, const Graph&, Layer& l) {
+        l.norm_epsilon = float(m.get_double_or("epsilon", l.norm_epsilon));
+    };
+    d.infer_shape = [](const LayerView& v) {
+        const float e = v.layer().norm_epsilon;
+        if (!(e > 0.0f && e < 1.0f)) v.fail(fmt::format("layer_norm epsilon must be in (0, 1), got {}", e));
+        return v.input();
+    };
+    d.params = [](const LayerView& v) { return 2 * v.layer().output.c; };
+    d.channel_records = [](const Layer& l) { return l.output.c; };  // {gamma, beta, 0}
+    d.make_tensors = make_layer_norm;
     return d;
 }
 

@@ -14,11 +14,11 @@ namespace {
 using OpTable = std::array<OpDef, kLayerKindCount>;
 
 OpTable build_table() {
-    const OpTable table = {input_op(), conv2d_op(),          fc_op(),      relu_op(),
-                           relu6_op(), maxpool_op(),         avgpool_op(), global_avgpool_op(),
-                           add_op(),   batchnorm_op(),       softmax_op(), flatten_op(),
-                           clip_op(),  concat_op(),          unary_op(),   mul_op(),
-                           slice_op(), channel_shuffle_op(), reshape_op()};
+    const OpTable table = {input_op(), conv2d_op(),          fc_op(),         relu_op(),
+                           relu6_op(), maxpool_op(),         avgpool_op(),    global_avgpool_op(),
+                           add_op(),   batchnorm_op(),       softmax_op(),    flatten_op(),
+                           clip_op(),  concat_op(),          unary_op(),      mul_op(),
+                           slice_op(), channel_shuffle_op(), layer_norm_op(), reshape_op()};
     return require_kind_order(table, "op registry", [](const OpDef& d) { return d.infer_shape != nullptr; });
 }
 

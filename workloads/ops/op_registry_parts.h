@@ -17,6 +17,7 @@ OpDef unary_op();
 OpDef mul_op();
 OpDef batchnorm_op();
 OpDef softmax_op();
+OpDef layer_norm_op();
 OpDef flatten_op();
 OpDef clip_op();
 OpDef concat_op();

@@ -22,6 +22,7 @@ CpuOp cpu_unary_op();
 CpuOp cpu_mul_op();
 CpuOp cpu_slice_op();
 CpuOp cpu_channel_shuffle_op();
+CpuOp cpu_layer_norm_op();
 CpuOp cpu_reshape_op();
 
 }  // namespace npu
