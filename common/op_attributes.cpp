@@ -17,6 +17,8 @@ const char* unary_name(UnaryFn fn) {
         case UnaryFn::HardSigmoid: return "hard_sigmoid";
         case UnaryFn::Tanh: return "tanh";
         case UnaryFn::Gelu: return "gelu";
+        case UnaryFn::Erf: return "erf";
+        case UnaryFn::Sqrt: return "sqrt";
     }
     return "?";
 }

@@ -37,13 +37,14 @@ struct SliceAttrs {
 // quantized values). HardSigmoid is max(0, min(1, alpha x + beta)) (ONNX's defaults 0.2 and 0.5;
 // PyTorch's Hardsigmoid exports alpha 1/6). Gelu is x (1 + erf(x / sqrt 2)) / 2, the exact GELU
 // (Hendrycks and Gimpel 2016) that PyTorch's nn.GELU computes by default.
-enum class UnaryFn { Sigmoid, HardSigmoid, Tanh, Gelu };
+// Erf and Sqrt are ONNX's (Sqrt of a negative value is NaN; INT8 stores NaN as 0).
+enum class UnaryFn { Sigmoid, HardSigmoid, Tanh, Gelu, Erf, Sqrt };
 struct UnaryAttrs {
     UnaryFn fn = UnaryFn::Sigmoid;
     float alpha = 0.2f, beta = 0.5f;
 };
 
 const char* activation_name(Activation a);
-const char* unary_name(UnaryFn fn);  // "sigmoid", "hard_sigmoid", "tanh", "gelu"
+const char* unary_name(UnaryFn fn);  // "sigmoid", "hard_sigmoid", "tanh", "gelu", "erf", "sqrt"
 
 }  // namespace npu

@@ -249,6 +249,8 @@ HostTensor unary(const HostTensor& in, const UnaryAttrs& attrs, const std::vecto
             case UnaryFn::HardSigmoid: y = std::min(1.0f, std::max(0.0f, attrs.alpha * x + attrs.beta)); break;
             case UnaryFn::Tanh: y = std::tanh(x); break;
             case UnaryFn::Gelu: y = 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f))); break;
+            case UnaryFn::Erf: y = std::erf(x); break;
+            case UnaryFn::Sqrt: y = std::sqrt(x); break;
         }
         out.set_real(i, y);
     }

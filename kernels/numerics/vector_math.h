@@ -36,7 +36,7 @@ struct LayerNormParams {
 void layer_norm_row(Precision p, const uint8_t* in, uint8_t* out, int64_t first, int64_t count, int64_t stride,
                     const LayerNormParams& params);
 
-// Sigmoid, hard sigmoid, tanh and GELU in binary64, rounded to binary32 once: the same expression on
+// Sigmoid, hard sigmoid, tanh, GELU, erf and sqrt in binary64, rounded to binary32 once: the same expression on
 // the host and the device (float precisions then round to their storage format).
 NPU_HD inline float unary_value(const UnaryAttrs& u, float x) {
     const double v = double(x);
@@ -48,6 +48,8 @@ NPU_HD inline float unary_value(const UnaryAttrs& u, float x) {
         }
         case UnaryFn::Tanh: return float(tanh(v));
         case UnaryFn::Gelu: return float(0.5 * v * (1.0 + erf(v * 0.70710678118654752440)));
+        case UnaryFn::Erf: return float(erf(v));
+        case UnaryFn::Sqrt: return float(sqrt(v));
     }
     return x;
 }

@@ -130,9 +130,9 @@ inline std::vector<OpCase> op_cases(Precision p) {
     c.name = "concat along rows", c.b = seeded_tensor({2, 5, 4, 7}, p, 24), c.axis = 2, c.out = {2, 5, 13, 7};
     add(c);
     c.kind = OpKind::Unary, c.out = image;
-    for (const UnaryAttrs u :
-         {UnaryAttrs{UnaryFn::Sigmoid, 0.2f, 0.5f}, UnaryAttrs{UnaryFn::HardSigmoid, 1 / 6.0f, 0.5f},
-          UnaryAttrs{UnaryFn::Tanh, 0.2f, 0.5f}, UnaryAttrs{UnaryFn::Gelu, 0.2f, 0.5f}}) {
+    for (const UnaryAttrs u : {UnaryAttrs{UnaryFn::Sigmoid, 0.2f, 0.5f},
+                               UnaryAttrs{UnaryFn::HardSigmoid, 1 / 6.0f, 0.5f}, UnaryAttrs{UnaryFn::Tanh, 0.2f, 0.5f},
+                               UnaryAttrs{UnaryFn::Gelu, 0.2f, 0.5f}, UnaryAttrs{UnaryFn::Erf, 0.2f, 0.5f}}) {
         c.name = std::string("unary ") + unary_name(u.fn), c.unary = u;
         c.unary_table = unary_table(u, 0.05f, 1.0f / 127.0f);
         add(c);

@@ -71,6 +71,18 @@ TEST_CASE("the reference normalizes each pixel's channels, which lie a plane apa
     for (size_t i = 0; i < want.size(); ++i) CHECK(out.value(int64_t(i)) == Approx(want[i]).margin(1e-6));
 }
 
+TEST_CASE("erf and sqrt as unary functions", "[unit][gelu]") {
+    CHECK(unary_value({UnaryFn::Erf, 0.0f, 0.0f}, 0.5f) == Approx(0.5204998778130465).epsilon(1e-7));
+    CHECK(unary_value({UnaryFn::Erf, 0.0f, 0.0f}, -2.0f) == Approx(-0.9953222650189527).epsilon(1e-7));
+    CHECK(unary_value({UnaryFn::Sqrt, 0.0f, 0.0f}, 2.25f) == 1.5f);
+    CHECK(std::isnan(unary_value({UnaryFn::Sqrt, 0.0f, 0.0f}, -1.0f)));
+    // INT8: the table holds quantize_int8 of each value; NaN (the square root of a negative input)
+    // is stored as 0.
+    const std::vector<int8_t> table = unary_table({UnaryFn::Sqrt, 0.0f, 0.0f}, 0.25f, 1.0f / 32.0f);
+    CHECK(table[size_t(16 + 128)] == 64);  // sqrt(16 * 0.25) = 2 -> 64 at 1/32
+    CHECK(table[size_t(-4 + 128)] == 0);
+}
+
 TEST_CASE("GELU is x (1 + erf(x / sqrt 2)) / 2", "[unit][gelu]") {
     const UnaryAttrs gelu{UnaryFn::Gelu, 0.0f, 0.0f};
     CHECK(unary_value(gelu, 0.0f) == 0.0f);
@@ -96,6 +108,6 @@ TEST_CASE("model files: layer_norm's epsilon and gelu are checked", "[unit][laye
     CHECK(g.layers[2].unary.fn == UnaryFn::Gelu);
     CHECK_THROWS_WITH(parse_model_yaml(head + "  - {name: n, type: layer_norm, epsilon: 0}\n", "m.yaml"),
                       Contains("m.yaml") && Contains("layer_norm epsilon must be in (0, 1), got 0"));
-    CHECK_THROWS_WITH(parse_model_yaml(head + "  - {name: u, type: unary, function: erf}\n", "m.yaml"),
-                      Contains("unknown function 'erf' (sigmoid, hard_sigmoid, tanh, gelu)"));
+    CHECK_THROWS_WITH(parse_model_yaml(head + "  - {name: u, type: unary, function: mish}\n", "m.yaml"),
+                      Contains("unknown function 'mish' (sigmoid, hard_sigmoid, tanh, gelu, erf, sqrt)"));
 }

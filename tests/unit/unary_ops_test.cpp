@@ -54,7 +54,8 @@ TEST_CASE("unary and mul layers in model files: what they read and what they ref
     CHECK(g.layers[3].output == Shape{1, 2, 4, 4});
     CHECK_THROWS_WITH(
         parse_model_yaml(head + "  - {name: s, type: unary, function: swish}\n", "bad.yaml"),
-        Contains("bad.yaml:4: layers[0].function: unknown function 'swish' (sigmoid, hard_sigmoid, tanh, gelu)"));
+        Contains(
+            "bad.yaml:4: layers[0].function: unknown function 'swish' (sigmoid, hard_sigmoid, tanh, gelu, erf, sqrt)"));
     CHECK_THROWS_WITH(parse_model_yaml(head + "  - {name: p, type: maxpool, kernel: 2}\n"
                                               "  - {name: m, type: mul, inputs: [input, p]}\n",
                                        "bad.yaml"),

@@ -306,6 +306,8 @@ void Exporter::unary(int i) {
     switch (l.unary.fn) {
         case UnaryFn::Sigmoid: node("Sigmoid", l.name, {in(i)}, l.name); break;
         case UnaryFn::Tanh: node("Tanh", l.name, {in(i)}, l.name); break;
+        case UnaryFn::Erf: node("Erf", l.name, {in(i)}, l.name); break;
+        case UnaryFn::Sqrt: node("Sqrt", l.name, {in(i)}, l.name); break;
         case UnaryFn::HardSigmoid: {
             onnx::NodeProto* n = node("HardSigmoid", l.name, {in(i)}, l.name);
             real(n, "alpha", l.unary.alpha);

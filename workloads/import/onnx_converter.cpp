@@ -308,7 +308,8 @@ void Converter::convert(const onnx::NodeProto& n) {
     if (op == "Identity" || op == "Dropout") return pass_through(n);
     if (op == "ReduceMean") return reduce_mean(n);
     if (op == "Pad") return pad(n);
-    if (op == "Sigmoid" || op == "HardSigmoid" || op == "Tanh" || op == "HardSwish") return unary(n);
+    if (op == "Sigmoid" || op == "HardSigmoid" || op == "Tanh" || op == "HardSwish" || op == "Erf" || op == "Sqrt")
+        return unary(n);
     if (op == "LayerNormalization") return layer_norm(n);
     if (op == "Gelu") return gelu(n);
     if ((op == "Mul" || op == "Add") && (is_constant_input(n, 0) || is_constant_input(n, 1)))

@@ -103,7 +103,7 @@ private:
     // Pad with zeros on the spatial axes: folded into the Conv or AveragePool that reads it (as
     // PyTorch exports an average pool with count_include_pad); all-zero pads pass through.
     void pad(const onnx::NodeProto& n);
-    // Sigmoid, HardSigmoid, Tanh; HardSwish as x * HardSigmoid(x) with alpha 1/6 (two layers).
+    // Sigmoid, HardSigmoid, Tanh, Erf, Sqrt; HardSwish as x * HardSigmoid(x) with alpha 1/6 (two layers).
     void unary(const onnx::NodeProto& n);
     // Mul of equal shapes, or with one operand N x C x 1 x 1 (put second).
     void mul(const onnx::NodeProto& n);

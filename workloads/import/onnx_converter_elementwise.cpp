@@ -1,5 +1,5 @@
 // The element-wise ONNX operators of squeeze-and-excitation blocks and their activations:
-// Sigmoid, HardSigmoid, Tanh, HardSwish, Mul.
+// Sigmoid, HardSigmoid, Tanh, HardSwish, Erf, Sqrt, Mul.
 #include <fmt/format.h>
 #include <onnx/onnx_pb.h>
 
@@ -16,7 +16,11 @@ void Converter::unary(const onnx::NodeProto& n) {
     Layer l;
     l.kind = LayerKind::Unary;
     l.inputs = {x.layer};
-    l.unary.fn = op == "Sigmoid" ? UnaryFn::Sigmoid : op == "Tanh" ? UnaryFn::Tanh : UnaryFn::HardSigmoid;
+    l.unary.fn = op == "Sigmoid" ? UnaryFn::Sigmoid
+                 : op == "Tanh"  ? UnaryFn::Tanh
+                 : op == "Erf"   ? UnaryFn::Erf
+                 : op == "Sqrt"  ? UnaryFn::Sqrt
+                                 : UnaryFn::HardSigmoid;
     if (op == "HardSigmoid") {
         l.unary.alpha = attr_float(n, "alpha", 0.2f);
         l.unary.beta = attr_float(n, "beta", 0.5f);

@@ -33,6 +33,7 @@ const std::vector<std::string>& supported_onnx_operators() {
         "ConvInteger",         //
         "Div",                 //
         "Dropout",             //
+        "Erf",                 //
         "Flatten",             //
         "Gather",              //
         "Gelu",                //
@@ -56,6 +57,7 @@ const std::vector<std::string>& supported_onnx_operators() {
         "Slice",               //
         "Softmax",             //
         "Split",               //
+        "Sqrt",                //
         "Squeeze",             //
         "Sub",                 //
         "Tanh",                //

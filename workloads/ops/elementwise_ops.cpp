@@ -64,8 +64,12 @@ void read_unary(const YamlMap& m, const Graph&, Layer& l) {
         l.unary.fn = UnaryFn::Tanh;
     else if (f == "gelu")
         l.unary.fn = UnaryFn::Gelu;
+    else if (f == "erf")
+        l.unary.fn = UnaryFn::Erf;
+    else if (f == "sqrt")
+        l.unary.fn = UnaryFn::Sqrt;
     else
-        m.fail("function", fmt::format("unknown function '{}' (sigmoid, hard_sigmoid, tanh, gelu)", f));
+        m.fail("function", fmt::format("unknown function '{}' (sigmoid, hard_sigmoid, tanh, gelu, erf, sqrt)", f));
     l.unary.alpha = float(m.get_double_or("alpha", l.unary.alpha));
     l.unary.beta = float(m.get_double_or("beta", l.unary.beta));
 }
