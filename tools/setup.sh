@@ -21,6 +21,8 @@ packages=(
   dataset-fashion-mnist
   # tools/bench.sh: whole-process time and peak memory
   time
+  # tools/check_html.sh: explain's and report's pages in a headless browser
+  chromium
 )
 
 missing=()
