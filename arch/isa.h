@@ -226,7 +226,7 @@ struct Vector {
     // Element precision of src, src2 and dst (Requantize: of dst; its accumulator source is
     // int32 for INT8, fp32 otherwise).
     Precision precision = Precision::Int8;
-    float softmax_scale = 1.0f;              // INT8 softmax and layer norm input scale
+    float in_scale = 1.0f;                   // INT8 softmax and layer norm input scale
     float norm_epsilon = 1e-5f;              // LayerNorm
     float norm_out_scale = 1.0f;             // LayerNorm, INT8: the output scale
     double alpha = 1.0, beta = 0.0;          // Axpby, AxpbySquare, SqrtShift

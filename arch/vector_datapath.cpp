@@ -319,7 +319,7 @@ void softmax_tile(const isa::Vector& v, Precision p, const VectorOperands& o) {
         for (int64_t inner = 0; inner < view.inner; ++inner) {
             const int64_t first = outer * view.length * view.inner + inner;
             if (p == Precision::Int8)
-                softmax_int8(as_int8(o.src) + first, as_int8(o.dst) + first, view.length, view.inner, v.softmax_scale);
+                softmax_int8(as_int8(o.src) + first, as_int8(o.dst) + first, view.length, view.inner, v.in_scale);
             else
                 softmax_real(o.src, o.dst, first, view.length, view.inner, p);
         }
@@ -335,7 +335,7 @@ void layer_norm_tile(const isa::Vector& v, Precision p, const VectorOperands& o)
         gamma[size_t(c)] = as_float(cp.word0);
         beta[size_t(c)] = as_float(cp.word1);
     }
-    const LayerNormParams params{v.norm_epsilon, v.softmax_scale, v.norm_out_scale, gamma.data(), beta.data(), 1};
+    const LayerNormParams params{v.norm_epsilon, v.in_scale, v.norm_out_scale, gamma.data(), beta.data(), 1};
     for (int64_t n = 0; n < v.src_extent[0]; ++n)
         for (int64_t px = 0; px < pixels; ++px)
             layer_norm_row(p, o.src, o.dst, n * channels * pixels + px, channels, pixels, params);

@@ -32,11 +32,7 @@ int8_t requantize_round_even(int32_t acc, float scale, int32_t zero_point) {
     return saturate_int8(int64_t(std::nearbyint(scaled)) + zero_point);  // default mode: ties to even
 }
 
-int8_t quantize_int8(float value, float scale) {
-    int8_t q = 0;
-    quantize_int8(&value, 1, scale, &q);
-    return q;
-}
+int8_t quantize_int8(float value, float scale) { return scale > 0.0f ? quantize_int8_at(value, scale) : int8_t(0); }
 
 // Cloned for AVX2, whose operations round exactly as the baseline's: the loop vectorizes.
 [[gnu::target_clones("avx2", "default")]] void quantize_int8(const float* values, size_t count, float scale,

@@ -112,7 +112,7 @@ void describe_tile(const LoweringContext& ctx, int index, const VectorShape& vs,
     v.clamp = q.clamp;
     v.softmax = l.softmax;
     v.add = q.add;
-    v.softmax_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
+    v.in_scale = ctx.quant[size_t(l.inputs[0])].out_scale;
     v.norm_epsilon = l.norm_epsilon;
     v.norm_out_scale = q.out_scale;
     v.unary = l.unary;

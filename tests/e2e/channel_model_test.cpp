@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <sstream>
 
 #include "cli_helpers.h"
 
@@ -23,15 +22,7 @@ TEST_CASE("slices and channel shuffles run on the NPU as the CPU reference compu
     }
     // Timing-only runs give the functional cycles: every layer in FP16; in INT8 every layer but the
     // concats, whose rescaling timing-only runs assume for each input (an upper bound).
-    const auto rows = [](const std::string& out, bool concats) {
-        // The layer table, each row up to its energy (functional runs add a check column).
-        std::istringstream table(out.substr(out.find("\nlayer "), out.find("\n(mem:") - out.find("\nlayer ")));
-        std::string kept;
-        for (std::string line; std::getline(table, line);)
-            if (line.rfind('J') != std::string::npos && (concats || line.find(" concat ") == std::string::npos))
-                kept += line.substr(0, line.rfind('J') + 1) + "\n";
-        return kept;
-    };
+    const auto rows = [](const std::string& out, bool concats) { return layer_rows(out, concats ? "" : " concat "); };
     for (const char* args : {"--arch tiny_4x4 --precision fp16", "--arch train_128_fp16 --batch 2 --precision fp16",
                              "--arch tiny_4x4", "--arch eyeriss --batch 2"}) {
         INFO(args);

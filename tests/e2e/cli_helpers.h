@@ -59,4 +59,17 @@ inline int count_lines(const std::string& text) {
     return n;
 }
 
+// The rows of a run's layer table, each up to its energy (a functional run adds a check column
+// after it), leaving out the rows that contain `skip` (none when empty): what timing-only and
+// functional runs of one model must agree on.
+inline std::string layer_rows(const std::string& out, const std::string& skip = "") {
+    const size_t begin = out.find("\nlayer "), end = out.find("\n(mem:");
+    std::istringstream table(out.substr(begin, end - begin));
+    std::string kept;
+    for (std::string line; std::getline(table, line);)
+        if (line.rfind('J') != std::string::npos && (skip.empty() || line.find(skip) == std::string::npos))
+            kept += line.substr(0, line.rfind('J') + 1) + "\n";
+    return kept;
+}
+
 }  // namespace npu::test

@@ -4,25 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <sstream>
 
 #include "cli_helpers.h"
 
 using namespace npu::test;
 using Catch::Matchers::Contains;
-
-namespace {
-
-// The layer table, each row up to its energy (functional runs add a check column).
-std::string rows(const std::string& out) {
-    std::istringstream table(out.substr(out.find("\nlayer "), out.find("\n(mem:") - out.find("\nlayer ")));
-    std::string kept;
-    for (std::string line; std::getline(table, line);)
-        if (line.rfind('J') != std::string::npos) kept += line.substr(0, line.rfind('J') + 1) + "\n";
-    return kept;
-}
-
-}  // namespace
 
 TEST_CASE("layer norms and GELU run on the NPU as the CPU reference computes them", "[e2e][convnext]") {
     const std::string model = std::string(NPUSIM_SOURCE_DIR) + "/tests/data/models/convnext_units.yaml";
@@ -37,8 +23,8 @@ TEST_CASE("layer norms and GELU run on the NPU as the CPU reference computes the
         CHECK_THAT(r.out, !Contains("layer_scale"));  // folded into `project`
         const Result timing = npusim(std::string("run --timing-only ") + args + " --workload " + model);
         REQUIRE(timing.status == 0);
-        CHECK(rows(timing.out) == rows(r.out));
-        CHECK(rows(timing.out).size() > 1500);
+        CHECK(layer_rows(timing.out) == layer_rows(r.out));
+        CHECK(layer_rows(timing.out).size() > 1500);
     }
     const std::string small = temp_path("norm_train.yaml");
     std::ofstream(small) << "name: norm_train\ninput: {channels: 1, height: 6, width: 6}\nlayers:\n"

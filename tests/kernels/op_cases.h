@@ -39,7 +39,7 @@ struct OpCase {
     AddRescale rescale;
     Int8Clamp bounds;
     Activation act = Activation::None;
-    float lo = -1e30f, hi = 1e30f, softmax_scale = 0.05f;
+    float lo = -1e30f, hi = 1e30f, in_scale = 0.05f;
     SoftmaxAttrs softmax;
     std::vector<float> scale, shift;
     int axis = 1;
@@ -49,7 +49,7 @@ struct OpCase {
     QuantMultiplier mul;
     SliceAttrs slice;
     int64_t groups = 1;
-    float epsilon = 1e-5f, norm_out_scale = 1.0f;  // LayerNorm (its input scale: softmax_scale)
+    float epsilon = 1e-5f, norm_out_scale = 1.0f;  // LayerNorm (its input scale: in_scale, as softmax's)
 };
 
 inline HostTensor seeded_tensor(const Shape& s, Precision p, uint64_t seed) {
@@ -143,7 +143,7 @@ inline std::vector<OpCase> op_cases(Precision p) {
     add(c);
     c.kind = OpKind::LayerNorm, c.name = "layer norm over channels", c.b = HostTensor{};
     c.scale = {0.5f, -1.25f, 2.0f, 0.75f, 1.5f}, c.shift = {0.1f, 0.2f, -0.3f, 0.0f, 1.0f};
-    c.epsilon = 1e-6f, c.softmax_scale = 0.05f, c.norm_out_scale = 5.0f / 127.0f;
+    c.epsilon = 1e-6f, c.in_scale = 0.05f, c.norm_out_scale = 5.0f / 127.0f;
     add(c);
     add_move_cases(image, p, cases);
     return cases;
@@ -158,14 +158,13 @@ HostTensor compute(const OpCase& c, Ops& ops) {
         case OpKind::GlobalAvgPool: return ops.global_avg_pool(c.a);
         case OpKind::Add: return ops.add(c.a, c.b, c.rescale, c.bounds, c.act);
         case OpKind::Clamp: return ops.clamp(c.a, c.bounds, c.lo, c.hi);
-        case OpKind::Softmax: return ops.softmax(c.a, c.softmax, c.softmax_scale);
+        case OpKind::Softmax: return ops.softmax(c.a, c.softmax, c.in_scale);
         case OpKind::Affine: return ops.channel_affine(c.a, c.scale, c.shift);
         case OpKind::Unary: return ops.unary(c.a, c.unary, c.unary_table);
         case OpKind::Mul: return ops.multiply(c.a, c.b, c.mul);
         case OpKind::Slice: return ops.slice(c.a, c.out, c.slice);
         case OpKind::Shuffle: return ops.channel_shuffle(c.a, c.groups);
-        case OpKind::LayerNorm:
-            return ops.layer_norm(c.a, c.epsilon, c.softmax_scale, c.norm_out_scale, c.scale, c.shift);
+        case OpKind::LayerNorm: return ops.layer_norm(c.a, c.epsilon, c.in_scale, c.norm_out_scale, c.scale, c.shift);
         case OpKind::Concat: break;
     }
     return ops.concat({&c.a, &c.b}, c.out, c.axis, c.concat_rescale);
