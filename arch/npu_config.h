@@ -50,11 +50,15 @@ struct DramConfig {
 // buffer that holds input tiles; otherwise it goes through DRAM (residency off: all do).
 // With `fusion`, a conv or fc whose only reader is the residual add right after it adds the
 // other operand to each output tile before storing it (sim/compiler/fusion_plan.h): the conv's
-// output is never stored anywhere.
+// output is never stored anywhere. The tile search (sim/compiler/conv_tiler.h) counts tilings
+// estimated within `tiling_slack` of the fastest as equally fast and takes the one of them moving
+// the fewest DRAM bytes: the estimate is not exact, and DRAM traffic is most of a layer's energy
+// (0: the fastest estimate, whatever its traffic).
 struct MemoryPolicy {
     bool residency = true;
     double resident_fraction = 0.5;
     bool fusion = true;
+    double tiling_slack = 0.03;
 };
 
 struct NpuConfig {

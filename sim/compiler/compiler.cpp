@@ -14,18 +14,25 @@ namespace npu {
 
 namespace {
 
-bool same_tiles(const ConvTiling& a, const ConvTiling& b) {
-    return a.groups == b.groups && a.channels == b.channels && a.filters == b.filters && a.batch == b.batch &&
-           a.rows == b.rows && a.cols == b.cols && a.m_outer == b.m_outer;
+// Whether a fused conv beats the conv and the layer after it apart, both estimated with every
+// tensor in DRAM: the separate layer moves `round_trip_bytes` (an add reads the conv's output
+// and its other operand and stores the sum; a pool reads the output and stores the pooled
+// tensor) at no less than the DRAM's rate, in at least one transfer each (with the DRAM's
+// latency). The fused conv's own estimate includes what it
+// takes over (the add's operand, the pooled store) and the smaller tiles the extra slot and a
+// pool's cuts leave it, which reload more and waste more of each burst on small buffers.
+bool fusion_pays(const ConvTiling& fused, const ConvTiling& apart, int64_t round_trip_bytes,
+                 int64_t round_trip_transfers, const NpuConfig& c) {
+    const auto round_trip_cycles = int64_t(double(round_trip_bytes) / c.dram_bytes_per_cycle() +
+                                           double(round_trip_transfers) * c.dram.latency_ns / c.cycle_ns());
+    return fused.dram_bytes <= apart.dram_bytes + round_trip_bytes &&
+           fused.estimated_cycles <= apart.estimated_cycles + round_trip_cycles;
 }
 
 // One pass over the conv/fc layers with the tiling each picks when it has the whole design and
-// every tensor is in DRAM. It keeps a fusion only where the extra slot (the add's operand, or
-// the pooled tile) and a pool's cuts leave that tiling as it is: smaller tiles would reload more, and their narrower
-// boxes waste DRAM bursts, which can cost more than the round trip saves (small buffers); with the same tiles the fused
-// conv moves the same loads and the add's round trip is gone. It returns, per layer, the bytes of `buffer` those tiles
-// take (0 for the other layers, whose tiles stream and shrink without reloading anything): the room the memory planner
-// leaves them.
+// every tensor is in DRAM. It keeps a fusion only where it pays (fusion_pays). It returns, per
+// layer, the bytes of `buffer` those tiles take (0 for the other layers, whose tiles stream and
+// shrink without reloading anything): the room the memory planner leaves them.
 std::vector<int64_t> settle_conv_tiles(FusionPlan& fusion, const Graph& g, const NpuConfig& c, Precision p,
                                        const DramPlan& dram, isa::Buffer buffer) {
     std::vector<int64_t> demand(g.layers.size(), 0);
@@ -42,7 +49,11 @@ std::vector<int64_t> settle_conv_tiles(FusionPlan& fusion, const Graph& g, const
                                               ? TensorHomes{false, false, true, false, FusedPool{}}
                                               : TensorHomes{false, false, false, false, fused_pool(next)};
                 const ConvTiling fused = choose_conv_tiling(geometry, c, p, dram.element_bytes[i], l.name, homes);
-                if (same_tiles(fused, *tiles))
+                const int64_t e = dram.element_bytes[i], e_next = dram.element_bytes[size_t(fusion.next_of[i])];
+                const int64_t out = geometry.output.elements();
+                const int64_t round_trip = homes.fused_add ? out * (e + 2 * e_next)  // the add's operands
+                                                           : out * e + homes.pool.output_elements * e_next;
+                if (fusion_pays(fused, *tiles, round_trip, homes.fused_add ? 3 : 2, c))
                     tiles = fused;
                 else
                     fusion.unfuse(int(i));

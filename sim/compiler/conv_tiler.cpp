@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <initializer_list>
 #include <set>
 #include <vector>
 
 #include "arch/isa.h"
 #include "arch/systolic_timing.h"
 #include "common/error.h"
+#include "sim/compiler/tiling_choice.h"
 #include "sim/compiler/window_span.h"
 
 namespace npu {
@@ -22,12 +25,80 @@ std::vector<int64_t> candidates(int64_t dim, int64_t align) {
     return std::vector<int64_t>(values.rbegin(), values.rend());  // largest first
 }
 
-// Sum over output blocks of `block` along an axis of the input span each reads.
-int64_t input_span_sum(int64_t out_size, int64_t block, int64_t stride, int64_t pad, int64_t extent, int64_t in_size) {
-    int64_t sum = 0;
+// Boxes along one axis: (extent, how many boxes have it), runs of equal extents merged. Only the
+// boxes at an axis's ends differ from the rest, so a few entries live inline: the search
+// estimates hundreds of tilings per layer, and a heap allocation each would be most of its time.
+class Extents {
+public:
+    using Entry = std::pair<int64_t, int64_t>;
+    Extents() = default;
+    Extents(std::initializer_list<Entry> entries) {
+        for (const Entry& e : entries) append(e);
+    }
+    void add(int64_t extent) {
+        if (m_size > 0 && entries()[m_size - 1].first == extent)
+            ++entries()[m_size - 1].second;
+        else
+            append({extent, 1});
+    }
+    const Entry* begin() const { return m_spill.empty() ? m_inline.data() : m_spill.data(); }
+    const Entry* end() const { return begin() + m_size; }
+    const Entry& front() const { return *begin(); }
+
+private:
+    Entry* entries() { return m_spill.empty() ? m_inline.data() : m_spill.data(); }
+    void append(const Entry& e) {
+        if (m_spill.empty() && m_size < m_inline.size()) {
+            m_inline[m_size] = e;
+        } else {
+            if (m_spill.empty()) m_spill.assign(m_inline.begin(), m_inline.end());
+            m_spill.push_back(e);
+        }
+        ++m_size;
+    }
+    std::array<Entry, 6> m_inline{};
+    std::vector<Entry> m_spill;
+    size_t m_size = 0;
+};
+
+// An axis of `total` cut into blocks of `block`: the full ones and the clipped last one.
+Extents blocks(int64_t total, int64_t block) {
+    Extents e{{block, total / block}};
+    if (total % block) e.add(total % block);
+    return e;
+}
+
+// The input spans that output blocks of `block` along an axis read (with the window's halo).
+Extents input_spans(int64_t out_size, int64_t block, int64_t stride, int64_t pad, int64_t extent, int64_t in_size) {
+    Extents e;
     for (int64_t b = 0; b < out_size; b += block)
-        sum += input_span(b, std::min(block, out_size - b), stride, pad, extent, in_size).size();
+        e.add(input_span(b, std::min(block, out_size - b), stride, pad, extent, in_size).size());
+    return e;
+}
+
+int64_t extent_sum(const Extents& e) {
+    int64_t sum = 0;
+    for (const auto& [extent, count] : e) sum += extent * count;
     return sum;
+}
+
+// Contiguous DRAM runs of all the boxes (one per combination of the axes' extents) of a tensor
+// of `dims`: per box, the product of its extents before the suffix of whole dimensions, as
+// arch/dram_box.h walks it.
+int64_t box_runs(const std::array<int64_t, 4>& dims, const std::array<Extents, 4>& axes) {
+    int64_t runs = 0;
+    for (const auto& [e0, n0] : axes[0])
+        for (const auto& [e1, n1] : axes[1])
+            for (const auto& [e2, n2] : axes[2])
+                for (const auto& [e3, n3] : axes[3]) {
+                    const int64_t extent[4] = {e0, e1, e2, e3};
+                    int inner = 3;
+                    while (inner > 0 && extent[inner] == dims[size_t(inner)]) --inner;
+                    int64_t per_box = 1;
+                    for (int d = 0; d < inner; ++d) per_box *= extent[d];
+                    runs += per_box * n0 * n1 * n2 * n3;
+                }
+    return runs;
 }
 
 struct Search {
@@ -63,23 +134,39 @@ struct Search {
         t.batch = g.output.n;
         t.rows = g.output.h;
         t.cols = g.output.w;
+        while (!fit(t))
+            if (!shrink(t)) return false;
+        return true;
+    }
+    // The next smaller box in fit_box's order; false when it is one pixel (or one pool window).
+    bool shrink(ConvTiling& t) const {
         const int64_t align_h = std::max<int64_t>(1, homes.pool.stride_h);
         const int64_t align_w = std::max<int64_t>(1, homes.pool.stride_w);
-        while (!fit(t)) {
-            if (t.batch > 1)
-                t.batch = ceil_div(t.batch, 2);
-            else if (halve(t.rows, align_h) < t.rows)
-                t.rows = halve(t.rows, align_h);
-            else if (halve(t.cols, align_w) < t.cols)
-                t.cols = halve(t.cols, align_w);
-            else
-                return false;
-        }
+        if (t.batch > 1)
+            t.batch = ceil_div(t.batch, 2);
+        else if (halve(t.rows, align_h) < t.rows)
+            t.rows = halve(t.rows, align_h);
+        else if (halve(t.cols, align_w) < t.cols)
+            t.cols = halve(t.cols, align_w);
+        else
+            return false;
+        t.needs = needs(t);
+        t.accumulator_entries = t.groups * t.m() * t.filters;
         return true;
     }
     static int64_t halve(int64_t v, int64_t align) {
         const int64_t half = ceil_div(v, 2);
         return align == 1 ? half : std::max(align, half / align * align);
+    }
+
+    // Bytes one pass over a tensor costs in DRAM: its bytes plus, per contiguous run, the burst
+    // it starts or ends in part (B - e on average for a run at a random element offset).
+    int64_t burst_bytes(int64_t bytes, int64_t runs, int64_t element_bytes) const {
+        return bytes + runs * std::max<int64_t>(0, c.dram.burst_bytes - element_bytes);
+    }
+    int64_t box_bytes(int64_t bytes, const std::array<int64_t, 4>& dims, const std::array<Extents, 4>& axes,
+                      int64_t element_bytes) const {
+        return burst_bytes(bytes, box_runs(dims, axes), element_bytes);
     }
 
     // Fills the estimates for the better loop order.
@@ -90,17 +177,38 @@ struct Search {
         const int64_t tiles_n = ceil_div(g.out_per_group(), t.filters);
         const int64_t tiles_m =
             ceil_div(g.output.n, t.batch) * ceil_div(g.output.h, t.rows) * ceil_div(g.output.w, t.cols);
+        const Extents rows = input_spans(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h);
+        const Extents cols = input_spans(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w);
+        const int64_t in_channels = t.groups * t.channels;
+        const std::array<int64_t, 4> in_dims{g.input.n, g.input.c, g.input.h, g.input.w};
         const int64_t input_pass =
-            g.input.n * g.input.c * input_span_sum(g.output.h, t.rows, w.stride_h, w.pad_top, w.extent_h(), g.input.h) *
-            input_span_sum(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w) * e;
-        const int64_t weights = g.output.c * g.k_per_group() * e;
-        const int64_t outputs = (homes.pool.present() ? homes.pool.output_elements : g.output.elements()) * out_e;
-        const int64_t params = g.output.c * isa::kChannelParamBytes * tiles_m;
+            homes.input_onchip ? g.input.n * g.input.c * extent_sum(rows) * extent_sum(cols) * e
+                               : box_bytes(g.input.n * g.input.c * extent_sum(rows) * extent_sum(cols) * e, in_dims,
+                                           {blocks(g.input.n, t.batch), blocks(g.input.c, in_channels), rows, cols}, e);
+        const std::array<int64_t, 4> weight_dims{g.output.c, g.in_per_group(), w.kernel_h, w.kernel_w};
+        const int64_t weights = box_bytes(g.output.c * g.k_per_group() * e, weight_dims,
+                                          {blocks(g.output.c, t.groups * t.filters),
+                                           blocks(g.in_per_group(), t.channels),
+                                           {{w.kernel_h, 1}},
+                                           {{w.kernel_w, 1}}},
+                                          e);
+        t.tiles = tiles_g * tiles_n * tiles_m;
+        // One transfer per input box, weight slice, output tile, and each output tile's channel
+        // parameters (one run of bytes).
+        const Pass input{input_pass, tiles_g * tiles_k * tiles_m}, weight{weights, tiles_g * tiles_k * tiles_n};
+        const Pass output{output_pass(t), t.tiles};
+        const int64_t param_bytes = g.output.c * isa::kChannelParamBytes;
+        const Pass params{box_bytes(param_bytes, {1, 1, g.output.c, isa::kChannelParamBytes},
+                                    {Extents{{1, 1}}, Extents{{1, 1}}, blocks(g.output.c, t.groups * t.filters),
+                                     Extents{{isa::kChannelParamBytes, 1}}},
+                                    1) *
+                              tiles_m,
+                          t.tiles};
         // m_outer: weights stay only if one (k, n) tile; inputs stay across n if one k tile.
-        const Traffic m_outer = traffic(input_pass * (tiles_k == 1 ? 1 : tiles_n),
-                                        weights * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m), outputs, params);
-        const Traffic n_outer = traffic(input_pass * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n),
-                                        weights * (tiles_k == 1 ? 1 : tiles_m), outputs, params);
+        const Traffic m_outer = traffic(input * (tiles_k == 1 ? 1 : tiles_n),
+                                        weight * (tiles_k == 1 && tiles_n == 1 ? 1 : tiles_m), output, params);
+        const Traffic n_outer = traffic(input * (tiles_k == 1 && tiles_m == 1 ? 1 : tiles_n),
+                                        weight * (tiles_k == 1 ? 1 : tiles_m), output, params);
         t.m_outer = !(n_outer < m_outer);
         const Traffic& chosen = t.m_outer ? m_outer : n_outer;
         const Traffic& other = t.m_outer ? n_outer : m_outer;
@@ -108,38 +216,98 @@ struct Search {
         t.onchip_bytes = chosen.onchip;
         t.other_order_dram_bytes = other.dram;
         t.other_order_onchip_bytes = other.onchip;
-        t.tiles = tiles_g * tiles_n * tiles_m;
+        // Each DMA channel waits out the DRAM's latency per transfer: many small tiles pay it often.
+        t.load_cycles = cycles_of(chosen.dram - chosen.dram_stored, chosen.dram_loads);
+        t.store_cycles = cycles_of(chosen.dram_stored, chosen.dram_stores);
         const GemmDims tile{t.m(), t.channels * w.kernel_h * w.kernel_w, t.filters};
-        t.array_cycles = t.tiles * tiles_k * t.groups * gemm_cycles(c.dataflow, tile, array).count();
-        t.estimated_cycles = std::max({t.array_cycles, dram_cycles(t), onchip_cycles(t)});
-        t.bound = t.estimated_cycles == t.array_cycles   ? "array"
-                  : t.estimated_cycles == dram_cycles(t) ? "dram"
-                                                         : "onchip";
+        t.step_cycles = t.groups * gemm_cycles(c.dataflow, tile, array).count();
+        t.array_cycles = t.tiles * tiles_k * t.step_cycles;
+        t.exposed_cycles = exposed_cycles(t, rows.front().first * cols.front().first);
+        // Double buffering overlaps the rest: the array waits only for the first tile's operands
+        // and the last store waits for it, or a memory path is busy throughout and the last
+        // GEMM step runs after its last load.
+        const int64_t array_path = t.array_cycles + t.exposed_cycles;
+        const int64_t dram_path = std::max({dram_cycles(t), t.load_cycles, t.store_cycles}) + t.step_cycles;
+        const int64_t onchip_path = onchip_cycles(t) + t.step_cycles;
+        t.estimated_cycles = std::max({array_path, dram_path, onchip_path});
+        t.bound = t.estimated_cycles == array_path ? "array" : t.estimated_cycles == dram_path ? "dram" : "onchip";
     }
 
-    // Smaller estimated time, then less DRAM traffic.
-    static bool better(const ConvTiling& a, const ConvTiling& b) {
-        return a.estimated_cycles != b.estimated_cycles ? a.estimated_cycles < b.estimated_cycles
-                                                        : a.dram_bytes < b.dram_bytes;
+    // The output's DRAM cost (or on-chip bytes): the stored tensor, or the fused pool's.
+    int64_t output_pass(const ConvTiling& t) const {
+        const bool pooled = homes.pool.present();
+        const int64_t sh = pooled ? homes.pool.stride_h : 1, sw = pooled ? homes.pool.stride_w : 1;
+        const int64_t bytes = (pooled ? homes.pool.output_elements : g.output.elements()) * out_e;
+        if (homes.output_onchip) return bytes;
+        const int64_t h = ceil_div(g.output.h, sh), w = ceil_div(g.output.w, sw);
+        return box_bytes(bytes, {g.output.n, g.output.c, h, w},
+                         {blocks(g.output.n, t.batch), blocks(g.output.c, t.groups * t.filters),
+                          blocks(h, ceil_div(t.rows, sh)), blocks(w, ceil_div(t.cols, sw))},
+                         out_e);
     }
 
+    // What the overlap cannot hide from the array: the first tile's input box, weight slice and
+    // channel parameters arrive before it starts, and the last output tile leaves after it stops
+    // (a larger box exposes more of both), each a transfer with the DRAM's latency.
+    int64_t exposed_cycles(const ConvTiling& t, int64_t first_box_pixels) const {
+        const Window2d& w = g.window;
+        const int64_t in_bytes = t.batch * t.groups * t.channels * first_box_pixels * e;
+        const int64_t weight_bytes = t.groups * t.channels * w.kernel_h * w.kernel_w * t.filters * e;
+        const int64_t out_bytes = t.m() * t.groups * t.filters * out_e;
+        auto cycles = [&](int64_t bytes, bool onchip) {
+            return onchip ? double(bytes) / double(onchip_bytes_per_cycle)
+                          : double(bytes) / c.dram_bytes_per_cycle() + latency_cycles();
+        };
+        const int64_t param_bytes = t.groups * t.filters * isa::kChannelParamBytes;
+        return int64_t(cycles(in_bytes, homes.input_onchip) + cycles(weight_bytes, false) + cycles(param_bytes, false) +
+                       cycles(out_bytes, homes.output_onchip));
+    }
+
+    // Bytes of one operand over the layer, and the transfers that move them.
+    struct Pass {
+        int64_t bytes = 0, transfers = 0;
+        Pass operator*(int64_t passes) const { return {bytes * passes, transfers * passes}; }
+    };
     struct Traffic {
         int64_t dram = 0, onchip = 0;
+        int64_t dram_stored = 0;                  // of `dram`, the stores
+        int64_t dram_loads = 0, dram_stores = 0;  // transfers
         bool operator<(const Traffic& o) const { return dram != o.dram ? dram < o.dram : onchip < o.onchip; }
+        void load(const Pass& p, bool onchip_home) {
+            (onchip_home ? onchip : dram) += p.bytes;
+            if (!onchip_home) dram_loads += p.transfers;
+        }
     };
-    Traffic traffic(int64_t input_reads, int64_t weight_reads, int64_t outputs, int64_t params) const {
-        Traffic r{weight_reads + params, 0};
-        (homes.input_onchip ? r.onchip : r.dram) += input_reads;
-        (homes.output_onchip ? r.onchip : r.dram) += outputs;
-        if (homes.fused_add) (homes.skip_onchip ? r.onchip : r.dram) += outputs;  // the add's other operand
+    Traffic traffic(const Pass& input, const Pass& weight, const Pass& output, const Pass& params) const {
+        Traffic r;
+        r.load(weight, false);
+        r.load(params, false);
+        r.load(input, homes.input_onchip);
+        if (homes.fused_add) r.load(output, homes.skip_onchip);  // the add's other operand
+        if (homes.output_onchip) {
+            r.onchip += output.bytes;
+        } else {
+            r.dram += output.bytes;
+            r.dram_stored = output.bytes;
+            r.dram_stores = output.transfers;
+        }
         return r;
     }
+    // A DMA channel's busy cycles: the bytes at the DRAM's rate and the latency of every transfer.
+    int64_t cycles_of(int64_t bytes, int64_t transfers) const {
+        return int64_t(double(bytes) / c.dram_bytes_per_cycle() + double(transfers) * latency_cycles());
+    }
+    double latency_cycles() const { return c.dram.latency_ns / c.cycle_ns(); }
 
     int64_t dram_cycles(const ConvTiling& t) const { return int64_t(double(t.dram_bytes) / c.dram_bytes_per_cycle()); }
     int64_t onchip_cycles(const ConvTiling& t) const {
         return int64_t(double(t.onchip_bytes) / double(onchip_bytes_per_cycle));
     }
 };
+
+// Boxes tried per slice: the largest that fits and this many halvings of it (a smaller box
+// exposes a shorter first load and last store, at the price of more reloads and bursts).
+constexpr int kBoxHalvings = 4;
 
 }  // namespace
 
@@ -161,7 +329,8 @@ TilingChoice search_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Preci
                         homes,
                         std::max<int64_t>(1, resident.bytes_per_cycle)};
     const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
-    TilingChoice choice;
+    std::vector<TilingCandidate> all;
+    all.reserve(1024);  // the most a layer of the zoo weighs is under 900
     for (int64_t groups : candidates(g.groups, 1)) {
         const bool whole_groups = groups > 1;
         const std::vector<int64_t> channel_options =
@@ -176,55 +345,27 @@ TilingChoice search_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Preci
                 t.channels = channels;
                 t.filters = filters;
                 if (!search.fit_box(t)) continue;
-                search.estimate(t);
-                ++choice.fitting;
-                if (choice.fitting == 1 || Search::better(t, choice.chosen)) {
-                    if (choice.fitting > 1) choice.runner_up = choice.chosen;
-                    choice.chosen = t;
-                } else if (choice.fitting == 2 || Search::better(t, choice.runner_up)) {
-                    choice.runner_up = t;
+                const size_t largest = all.size();
+                for (int halvings = 0; halvings <= kBoxHalvings; ++halvings) {
+                    t.box_halvings = halvings;
+                    search.estimate(t);
+                    all.push_back({t, largest});
+                    if (!search.shrink(t)) break;
                 }
             }
     }
+    TilingChoice choice = choose_tiling(all, c.memory.tiling_slack);
     if (choice.fitting == 0)
         throw CompileError(
             fmt::format("layer '{}': no tiling fits design '{}' (even one output pixel of one channel needs more "
                         "buffer than the design has; window {}x{}, input {}x{})",
                         layer_name, c.name, g.window.kernel_h, g.window.kernel_w, g.input.h, g.input.w));
-    choice.has_runner_up = choice.fitting > 1;
     return choice;
 }
 
 ConvTiling choose_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Precision precision, int64_t output_bytes,
                               const std::string& layer_name, TensorHomes homes) {
     return search_conv_tiling(g, c, precision, output_bytes, layer_name, homes).chosen;
-}
-
-std::string ConvTiling::shape() const {
-    return fmt::format("g{} c{} f{} box {}x{}x{}", groups, channels, filters, batch, rows, cols);
-}
-
-std::string TilingChoice::reason() const {
-    const ConvTiling& t = chosen;
-    std::string why = fmt::format("{}-bound", t.bound);
-    if (!has_runner_up)
-        why += "; the only tiling that fits";
-    else if (runner_up.estimated_cycles > t.estimated_cycles)
-        why += fmt::format("; next best {} +{:.1f}% cycles ({}-bound)", runner_up.shape(),
-                           100.0 * double(runner_up.estimated_cycles - t.estimated_cycles) /
-                               double(std::max<int64_t>(1, t.estimated_cycles)),
-                           runner_up.bound);
-    else if (runner_up.dram_bytes > t.dram_bytes)
-        why += fmt::format("; ties on cycles with {}, {} fewer DRAM bytes", runner_up.shape(),
-                           runner_up.dram_bytes - t.dram_bytes);
-    else
-        why +=
-            fmt::format("; ties with {} on cycles and DRAM bytes (the first in search order wins)", runner_up.shape());
-    if (t.other_order_dram_bytes != t.dram_bytes)
-        why += fmt::format("; {} saves {} DRAM bytes of reloads", t.order(), t.other_order_dram_bytes - t.dram_bytes);
-    else if (t.other_order_onchip_bytes != t.onchip_bytes)
-        why += fmt::format("; {} saves {} on-chip bytes", t.order(), t.other_order_onchip_bytes - t.onchip_bytes);
-    return why;
 }
 
 }  // namespace npu

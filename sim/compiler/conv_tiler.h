@@ -5,14 +5,29 @@
 // N filters. A tile takes `groups` whole groups (depthwise layers) or one group's `channels` x
 // `filters` slice, and an output box of `batch` x `rows` x `cols` pixels. Its input box (with
 // the window's halo), weights, output and channel parameters must fit half of their buffers
-// (double buffering) and its partial sums half of the accumulator. Among the tilings that fit,
-// the one with the smallest estimated time max(array cycles, DRAM cycles, on-chip move cycles)
-// wins; ties go to less DRAM traffic. The candidates: every power-of-two split (and multiples
-// of the array's side) of groups, channels and filters, each with the largest output box that
-// fits beside it, so smaller tiles compete with larger ones on the estimate. Loop order: K
-// innermost (partial sums stay in the accumulator); either output boxes outside filter blocks (m_outer) or the reverse,
-// whichever reloads fewer DRAM bytes (then fewer on-chip bytes: a resident input read again costs only the buffer's
-// port).
+// (double buffering) and its partial sums half of the accumulator.
+//
+// Candidates: every power-of-two split (and multiples of the array's side) of groups, channels
+// and filters, each with the largest output box that fits beside it and up to four halvings of
+// that box; each with the better of two loop orders. K is innermost (partial sums stay in the
+// accumulator); output boxes go outside filter blocks (m_outer) or the reverse, whichever reloads
+// fewer DRAM bytes (then fewer on-chip bytes: a resident input read again costs only the port).
+//
+// Estimate: double buffering overlaps loads, GEMMs and stores, so a layer takes the longest of
+// three paths: the array's cycles plus what it cannot hide (the first tile's input box and
+// weight slice before it starts, the last tile's store after it stops: a large box exposes more
+// of both, the effect that made a larger buffer slower), or the DRAM's (on-chip moves') busy
+// cycles plus the last GEMM step after the last load. The DRAM's is the longest of its bytes at
+// its rate and each DMA channel's bytes plus the DRAM's latency per transfer (a channel waits
+// out each transfer before the next). DRAM bytes count the partial bursts at both ends of every
+// contiguous run of a box (arch/dram_box.h), so a small box pays for its many short runs and
+// many small tiles for their latencies.
+//
+// Choice: among the tilings estimated within the design's memory.tiling_slack (3%) of the
+// fastest, the one with the smallest sum of its cycles and DRAM bytes each relative to the
+// fastest's (a percent of cycles is given up only for at least a percent of DRAM bytes), then
+// the fewest cycles (sim/compiler/tiling_choice.h); the report's tiling section says what it
+// beat and by how much.
 #include <cstdint>
 #include <string>
 
@@ -32,9 +47,15 @@ struct ConvTiling {
     int64_t dram_bytes = 0;
     int64_t onchip_bytes = 0;  // moved between resident tensors and tile slots
     int64_t array_cycles = 0;
-    int64_t estimated_cycles = 0;  // max(array, DRAM, on-chip move cycles)
-    const char* bound = "array";   // its largest term: "array", "dram" or "onchip"
-    int64_t tiles = 0;             // output tiles (each a K loop of GEMMs into one accumulator slot)
+    int64_t step_cycles = 0;     // one K step: the GEMM of one tile's channels into its filters
+    int64_t exposed_cycles = 0;  // the first tile's operand loads and the last tile's store
+    int64_t load_cycles = 0;     // the DMA's load channel: DRAM bytes loaded and a latency per transfer
+    int64_t store_cycles = 0;    // the same for its store channel
+    // max(array + exposed, max(DRAM, load, store) + one GEMM step, on-chip moves + one step)
+    int64_t estimated_cycles = 0;
+    const char* bound = "array";  // the largest of the three: "array", "dram" or "onchip"
+    int box_halvings = 0;         // how many times the box was halved below the largest that fits
+    int64_t tiles = 0;            // output tiles (each a K loop of GEMMs into one accumulator slot)
     int64_t other_order_dram_bytes = 0;
     int64_t other_order_onchip_bytes = 0;
 
@@ -49,7 +70,10 @@ struct TilingChoice {
     ConvTiling chosen;
     int64_t fitting = 0;  // tilings that fit, each with its better loop order
     bool has_runner_up = false;
-    ConvTiling runner_up;  // the best of the others (when there are any)
+    ConvTiling runner_up;            // the best of the others (when there are any)
+    ConvTiling largest;              // the chosen slice with the largest box that fits (chosen when not halved)
+    int64_t fastest_cycles = 0;      // the smallest estimate of all (the chosen is within the slack of it)
+    int64_t fastest_dram_bytes = 0;  // its DRAM bytes (the fewest of the fastest when they tie)
 
     // One line: what bounds the estimate, and what the next best would have cost.
     std::string reason() const;

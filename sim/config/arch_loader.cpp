@@ -239,11 +239,17 @@ MemoryPolicy read_memory(const YamlMap& m) {
     p.residency = m.get_bool_or("residency", p.residency);
     p.resident_fraction = m.get_double_or("resident_fraction", p.resident_fraction);
     p.fusion = m.get_bool_or("fusion", p.fusion);
+    p.tiling_slack = m.get_double_or("tiling_slack", p.tiling_slack);
     if (!(p.resident_fraction > 0.0 && p.resident_fraction < 1.0))
         m.fail("resident_fraction",
                fmt::format("{}: the share of the buffer kept for resident tensors must lie strictly between 0 and 1 "
                            "(the rest holds the tiles)",
                            p.resident_fraction));
+    if (!(p.tiling_slack >= 0.0 && p.tiling_slack < 1.0))
+        m.fail("tiling_slack",
+               fmt::format("{}: the share of the fastest tiling's estimated cycles a tiling moving fewer DRAM bytes "
+                           "may exceed must lie in [0, 1)",
+                           p.tiling_slack));
     m.finish();
     return p;
 }

@@ -123,6 +123,7 @@ std::string to_json(const RunResult& r) {
     t["dram_write_bytes"] = r.dram_write_bytes;
     t["compulsory_dram_bytes"] = r.compulsory_dram_bytes;
     t["memory"] = {{"residency", r.residency},
+                   {"tiling_slack", r.tiling_slack},
                    {"onchip_peak_bytes", r.onchip_peak_bytes},
                    {"resident_peak_bytes", r.resident_peak_bytes},
                    {"resident_tensors", r.resident_tensors},

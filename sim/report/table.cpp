@@ -103,8 +103,11 @@ void print_table(std::ostream& out, const RunResult& r) {
 
 void print_tilings(std::ostream& out, const RunResult& r) {
     fmt::print(out,
-               "\ntiling: per conv/fc layer the tiling with the smallest estimated time max(array, DRAM, on-chip "
-               "move cycles) among those that fit (ties: fewer DRAM bytes)\n");
+               "\ntiling: per conv/fc layer, of the tilings that fit (tile shapes x output boxes x loop orders), the "
+               "one moving the fewest DRAM bytes among those estimated within {:g}% of the fastest "
+               "(memory.tiling_slack); estimate = max(array + exposed first load and last store, DRAM + one GEMM "
+               "step, on-chip moves + one step)\n",
+               100.0 * r.tiling_slack);
     fmt::print(out, "{:<24} {:<28} {:<7} {:>6} {:>4} {:>10} {:>10}  {}\n", "layer", "tile", "order", "tiles", "fit",
                "estimate", "simulated", "why");
     for (const LayerResult& l : r.layers) {

@@ -128,7 +128,8 @@ struct RunResult {
     int64_t dram_write_bytes = 0;
     int64_t compulsory_dram_bytes = 0;  // weights, params, input and every output in DRAM once
     // Memory footprint (sim/compiler/footprint.h).
-    bool residency = false;  // the memory planner kept activations on chip where they fit
+    bool residency = false;     // the memory planner kept activations on chip where they fit
+    double tiling_slack = 0.0;  // the tile search's (MemoryPolicy::tiling_slack)
     int64_t onchip_peak_bytes = 0, resident_peak_bytes = 0;
     int64_t resident_tensors = 0, dram_tensors = 0;
     int64_t fused_tensors = 0;               // conv outputs handed to their residual add, never stored

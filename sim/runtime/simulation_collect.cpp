@@ -160,6 +160,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     r.stall_cycles = std::max<int64_t>(0, r.cycles - r.compute_cycles);
     r.compulsory_dram_bytes = footprint.dram_bytes;
     r.residency = compiled.residency.limit_bytes > 0;
+    r.tiling_slack = m_config.memory.tiling_slack;
     r.onchip_peak_bytes = footprint.onchip_peak_bytes;
     r.resident_peak_bytes = footprint.resident_peak_bytes;
     r.resident_tensors = footprint.resident_tensors;

@@ -55,21 +55,23 @@ TEST_CASE("npusim run writes the table, JSON, CSV and a Chrome trace", "[e2e]") 
     CHECK(threads.size() == 4);
 }
 
-// The seed (a 3x3 kernel over a 5x5 image, one channel, one filter) has exactly one tiling:
-// the whole layer in one tile, every byte moved once.
+// The seed (a 3x3 kernel over a 5x5 image, one channel, one filter) has one slice and five
+// boxes (3x3 and its halvings 2x3, 1x3, 1x2, 1x1); the whole layer in one tile moves every byte
+// once and wins.
 TEST_CASE("npusim run --tiling says which tiling each conv got and why", "[e2e][tiling]") {
     const std::string json = temp_path("seed_tiling.json");
     const Result r = npusim("run --arch tiny_4x4 --workload seed --tiling --json " + json);
     REQUIRE(r.status == 0);
     CHECK_THAT(r.out, Contains("tiling: per conv/fc layer") && Contains("g1 c1 f1 box 1x3x3") &&
-                          Contains("the only tiling that fits"));
+                          Contains("next best g1 c1 f1 box 1x2x3"));
     const auto j = nlohmann::json::parse(read(json));
     const auto& t = j["layers"][0]["tiling"];
     CHECK(t["shape"] == "g1 c1 f1 box 1x3x3");
     CHECK(t["tiles"] == 1);
-    CHECK(t["fitting"] == 1);
-    CHECK(t["estimated_dram_bytes"] == 25 + 9 + 9 + 12);  // input, weights, output, channel parameters
-    CHECK(t["runner_up"] == "");
+    CHECK(t["fitting"] == 5);
+    // Input, weights, output, channel parameters, each one run paying a 64 B burst less a byte.
+    CHECK(t["estimated_dram_bytes"] == 25 + 9 + 9 + 12 + 4 * 63);
+    CHECK(t["runner_up"] == "g1 c1 f1 box 1x2x3");
     // The GEMM the array computes: the 3x3 kernel over the 5x5 image is 9 pixels x 9 taps x 1 filter.
     CHECK(j["layers"][0]["gemm"] == nlohmann::json{{"m", 9}, {"k", 9}, {"n", 1}, {"groups", 1}});
     // Only conv/fc layers have one.

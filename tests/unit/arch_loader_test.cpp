@@ -42,10 +42,14 @@ TEST_CASE("a valid design loads with its derived values", "[config]") {
         4);
     CHECK(c.memory.residency);  // MemoryPolicy's defaults
     CHECK(c.memory.resident_fraction == 0.5);
-    const NpuConfig off = parse(test::replace_once(
-        test::kDesignYaml, "clock_mhz: 500", "clock_mhz: 500\nmemory: {residency: false, resident_fraction: 0.25}"));
+    CHECK(c.memory.tiling_slack == 0.03);
+    const NpuConfig off =
+        parse(test::replace_once(test::kDesignYaml, "clock_mhz: 500",
+                                 "clock_mhz: 500\nmemory: {residency: false, resident_fraction: 0.25, "
+                                 "tiling_slack: 0}"));
     CHECK_FALSE(off.memory.residency);
     CHECK(off.memory.resident_fraction == 0.25);
+    CHECK(off.memory.tiling_slack == 0.0);
     CHECK(c.energy.scale_to_design == Approx(0.174));
     CHECK(c.peak_tops() == Approx(2.0 * 64 * 500e6 / 1e12));
 }
@@ -84,6 +88,10 @@ TEST_CASE("design errors name file, line and key path", "[config][errors]") {
          "and 1"},
         {"clock_mhz: 500", "clock_mhz: 500\nmemory: {resident_fraction: 0}", "memory.resident_fraction: 0: the share"},
         {"clock_mhz: 500", "clock_mhz: 500\nmemory: {keep: all}", "memory.keep: unknown key"},
+        {"clock_mhz: 500", "clock_mhz: 500\nmemory: {tiling_slack: 1}",
+         "memory.tiling_slack: 1: the share of the fastest tiling's estimated cycles a tiling moving fewer DRAM bytes "
+         "may exceed must lie in [0, 1)"},
+        {"clock_mhz: 500", "clock_mhz: 500\nmemory: {tiling_slack: -0.01}", "memory.tiling_slack: -0.01: the share"},
         // missing keys
         {"clock_mhz: 500\n", "", "clock_mhz: missing required key"},
         {"vector: {lanes: 8}\n", "", "vector: missing required key"},

@@ -3,11 +3,9 @@
 #include <map>
 #include <set>
 
-#include "arch/systolic_timing.h"
 #include "common/error.h"
 #include "sim/compiler/buffer_plan.h"
 #include "sim/compiler/compiler.h"
-#include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/hazard_tracker.h"
 #include "sim/config/arch_loader.h"
 #include "test_paths.h"
@@ -129,83 +127,6 @@ void check_conv_coverage(const Graph& g, const isa::Program& p, int layer) {
 }
 
 }  // namespace
-
-TEST_CASE("conv tilings fit half of every buffer", "[compiler][tiling]") {
-    for (const char* name : {"tpu_v1", "eyeriss", "gemmini", "edge_32x32", "tiny_4x4", "tesla_fsd"}) {
-        const NpuConfig c = design(name);
-        const Graph g = inference("resnet50");
-        for (size_t i = 1; i < g.layers.size(); ++i) {
-            const Layer& l = g.layers[i];
-            if (l.kind != LayerKind::Conv2d && l.kind != LayerKind::FullyConnected) continue;
-            INFO(name << " " << l.name);
-            const ConvGeometry geo = ConvGeometry::from_layer(l, g.layers[size_t(l.inputs[0])].output);
-            const TilingChoice choice = search_conv_tiling(geo, c, Precision::Int8, 1, l.name);
-            const ConvTiling& t = choice.chosen;
-            CHECK(fits(c, t.needs));
-            CHECK(t.accumulator_entries <= c.accumulator.size_bytes / 4 / 2);
-            CHECK(t.dram_bytes >= layer_weights(g, int(i)));
-            // The estimate it was chosen on, the better loop order, and no better tiling passed over.
-            const int64_t dram_cycles = int64_t(double(t.dram_bytes) / c.dram_bytes_per_cycle());
-            CHECK(t.estimated_cycles == std::max(t.array_cycles, dram_cycles));
-            CHECK(std::string(t.bound) == (t.estimated_cycles == t.array_cycles ? "array" : "dram"));
-            CHECK(t.other_order_dram_bytes >= t.dram_bytes);
-            if (choice.has_runner_up) {
-                CHECK(choice.runner_up.estimated_cycles >= t.estimated_cycles);
-                if (choice.runner_up.estimated_cycles == t.estimated_cycles)
-                    CHECK(choice.runner_up.dram_bytes >= t.dram_bytes);
-            }
-        }
-    }
-}
-
-// A 1x1 conv of 4 channels into 4 filters over a 4x4 image: everything fits tiny_4x4's 16 KiB,
-// and the tiler weighs every split of channels and filters (4, 2, 1 each: 9 tilings).
-TEST_CASE("the tiler says which tiling it chose and why", "[compiler][tiling]") {
-    const NpuConfig c = design("tiny_4x4");
-    ConvGeometry g;
-    g.input = Shape{1, 4, 4, 4};
-    g.output = Shape{1, 4, 4, 4};
-    const TilingChoice choice = search_conv_tiling(g, c, Precision::Int8, 1, "conv");
-    const ConvTiling& t = choice.chosen;
-    CHECK(choice.fitting == 9);
-    CHECK(t.shape() == "g1 c4 f4 box 1x4x4");
-    CHECK(t.tiles == 1);
-    // Input 64 B, weights 16 B, output 64 B, 4 channels' parameters of 12 B: each once.
-    CHECK(t.dram_bytes == 64 + 16 + 64 + 4 * 12);
-    CHECK(t.array_cycles == gemm_cycles(c.dataflow, GemmDims{16, 4, 4}, ArrayShape{4, 4}).count());
-    // 1.6 GB/s at 100 MHz: 16 B per cycle, so 192 B take 12 cycles, fewer than the array's.
-    CHECK(c.dram_bytes_per_cycle() == Approx(16.0));
-    CHECK(t.estimated_cycles == t.array_cycles);
-    CHECK(std::string(t.bound) == "array");
-    REQUIRE(choice.has_runner_up);
-    CHECK(choice.runner_up.estimated_cycles > t.estimated_cycles);
-    CHECK_THAT(choice.reason(), Catch::Matchers::StartsWith("array-bound; next best ") &&
-                                    Catch::Matchers::Contains(choice.runner_up.shape()));
-
-    // One channel, one filter, one pixel: nothing to choose.
-    g.input = Shape{1, 1, 1, 1};
-    g.output = Shape{1, 1, 1, 1};
-    const TilingChoice only = search_conv_tiling(g, c, Precision::Int8, 1, "conv");
-    CHECK(only.fitting == 1);
-    CHECK_FALSE(only.has_runner_up);
-    CHECK_THAT(only.reason(), Catch::Matchers::Contains("the only tiling that fits"));
-}
-
-// Outputs in many boxes, filters in many blocks, K in one tile: m-outer keeps each input box and
-// reloads the weights per box, n-outer the reverse; the tiler keeps the one that moves less.
-TEST_CASE("the tiler's loop order reloads the smaller operand", "[compiler][tiling]") {
-    const NpuConfig c = design("tiny_4x4");
-    ConvGeometry g;
-    g.input = Shape{1, 16, 32, 32};
-    g.output = Shape{1, 256, 32, 32};
-    const TilingChoice choice = search_conv_tiling(g, c, Precision::Int8, 1, "conv");
-    const ConvTiling& t = choice.chosen;
-    INFO(t.shape() << " " << t.order() << ": " << choice.reason());
-    CHECK(t.tiles > 1);
-    CHECK(t.other_order_dram_bytes > t.dram_bytes);
-    CHECK_THAT(choice.reason(), Catch::Matchers::Contains(std::string(t.order()) + " saves " +
-                                                          std::to_string(t.other_order_dram_bytes - t.dram_bytes)));
-}
 
 TEST_CASE("compiled programs stay inside their buffers for every zoo model", "[compiler]") {
     for (const char* name : {"tpu_v1", "eyeriss", "edge_32x32", "tiny_4x4"})
