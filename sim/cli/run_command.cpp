@@ -44,7 +44,8 @@ struct RunArgs {
     bool quiet = false;
     bool tiling = false;
     uint64_t seed = 1;
-    TensorIoArgs io;  // --input, --output, --dump-layers, --top-k
+    std::string prune;  // --prune: "", N:M, D or global:D
+    TensorIoArgs io;    // --input, --output, --dump-layers, --top-k
 };
 
 // "224" or "224x160" (height x width).
@@ -81,6 +82,10 @@ void check_option_combinations(const RunArgs& a) {
                 "--fidelity detailed: the scalesim timing model has no PE grid (use --timing-model npusim)");
     }
     if (a.dataset.empty() && a.images != 0) throw UsageError("--images: only with --dataset");
+    if (!a.prune.empty() && (a.timing_only || a.timing_model == "scalesim"))
+        throw UsageError(
+            "--prune: needs the weights' values, so a functional run (not --timing-only or --timing-model scalesim); "
+            "no array's timing depends on them yet");
     if (!a.dataset.empty() && a.io.any())
         throw UsageError("--dataset: brings its own inputs; --input, --output, --dump-layers and --top-k are for one");
     check_tensor_io_args(a.io, !a.timing_only && a.timing_model != "scalesim");
@@ -93,6 +98,7 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
     if (!a.trace.empty() || !a.csv.empty() || a.tiling)
         throw UsageError("--dataset: --trace, --csv and --tiling describe one inference");
     if (a.images < 0) throw UsageError(fmt::format("--images: must be >= 0, got {}", a.images));
+    const PruneSpec prune = a.prune.empty() ? PruneSpec{} : parse_prune_spec(a.prune, "--prune");
     const Shape in = graph.input().output;
     DatasetSplit split = load_dataset(a.dataset, DatasetPaths{}, design.limits);
     split.train = pad_to(split.train, in.c, in.h, in.w);
@@ -101,29 +107,32 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
     options.limits = design.limits;
     Simulation sim(design.config, options);
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
-    const DatasetEvaluation e =
-        evaluate_on_dataset(sim, graph, design.precision, split, a.images, a.seed, [&](int64_t done, int64_t total) {
+    const DatasetEvaluation e = evaluate_on_dataset(
+        sim, graph, design.precision, split, a.images, a.seed,
+        [&](int64_t done, int64_t total) {
             if (show_progress) fmt::print(stderr, "\r\033[K  {}/{} images", done, total);
-        });
+        },
+        prune);
     if (show_progress) fmt::print(stderr, "\r\033[K");
     const double per_batch_ms = e.simulated_ns / 1e6 / double(std::max<int64_t>(1, e.batches));
     if (!writes_to_stdout(output_files(a)))
         fmt::print(
-            "npusim run --dataset: {} on {}, {}, {} test images of {} in batches of {}\n"
+            "npusim run --dataset: {}{} on {}, {}, {} test images of {} in batches of {}\n"
             "  top-1 accuracy on the NPU ({}):          {:.2f}%\n"
             "  top-1 accuracy of the FP32 CPU reference: {:.2f}%\n"
             "  the same class as the reference:          {:.2f}% of the images\n"
             "  simulated: {:.3f} ms per batch ({:.0f} images/s), {:.4f} mJ per image\n",
-            graph.name, design.config.name, precision_name(design.precision), e.images, split.test.name, in.n,
-            precision_name(design.precision), 100.0 * e.accuracy(), 100.0 * e.reference_accuracy(),
-            100.0 * e.agreement(), per_batch_ms, double(in.n) / (per_batch_ms / 1e3),
-            e.energy_pj / 1e9 / double(std::max<int64_t>(1, e.images)));
+            graph.name, prune.active() ? " (pruned " + prune.describe() + ")" : "", design.config.name,
+            precision_name(design.precision), e.images, split.test.name, in.n, precision_name(design.precision),
+            100.0 * e.accuracy(), 100.0 * e.reference_accuracy(), 100.0 * e.agreement(), per_batch_ms,
+            double(in.n) / (per_batch_ms / 1e3), e.energy_pj / 1e9 / double(std::max<int64_t>(1, e.images)));
     if (!a.json.empty())
         if (const std::string error =
                 try_write_file(a.json, json_text(nlohmann::ordered_json{{"model", graph.name},
                                                                         {"design", design.config.name},
                                                                         {"precision", precision_name(design.precision)},
                                                                         {"dataset", split.test.name},
+                                                                        {"pruning", prune.describe()},
                                                                         {"images", e.images},
                                                                         {"batch", in.n},
                                                                         {"accuracy", e.accuracy()},
@@ -147,7 +156,8 @@ std::vector<std::string> child_options(const RunArgs& a) {
                                         {"--dataflow", d.dataflow},
                                         {"--precision", d.precision},
                                         {"--residency", d.residency},
-                                        {"--fusion", d.fusion}})
+                                        {"--fusion", d.fusion},
+                                        {"--prune", a.prune}})
         if (!value.empty()) o.insert(o.end(), {option, value});
     if (a.timing_only) o.push_back("--timing-only");
     if (a.no_check) o.push_back("--no-check");
@@ -170,10 +180,11 @@ int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design)
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+    const PruneSpec prune = a.prune.empty() ? PruneSpec{} : parse_prune_spec(a.prune, "--prune");
     if (show_progress) fmt::print(stderr, "preparing {}...", graph.name);
     const PreparedWorkload workload =
         prepare_workload(graph, design.precision, !a.timing_only, a.seed,
-                         show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress());
+                         show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress(), prune);
     SimulationOptions options;
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
@@ -248,6 +259,20 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     add_choice_option(app, "--fidelity", a->fidelity, {"fast", "detailed"},
                       "fast (tile-level timing) or detailed (cycle-exact PE grid; same cycles, slower)");
     app.add_flag("--timing-only", a->timing_only, "Skip data and arithmetic (same cycle counts, faster)");
+    app.add_option("--prune", a->prune,
+                   "Prune the conv/fc weights (functional runs): N:M (e.g. 2:4: at most N nonzero in every M "
+                   "along K), D (keep the density D of each layer's largest weights, 0 < D < 1) or global:D")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                try {
+                    parse_prune_spec(v, "--prune");
+                    return "";
+                } catch (const UsageError& e) {
+                    const std::string what = e.what();
+                    return what.substr(what.find(": ") + 2);  // CLI11 names the option itself
+                }
+            },
+            "", "pruning"));
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
     app.add_flag("--tiling", a->tiling, "Also print each conv/fc layer's tiling: the tile chosen, its estimate, why");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");

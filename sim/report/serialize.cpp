@@ -31,6 +31,8 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     j["output"] = {l.output.n, l.output.c, l.output.h, l.output.w};
     if (l.gemm.groups > 0) j["gemm"] = {{"m", l.gemm.m}, {"k", l.gemm.k}, {"n", l.gemm.n}, {"groups", l.gemm.groups}};
     j["macs"] = l.macs;
+    if (l.weights.values > 0)
+        j["weights"] = {{"values", l.weights.values}, {"nonzero", l.weights.nonzero}, {"density", l.weights.density()}};
     j["cycles"] = l.cycles;
     j["compute_cycles"] = l.compute_cycles;
     j["stall_cycles"] = l.stall_cycles;
@@ -112,6 +114,11 @@ std::string to_json(const RunResult& r) {
     j["dram_bandwidth_gbps"] = r.dram_bandwidth_gbps;
     nlohmann::ordered_json t;
     t["macs"] = r.macs;
+    if (r.weights.values > 0)
+        t["weights"] = {{"values", r.weights.values},
+                        {"nonzero", r.weights.nonzero},
+                        {"density", r.weights.density()},
+                        {"pruning", r.pruning}};
     t["cycles"] = r.cycles;
     t["compute_cycles"] = r.compute_cycles;
     t["stall_cycles"] = r.stall_cycles;

@@ -88,6 +88,12 @@ void print_table(std::ostream& out, const RunResult& r) {
                        ? fmt::format(", {} moved on chip instead",
                                      human_bytes(double(r.onchip_read_bytes + r.onchip_write_bytes)))
                        : "");
+    // Dense random INT8 weights have a percent or two of zeros (small weights round to 0): the
+    // line is for pruned runs and for models whose weights are sparse already.
+    if (r.weights.values > 0 && (!r.pruning.empty() || r.weights.density() < 0.9))
+        fmt::print(out, "weights: {}{} of {} conv/fc weights nonzero (density {:.3f})\n",
+                   r.pruning.empty() ? "" : "pruned " + r.pruning + "; ", human_count(double(r.weights.nonzero)),
+                   human_count(double(r.weights.values)), r.weights.density());
     const EnergyBreakdown& e = r.energy;
     std::string sram;
     for (const auto& [name, pj] : e.sram_pj) sram += fmt::format(", {} {}", name, human_energy(pj));

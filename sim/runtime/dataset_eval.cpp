@@ -44,20 +44,24 @@ std::vector<int> top1(const HostTensor& scores, int64_t n) {
     return out;
 }
 
-// The inference model in `precision`, INT8 scales calibrated on the first batch of training images.
-QuantModel prepared(const Graph& model, Precision precision, const Dataset& calibration, uint64_t seed) {
+// The inference model in `precision`, pruned, INT8 scales calibrated on the first batch of
+// training images.
+QuantModel prepared(const Graph& model, Precision precision, const Dataset& calibration, uint64_t seed,
+                    const PruneSpec& prune) {
     FloatModel fm = make_float_model(model, seed);
     const int64_t batch = model.input().output.n;
     fm.inputs[size_t(model.input_indices().front())] =
         batch_values(calibration, 0, std::min(batch, calibration.size()), batch);
-    return quantize_model(prepare_for_inference(fm), precision);
+    FloatModel inference = prepare_for_inference(fm);
+    prune_weights(inference, prune);
+    return quantize_model(inference, precision);
 }
 
 }  // namespace
 
 DatasetEvaluation evaluate_on_dataset(Simulation& sim, const Graph& model, Precision precision,
                                       const DatasetSplit& split, int64_t images, uint64_t seed,
-                                      const EvalProgress& progress) {
+                                      const EvalProgress& progress, const PruneSpec& prune) {
     const Dataset& test = split.test;
     DatasetEvaluation e;
     e.classes = model.output().output.per_image();
@@ -67,10 +71,10 @@ DatasetEvaluation evaluate_on_dataset(Simulation& sim, const Graph& model, Preci
     e.images = images > 0 ? std::min(images, test.size()) : test.size();
     const int64_t batch = model.input().output.n;
     PreparedWorkload w;
-    w.model = prepared(model, precision, split.train, seed);
+    w.model = prepared(model, precision, split.train, seed, prune);
     w.has_values = true;
     w.seed = seed;
-    QuantModel reference = prepared(model, Precision::Fp32, split.train, seed);
+    QuantModel reference = prepared(model, Precision::Fp32, split.train, seed, prune);
     sim.release_dram();
     const CompiledModel compiled = sim.compile(w);
     const int last = int(w.model.graph.layers.size()) - 1;

@@ -32,8 +32,9 @@ using EvalProgress = std::function<void(int64_t done, int64_t total)>;
 // `model`: the loaded graph, its input batch the evaluation batch, its output N x classes
 // scores; `split`: the data set, padded to the model's input. Evaluates the first `images` test
 // images (0: all). Throws WorkloadError when the model scores fewer classes than the data has.
+// `prune`: the conv/fc weights pruned (workloads/ir/pruning.h) for the NPU and the reference.
 DatasetEvaluation evaluate_on_dataset(Simulation& simulation, const Graph& model, Precision precision,
                                       const DatasetSplit& split, int64_t images, uint64_t seed,
-                                      const EvalProgress& progress = {});
+                                      const EvalProgress& progress = {}, const PruneSpec& prune = {});
 
 }  // namespace npu

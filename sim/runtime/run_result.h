@@ -32,6 +32,18 @@ struct LayerGemm {
     int64_t m = 0, k = 0, n = 0, groups = 0;  // groups 0: not a GEMM layer
 };
 
+// A conv/fc layer's weights as the array gets them (after quantization) and how many are
+// nonzero: known in functional runs only (timing-only runs have no weight values).
+struct WeightCount {
+    int64_t values = 0, nonzero = 0;
+    double density() const { return values ? double(nonzero) / double(values) : 1.0; }
+    WeightCount& operator+=(const WeightCount& o) {
+        values += o.values;
+        nonzero += o.nonzero;
+        return *this;
+    }
+};
+
 struct LayerResult {
     int graph_index = 0;  // the layer's index in the inference graph
     std::string name;
@@ -40,6 +52,7 @@ struct LayerResult {
     Shape output;
     LayerGemm gemm;
     int64_t macs = 0;
+    WeightCount weights;         // conv/fc, functional runs
     int64_t cycles = 0;          // from the previous layer's end to this layer's end
     int64_t compute_cycles = 0;  // busy cycles of the computing block
     int64_t stall_cycles = 0;    // cycles - compute, when positive: waiting for memory
@@ -147,6 +160,8 @@ struct RunResult {
     } dram;
     EnergyBreakdown energy;
     AreaBreakdown area;
+    WeightCount weights;  // all conv/fc layers' (functional runs)
+    std::string pruning;  // PruneSpec::describe() of the run's --prune, empty without one
     int64_t instructions = 0;
     // Functional check.
     bool checked = false;

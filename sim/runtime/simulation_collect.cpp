@@ -114,6 +114,20 @@ LayerTiling layer_tiling(const TilingChoice& choice) {
     return lt;
 }
 
+// The weights the array multiplies and how many are not zero (the zero point for imported
+// asymmetric models): pruning's zeros and the ones quantization makes of small weights.
+WeightCount count_weights(const QuantLayer& q) {
+    WeightCount n;
+    if (!q.weight_q.empty()) {
+        n.values = int64_t(q.weight_q.size());
+        for (int8_t v : q.weight_q) n.nonzero += int32_t(v) != q.weight_zero_point;
+    } else {
+        n.values = int64_t(q.weight_f.size());
+        for (float v : q.weight_f) n.nonzero += v != 0.0f;
+    }
+    return n;
+}
+
 }  // namespace
 
 RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& compiled, double start_ns) const {
@@ -132,6 +146,9 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         if (l.kind == LayerKind::Input) continue;
         LayerResult lr = layer_header(g, int(i));
         lr.unit = unit_name(op_def(l.kind).unit);
+        if (w.has_values && (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected))
+            lr.weights = count_weights(w.model.layers[i]);
+        r.weights += lr.weights;
         lr.instructions = instructions[i];
         const double end =
             instructions[i] ? std::max(previous_end, m_system->core(0).scoreboard.layer_end_ns(i)) : previous_end;
@@ -161,6 +178,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     r.compulsory_dram_bytes = footprint.dram_bytes;
     r.residency = compiled.residency.limit_bytes > 0;
     r.tiling_slack = m_config.memory.tiling_slack;
+    r.pruning = w.pruning;
     r.onchip_peak_bytes = footprint.onchip_peak_bytes;
     r.resident_peak_bytes = footprint.resident_peak_bytes;
     r.resident_tensors = footprint.resident_tensors;

@@ -1,0 +1,69 @@
+// npusim run --prune: pruned weights stay bit-exact against the CPU reference run on the same
+// pruned weights, the report states the density, and wrong uses get one line and status 2.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <tuple>
+
+#include "cli_helpers.h"
+
+using namespace npu::test;
+
+using Catch::Matchers::Contains;
+
+TEST_CASE("npusim run --prune keeps the check and reports the weights' density", "[e2e][pruning]") {
+    const std::string json = temp_path("lenet_pruned.json");
+    // The weights pruning keeps: 2:4 keeps 2 of every 4 along K and min(2, L) of a filter's last
+    // L < 4 (LeNet-5's K: 25, 150, 400, 120, 84 for 6, 16, 120, 84, 10 filters: 78 + 1216 +
+    // 24000 + 5040 + 420); 0.2 per layer floor(0.2 x 150, 2400, 48000, 10080, 840); global 0.5
+    // floor(0.5 x 61470).
+    for (const auto& [spec, pruning, most] : {std::tuple{"2:4", "2:4", 30754},
+                                              {"0.2", "to density 0.2 per layer", 12294},
+                                              {"global:0.5", "to density 0.5 globally", 30735}}) {
+        INFO(spec);
+        const Result r =
+            npusim(std::string("run --arch tiny_4x4 --workload lenet5 --prune ") + spec + " --json " + json);
+        REQUIRE(r.status == 0);
+        const auto j = nlohmann::json::parse(read(json));
+        const auto& w = j["total"]["weights"];
+        CHECK(w["pruning"] == pruning);
+        CHECK(w["values"] == 61470);  // LeNet-5's conv and fc weights
+        // INT8 rounding may zero a few small survivors too.
+        CHECK(int64_t(w["nonzero"]) <= most);
+        CHECK(double(w["nonzero"]) >= 0.95 * most);
+        CHECK(j["check"]["passed"] == true);
+        int64_t layers = 0, nonzero = 0;
+        for (const auto& layer : j["layers"])
+            if (layer.contains("weights")) {
+                ++layers;
+                nonzero += int64_t(layer["weights"]["nonzero"]);
+            }
+        CHECK(layers == 5);  // three convs, two fc
+        CHECK(nonzero == w["nonzero"]);
+    }
+    const Result table = npusim("run --arch tiny_4x4 --workload lenet5 --prune 2:4");
+    REQUIRE(table.status == 0);
+    CHECK_THAT(table.out, Contains("weights: pruned 2:4; ") && Contains("conv/fc weights nonzero (density 0.50") &&
+                              Contains("check: PASS"));
+    // Dense random weights: no weights line (a percent or two of INT8 zeros is no pruning).
+    CHECK_THAT(npusim("run --arch tiny_4x4 --workload lenet5").out, !Contains("weights: "));
+}
+
+TEST_CASE("npusim run --prune refuses timing-only runs and malformed specs", "[e2e][pruning]") {
+    const std::string run = "run --arch tiny_4x4 --workload lenet5 ";
+    for (const auto& [args, message] :
+         {std::pair{"--prune 2:4 --timing-only", "--prune: needs the weights' values, so a functional run"},
+          {"--prune 2:4 --timing-model scalesim", "--prune: needs the weights' values"},
+          {"--prune 4:2", "--prune: '4:2' is not a pruning: give N:M"},
+          {"--prune 1.5", "--prune: '1.5' is not a pruning"},
+          {"--prune half", "--prune: 'half' is not a pruning"}}) {
+        INFO(args);
+        const Result r = npusim(run + args);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.out, Contains(message));
+        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    }
+}
