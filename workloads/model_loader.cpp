@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/yaml_reader.h"
+#include "workloads/ir/pruning.h"
 #include "workloads/ops/op_def.h"
 #include "workloads/ops/op_yaml.h"
 
@@ -46,6 +47,15 @@ Graph read_graph(const YamlMap& root, const Limits& limits) {
     g.name = root.get_string("name");
     g.source = root.file();
     root.get_string_or("description", "");
+    if (root.has("prune")) {
+        g.prune = root.get_string("prune");
+        try {
+            parse_prune_spec(g.prune, "prune");
+        } catch (const UsageError& e) {
+            const std::string what = e.what();
+            root.fail("prune", what.substr(what.find(": ") + 2));
+        }
+    }
     const YamlMap in = root.child("input");
     Layer input;
     input.name = in.get_string_or("name", "input");

@@ -91,6 +91,12 @@ void check_option_combinations(const RunArgs& a) {
     check_tensor_io_args(a.io, !a.timing_only && a.timing_model != "scalesim");
 }
 
+// --prune, else the model file's `prune:` (checked when it was read).
+PruneSpec resolve_prune(const RunArgs& a, const Graph& graph) {
+    if (!a.prune.empty()) return parse_prune_spec(a.prune, "--prune");
+    return graph.prune.empty() ? PruneSpec{} : parse_prune_spec(graph.prune, "prune");
+}
+
 // --dataset: top-1 accuracy over the data set's test images, on the NPU and on the CPU reference.
 int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& design) {
     if (a.timing_only || a.timing_model == "scalesim")
@@ -98,7 +104,7 @@ int run_dataset(const RunArgs& a, const Graph& graph, const ResolvedDesign& desi
     if (!a.trace.empty() || !a.csv.empty() || a.tiling)
         throw UsageError("--dataset: --trace, --csv and --tiling describe one inference");
     if (a.images < 0) throw UsageError(fmt::format("--images: must be >= 0, got {}", a.images));
-    const PruneSpec prune = a.prune.empty() ? PruneSpec{} : parse_prune_spec(a.prune, "--prune");
+    const PruneSpec prune = resolve_prune(a, graph);
     const Shape in = graph.input().output;
     DatasetSplit split = load_dataset(a.dataset, DatasetPaths{}, design.limits);
     split.train = pad_to(split.train, in.c, in.h, in.w);
@@ -180,11 +186,13 @@ int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design)
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    const PruneSpec prune = a.prune.empty() ? PruneSpec{} : parse_prune_spec(a.prune, "--prune");
+    // A model file's pruning in a timing-only run: no values to prune, and nothing timed depends
+    // on them yet; the report says so.
+    const PruneSpec prune = resolve_prune(a, graph);
     if (show_progress) fmt::print(stderr, "preparing {}...", graph.name);
-    const PreparedWorkload workload =
-        prepare_workload(graph, design.precision, !a.timing_only, a.seed,
-                         show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress(), prune);
+    const PreparedWorkload workload = prepare_workload(
+        graph, design.precision, !a.timing_only, a.seed,
+        show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress(), a.timing_only ? PruneSpec{} : prune);
     SimulationOptions options;
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
@@ -194,6 +202,7 @@ int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design)
     Simulation sim(design.config, options);
     if (show_progress) sim.on_progress(layer_progress(workload.model.graph, elapsed, elapsed()));
     RunResult result = sim.run(workload);
+    if (a.timing_only && prune.active()) result.pruning = prune.describe();
     if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
 
     std::ostream& text = writes_to_stdout(output_files(a)) ? std::cerr : std::cout;

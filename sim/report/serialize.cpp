@@ -114,10 +114,10 @@ std::string to_json(const RunResult& r) {
     j["dram_bandwidth_gbps"] = r.dram_bandwidth_gbps;
     nlohmann::ordered_json t;
     t["macs"] = r.macs;
-    if (r.weights.values > 0)
+    if (r.weights.values > 0 || !r.pruning.empty())  // no values in timing-only runs: no density
         t["weights"] = {{"values", r.weights.values},
                         {"nonzero", r.weights.nonzero},
-                        {"density", r.weights.density()},
+                        {"density", r.weights.values ? nlohmann::ordered_json(r.weights.density()) : nullptr},
                         {"pruning", r.pruning}};
     t["cycles"] = r.cycles;
     t["compute_cycles"] = r.compute_cycles;

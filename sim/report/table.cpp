@@ -90,6 +90,11 @@ void print_table(std::ostream& out, const RunResult& r) {
                        : "");
     // Dense random INT8 weights have a percent or two of zeros (small weights round to 0): the
     // line is for pruned runs and for models whose weights are sparse already.
+    if (r.weights.values == 0 && !r.pruning.empty())
+        fmt::print(out,
+                   "weights: the model asks to be pruned {}; a timing-only run has no values to prune, and no "
+                   "array's timing depends on them yet\n",
+                   r.pruning);
     if (r.weights.values > 0 && (!r.pruning.empty() || r.weights.density() < 0.9))
         fmt::print(out, "weights: {}{} of {} conv/fc weights nonzero (density {:.3f})\n",
                    r.pruning.empty() ? "" : "pruned " + r.pruning + "; ", human_count(double(r.weights.nonzero)),

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <tuple>
 
 #include "cli_helpers.h"
+#include "test_paths.h"
 
 using namespace npu::test;
 
@@ -66,4 +69,36 @@ TEST_CASE("npusim run --prune refuses timing-only runs and malformed specs", "[e
         CHECK_THAT(r.out, Contains(message));
         CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
     }
+}
+
+// A model file's `prune:` key: the same transform as --prune (which overrides it); a timing-only
+// run says it has nothing to prune; a malformed value names the file, line and key.
+TEST_CASE("a model file's prune key prunes its functional runs", "[e2e][pruning]") {
+    std::ifstream source(model_file("lenet5"));
+    std::stringstream text;
+    text << source.rdbuf();
+    const auto with_prune = [&](const std::string& value) {
+        std::string yaml = text.str();
+        yaml.replace(yaml.find("\nname: lenet5"), 13, "\nname: lenet5_pruned\nprune: \"" + value + "\"");
+        const std::string path = temp_path("lenet5_pruned_" + std::to_string(yaml.size()) + ".yaml");
+        std::ofstream(path) << yaml;
+        return path;
+    };
+    const std::string pruned = with_prune("2:4"), json = temp_path("lenet_yaml_pruned.json");
+    REQUIRE(npusim("run --arch tiny_4x4 --workload " + pruned + " --json " + json).status == 0);
+    auto j = nlohmann::json::parse(read(json));
+    CHECK(j["total"]["weights"]["pruning"] == "2:4");
+    CHECK(int64_t(j["total"]["weights"]["nonzero"]) <= 30754);
+    CHECK(j["check"]["passed"] == true);
+    REQUIRE(npusim("run --arch tiny_4x4 --workload " + pruned + " --prune 0.2 --json " + json).status == 0);
+    CHECK(nlohmann::json::parse(read(json))["total"]["weights"]["pruning"] == "to density 0.2 per layer");
+
+    const Result timing = npusim("run --arch tiny_4x4 --workload " + pruned + " --timing-only");
+    CHECK(timing.status == 0);
+    CHECK_THAT(timing.out, Contains("weights: the model asks to be pruned 2:4; a timing-only run has no values"));
+
+    const std::string bad = with_prune("5:4");
+    const Result r = npusim("run --arch tiny_4x4 --workload " + bad);
+    CHECK(r.status == 1);
+    CHECK_THAT(r.out, Contains(bad + ":") && Contains(": prune: '5:4' is not a pruning"));
 }

@@ -12,6 +12,7 @@ class Graph {
 public:
     std::string name;
     std::string source;  // file it came from, for error messages
+    std::string prune;   // the model file's `prune:` (workloads/ir/pruning.h), "" for none
     std::vector<Layer> layers;
 
     // Appends a layer; its name must be new and its inputs must already exist.
