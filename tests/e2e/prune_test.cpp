@@ -102,3 +102,17 @@ TEST_CASE("a model file's prune key prunes its functional runs", "[e2e][pruning]
     CHECK(r.status == 1);
     CHECK_THAT(r.out, Contains(bad + ":") && Contains(": prune: '5:4' is not a pruning"));
 }
+
+// Weights that hold zeros already (the seed's kernel: 4 of 9) are reported without --prune, as
+// an imported ONNX model's are: the count is of the weights the array gets, whatever made them.
+TEST_CASE("a model whose weights are sparse already is reported", "[e2e][pruning]") {
+    const std::string json = temp_path("seed_weights.json");
+    const Result r = npusim("run --arch tiny_4x4 --workload seed --json " + json);
+    REQUIRE(r.status == 0);
+    const auto w = nlohmann::json::parse(read(json))["total"]["weights"];
+    CHECK(w["values"] == 9);
+    CHECK(w["nonzero"] == 5);
+    CHECK(w["pruning"] == "");
+    const Result table = npusim("run --arch tiny_4x4 --workload seed");
+    CHECK_THAT(table.out, Contains("weights: 5 of 9 conv/fc weights nonzero (density 0.556)"));
+}
