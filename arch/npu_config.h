@@ -96,6 +96,7 @@ struct NpuConfig {
     // Peak: 2 ops per MAC per cycle, in tera-operations per second.
     double peak_tops() const { return 2.0 * double(rows * cols) * clock_mhz * 1e6 / 1e12; }
     double dram_bytes_per_cycle() const { return dram.bandwidth_gbps * 1e3 / clock_mhz; }
+    double dram_latency_cycles() const { return dram.latency_ns / cycle_ns(); }
 };
 
 }  // namespace npu

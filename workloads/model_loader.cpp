@@ -49,12 +49,7 @@ Graph read_graph(const YamlMap& root, const Limits& limits) {
     root.get_string_or("description", "");
     if (root.has("prune")) {
         g.prune = root.get_string("prune");
-        try {
-            parse_prune_spec(g.prune, "prune");
-        } catch (const UsageError& e) {
-            const std::string what = e.what();
-            root.fail("prune", what.substr(what.find(": ") + 2));
-        }
+        if (const std::string error = prune_spec_error(g.prune); !error.empty()) root.fail("prune", error);
     }
     const YamlMap in = root.child("input");
     Layer input;

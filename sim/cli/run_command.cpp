@@ -271,17 +271,7 @@ Action add_run_command(CLI::App& app, const DataPaths& paths) {
     app.add_option("--prune", a->prune,
                    "Prune the conv/fc weights (functional runs): N:M (e.g. 2:4: at most N nonzero in every M "
                    "along K), D (keep the density D of each layer's largest weights, 0 < D < 1) or global:D")
-        ->check(CLI::Validator(
-            [](std::string& v) -> std::string {
-                try {
-                    parse_prune_spec(v, "--prune");
-                    return "";
-                } catch (const UsageError& e) {
-                    const std::string what = e.what();
-                    return what.substr(what.find(": ") + 2);  // CLI11 names the option itself
-                }
-            },
-            "", "pruning"));
+        ->check(CLI::Validator([](std::string& v) { return prune_spec_error(v); }, "", "pruning"));
     app.add_flag("--no-check", a->no_check, "Do not compare outputs with the CPU reference");
     app.add_flag("--tiling", a->tiling, "Also print each conv/fc layer's tiling: the tile chosen, its estimate, why");
     app.add_flag("--quiet", a->quiet, "No progress display on stderr");

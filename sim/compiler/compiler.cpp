@@ -24,7 +24,7 @@ namespace {
 bool fusion_pays(const ConvTiling& fused, const ConvTiling& apart, int64_t round_trip_bytes,
                  int64_t round_trip_transfers, const NpuConfig& c) {
     const auto round_trip_cycles = int64_t(double(round_trip_bytes) / c.dram_bytes_per_cycle() +
-                                           double(round_trip_transfers) * c.dram.latency_ns / c.cycle_ns());
+                                           double(round_trip_transfers) * c.dram_latency_cycles());
     return fused.dram_bytes <= apart.dram_bytes + round_trip_bytes &&
            fused.estimated_cycles <= apart.estimated_cycles + round_trip_cycles;
 }

@@ -138,7 +138,8 @@ struct Search {
             if (!shrink(t)) return false;
         return true;
     }
-    // The next smaller box in fit_box's order; false when it is one pixel (or one pool window).
+    // The next smaller box in fit_box's order (its needs are fit's to refresh); false when it is
+    // one pixel (or one pool window).
     bool shrink(ConvTiling& t) const {
         const int64_t align_h = std::max<int64_t>(1, homes.pool.stride_h);
         const int64_t align_w = std::max<int64_t>(1, homes.pool.stride_w);
@@ -150,8 +151,6 @@ struct Search {
             t.cols = halve(t.cols, align_w);
         else
             return false;
-        t.needs = needs(t);
-        t.accumulator_entries = t.groups * t.m() * t.filters;
         return true;
     }
     static int64_t halve(int64_t v, int64_t align) {
@@ -181,9 +180,10 @@ struct Search {
         const Extents cols = input_spans(g.output.w, t.cols, w.stride_w, w.pad_left, w.extent_w(), g.input.w);
         const int64_t in_channels = t.groups * t.channels;
         const std::array<int64_t, 4> in_dims{g.input.n, g.input.c, g.input.h, g.input.w};
+        const int64_t input_bytes = g.input.n * g.input.c * extent_sum(rows) * extent_sum(cols) * e;
         const int64_t input_pass =
-            homes.input_onchip ? g.input.n * g.input.c * extent_sum(rows) * extent_sum(cols) * e
-                               : box_bytes(g.input.n * g.input.c * extent_sum(rows) * extent_sum(cols) * e, in_dims,
+            homes.input_onchip ? input_bytes
+                               : box_bytes(input_bytes, in_dims,
                                            {blocks(g.input.n, t.batch), blocks(g.input.c, in_channels), rows, cols}, e);
         const std::array<int64_t, 4> weight_dims{g.output.c, g.in_per_group(), w.kernel_h, w.kernel_w};
         const int64_t weights = box_bytes(g.output.c * g.k_per_group() * e, weight_dims,
@@ -227,7 +227,7 @@ struct Search {
         // and the last store waits for it, or a memory path is busy throughout and the last
         // GEMM step runs after its last load.
         const int64_t array_path = t.array_cycles + t.exposed_cycles;
-        const int64_t dram_path = std::max({dram_cycles(t), t.load_cycles, t.store_cycles}) + t.step_cycles;
+        const int64_t dram_path = std::max({cycles_of(t.dram_bytes, 0), t.load_cycles, t.store_cycles}) + t.step_cycles;
         const int64_t onchip_path = onchip_cycles(t) + t.step_cycles;
         t.estimated_cycles = std::max({array_path, dram_path, onchip_path});
         t.bound = t.estimated_cycles == array_path ? "array" : t.estimated_cycles == dram_path ? "dram" : "onchip";
@@ -256,7 +256,7 @@ struct Search {
         const int64_t out_bytes = t.m() * t.groups * t.filters * out_e;
         auto cycles = [&](int64_t bytes, bool onchip) {
             return onchip ? double(bytes) / double(onchip_bytes_per_cycle)
-                          : double(bytes) / c.dram_bytes_per_cycle() + latency_cycles();
+                          : double(bytes) / c.dram_bytes_per_cycle() + c.dram_latency_cycles();
         };
         const int64_t param_bytes = t.groups * t.filters * isa::kChannelParamBytes;
         return int64_t(cycles(in_bytes, homes.input_onchip) + cycles(weight_bytes, false) + cycles(param_bytes, false) +
@@ -295,11 +295,9 @@ struct Search {
     }
     // A DMA channel's busy cycles: the bytes at the DRAM's rate and the latency of every transfer.
     int64_t cycles_of(int64_t bytes, int64_t transfers) const {
-        return int64_t(double(bytes) / c.dram_bytes_per_cycle() + double(transfers) * latency_cycles());
+        return int64_t(double(bytes) / c.dram_bytes_per_cycle() + double(transfers) * c.dram_latency_cycles());
     }
-    double latency_cycles() const { return c.dram.latency_ns / c.cycle_ns(); }
 
-    int64_t dram_cycles(const ConvTiling& t) const { return int64_t(double(t.dram_bytes) / c.dram_bytes_per_cycle()); }
     int64_t onchip_cycles(const ConvTiling& t) const {
         return int64_t(double(t.onchip_bytes) / double(onchip_bytes_per_cycle));
     }
@@ -351,6 +349,7 @@ TilingChoice search_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Preci
                     search.estimate(t);
                     all.push_back({t, largest});
                     if (!search.shrink(t)) break;
+                    search.fit(t);  // a smaller box fits where the larger one did: this refreshes its needs
                 }
             }
     }

@@ -146,8 +146,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         if (l.kind == LayerKind::Input) continue;
         LayerResult lr = layer_header(g, int(i));
         lr.unit = unit_name(op_def(l.kind).unit);
-        if (w.has_values && (l.kind == LayerKind::Conv2d || l.kind == LayerKind::FullyConnected))
-            lr.weights = count_weights(w.model.layers[i]);
+        if (w.has_values && prunable(l.kind)) lr.weights = count_weights(w.model.layers[i]);
         r.weights += lr.weights;
         lr.instructions = instructions[i];
         const double end =

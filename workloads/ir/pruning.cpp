@@ -5,13 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "common/error.h"
 
 namespace npu {
 namespace {
-
-bool prunable(LayerKind kind) { return kind == LayerKind::Conv2d || kind == LayerKind::FullyConnected; }
 
 // Weights per filter (the GEMM's K) of a conv/fc layer's weight tensor.
 int64_t reduction_size(const Layer& layer, const std::vector<float>& weights) {
@@ -53,6 +52,8 @@ void prune_global(FloatModel& model, double density) {
 
 }  // namespace
 
+bool prunable(LayerKind kind) { return kind == LayerKind::Conv2d || kind == LayerKind::FullyConnected; }
+
 std::string PruneSpec::describe() const {
     switch (kind) {
         case Kind::None: return "dense";
@@ -62,36 +63,48 @@ std::string PruneSpec::describe() const {
     return "";
 }
 
-PruneSpec parse_prune_spec(const std::string& text, const std::string& option) {
-    const auto fail = [&] {
-        return UsageError(
-            fmt::format("{}: '{}' is not a pruning: give N:M (1 <= N < M <= 64, e.g. 2:4), a density "
-                        "D of weights kept (0 < D < 1, per layer, e.g. 0.3) or global:D",
-                        option, text));
-    };
+namespace {
+
+// The spec, or nothing when `text` is not one.
+std::optional<PruneSpec> read_prune_spec(const std::string& text) {
     PruneSpec s;
-    const size_t colon = text.find(':');
     const bool global = text.rfind("global:", 0) == 0;
+    const size_t colon = text.find(':');
     try {
         size_t used = 0;
         if (colon != std::string::npos && !global) {
             s.kind = PruneSpec::Kind::NM;
             s.n = std::stoi(text.substr(0, colon), &used);
-            if (used != colon) throw fail();
+            if (used != colon) return std::nullopt;
             const std::string m = text.substr(colon + 1);
             s.m = std::stoi(m, &used);
-            if (used != m.size() || s.n < 1 || s.n >= s.m || s.m > 64) throw fail();
+            if (used != m.size() || s.n < 1 || s.n >= s.m || s.m > 64) return std::nullopt;
             return s;
         }
         const std::string d = global ? text.substr(7) : text;
         s.kind = PruneSpec::Kind::Density;
         s.global = global;
         s.density = std::stod(d, &used);
-        if (used != d.size() || !(s.density > 0.0 && s.density < 1.0)) throw fail();
+        if (used != d.size() || !(s.density > 0.0 && s.density < 1.0)) return std::nullopt;
         return s;
     } catch (const std::logic_error&) {  // stoi/stod: not a number, or out of range
-        throw fail();
+        return std::nullopt;
     }
+}
+
+}  // namespace
+
+std::string prune_spec_error(const std::string& text) {
+    if (read_prune_spec(text)) return "";
+    return fmt::format(
+        "'{}' is not a pruning: give N:M (1 <= N < M <= 64, e.g. 2:4), a density D of weights kept "
+        "(0 < D < 1, per layer, e.g. 0.3) or global:D",
+        text);
+}
+
+PruneSpec parse_prune_spec(const std::string& text, const std::string& option) {
+    if (const std::optional<PruneSpec> s = read_prune_spec(text)) return *s;
+    throw UsageError(fmt::format("{}: {}", option, prune_spec_error(text)));
 }
 
 void prune_weights(FloatModel& model, const PruneSpec& spec) {

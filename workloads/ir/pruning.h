@@ -33,8 +33,14 @@ struct PruneSpec {
 };
 
 // "N:M" (1 <= N < M <= 64), "D" (0 < D < 1: per-layer density) or "global:D". Throws UsageError
-// naming `option` and the expected forms.
+// "<option>: <prune_spec_error>".
 PruneSpec parse_prune_spec(const std::string& text, const std::string& option);
+// Why `text` is not a pruning ("'4:2' is not a pruning: give N:M ..."), or "" when it is one:
+// for callers that name the option themselves (a CLI validator, a YAML key).
+std::string prune_spec_error(const std::string& text);
+
+// The layers pruning applies to: conv2d and fully connected.
+bool prunable(LayerKind kind);
 
 // Prunes the conv and fc weights of `model` in place.
 void prune_weights(FloatModel& model, const PruneSpec& spec);
