@@ -32,6 +32,8 @@ Dma::Dma(sc_core::sc_module_name name, Controller& controller, Scoreboard& score
                     "banked DRAM: bursts that closed another open row"),
           stats.add(std::string(this->name()) + ".dram_refreshes", "commands",
                     "banked DRAM: all-bank refreshes of a rank while the layer's transfers waited"),
+          stats.add(std::string(this->name()) + ".packed_weight_bytes", "bytes",
+                    "of dram_read_bytes, N:M-compressed weights with their metadata (nm arrays)"),
           stats.add(std::string(this->name()) + ".onchip_read_bytes", "bytes",
                     "bytes loaded from resident tensors on chip instead of DRAM"),
           stats.add(std::string(this->name()) + ".onchip_write_bytes", "bytes",
@@ -64,21 +66,23 @@ void Dma::serve(sc_core::sc_fifo<int32_t>& queue, tlm::tlm_generic_payload& payl
 
 double Dma::move_dram(const isa::Transfer& t, bool is_load, int32_t layer, tlm::tlm_generic_payload& payload,
                       DramBoxExtension& extension) {
-    extension.box = &t.dram;
+    const isa::DramBox& moved = t.moved();
+    extension.box = &moved;
     payload.set_command(is_load ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-    payload.set_address(t.dram.base);
-    payload.set_data_length(unsigned(t.dram.bytes()));
+    payload.set_address(moved.base);
+    payload.set_data_length(unsigned(moved.bytes()));
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time dram_delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(payload, dram_delay);
     // The buffer's port limits how fast the bytes can enter or leave the SRAM.
     const Scratchpad& buffer = m_buffers.at(t.sram.buffer);
-    const double port_ns = std::ceil(double(t.dram.bytes()) / double(buffer.config().bytes_per_cycle)) * m_cycle_ns;
+    const double port_ns = std::ceil(double(moved.bytes()) / double(buffer.config().bytes_per_cycle)) * m_cycle_ns;
     const double busy_ns = std::max(dram_delay.to_seconds() * 1e9, port_ns);
     sc_core::wait(sc_core::sc_time(busy_ns, sc_core::SC_NS));
 
     copy(t, is_load, layer);
-    (is_load ? m_stats.dram_read_bytes : m_stats.dram_write_bytes).add(layer, t.dram.bytes());
+    (is_load ? m_stats.dram_read_bytes : m_stats.dram_write_bytes).add(layer, moved.bytes());
+    if (t.is_packed()) m_stats.packed_weight_bytes.add(layer, moved.bytes());
     (is_load ? m_stats.dram_read_bursts : m_stats.dram_write_bursts).add(layer, extension.bursts);
     const DramCounts& b = extension.banked;
     m_stats.dram_activates.add(layer, b.activates);
@@ -141,10 +145,11 @@ uint8_t* Dma::dram_pointer(uint64_t address) {
 
 void Dma::copy(const isa::Transfer& t, bool is_load, int32_t layer) {
     Scratchpad& buffer = m_buffers.at(t.sram.buffer);
+    // The SRAM holds what moved (packed weights stay packed there); the array unpacks them.
     if (is_load)
-        buffer.count_write(layer, t.dram.bytes());
+        buffer.count_write(layer, t.moved().bytes());
     else
-        buffer.count_read(layer, t.dram.bytes());
+        buffer.count_read(layer, t.moved().bytes());
     uint8_t* sram = buffer.data(t.sram.offset, t.dram.bytes());
     if (!sram) return;  // timing-only
     uint8_t* dram = dram_pointer(t.dram.base);

@@ -29,6 +29,7 @@ struct DmaStats {
     TaggedCounter& dram_row_misses;
     TaggedCounter& dram_row_conflicts;
     TaggedCounter& dram_refreshes;
+    TaggedCounter& packed_weight_bytes;  // of dram_read_bytes: N:M-compressed weights and metadata
     // Moves between a resident tensor's on-chip place and a tile slot (no DRAM traffic).
     TaggedCounter& onchip_read_bytes;
     TaggedCounter& onchip_write_bytes;

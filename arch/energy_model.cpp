@@ -35,7 +35,7 @@ double leakage_mw(const NpuConfig& c) {
 
 EnergyBreakdown energy_of(const NpuConfig& c, Precision p, const ActivityCounts& a) {
     EnergyBreakdown e;
-    e.mac_pj = double(a.macs) * c.energy.pe_mac_pj(p);
+    e.mac_pj = double(a.macs - a.gated_macs) * c.energy.pe_mac_pj(p);
     for (const auto& [name, bytes] : a.sram_read_bytes)
         e.sram_pj[name] += double(bytes) * pj_per_byte(c, buffer_config(c, name));
     for (const auto& [name, bytes] : a.sram_write_bytes)

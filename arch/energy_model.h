@@ -1,6 +1,7 @@
 #pragma once
 // Energy by component from activity counts (computed at dump time, never on the hot path):
-//   MACs x PE energy (arithmetic + register traffic), each SRAM's bytes x its per-byte access
+//   MACs x PE energy (arithmetic + register traffic; gated MACs cost none, skipped ones are not
+//   MACs; the nm muxes are not priced, see README "Sparsity"), each SRAM's bytes x its per-byte access
 //   energy (by bank size), accumulator entries x 4 bytes, DRAM bits moved (whole bursts) x
 //   pJ/bit, vector element ops x op energy, and leakage power x time.
 #include <cstdint>
@@ -13,6 +14,7 @@ namespace npu {
 
 struct ActivityCounts {
     int64_t macs = 0;
+    int64_t gated_macs = 0;                          // of macs, clock-gated on a zero weight: no MAC energy (zero_gate)
     std::map<std::string, int64_t> sram_read_bytes;  // by buffer name
     std::map<std::string, int64_t> sram_write_bytes;
     int64_t accumulator_accesses = 0;  // entries read + written

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "arch/npu_config.h"
 
 namespace npu {
@@ -24,6 +26,34 @@ const char* dataflow_name(Dataflow d) {
         case Dataflow::InputStationary: return "is";
     }
     return "?";
+}
+
+const char* sparsity_name(ArraySparsity s) {
+    switch (s) {
+        case ArraySparsity::None: return "none";
+        case ArraySparsity::NM: return "nm";
+        case ArraySparsity::ZeroGate: return "zero_gate";
+        case ArraySparsity::ZeroSkip: return "zero_skip";
+    }
+    return "?";
+}
+
+bool parse_sparsity(const std::string& name, ArraySparsity& sparsity) {
+    for (ArraySparsity s : {ArraySparsity::None, ArraySparsity::NM, ArraySparsity::ZeroGate, ArraySparsity::ZeroSkip})
+        if (name == sparsity_name(s)) {
+            sparsity = s;
+            return true;
+        }
+    return false;
+}
+
+std::string sparsity_dataflow_error(ArraySparsity sparsity, Dataflow dataflow) {
+    if (dataflow != Dataflow::InputStationary || (sparsity != ArraySparsity::NM && sparsity != ArraySparsity::ZeroSkip))
+        return "";
+    return fmt::format(
+        "sparsity {} needs dataflow ws or os: is keeps inputs stationary and streams each filter whole, so "
+        "there is no row of weights to compress or skip",
+        sparsity_name(sparsity));
 }
 
 bool NpuConfig::supports(Precision p) const {

@@ -54,9 +54,17 @@ inline int64_t onchip_offset(uint64_t address) { return int64_t(address & kOnChi
 
 // DRAM -> SRAM (load queue) or SRAM -> DRAM (store queue); either end of `dram` may be an
 // on-chip address (a resident tensor).
+// `packed` (element_bytes 0: none) is the DRAM side as stored when it differs from the values
+// the SRAM receives: N:M-compressed weights with their metadata (nm arrays). The DMA then moves
+// packed's bytes (timing, traffic, energy) and fills `sram` with the dense values of `dram`, the
+// functional image the datapath reads.
 struct Transfer {
     DramBox dram;
     Region sram;
+    DramBox packed{0, 0};
+
+    bool is_packed() const { return packed.element_bytes > 0; }
+    const DramBox& moved() const { return is_packed() ? packed : dram; }  // what the DRAM serves
 };
 
 // Where a GEMM's input tile sits: the loaded box of the input tensor, in tensor coordinates
@@ -120,11 +128,16 @@ struct Gemm {
     // from SRAM; padding stays 0.
     int32_t input_zero_point = 0;
     int32_t weight_zero_point = 0;
+    // Set on nm arrays for N:M-pruned weights: the array maps them compressed, weight_nm.kept_rows
+    // of K on its rows (the compiler cuts K at multiples of m), with ceil(log2 m) bits of metadata
+    // per kept value. `weights` still holds the dense values.
+    NmPattern weight_nm;
 
     int64_t m() const { return form == GemmForm::Matrix ? a.rows : out_extent[0] * out_extent[1] * out_extent[2]; }
     int64_t k() const { return form == GemmForm::Matrix ? a.cols : channels * window.kernel_h * window.kernel_w; }
     int64_t n() const { return filters; }  // N of both forms (Gemm::matrix sets it to b.cols)
     int64_t macs() const { return groups * m() * k() * n(); }
+    int64_t mapped_k() const { return weight_nm.kept_rows(k()); }  // K rows the array maps
     // Where the streamed (A) and stationary-side (B) operands are read from.
     const Region& a_region() const { return form == GemmForm::Matrix ? a.region : input.region; }
     const Region& b_region() const { return form == GemmForm::Matrix ? b.region : weights; }

@@ -18,6 +18,21 @@ const char* dataflow_name(Dataflow d);  // "ws", "os", "is"
 // The one reader of dataflow names (design files, the command line, sweeps); false if unknown.
 bool parse_dataflow(const std::string& name, Dataflow& dataflow);
 
+// How the array exploits zero weights (arch/systolic_timing.h gives the cycles of each):
+//   none:      every MAC runs;
+//   nm:        weights pruned N:M (the layer says N and M) are stored and mapped compressed: K
+//              shrinks to the kept rows, with ceil(log2 M) bits of metadata per kept value, and
+//              each PE row muxes its activation out of the M of its group;
+//   zero_gate: a MAC with a zero weight is clock-gated: no energy, the same cycles;
+//   zero_skip: a K row of a fold whose weights are zero in every column of the fold is skipped.
+// nm and zero_skip need ws or os (a row of stationary or streamed weights); zero_skip and
+// zero_gate read the weights' values, so a timing-only run times them as dense.
+enum class ArraySparsity { None, NM, ZeroGate, ZeroSkip };
+const char* sparsity_name(ArraySparsity s);  // "none", "nm", "zero_gate", "zero_skip"
+bool parse_sparsity(const std::string& name, ArraySparsity& sparsity);
+// Why `dataflow` cannot run `sparsity` ("" when it can).
+std::string sparsity_dataflow_error(ArraySparsity sparsity, Dataflow dataflow);
+
 struct BufferConfig {
     int64_t size_bytes = 0;  // 0: the design has no such buffer
     int64_t banks = 1;
@@ -69,6 +84,7 @@ struct NpuConfig {
     int64_t rows = 0;  // processing elements down (reduction side in ws)
     int64_t cols = 0;  // processing elements across
     Dataflow dataflow = Dataflow::WeightStationary;
+    ArraySparsity sparsity = ArraySparsity::None;
     std::vector<Precision> precisions;  // supported MAC precisions; the first is the default
     double clock_mhz = 0.0;
 

@@ -9,6 +9,7 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& conf
                              StatsRegistry& stats, TraceRecorder* trace)
     : sc_module(name),
       m_dataflow(config.dataflow),
+      m_sparsity(config.sparsity),
       m_shape{config.rows, config.cols},
       m_fidelity(fidelity),
       m_cycle_ns(config.cycle_ns()),
@@ -19,14 +20,14 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name, const NpuConfig& conf
       m_trace(trace),
       m_stats{stats.add(std::string(this->name()) + ".busy_cycles", "cycles", "cycles computing GEMMs"),
               stats.add(std::string(this->name()) + ".macs", "macs", "multiply-accumulates"),
-              stats.add(std::string(this->name()) + ".folds", "folds", "array loads of the stationary operand")} {
+              stats.add(std::string(this->name()) + ".folds", "folds", "array loads of the stationary operand"),
+              stats.add(std::string(this->name()) + ".skipped_macs", "macs",
+                        "MACs of the dense GEMMs the sparse array did not execute"),
+              stats.add(std::string(this->name()) + ".gated_macs", "macs",
+                        "executed MACs on a zero weight, multiplier clock-gated")} {
     SC_THREAD(run_thread);
     // The datapath runs Eigen kernels on this coroutine's stack (default: 64 KiB).
     set_stack_size(kDatapathStackBytes);
-}
-
-Cycles SystolicArray::instruction_cycles(const isa::Gemm& g) const {
-    return gemm_cycles(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape) * g.groups;
 }
 
 void SystolicArray::run_thread() {
@@ -36,19 +37,22 @@ void SystolicArray::run_thread() {
         const isa::Instruction& instruction = m_scoreboard.program().instructions[size_t(index)];
         const isa::Gemm& g = instruction.gemm();
         const double start_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
-        count_traffic(g, instruction.layer);
-        Cycles cycles;
-        if (m_fidelity == Fidelity::Detailed) {
-            cycles = compute_detailed(g);
-        } else {
-            cycles = instruction_cycles(g);
+        const isa::Region &a = g.a_region(), &b = g.b_region();
+        const GemmCost cost =
+            gemm_cost(g, m_dataflow, m_shape, m_sparsity, m_buffers.at(b.buffer).data(b.offset, b.size),
+                      m_buffers.at(a.buffer).data(a.offset, a.size));
+        count_traffic(g, cost, instruction.layer);
+        Cycles cycles = cost.cycles;
+        if (m_fidelity == Fidelity::Detailed)
+            cycles = compute_detailed(g);  // nm and zero_skip are fast-only (the CLI refuses them)
+        else
             compute_fast(g);
-        }
         sc_core::wait(sc_core::sc_time(double(cycles.count()) * m_cycle_ns, sc_core::SC_NS));
         m_stats.busy_cycles.add(instruction.layer, cycles.count());
-        m_stats.macs.add(instruction.layer, g.macs());
-        m_stats.folds.add(instruction.layer,
-                          plan_folds(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape).folds() * g.groups);
+        m_stats.macs.add(instruction.layer, cost.macs);
+        m_stats.folds.add(instruction.layer, cost.folds);
+        m_stats.skipped_macs.add(instruction.layer, cost.skipped_macs);
+        m_stats.gated_macs.add(instruction.layer, cost.gated_macs);
         if (m_trace)
             m_trace->record({isa::Queue::Array, instruction.layer, index, start_ns,
                              start_ns + double(cycles.count()) * m_cycle_ns});
@@ -56,11 +60,11 @@ void SystolicArray::run_thread() {
     }
 }
 
-void SystolicArray::count_traffic(const isa::Gemm& g, int32_t layer) {
-    const GemmTraffic t = gemm_traffic(m_dataflow, GemmDims{g.m(), g.k(), g.filters}, m_shape, g.accumulate);
+void SystolicArray::count_traffic(const isa::Gemm& g, const GemmCost& cost, int32_t layer) {
+    const GemmTraffic& t = cost.traffic;
     const int64_t bytes = int64_t(element_bytes(g.precision));
     m_buffers.at(g.a_region().buffer).count_read(layer, t.ifmap_reads * g.groups * bytes);
-    m_buffers.at(g.b_region().buffer).count_read(layer, t.weight_reads * g.groups * bytes);
+    m_buffers.at(g.b_region().buffer).count_read(layer, cost.weight_read_bytes);
     m_buffers.accumulator->count_reads(layer, t.acc_reads * g.groups);
     m_buffers.accumulator->count_writes(layer, t.acc_writes * g.groups);
 }

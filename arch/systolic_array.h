@@ -8,6 +8,7 @@
 #include "arch/npu_config.h"
 #include "arch/pe_array.h"
 #include "arch/scoreboard.h"
+#include "arch/sparse_gemm.h"
 #include "arch/stats_registry.h"
 #include "arch/systolic_timing.h"
 #include "arch/trace_recorder.h"
@@ -22,6 +23,8 @@ struct ArrayStats {
     TaggedCounter& busy_cycles;
     TaggedCounter& macs;
     TaggedCounter& folds;
+    TaggedCounter& skipped_macs;  // sparse arrays (arch/sparse_gemm.h)
+    TaggedCounter& gated_macs;
 };
 
 class SystolicArray : public sc_core::sc_module {
@@ -30,20 +33,18 @@ public:
     SystolicArray(sc_core::sc_module_name name, const NpuConfig& config, Fidelity fidelity, Controller& controller,
                   Scoreboard& scoreboard, const BufferSet& buffers, StatsRegistry& stats, TraceRecorder* trace);
 
-    // Cycles the array is busy with one GEMM instruction (all its groups, back to back), by
-    // the fast formula.
-    Cycles instruction_cycles(const isa::Gemm& g) const;
     // PE register updates of detailed runs so far.
     int64_t pe_updates() const { return m_pe_array.pe_updates(); }
 
 private:
     void run_thread();
-    void count_traffic(const isa::Gemm& g, int32_t layer);
+    void count_traffic(const isa::Gemm& g, const GemmCost& cost, int32_t layer);
     void compute_fast(const isa::Gemm& g);
     // Runs the instruction through the PE grid; returns its cycles.
     Cycles compute_detailed(const isa::Gemm& g);
 
     Dataflow m_dataflow;
+    ArraySparsity m_sparsity;
     ArrayShape m_shape;
     Fidelity m_fidelity;
     double m_cycle_ns;

@@ -1,6 +1,7 @@
 #include "arch/systolic_timing.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace npu {
 namespace {
@@ -65,6 +66,41 @@ Cycles gemm_cycles(Dataflow dataflow, GemmDims g, ArrayShape a) {
     const int64_t c0 = fold_compute_cycles(dataflow, rows.first(), cols.first(), p.streamed, a).count();
     total += c0 - std::max(c0, drain);
     return Cycles(total + drain);  // the last fold's drain is exposed
+}
+
+Cycles zero_skip_gemm_cycles(Dataflow dataflow, int64_t m, const std::vector<int64_t>& kept_rows, int64_t n,
+                             ArrayShape a) {
+    const int64_t col_folds = ceil_div(n, a.cols);
+    if (int64_t(kept_rows.size()) != col_folds)
+        throw std::logic_error("zero_skip_gemm_cycles: one kept-row count per column fold");
+    auto cols_of = [&](int64_t j) { return std::min(a.cols, n - j * a.cols); };
+    if (m == 0) return Cycles(0);
+    int64_t total = 0;
+    bool first = true;
+    if (dataflow != Dataflow::OutputStationary) {
+        for (int64_t j = 0; j < col_folds; ++j) {
+            const int64_t k = kept_rows[size_t(j)];
+            if (k == 0) continue;
+            if (first) total += std::min(k, a.rows);  // the first fold's preload
+            first = false;
+            total += ceil_div(k, a.rows) * (m + a.rows - 2 + cols_of(j));
+        }
+        return Cycles(total);
+    }
+    // os: row folds over M, each of column fold j streaming K_j; a fold hides the previous drain.
+    const Cuts rows(m, a.rows);
+    const int64_t drain = os_drain_cycles(a);
+    for (int64_t j = 0; j < col_folds; ++j) {
+        const int64_t k = kept_rows[size_t(j)];
+        if (k == 0) continue;
+        for (int64_t i = 0; i < rows.count(); ++i) {
+            const int64_t rows_i = i < rows.full ? rows.size : rows.rest;
+            const int64_t c = fold_compute_cycles(dataflow, rows_i, cols_of(j), k, a).count();
+            total += first ? c : std::max(c, drain);
+            first = false;
+        }
+    }
+    return Cycles(first ? 0 : total + drain);
 }
 
 GemmTraffic gemm_traffic(Dataflow dataflow, GemmDims g, ArrayShape a, bool accumulate) {

@@ -11,6 +11,7 @@
 // Folds run back to back; each fold is fill (skew) + stream + drain, and the next fold's
 // stationary data is preloaded while the current fold computes (double-buffered registers).
 #include <cstdint>
+#include <vector>
 
 #include "arch/cycles.h"
 #include "arch/npu_config.h"
@@ -63,6 +64,23 @@ constexpr int64_t os_drain_cycles(ArrayShape array) { return array.rows; }
 //   is: min(K, R) + folds * (N + R - 2) + row_folds * M
 //   os: sum_i C_i + sum_{i >= 1} max(0, R - C_i) + R,  C_i = K + rows_i + cols_i - 2
 Cycles gemm_cycles(Dataflow dataflow, GemmDims gemm, ArrayShape array);
+
+// Sparse arrays (arch/npu_config.h ArraySparsity). Both modes that save cycles shorten K, the
+// rows of the stationary weights (ws) or the streamed steps (os), so they reuse the dense folds:
+//   nm: N:M weights compressed along K, whose groups of m the compiler never splits, keep
+//       K' = n * floor(K / m) + min(n, K mod m) rows; the GEMM costs gemm_cycles(M, K', N).
+//   zero_skip: column fold j (output channels j*C .. j*C + cols_j - 1) keeps the K_j rows whose
+//       weights are not zero in all its columns, packed onto the array's rows:
+//       ws: min(K_f, R) + sum_j ceil(K_j / R) * (M + R - 2 + cols_j), K_f the first nonzero K_j
+//           (the dense closed form with each column fold's own row folds);
+//       os: the dense sum over folds with fold (i, j) streaming K_j instead of K;
+//       a column fold with K_j = 0 is skipped whole (its outputs are zero).
+// With every K_j = K both are exactly gemm_cycles. Where the weights have no zero rows across C
+// columns (unstructured pruning spreads them: a row of C weights at density d is all zero with
+// probability (1 - d)^C) zero_skip saves nothing; it pays on narrow arrays and on filters
+// pruned in blocks.
+Cycles zero_skip_gemm_cycles(Dataflow dataflow, int64_t m, const std::vector<int64_t>& kept_rows, int64_t n,
+                             ArrayShape array);
 
 // SRAM accesses of one GEMM, in elements (operands) and entries (accumulator).
 struct GemmTraffic {

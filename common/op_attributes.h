@@ -47,4 +47,25 @@ struct UnaryAttrs {
 const char* activation_name(Activation a);
 const char* unary_name(UnaryFn fn);  // "sigmoid", "hard_sigmoid", "tanh", "gelu", "erf", "sqrt"
 
+// Conv/fc weights pruned N:M (workloads/ir/pruning.h): at most n nonzero in every m consecutive
+// of each filter's K. Set by pruning, so an nm array (arch/npu_config.h) may store and map the
+// layer compressed; n = 0: no such structure is known.
+struct NmPattern {
+    int n = 0, m = 0;
+    bool present() const { return n > 0; }
+    // The rows a K range starting at a multiple of m keeps compressed: n of every whole group,
+    // and of a last group of r < m elements min(n, r).
+    int64_t kept_rows(int64_t k) const {
+        if (!present()) return k;
+        const int64_t rest = k % m;
+        return k / m * n + (rest < n ? rest : n);
+    }
+    // Metadata bits of one kept value: the index into its group of m, ceil(log2 m).
+    int index_bits() const {
+        int bits = 0;
+        while ((int64_t(1) << bits) < m) ++bits;
+        return bits;
+    }
+};
+
 }  // namespace npu

@@ -5,6 +5,7 @@ namespace npu {
 ConvGeometry ConvGeometry::from_layer(const Layer& layer, const Shape& input) {
     ConvGeometry g;
     g.output = layer.output;
+    g.weight_nm = layer.weight_nm;
     if (layer.kind == LayerKind::FullyConnected) {
         g.input = Shape{input.n, input.per_image(), 1, 1};
         return g;

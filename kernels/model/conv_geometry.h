@@ -16,6 +16,7 @@ struct ConvGeometry {
     Shape output;
     int64_t groups = 1;
     Window2d window;
+    NmPattern weight_nm;  // the weights' N:M structure, if pruning gave one (an nm array maps it compressed)
 
     static ConvGeometry from_layer(const Layer& layer, const Shape& input);
     int64_t in_per_group() const { return input.c / groups; }

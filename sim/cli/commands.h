@@ -34,6 +34,7 @@ struct DesignArgs {
     std::vector<std::string> limits;  // "name=value"
     std::string residency;            // "on", "off" or "" (the design's memory.residency)
     std::string fusion;               // "on", "off" or "" (the design's memory.fusion)
+    std::string sparsity;             // none, nm, zero_gate, zero_skip or "" (the design's array.sparsity)
 };
 // --limit NAME=VALUE (repeatable); parse_limits reads them before any file is read.
 void add_limit_option(CLI::App& app, std::vector<std::string>& limits);

@@ -50,6 +50,9 @@ void add_design_options(CLI::App& app, DesignArgs& args, const std::string& arch
     add_choice_option(app, "--fusion", args.fusion, {"on", "off"},
                       "Fuse each conv with the residual add right after it (on) or run them apart (off); "
                       "default: the design's memory.fusion");
+    add_choice_option(app, "--sparsity", args.sparsity, {"none", "nm", "zero_gate", "zero_skip"},
+                      "Override the design's array.sparsity: none, nm (N:M compressed weights), zero_gate or "
+                      "zero_skip");
     add_limit_option(app, args.limits);
 }
 
@@ -60,6 +63,10 @@ ResolvedDesign resolve_design_args(const DesignArgs& args, const DataPaths& path
     // The parser checked both values (add_choice_option).
     if (!args.dataflow.empty() && !parse_dataflow(args.dataflow, d.config.dataflow))
         throw std::logic_error("--dataflow passed the parser unchecked");
+    if (!args.sparsity.empty() && !parse_sparsity(args.sparsity, d.config.sparsity))
+        throw std::logic_error("--sparsity passed the parser unchecked");
+    if (const std::string error = sparsity_dataflow_error(d.config.sparsity, d.config.dataflow); !error.empty())
+        throw UsageError(fmt::format("--dataflow/--sparsity: design '{}': {}", d.config.name, error));
     if (!args.residency.empty()) d.config.memory.residency = args.residency == "on";
     if (!args.fusion.empty()) d.config.memory.fusion = args.fusion == "on";
     d.precision = d.config.precisions.front();

@@ -82,10 +82,13 @@ void check_option_combinations(const RunArgs& a) {
                 "--fidelity detailed: the scalesim timing model has no PE grid (use --timing-model npusim)");
     }
     if (a.dataset.empty() && a.images != 0) throw UsageError("--images: only with --dataset");
-    if (!a.prune.empty() && (a.timing_only || a.timing_model == "scalesim"))
+    if (!a.prune.empty() && a.timing_model == "scalesim")
+        throw UsageError("--prune: the scalesim timing model is a dense formula per layer (use --timing-model npusim)");
+    if (!a.prune.empty() && a.timing_only && parse_prune_spec(a.prune, "--prune").kind != PruneSpec::Kind::NM)
         throw UsageError(
-            "--prune: needs the weights' values, so a functional run (not --timing-only or --timing-model scalesim); "
-            "no array's timing depends on them yet");
+            "--prune " + a.prune +
+            ": magnitude pruning needs the weights' values, so a functional run (not --timing-only); N:M pruning "
+            "works in both");
     if (!a.dataset.empty() && a.io.any())
         throw UsageError("--dataset: brings its own inputs; --input, --output, --dump-layers and --top-k are for one");
     check_tensor_io_args(a.io, !a.timing_only && a.timing_model != "scalesim");
@@ -163,6 +166,7 @@ std::vector<std::string> child_options(const RunArgs& a) {
                                         {"--precision", d.precision},
                                         {"--residency", d.residency},
                                         {"--fusion", d.fusion},
+                                        {"--sparsity", d.sparsity},
                                         {"--prune", a.prune}})
         if (!value.empty()) o.insert(o.end(), {option, value});
     if (a.timing_only) o.push_back("--timing-only");
@@ -186,13 +190,20 @@ int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design)
     const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    // A model file's pruning in a timing-only run: no values to prune, and nothing timed depends
-    // on them yet; the report says so.
+    // A model file's magnitude pruning in a timing-only run: no values to prune; the report says
+    // so. N:M pruning's structure is known without values.
     const PruneSpec prune = resolve_prune(a, graph);
+    const bool prunes = !a.timing_only || prune.kind == PruneSpec::Kind::NM;
+    if (a.fidelity == "detailed" &&
+        (design.config.sparsity == ArraySparsity::NM || design.config.sparsity == ArraySparsity::ZeroSkip))
+        throw UsageError(fmt::format(
+            "--fidelity detailed: array.sparsity {} is modelled at fast fidelity only (the PE grid maps weights "
+            "dense); use --fidelity fast",
+            sparsity_name(design.config.sparsity)));
     if (show_progress) fmt::print(stderr, "preparing {}...", graph.name);
     const PreparedWorkload workload = prepare_workload(
         graph, design.precision, !a.timing_only, a.seed,
-        show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress(), a.timing_only ? PruneSpec{} : prune);
+        show_progress ? prepare_progress(graph.name, elapsed) : PrepareProgress(), prunes ? prune : PruneSpec{});
     SimulationOptions options;
     options.functional = !a.timing_only;
     options.trace = !a.trace.empty();
@@ -202,7 +213,7 @@ int simulate(const RunArgs& a, const Graph& graph, const ResolvedDesign& design)
     Simulation sim(design.config, options);
     if (show_progress) sim.on_progress(layer_progress(workload.model.graph, elapsed, elapsed()));
     RunResult result = sim.run(workload);
-    if (a.timing_only && prune.active()) result.pruning = prune.describe();
+    if (!prunes && prune.active()) result.pruning = prune.describe();
     if (show_progress) fmt::print(stderr, "\r\033[Kdone in {:.2f} s\n", elapsed());
 
     std::ostream& text = writes_to_stdout(output_files(a)) ? std::cerr : std::cout;

@@ -177,7 +177,7 @@ int estimate_step(const TrainArgs& a, const DataPaths& paths, const Limits& limi
     SimulationOptions options;
     options.functional = false;
     options.limits = per_image;
-    Simulation sim(resolve_design_args(DesignArgs{a.arch, {}, "", "", a.limits, "", ""}, paths).config, options);
+    Simulation sim(resolve_design_args(DesignArgs{a.arch, {}, "", "", a.limits, "", "", ""}, paths).config, options);
     const TrainingStepEstimate e = estimate_training_step(
         sim, g, storage_precision(tp), UpdateRule{optimizer, tp != TrainPrecision::Fp32, a.accumulate});
     fmt::print("npusim train --timing-only: {} on {}, {}, {}, batch {} x {} micro-batch(es): one step\n{}{}", g.name,
@@ -285,9 +285,9 @@ int train(const TrainArgs& a, const DataPaths& paths) {
     const TrainData data = load_train_data(a, model.input().output, limits);
     const int64_t steps = data.train.size() / std::max<int64_t>(1, a.batch * a.accumulate) * a.epochs;
     TrainerConfig config = trainer_config(a, steps);
-    const NpuConfig design = a.arch.empty()
-                                 ? NpuConfig{}
-                                 : resolve_design_args(DesignArgs{a.arch, {}, "", "", a.limits, "", ""}, paths).config;
+    const NpuConfig design =
+        a.arch.empty() ? NpuConfig{}
+                       : resolve_design_args(DesignArgs{a.arch, {}, "", "", a.limits, "", "", ""}, paths).config;
     const NpuGemmOrder design_order(design, storage_precision(config.precision));
     if (a.sum_order == "npu") {
         if (!design.supports(storage_precision(config.precision)))

@@ -11,6 +11,7 @@
 #include "arch/isa.h"
 #include "arch/systolic_timing.h"
 #include "common/error.h"
+#include "sim/compiler/packed_weights.h"
 #include "sim/compiler/tiling_choice.h"
 #include "sim/compiler/window_span.h"
 
@@ -109,6 +110,13 @@ struct Search {
     ArrayShape array;
     TensorHomes homes;
     int64_t onchip_bytes_per_cycle;  // the port of the buffer resident tensors live in
+    NmPattern nm;                    // present: weights stored and mapped N:M-compressed
+
+    // DRAM bytes of one filter's weights for `channels` input channels (packed with nm).
+    int64_t filter_weight_bytes(int64_t channels) const {
+        const int64_t k = channels * g.window.kernel_h * g.window.kernel_w;
+        return nm.present() ? (packed_bits(nm, nm.kept_rows(k), e) + 7) / 8 : k * e;
+    }
 
     OperandNeeds needs(const ConvTiling& t) const {
         OperandNeeds n;
@@ -185,13 +193,7 @@ struct Search {
             homes.input_onchip ? input_bytes
                                : box_bytes(input_bytes, in_dims,
                                            {blocks(g.input.n, t.batch), blocks(g.input.c, in_channels), rows, cols}, e);
-        const std::array<int64_t, 4> weight_dims{g.output.c, g.in_per_group(), w.kernel_h, w.kernel_w};
-        const int64_t weights = box_bytes(g.output.c * g.k_per_group() * e, weight_dims,
-                                          {blocks(g.output.c, t.groups * t.filters),
-                                           blocks(g.in_per_group(), t.channels),
-                                           {{w.kernel_h, 1}},
-                                           {{w.kernel_w, 1}}},
-                                          e);
+        const int64_t weights = weight_pass_bytes(t);
         t.tiles = tiles_g * tiles_n * tiles_m;
         // One transfer per input box, weight slice, output tile, and each output tile's channel
         // parameters (one run of bytes).
@@ -219,7 +221,7 @@ struct Search {
         // Each DMA channel waits out the DRAM's latency per transfer: many small tiles pay it often.
         t.load_cycles = cycles_of(chosen.dram - chosen.dram_stored, chosen.dram_loads);
         t.store_cycles = cycles_of(chosen.dram_stored, chosen.dram_stores);
-        const GemmDims tile{t.m(), t.channels * w.kernel_h * w.kernel_w, t.filters};
+        const GemmDims tile{t.m(), nm.kept_rows(t.channels * w.kernel_h * w.kernel_w), t.filters};
         t.step_cycles = t.groups * gemm_cycles(c.dataflow, tile, array).count();
         t.array_cycles = t.tiles * tiles_k * t.step_cycles;
         t.exposed_cycles = exposed_cycles(t, rows.front().first * cols.front().first);
@@ -231,6 +233,26 @@ struct Search {
         const int64_t onchip_path = onchip_cycles(t) + t.step_cycles;
         t.estimated_cycles = std::max({array_path, dram_path, onchip_path});
         t.bound = t.estimated_cycles == array_path ? "array" : t.estimated_cycles == dram_path ? "dram" : "onchip";
+    }
+
+    // The weights' DRAM cost: dense boxes, or (nm) each filter's packed span per K slice.
+    int64_t weight_pass_bytes(const ConvTiling& t) const {
+        const Window2d& w = g.window;
+        if (!nm.present())
+            return box_bytes(g.output.c * g.k_per_group() * e, {g.output.c, g.in_per_group(), w.kernel_h, w.kernel_w},
+                             {blocks(g.output.c, t.groups * t.filters),
+                              blocks(g.in_per_group(), t.channels),
+                              {{w.kernel_h, 1}},
+                              {{w.kernel_w, 1}}},
+                             e);
+        const int64_t row = filter_weight_bytes(g.in_per_group());
+        const int64_t slices = ceil_div(g.in_per_group(), t.channels);
+        return box_bytes(g.output.c * row, {g.output.c, 1, 1, row},
+                         {blocks(g.output.c, t.groups * t.filters),
+                          {{1, 1}},
+                          {{1, 1}},
+                          slices == 1 ? Extents{{row, 1}} : blocks(row, filter_weight_bytes(t.channels))},
+                         1);
     }
 
     // The output's DRAM cost (or on-chip bytes): the stored tensor, or the fused pool's.
@@ -250,9 +272,8 @@ struct Search {
     // channel parameters arrive before it starts, and the last output tile leaves after it stops
     // (a larger box exposes more of both), each a transfer with the DRAM's latency.
     int64_t exposed_cycles(const ConvTiling& t, int64_t first_box_pixels) const {
-        const Window2d& w = g.window;
         const int64_t in_bytes = t.batch * t.groups * t.channels * first_box_pixels * e;
-        const int64_t weight_bytes = t.groups * t.channels * w.kernel_h * w.kernel_w * t.filters * e;
+        const int64_t weight_bytes = t.groups * t.filters * filter_weight_bytes(t.channels);
         const int64_t out_bytes = t.m() * t.groups * t.filters * out_e;
         auto cycles = [&](int64_t bytes, bool onchip) {
             return onchip ? double(bytes) / double(onchip_bytes_per_cycle)
@@ -325,15 +346,21 @@ TilingChoice search_conv_tiling(const ConvGeometry& g, const NpuConfig& c, Preci
                         output_bytes,
                         ArrayShape{c.rows, c.cols},
                         homes,
-                        std::max<int64_t>(1, resident.bytes_per_cycle)};
+                        std::max<int64_t>(1, resident.bytes_per_cycle),
+                        mapped_nm(c, g, int64_t(element_bytes(precision)))};
     const int64_t kernel = g.window.kernel_h * g.window.kernel_w;
     std::vector<TilingCandidate> all;
     all.reserve(1024);  // the most a layer of the zoo weighs is under 900
     for (int64_t groups : candidates(g.groups, 1)) {
         const bool whole_groups = groups > 1;
-        const std::vector<int64_t> channel_options =
+        std::vector<int64_t> channel_options =
             whole_groups ? std::vector<int64_t>{g.in_per_group()}
                          : candidates(g.in_per_group(), std::max<int64_t>(1, c.rows / kernel));
+        if (search.nm.present())  // K is cut only between N:M groups (sim/compiler/packed_weights.h)
+            channel_options.erase(
+                std::remove_if(channel_options.begin(), channel_options.end(),
+                               [&](int64_t ch) { return ch != g.in_per_group() && ch * kernel % search.nm.m != 0; }),
+                channel_options.end());
         const std::vector<int64_t> filter_options =
             whole_groups ? std::vector<int64_t>{g.out_per_group()} : candidates(g.out_per_group(), c.cols);
         for (int64_t channels : channel_options)

@@ -1,5 +1,6 @@
 #include "sim/compiler/conv_tiler.h"
 #include "sim/compiler/lowering.h"
+#include "sim/compiler/packed_weights.h"
 #include "sim/compiler/window_span.h"
 
 namespace npu {
@@ -37,6 +38,7 @@ public:
           m_choice(search_conv_tiling(m_geometry, ctx.config, ctx.precision, ctx.output_bytes(layer), m_layer.name,
                                       homes(ctx, layer, m_input, m_add, m_pool))),
           m_tiling(m_choice.chosen),
+          m_nm(mapped_nm(ctx.config, m_geometry, ctx.element_bytes())),
           m_buffers(ctx.config, m_tiling.needs) {
         if (ctx.tilings) (*ctx.tilings)[size_t(layer)] = m_choice;
     }
@@ -87,6 +89,7 @@ private:
             gemm.out_channel0 = g0 * g.out_per_group() + f0;
             gemm.input_zero_point = m_ctx.quant[size_t(m_input)].out_zero_point;
             gemm.weight_zero_point = m_ctx.quant[size_t(m_index)].weight_zero_point;
+            gemm.weight_nm = m_nm;
             gemm.accumulator = acc;
             gemm.accumulate = c0 > 0;
             m_ctx.builder.gemm(gemm);
@@ -132,7 +135,13 @@ private:
             box.start = {g0 * g.out_per_group() + f0, c0, 0, 0};
             box.extent = {groups * filters, channels, kh, kw};
             m_weight_region = m_buffers.slot(Operand::Weight, m_weight_slots++, box.bytes());
-            m_ctx.builder.load(box, m_weight_region, -1);
+            if (m_nm.present())
+                m_ctx.builder.load_packed(box,
+                                          packed_weight_box(g, m_nm, m_ctx.element_bytes(), box.base, box.start[0],
+                                                            box.extent[0], c0 * kh * kw, channels * kh * kw),
+                                          m_weight_region);
+            else
+                m_ctx.builder.load(box, m_weight_region, -1);
             m_loaded_weights = key;
         }
         return m_weight_region;
@@ -256,6 +265,7 @@ private:
     FusedPool m_pool;  // present if m_next is a pool
     TilingChoice m_choice;
     const ConvTiling& m_tiling;
+    NmPattern m_nm;  // present: the weights are stored and mapped N:M-compressed
     BufferPlan m_buffers;
     int64_t m_input_slots = 0, m_weight_slots = 0, m_output_slots = 0, m_acc_slots = 0;
     std::array<int64_t, 5> m_loaded_input{-1, -1, -1, -1, -1};

@@ -80,6 +80,10 @@ int32_t ProgramBuilder::load(const isa::DramBox& box, const isa::Region& dst, in
     return index;
 }
 
+int32_t ProgramBuilder::load_packed(const isa::DramBox& box, const isa::DramBox& packed, const isa::Region& dst) {
+    return append(isa::Queue::Load, isa::Transfer{box, dst, packed}, {{dst, true}}, {-1});
+}
+
 int32_t ProgramBuilder::store(const isa::Region& src, const isa::DramBox& box, int32_t tensor) {
     std::vector<int32_t> readers;
     if (size_t(tensor) < m_overwrites.size())

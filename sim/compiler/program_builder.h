@@ -22,6 +22,9 @@ public:
     void set_precision(Precision precision) { m_precision = precision; }
     // DRAM -> SRAM; waits for the stores that wrote tensor `tensor` (-1: written before the run).
     int32_t load(const isa::DramBox& box, const isa::Region& dst, int32_t tensor);
+    // A load of constants stored packed in DRAM (isa::Transfer::packed): `packed` moves, `box`'s
+    // dense values arrive.
+    int32_t load_packed(const isa::DramBox& box, const isa::DramBox& packed, const isa::Region& dst);
     // Per tensor: the tensors whose place it reuses (on chip, after their last reader); its stores
     // wait for the loads that read those.
     void set_overwrites(std::vector<std::vector<int32_t>> overwrites) { m_overwrites = std::move(overwrites); }

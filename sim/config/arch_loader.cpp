@@ -263,6 +263,13 @@ NpuConfig read_design(const YamlMap& root, const std::string& energy_dir, const 
     c.rows = positive_int(array, "rows");
     c.cols = positive_int(array, "cols");
     c.dataflow = read_dataflow(array);
+    if (array.has("sparsity")) {
+        const std::string name = array.get_string("sparsity");
+        if (!parse_sparsity(name, c.sparsity))
+            array.fail("sparsity", fmt::format("unknown sparsity '{}' (none, nm, zero_gate, zero_skip)", name));
+        if (const std::string error = sparsity_dataflow_error(c.sparsity, c.dataflow); !error.empty())
+            array.fail("sparsity", error);
+    }
     if (saturating_mul(c.rows, c.cols) > limits.array_pes)
         array.fail("cols", fmt::format("a {} x {} array has more PEs than the limit {}", c.rows, c.cols,
                                        limits.hint("array_pes")));

@@ -24,6 +24,14 @@ nlohmann::ordered_json energy_json(const EnergyBreakdown& e) {
     return j;
 }
 
+// A sparse array's counts (arch/sparse_gemm.h); `macs` is what the array executed.
+nlohmann::ordered_json sparsity_json(const SparsityCounts& s, int64_t macs) {
+    return {{"dense_macs", macs + s.skipped_macs},
+            {"skipped_macs", s.skipped_macs},
+            {"gated_macs", s.gated_macs},
+            {"packed_weight_bytes", s.packed_weight_bytes}};
+}
+
 nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     nlohmann::ordered_json j;
     j["name"] = l.name;
@@ -31,6 +39,7 @@ nlohmann::ordered_json layer_json(const LayerResult& l, const RunResult& r) {
     j["output"] = {l.output.n, l.output.c, l.output.h, l.output.w};
     if (l.gemm.groups > 0) j["gemm"] = {{"m", l.gemm.m}, {"k", l.gemm.k}, {"n", l.gemm.n}, {"groups", l.gemm.groups}};
     j["macs"] = l.macs;
+    if (r.sparsity_mode != "none") j["sparsity"] = sparsity_json(l.sparsity, l.macs);
     if (l.weights.values > 0)
         j["weights"] = {{"values", l.weights.values}, {"nonzero", l.weights.nonzero}, {"density", l.weights.density()}};
     j["cycles"] = l.cycles;
@@ -114,6 +123,12 @@ std::string to_json(const RunResult& r) {
     j["dram_bandwidth_gbps"] = r.dram_bandwidth_gbps;
     nlohmann::ordered_json t;
     t["macs"] = r.macs;
+    if (r.sparsity_mode != "none") {
+        t["sparsity"] = sparsity_json(r.sparsity, r.macs);
+        t["sparsity"]["mode"] = r.sparsity_mode;
+        // Timing-only runs have no values: zero_gate and zero_skip then time dense operands.
+        t["sparsity"]["dense_operands_assumed"] = !r.functional;
+    }
     if (r.weights.values > 0 || !r.pruning.empty())  // no values in timing-only runs: no density
         t["weights"] = {{"values", r.weights.values},
                         {"nonzero", r.weights.nonzero},

@@ -36,6 +36,25 @@ std::string homes(const LayerResult& l) {
     return {letter(l.input_home), letter(l.weights_home), letter(l.output_home)};
 }
 
+// The sparse array's line: what it skipped, gated and packed; or why it saw no zeros.
+void print_sparsity(std::ostream& out, const RunResult& r) {
+    if (r.sparsity_mode == "none" || r.timing_model == "scalesim") return;
+    const SparsityCounts& s = r.sparsity;
+    const double dense = double(r.macs + s.skipped_macs);
+    fmt::print(
+        out, "sparsity: array.sparsity {}: {} MACs skipped ({:.1f}% of dense), {} gated{}\n", r.sparsity_mode,
+        human_count(double(s.skipped_macs)), dense > 0 ? 100.0 * double(s.skipped_macs) / dense : 0.0,
+        human_count(double(s.gated_macs)),
+        s.packed_weight_bytes ? ", " + human_bytes(double(s.packed_weight_bytes)) + " of N:M-packed weights read" : "");
+    if (!r.functional && (r.sparsity_mode == "zero_gate" || r.sparsity_mode == "zero_skip"))
+        fmt::print(out,
+                   "          {} reads the operands' values: a timing-only run has none and assumes dense weights and "
+                   "activations\n",
+                   r.sparsity_mode);
+    if (r.sparsity_mode == "nm" && s.packed_weight_bytes == 0)
+        fmt::print(out, "          nm maps N:M-pruned weights only; this run has none (--prune N:M)\n");
+}
+
 }  // namespace
 
 void print_table(std::ostream& out, const RunResult& r) {
@@ -92,9 +111,11 @@ void print_table(std::ostream& out, const RunResult& r) {
     // line is for pruned runs and for models whose weights are sparse already.
     if (r.weights.values == 0 && !r.pruning.empty())
         fmt::print(out,
-                   "weights: the model asks to be pruned {}; a timing-only run has no values to prune, and no "
-                   "array's timing depends on them yet\n",
+                   r.pruning_applied
+                       ? "weights: pruned {} (its structure: a timing-only run has no values to count)\n"
+                       : "weights: the model asks to be pruned {}; a timing-only run has no values to prune\n",
                    r.pruning);
+    print_sparsity(out, r);
     if (r.weights.values > 0 && (!r.pruning.empty() || r.weights.density() < 0.9))
         fmt::print(out, "weights: {}{} of {} conv/fc weights nonzero (density {:.3f})\n",
                    r.pruning.empty() ? "" : "pruned " + r.pruning + "; ", human_count(double(r.weights.nonzero)),

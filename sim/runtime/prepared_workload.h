@@ -22,7 +22,8 @@ struct PreparedWorkload {
 // Timing-only runs need only the inference graph; functional runs generate seeded weights and
 // inputs, fold batchnorm, prune the conv/fc weights (`prune`, workloads/ir/pruning.h; after the
 // fold, so the weights pruned are the ones the array multiplies) and calibrate INT8 scales.
-// Pruning needs values: a timing-only `prune` throws UsageError.
+// N:M pruning marks the layers it pruned (Layer::weight_nm), in timing-only runs too; magnitude
+// pruning needs values: a timing-only one throws UsageError.
 // `progress` (optional) hears of each layer done, phase by phase: "generating weights" (over
 // the source graph's layers), then "calibrating INT8" or "converting weights" (over the
 // inference graph's, given as its second argument).

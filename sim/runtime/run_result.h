@@ -32,6 +32,18 @@ struct LayerGemm {
     int64_t m = 0, k = 0, n = 0, groups = 0;  // groups 0: not a GEMM layer
 };
 
+// What a sparse array (arch/sparse_gemm.h) made of the zeros: dense MACs it did not execute,
+// executed MACs it clock-gated, and the DRAM bytes of N:M-packed weights with their metadata.
+struct SparsityCounts {
+    int64_t skipped_macs = 0, gated_macs = 0, packed_weight_bytes = 0;
+    SparsityCounts& operator+=(const SparsityCounts& o) {
+        skipped_macs += o.skipped_macs;
+        gated_macs += o.gated_macs;
+        packed_weight_bytes += o.packed_weight_bytes;
+        return *this;
+    }
+};
+
 // A conv/fc layer's weights as the array gets them (after quantization) and how many are
 // nonzero: known in functional runs only (timing-only runs have no weight values).
 struct WeightCount {
@@ -51,7 +63,8 @@ struct LayerResult {
     std::string unit;  // "array" or "vector" (which block computes it), "" for none
     Shape output;
     LayerGemm gemm;
-    int64_t macs = 0;
+    int64_t macs = 0;  // executed on the array (a sparse array skips some)
+    SparsityCounts sparsity;
     WeightCount weights;         // conv/fc, functional runs
     int64_t cycles = 0;          // from the previous layer's end to this layer's end
     int64_t compute_cycles = 0;  // busy cycles of the computing block
@@ -160,8 +173,11 @@ struct RunResult {
     } dram;
     EnergyBreakdown energy;
     AreaBreakdown area;
-    WeightCount weights;  // all conv/fc layers' (functional runs)
-    std::string pruning;  // PruneSpec::describe() of the run's --prune, empty without one
+    WeightCount weights;                 // all conv/fc layers' (functional runs)
+    std::string pruning;                 // PruneSpec::describe() of the run's --prune, empty without one
+    bool pruning_applied = false;        // false: asked for, but a timing-only run has no values to prune
+    std::string sparsity_mode = "none";  // the design's array.sparsity
+    SparsityCounts sparsity;
     int64_t instructions = 0;
     // Functional check.
     bool checked = false;

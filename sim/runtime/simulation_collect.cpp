@@ -15,6 +15,7 @@ struct CoreCounters {
     const TaggedCounter *dram_read, *dram_write, *read_bursts, *write_bursts, *acc_reads, *acc_writes;
     const TaggedCounter *activates, *refreshes;  // banked DRAM
     const TaggedCounter *onchip_read, *onchip_write;
+    const TaggedCounter *skipped_macs, *gated_macs, *packed_weight_bytes;
     struct Buffer {
         const char* name;  // report name: "unified", "ifmap", "weight", "output"
         const TaggedCounter *read_bytes, *write_bytes;
@@ -24,14 +25,25 @@ struct CoreCounters {
 
 CoreCounters core_counters(const StatsRegistry& stats, const std::string& core) {
     auto at = [&](const char* block, const char* stat) { return &stats.at(core + "." + block + "." + stat); };
-    CoreCounters k{at("systolic_array", "busy_cycles"), at("systolic_array", "macs"),
-                   at("systolic_array", "folds"),       at("vector_unit", "busy_cycles"),
-                   at("vector_unit", "element_ops"),    at("dma", "dram_read_bytes"),
-                   at("dma", "dram_write_bytes"),       at("dma", "dram_read_bursts"),
-                   at("dma", "dram_write_bursts"),      at("accumulator", "reads"),
-                   at("accumulator", "writes"),         at("dma", "dram_activates"),
-                   at("dma", "dram_refreshes"),         at("dma", "onchip_read_bytes"),
-                   at("dma", "onchip_write_bytes"),     {}};
+    CoreCounters k{at("systolic_array", "busy_cycles"),
+                   at("systolic_array", "macs"),
+                   at("systolic_array", "folds"),
+                   at("vector_unit", "busy_cycles"),
+                   at("vector_unit", "element_ops"),
+                   at("dma", "dram_read_bytes"),
+                   at("dma", "dram_write_bytes"),
+                   at("dma", "dram_read_bursts"),
+                   at("dma", "dram_write_bursts"),
+                   at("accumulator", "reads"),
+                   at("accumulator", "writes"),
+                   at("dma", "dram_activates"),
+                   at("dma", "dram_refreshes"),
+                   at("dma", "onchip_read_bytes"),
+                   at("dma", "onchip_write_bytes"),
+                   at("systolic_array", "skipped_macs"),
+                   at("systolic_array", "gated_macs"),
+                   at("dma", "packed_weight_bytes"),
+                   {}};
     for (const char* buffer : {"unified", "ifmap", "weight", "output"}) {
         const std::string block = std::string(buffer) + "_buffer";
         if (!stats.has(core + "." + block + ".read_bytes")) continue;  // the design has no such buffer
@@ -52,6 +64,7 @@ void add_banked(const CoreCounters& k, size_t tag, ActivityCounts& a) {
 // stalls and static energy).
 void fill_layer_counters(LayerResult& lr, size_t i, const CoreCounters& k, const NpuConfig& c, Precision precision) {
     lr.macs = k.macs->at(i);
+    lr.sparsity = {k.skipped_macs->at(i), k.gated_macs->at(i), k.packed_weight_bytes->at(i)};
     lr.folds = k.folds->at(i);
     lr.compute_cycles = (lr.unit == std::string("array") ? k.array_busy : k.vector_busy)->at(i);
     lr.stall_cycles = std::max<int64_t>(0, lr.cycles - lr.compute_cycles);
@@ -69,6 +82,7 @@ void fill_layer_counters(LayerResult& lr, size_t i, const CoreCounters& k, const
 
     ActivityCounts& a = lr.activity;
     a.macs = lr.macs;
+    a.gated_macs = lr.sparsity.gated_macs;
     a.sram_read_bytes = lr.sram_read_bytes;
     a.sram_write_bytes = lr.sram_write_bytes;
     a.accumulator_accesses = lr.accumulator_reads + lr.accumulator_writes;
@@ -166,6 +180,7 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
         r.onchip_write_bytes += lr.onchip_write_bytes;
 
         r.macs += lr.macs;
+        r.sparsity += lr.sparsity;
         r.cycles += lr.cycles;
         r.compute_cycles += lr.compute_cycles;
         r.dram_read_bytes += lr.dram_read_bytes;
@@ -178,6 +193,8 @@ RunResult Simulation::collect(const PreparedWorkload& w, const CompiledModel& co
     r.residency = compiled.residency.limit_bytes > 0;
     r.tiling_slack = m_config.memory.tiling_slack;
     r.pruning = w.pruning;
+    r.pruning_applied = !w.pruning.empty();
+    r.sparsity_mode = sparsity_name(c.sparsity);
     r.onchip_peak_bytes = footprint.onchip_peak_bytes;
     r.resident_peak_bytes = footprint.resident_peak_bytes;
     r.resident_tensors = footprint.resident_tensors;
@@ -213,6 +230,7 @@ ProgramTotals Simulation::program_totals(double start_ns, Precision precision) c
     ActivityCounts a;
     for (size_t tag = 0; tag < k.macs->tags(); ++tag) {
         t.macs += k.macs->at(tag);
+        a.gated_macs += k.gated_macs->at(tag);
         t.array_busy_cycles += k.array_busy->at(tag);
         t.vector_busy_cycles += k.vector_busy->at(tag);
         t.dram_read_bytes += k.dram_read->at(tag);

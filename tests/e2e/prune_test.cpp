@@ -55,11 +55,15 @@ TEST_CASE("npusim run --prune keeps the check and reports the weights' density",
     CHECK_THAT(npusim("run --arch tiny_4x4 --workload lenet5").out, !Contains("weights: "));
 }
 
-TEST_CASE("npusim run --prune refuses timing-only runs and malformed specs", "[e2e][pruning]") {
+// Magnitude pruning needs values, so a functional run; N:M pruning's structure is known without
+// them, so a timing-only run takes it (and an nm array times it).
+TEST_CASE("npusim run --prune refuses timing-only magnitude pruning, scalesim and malformed specs", "[e2e][pruning]") {
     const std::string run = "run --arch tiny_4x4 --workload lenet5 ";
     for (const auto& [args, message] :
-         {std::pair{"--prune 2:4 --timing-only", "--prune: needs the weights' values, so a functional run"},
-          {"--prune 2:4 --timing-model scalesim", "--prune: needs the weights' values"},
+         {std::pair{"--prune 0.5 --timing-only",
+                    "--prune 0.5: magnitude pruning needs the weights' values, so a functional run"},
+          {"--prune global:0.3 --timing-only", "--prune global:0.3: magnitude pruning needs the weights' values"},
+          {"--prune 2:4 --timing-model scalesim", "--prune: the scalesim timing model is a dense formula"},
           {"--prune 4:2", "--prune: '4:2' is not a pruning: give N:M"},
           {"--prune 1.5", "--prune: '1.5' is not a pruning"},
           {"--prune half", "--prune: 'half' is not a pruning"}}) {
@@ -69,18 +73,23 @@ TEST_CASE("npusim run --prune refuses timing-only runs and malformed specs", "[e
         CHECK_THAT(r.out, Contains(message));
         CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
     }
+    const Result nm = npusim(run + "--prune 2:4 --timing-only");
+    CHECK(nm.status == 0);
+    CHECK_THAT(nm.out, Contains("weights: pruned 2:4 (its structure: a timing-only run has no values to count)"));
 }
 
 // A model file's `prune:` key: the same transform as --prune (which overrides it); a timing-only
-// run says it has nothing to prune; a malformed value names the file, line and key.
+// run keeps an N:M pruning's structure and says a magnitude pruning has nothing to prune; a
+// malformed value names the file, line and key.
 TEST_CASE("a model file's prune key prunes its functional runs", "[e2e][pruning]") {
     std::ifstream source(model_file("lenet5"));
     std::stringstream text;
     text << source.rdbuf();
+    int files = 0;  // one file per value: same-length values must not overwrite each other
     const auto with_prune = [&](const std::string& value) {
         std::string yaml = text.str();
         yaml.replace(yaml.find("\nname: lenet5"), 13, "\nname: lenet5_pruned\nprune: \"" + value + "\"");
-        const std::string path = temp_path("lenet5_pruned_" + std::to_string(yaml.size()) + ".yaml");
+        const std::string path = temp_path("lenet5_pruned_" + std::to_string(++files) + ".yaml");
         std::ofstream(path) << yaml;
         return path;
     };
@@ -95,7 +104,12 @@ TEST_CASE("a model file's prune key prunes its functional runs", "[e2e][pruning]
 
     const Result timing = npusim("run --arch tiny_4x4 --workload " + pruned + " --timing-only");
     CHECK(timing.status == 0);
-    CHECK_THAT(timing.out, Contains("weights: the model asks to be pruned 2:4; a timing-only run has no values"));
+    CHECK_THAT(timing.out, Contains("weights: pruned 2:4 (its structure: a timing-only run has no values to count)"));
+    const Result magnitude = npusim("run --arch tiny_4x4 --workload " + with_prune("0.5") + " --timing-only");
+    CHECK(magnitude.status == 0);
+    CHECK_THAT(magnitude.out,
+               Contains("weights: the model asks to be pruned to density 0.5 per layer; a timing-only run has no "
+                        "values to prune"));
 
     const std::string bad = with_prune("5:4");
     const Result r = npusim("run --arch tiny_4x4 --workload " + bad);

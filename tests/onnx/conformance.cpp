@@ -154,7 +154,7 @@ private:
 
     // Quantized models: the INT8 datapath must reproduce the expected integers exactly.
     void check_integer(const OnnxImport& imported, const std::vector<OnnxTensor>& expected, CaseResult& r) {
-        const PreparedWorkload w{quantize_model(make_float_model(imported.graph, 1), Precision::Int8), true};
+        const PreparedWorkload w{quantize_model(make_float_model(imported.graph, 1), Precision::Int8), true, 0, ""};
         const std::vector<HostTensor> reference = run_reference(w.model);
         m_int8->run(w);
         std::string problem;
@@ -185,8 +185,8 @@ private:
         const FloatModel source = make_float_model(imported.graph, 1);
         const InferenceGraph plan = inference_graph(imported.graph);
         const FloatModel folded = prepare_for_inference(source);
-        const PreparedWorkload fp32{quantize_model(folded, Precision::Fp32), true};
-        const PreparedWorkload fp16{quantize_model(folded, Precision::Fp16), true};
+        const PreparedWorkload fp32{quantize_model(folded, Precision::Fp32), true, 0, ""};
+        const PreparedWorkload fp16{quantize_model(folded, Precision::Fp16), true, 0, ""};
         const std::vector<HostTensor> reference = run_reference(fp32.model);
         m_fp32->run(fp32);
         m_fp16->run(fp16);

@@ -99,6 +99,7 @@ struct Layer {
     std::vector<float> bias_values;
     std::vector<float> input_data;
     GivenQuant quant;
+    NmPattern weight_nm;
     int source_line = 0;  // where the layer was defined, for error messages (0: unknown)
 };
 
