@@ -40,6 +40,7 @@ std::function<std::vector<std::string>(const PointJob&)> point_command(const std
             exe,           "run",     "--arch",  job.design_path,          "--workload", job.workload_path, "--json",
             job.json_path, "--quiet", "--batch", std::to_string(job.batch)};
         if (!job.precision.empty()) args.insert(args.end(), {"--precision", job.precision});
+        if (!job.prune.empty()) args.insert(args.end(), {"--prune", job.prune});
         if (!job.functional) args.push_back("--timing-only");
         for (const std::string& limit : limits) args.insert(args.end(), {"--limit", limit});
         return args;

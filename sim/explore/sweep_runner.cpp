@@ -143,6 +143,7 @@ std::vector<nlohmann::ordered_json> run_points(const SweepSpec& spec, const std:
             job.json_path = c.json;
             job.batch = point_batch(spec, p);
             job.precision = point_precision(spec, p);
+            job.prune = point_prune(p);
             job.functional = spec.functional;
             const std::vector<std::string> args = o.command(job);
             try {

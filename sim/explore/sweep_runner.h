@@ -20,6 +20,7 @@ struct PointJob {
     std::string json_path;
     int64_t batch = 1;
     std::string precision;  // empty: the design's first
+    std::string prune;      // --prune, empty: none
     bool functional = false;
 };
 

@@ -13,6 +13,7 @@
 #include "kernels/numerics/precision.h"
 #include "sim/config/arch_loader.h"
 #include "sim/config/data_paths.h"
+#include "workloads/ir/pruning.h"
 #include "workloads/zoo.h"
 
 namespace npu {
@@ -79,7 +80,18 @@ void apply(YAML::Node root, const std::string& key, const std::string& value) {
 bool is_run_key(const std::string& key) { return key.rfind("run.", 0) == 0; }
 
 // Run options are not design keys, so the design loader cannot check them: check them here.
-void check_run_value(const std::string& path, const SweepOverride& o) {
+// run.prune takes --prune's values or `none` (dense); magnitude pruning needs the weights' values,
+// so a functional sweep.
+void check_run_value(const std::string& path, const SweepOverride& o, bool functional) {
+    if (o.key == "run.prune" && o.value != "none") {
+        if (const std::string error = prune_spec_error(o.value); !error.empty())
+            throw ConfigError(fmt::format("{}: run.prune: {}", path, error));
+        if (!functional && parse_prune_spec(o.value, "run.prune").kind != PruneSpec::Kind::NM)
+            throw ConfigError(
+                fmt::format("{}: run.prune: '{}' is magnitude pruning, which needs the weights' values: give `mode: "
+                            "functional` (N:M pruning works in timing sweeps)",
+                            path, o.value));
+    }
     if (o.key == "run.batch") {
         char* end = nullptr;
         const long long batch = std::strtoll(o.value.c_str(), &end, 10);
@@ -107,6 +119,12 @@ std::string point_precision(const SweepSpec& spec, const SweepPoint& point) {
     for (const SweepOverride& o : point.overrides)
         if (o.key == "run.precision") return o.value;
     return spec.precision;
+}
+
+std::string point_prune(const SweepPoint& point) {
+    for (const SweepOverride& o : point.overrides)
+        if (o.key == "run.prune" && o.value != "none") return o.value;
+    return "";
 }
 
 int64_t point_batch(const SweepSpec& spec, const SweepPoint& point) {
@@ -175,10 +193,11 @@ void check_sweep_keys(const YamlMap& root, const SweepSpec& s, const std::vector
         }
     }
     for (const auto& v : variants)
-        for (const SweepOverride& o : v) check_run_value(path, o);
+        for (const SweepOverride& o : v) check_run_value(path, o, s.functional);
     for (const std::string& key : s.axis_keys) {
-        if (key == "run.precision" || key == "run.batch") continue;
-        if (is_run_key(key)) root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch)", key));
+        if (key == "run.precision" || key == "run.batch" || key == "run.prune") continue;
+        if (is_run_key(key))
+            root.fail_here(fmt::format("unknown run option '{}' (run.precision, run.batch, run.prune)", key));
         SweepPoint probe;
         probe.overrides = {*first_value(key)};
         std::string design;

@@ -51,5 +51,7 @@ std::string point_design_yaml(const SweepSpec& spec, const SweepPoint& point);
 // A point's run options: the override for run.precision / run.batch, else the sweep's.
 std::string point_precision(const SweepSpec& spec, const SweepPoint& point);
 int64_t point_batch(const SweepSpec& spec, const SweepPoint& point);
+// A point's --prune (run.prune; `none` and no axis: empty, dense).
+std::string point_prune(const SweepPoint& point);
 
 }  // namespace npu

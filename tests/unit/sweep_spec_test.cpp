@@ -140,6 +140,9 @@ TEST_CASE("sweep errors name the file and key, before any point runs", "[sweep][
         {"run.precision: [int8, fp16]", "run.batch: [0]", "run.batch: expected an integer in [1, 1000000], got '0'"},
         {"run.precision: [int8, fp16]", "run.batch: [two]", "run.batch: expected an integer"},
         {"run.precision: [int8, fp16]", "run.seed: [1]", "unknown run option 'run.seed'"},
+        {"run.precision: [int8, fp16]", "run.prune: [none, 5:4]", "run.prune: '5:4' is not a pruning"},
+        {"run.precision: [int8, fp16]", "run.prune: [2:4, 0.5]",
+         "run.prune: '0.5' is magnitude pruning, which needs the weights' values: give `mode: functional`"},
         {"dram.bandwidth_gbps: 32", "dram.bandwidth_gbps: -1", "`set` makes the base design invalid"},
         {"dram.bandwidth_gbps: 32", "run.batch: 2", "set.run.batch: run options go in `precision` and `batch`"},
         {"axes:", "points: [{array.rows: 4}]\naxes:", "give either `axes` (a grid) or `points` (a list)"},
@@ -153,6 +156,20 @@ TEST_CASE("sweep errors name the file and key, before any point runs", "[sweep][
         text.replace(at, c.from.size(), c.to);
         REQUIRE_THROWS_WITH(load("bad", text), Contains(c.expect) && Contains("bad.yaml"));
     }
+}
+
+TEST_CASE("run.prune sweeps the pruning: none is dense, magnitude pruning needs a functional sweep", "[sweep]") {
+    std::string text = kGrid;
+    text.replace(text.find("run.precision: [int8, fp16]"), 27, "array.sparsity: [none, nm]\n  run.prune: [none, 2:4]");
+    const SweepSpec timing = load("prune", text);
+    REQUIRE(timing.points.size() == 2 * 2 * 3 * 2 * 2);
+    CHECK(point_prune(timing.points[0]).empty());  // none
+    CHECK(point_prune(timing.points[1]) == "2:4");
+    CHECK(timing.points[3].overrides[3].value == "nm");
+    text.replace(text.find("[none, 2:4]"), 11, "[none, 0.5, global:0.2]");
+    CHECK_THROWS_WITH(load("prune", text), Contains("prune.yaml: run.prune: '0.5' is magnitude pruning"));
+    const SweepSpec functional = load("prune", "mode: functional\n" + text);
+    CHECK(point_prune(functional.points[2]) == "global:0.2");
 }
 
 TEST_CASE("a sweep larger than --max-points is refused before it expands", "[sweep][errors]") {
